@@ -1,0 +1,32 @@
+"""The one error family users see.
+
+Every mistake a user can make (a wrong file, column, value, date or config key) raises a
+:class:`StaffplanError` whose message names the file, row or key and says what to do.
+The CLI turns it into exit code ``exit_code`` and one plain line on stderr.
+"""
+
+from __future__ import annotations
+
+
+class StaffplanError(Exception):
+    """A user-facing error: bad input, bad config, or an impossible request (exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(StaffplanError):
+    """The YAML config is missing, unreadable or invalid."""
+
+
+class InputError(StaffplanError):
+    """A data file (history, market, forecast, requirements, ...) is missing or invalid."""
+
+
+class InfeasiblePlanError(StaffplanError):
+    """No plan satisfies the hard constraints (exit code 3); the message says by how much."""
+
+    exit_code = 3
