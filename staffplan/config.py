@@ -1,0 +1,294 @@
+"""Load the YAML config into frozen dataclasses, with precise messages.
+
+The schema is the dataclasses themselves: every field's type hint says what YAML value is
+accepted, range metadata from :mod:`staffplan.config_fields` says which numbers are
+allowed, and ``__post_init__`` checks rules that span fields. Every problem becomes a
+:class:`~staffplan.errors.ConfigError` naming the file, the key path
+(``queues[1].target.service_level``) and what to do; unknown keys get a "did you mean".
+Only ``yaml.safe_load`` is used: nothing in a config is ever executed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import types
+import typing
+import zoneinfo
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from staffplan.config_fields import Invalid, non_negative, positive, share
+from staffplan.errors import ConfigError
+
+Channel = Literal["phone", "chat", "email"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """The response-time target: ``service_level`` of contacts answered within
+    ``answer_within_s`` seconds (e.g. 80/20 is 0.8 and 20)."""
+
+    service_level: float = share()
+    answer_within_s: float = non_negative(unit="s")
+
+    def __post_init__(self) -> None:
+        if self.service_level >= 1.0:
+            raise Invalid(
+                "service_level",
+                "a 100% service level needs infinitely many agents; use a target below 1, e.g. 0.8",
+            )
+        if self.service_level <= 0.0:
+            raise Invalid("service_level", "must be above 0, e.g. 0.8")
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueConfig:
+    """One contact queue: its channel, handling time, target and staffing limits."""
+
+    name: str
+    aht_s: float = positive(unit="s")
+    target: Target = Target(0.8, 20.0)
+    channel: Channel = "phone"
+    history: Path | None = None
+    concurrency: int = 1
+    patience_s: float | None = positive(None, unit="s")
+    max_occupancy: float = share(1.0)
+    shrinkage: float = share(0.0)
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise Invalid("name", "must not be empty")
+        if self.concurrency < 1:
+            raise Invalid("concurrency", "must be at least 1 (contacts one agent handles at once)")
+        if self.concurrency > 1 and self.channel == "phone":
+            raise Invalid("concurrency", "a phone agent takes one call at a time; use 1")
+        if self.max_occupancy <= 0:
+            raise Invalid("max_occupancy", "must be above 0, e.g. 0.85")
+        if self.shrinkage >= 1:
+            raise Invalid("shrinkage", "must be below 1: with 100% shrinkage nobody takes contacts")
+
+
+@dataclasses.dataclass(frozen=True)
+class MarketConfig:
+    """Market prices used as the volatility driver (e.g. BTC-USD hourly closes)."""
+
+    prices: Path | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """The whole planning config. ``source`` is the file it was read from (for messages)."""
+
+    queues: tuple[QueueConfig, ...]
+    timezone: str = "UTC"
+    interval_min: Literal[15, 30, 60] = 30
+    market: MarketConfig = MarketConfig()
+    source: Path | None = dataclasses.field(default=None, metadata={"internal": True})
+
+    def __post_init__(self) -> None:
+        try:
+            zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise Invalid(
+                "timezone",
+                f"unknown time zone {self.timezone!r}; use an IANA name like "
+                "'Europe/Berlin' or 'Asia/Shanghai'",
+            ) from None
+        if not self.queues:
+            raise Invalid("queues", "list at least one queue")
+        names = [q.name for q in self.queues]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise Invalid(f"queues[{i}].name", f"queue {name!r} is listed twice")
+
+    def queue(self, name: str) -> QueueConfig:
+        """The queue called ``name``; a :class:`ConfigError` naming it if there is none."""
+        for q in self.queues:
+            if q.name == name:
+                return q
+        known = ", ".join(q.name for q in self.queues)
+        raise ConfigError(
+            f"{self.source or 'config'}: queue {name!r} is not in the config "
+            f"(queues: {known}); add it under queues: or fix the name"
+        )
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The planning time zone."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate the YAML config at ``path``.
+
+    Relative data paths inside it are resolved against the config file's folder, so a
+    cron job gets the same files whatever its working directory.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found; pass --config PATH") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; pass the YAML config file") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc.strerror})") from None
+    return parse_config(text, source=path)
+
+
+def parse_config(text: str, source: Path | None = None) -> Config:
+    """Validate YAML ``text`` into a :class:`Config` (``source`` names it in messages)."""
+    where = str(source) if source else "config"
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        position = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
+        raise ConfigError(f"{where}: YAML syntax error at {position}: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a mapping of keys (timezone:, queues:, ...)")
+    base = source.parent if source else Path.cwd()
+    raw = {**raw, "source": source}
+    return _build(Config, raw, "", _Context(where, base))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Context:
+    where: str
+    base: Path
+
+    def error(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{self.where}: {key or 'top level'}: {problem}")
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _build(cls: type, raw: Any, path: str, ctx: _Context) -> Any:
+    if not isinstance(raw, dict):
+        raise ctx.error(path, f"expected a mapping of keys, got {_describe(raw)}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    public = [n for n, f in fields.items() if not f.metadata.get("internal")]
+    for key in raw:
+        if key not in fields or (fields[key].metadata.get("internal") and path):
+            hint = difflib.get_close_matches(str(key), public, n=1, cutoff=0.6)
+            allowed = ", ".join(public)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {allowed}"
+            raise ctx.error(_join(path, str(key)), f"unknown key{suggestion}")
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for name, field in fields.items():
+        key_path = _join(path, name)
+        if name not in raw:
+            required = field.default is dataclasses.MISSING
+            if required and field.default_factory is dataclasses.MISSING:
+                raise ctx.error(key_path, "missing; this key is required")
+            continue
+        if field.metadata.get("internal"):
+            values[name] = raw[name]
+            continue
+        values[name] = _convert(hints[name], raw[name], key_path, ctx)
+        _check_range(field, values[name], key_path, ctx)
+    try:
+        return cls(**values)
+    except Invalid as exc:
+        raise ctx.error(_join(path, exc.key), exc.problem) from None
+
+
+def _check_range(field: dataclasses.Field, value: Any, path: str, ctx: _Context) -> None:
+    if "range" not in field.metadata or value is None:
+        return
+    low, high = field.metadata["range"]
+    unit = f" {field.metadata['unit']}" if field.metadata.get("unit") else ""
+    kind = field.metadata["kind"]
+    if kind == "share" and not 0.0 <= value <= 1.0:
+        hint = f"; write {value / 100:g} for {value:g}%" if 1.0 < value <= 100.0 else ""
+        raise ctx.error(path, f"{value:g} is not a share between 0 and 1{hint}")
+    if kind == "positive" and not value > low:
+        raise ctx.error(path, f"must be greater than 0{unit}, got {value:g}")
+    if kind == "non_negative" and not value >= low:
+        raise ctx.error(path, f"must be 0 or more{unit}, got {value:g}")
+    if high is not None and value > high:
+        raise ctx.error(path, f"must be at most {high:g}{unit}, got {value:g}")
+
+
+def _convert(hint: Any, value: Any, path: str, ctx: _Context) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _convert(inner, value, path, ctx)
+    if origin is Literal:
+        if value not in args or isinstance(value, bool):
+            allowed = ", ".join(repr(a) for a in args)
+            raise ctx.error(path, f"{value!r} is not allowed; use one of {allowed}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ctx.error(path, f"expected a list, got {_describe(value)}")
+        item = args[0]
+        return tuple(_convert(item, v, f"{path}[{i}]", ctx) for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ctx.error(path, f"expected a mapping, got {_describe(value)}")
+        key_type, item = args
+        return types.MappingProxyType(
+            {
+                _convert(key_type, k, path, ctx): _convert(item, v, _join(path, str(k)), ctx)
+                for k, v in value.items()
+            }
+        )
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, path, ctx)
+    return _scalar(hint, value, path, ctx)
+
+
+def _scalar(hint: Any, value: Any, path: str, ctx: _Context) -> Any:
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ctx.error(path, f"expected true or false, got {_describe(value)}")
+        return value
+    if hint in (int, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ctx.error(path, f"expected a number, got {_describe(value)}")
+        if not math.isfinite(value):
+            raise ctx.error(path, f"expected a finite number, got {value}")
+        if hint is int:
+            if value != int(value):
+                raise ctx.error(path, f"expected a whole number, got {value}")
+            return int(value)
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ctx.error(path, f"expected text, got {_describe(value)}")
+        return value
+    if hint is Path:
+        if not isinstance(value, str) or not value.strip():
+            raise ctx.error(path, f"expected a file path, got {_describe(value)}")
+        return (ctx.base / Path(value).expanduser()).resolve()
+    raise TypeError(f"config type {hint!r} at {path} is not supported by the loader")
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    return f"{value!r}"
