@@ -409,12 +409,14 @@ def read_counts(
     value_column: str = "volume",
     integer: bool = True,
     extra_numeric: Sequence[str] = (),
+    positive_numeric: Sequence[str] = (),
 ) -> pd.DataFrame:
     """A long table ``queue, interval_start, <value_column>[, extra]`` checked row by row.
 
     ``integer`` demands whole counts (observed history); forecasts may be fractional.
     Timestamps must start ``interval_min`` intervals; per queue no duplicates and in
-    order. Columns in ``extra_numeric`` are parsed when present (e.g. ``aht_s``). Gaps
+    order. Columns in ``extra_numeric`` (>= 0) and ``positive_numeric`` (> 0, e.g.
+    ``aht_s``) are parsed when present. Gaps
     are not checked here (see :func:`check_gaps`).
     """
     frame = read_csv(path, required=("queue", "interval_start", value_column), kind=kind)
@@ -427,9 +429,10 @@ def read_counts(
     out = pd.DataFrame({"queue": queue})
     out["interval_start"] = parse_times(frame, "interval_start", path, zone, group="queue")
     out[value_column] = parse_numbers(frame, value_column, path, integer=integer)
-    for column in extra_numeric:
+    for column in (*extra_numeric, *positive_numeric):
         if column in frame.columns:
-            out[column] = parse_numbers(frame, column, path, strictly_positive=True)
+            positive = column in positive_numeric
+            out[column] = parse_numbers(frame, column, path, strictly_positive=positive)
     check_aligned(out["interval_start"], interval_min, path)
     check_series_order(out, path)
     return out

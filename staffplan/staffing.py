@@ -1,0 +1,176 @@
+"""Size every queue × interval of a forecast: the requirements table.
+
+This is the library behind ``staffplan staff``: it maps each row's queue to its config
+(AHT, target, patience, occupancy cap, concurrency, shrinkage) and sizes all rows with
+one vectorised call of the queueing engine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from staffplan.config import Config
+from staffplan.erlang import required_agents, required_fte, staffing_metrics
+from staffplan.errors import ConfigError
+
+REQUIREMENTS_COLUMNS = [
+    "queue",
+    "interval_start",
+    "volume",
+    "deflected",
+    "offered",
+    "aht_s",
+    "workload_erlangs",
+    "agents",
+    "service_level",
+    "asa_s",
+    "occupancy",
+    "p_wait",
+    "abandon_rate",
+    "required_fte",
+]
+
+
+def queue_parameters(queues: pd.Series, config: Config) -> pd.DataFrame:
+    """Per row of ``queues``: the queue's parameters from the config, as columns.
+
+    Columns: ``aht_s, service_level, answer_within_s, patience_s (NaN = none),
+    max_occupancy, concurrency, shrinkage``. A queue missing from the config is a
+    :class:`ConfigError` naming it.
+    """
+    for name in pd.unique(queues):
+        config.queue(str(name))
+    table = pd.DataFrame(
+        {
+            "aht_s": [q.aht_s for q in config.queues],
+            "service_level": [q.target.service_level for q in config.queues],
+            "answer_within_s": [q.target.answer_within_s for q in config.queues],
+            "patience_s": [np.nan if q.patience_s is None else q.patience_s for q in config.queues],
+            "max_occupancy": [q.max_occupancy for q in config.queues],
+            "concurrency": [q.concurrency for q in config.queues],
+            "shrinkage": [q.shrinkage for q in config.queues],
+        },
+        index=[q.name for q in config.queues],
+    )
+    return table.loc[queues.to_numpy()].reset_index(drop=True)
+
+
+def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The requirements table (design.md) for a forecast table.
+
+    ``forecast`` needs ``queue, interval_start, volume``; optional ``deflected``,
+    ``offered`` (contacts reaching agents; default ``volume - deflected``) and ``aht_s``
+    (seconds, per row; default the queue's ``aht_s``) come from the deflection stage.
+    ``agents`` is the minimum on the phones/chats meeting the queue's target;
+    ``required_fte`` divides by (1 - shrinkage), unrounded.
+    """
+    if forecast.empty:
+        raise ConfigError("the forecast has no rows to size; check its dates and queues")
+    rows = forecast.reset_index(drop=True)
+    params = queue_parameters(rows["queue"], config)
+    volume = rows["volume"].to_numpy(dtype=float)
+    deflected = _column(rows, "deflected", np.zeros_like(volume))
+    offered = _column(rows, "offered", volume - deflected)
+    aht_s = _column(rows, "aht_s", params["aht_s"].to_numpy())
+    aht_s = np.where(np.isnan(aht_s), params["aht_s"].to_numpy(), aht_s)
+    patience_s = params["patience_s"].to_numpy()
+    with_patience = None if np.isnan(patience_s).all() else patience_s
+    agents = required_agents(
+        offered,
+        aht_s,
+        config.interval_min,
+        params["service_level"].to_numpy(),
+        params["answer_within_s"].to_numpy(),
+        patience_s=with_patience,
+        max_occupancy=params["max_occupancy"].to_numpy(),
+        concurrency=params["concurrency"].to_numpy(),
+    )
+    metrics = staffing_metrics(
+        agents,
+        offered,
+        aht_s,
+        config.interval_min,
+        params["answer_within_s"].to_numpy(),
+        patience_s=with_patience,
+        concurrency=params["concurrency"].to_numpy(),
+    )
+    out = pd.DataFrame(
+        {
+            "queue": rows["queue"].to_numpy(),
+            "interval_start": rows["interval_start"].to_numpy(),
+            "volume": volume,
+            "deflected": deflected,
+            "offered": offered,
+            "aht_s": aht_s,
+            "agents": agents,
+        }
+    )
+    out["interval_start"] = rows["interval_start"].reset_index(drop=True)
+    for column in ("workload_erlangs", "service_level", "asa_s", "occupancy", "p_wait"):
+        out[column] = metrics[column].to_numpy()
+    out["abandon_rate"] = metrics["abandon_rate"].to_numpy()
+    out["required_fte"] = required_fte(agents, params["shrinkage"].to_numpy())
+    return out[REQUIREMENTS_COLUMNS]
+
+
+def _column(frame: pd.DataFrame, name: str, default: np.ndarray) -> np.ndarray:
+    if name not in frame.columns:
+        return np.asarray(default, dtype=float)
+    return frame[name].to_numpy(dtype=float)
+
+
+def erlang_calculator(
+    volume: float,
+    aht_s: float,
+    interval_min: float,
+    service_level: float,
+    answer_within_s: float,
+    *,
+    patience_s: float | None = None,
+    max_occupancy: float = 1.0,
+    shrinkage: float = 0.0,
+    concurrency: int = 1,
+    agents: int | None = None,
+) -> dict[str, float | int | None]:
+    """The one-off calculator: the minimum agents for the target, or what ``agents`` give.
+
+    Returns ``agents, service_level, asa_s, p_wait, occupancy, abandon_rate (None
+    without patience), workload_erlangs, required_fte``; times in seconds, shares of 1.
+    """
+    if not 0.0 <= shrinkage < 1.0:
+        raise ConfigError(f"--shrinkage {shrinkage:g} must be a share in [0, 1), e.g. 0.3")
+    if agents is None:
+        agents = int(
+            required_agents(
+                volume,
+                aht_s,
+                interval_min,
+                service_level,
+                answer_within_s,
+                patience_s=patience_s,
+                max_occupancy=max_occupancy,
+                concurrency=concurrency,
+            )
+        )
+    elif agents < 0:
+        raise ConfigError(f"--agents {agents} must be 0 or more")
+    metrics = staffing_metrics(
+        agents,
+        volume,
+        aht_s,
+        interval_min,
+        answer_within_s,
+        patience_s=patience_s,
+        concurrency=concurrency,
+    ).iloc[0]
+    return {
+        "agents": agents,
+        "service_level": float(metrics["service_level"]),
+        "asa_s": float(metrics["asa_s"]),
+        "p_wait": float(metrics["p_wait"]),
+        "occupancy": float(metrics["occupancy"]),
+        "abandon_rate": None if patience_s is None else float(metrics["abandon_rate"]),
+        "workload_erlangs": float(metrics["workload_erlangs"]),
+        "required_fte": float(required_fte(agents, shrinkage)),
+    }
