@@ -76,7 +76,7 @@ def test_missing_required_key_is_named():
 
 def test_unknown_queue_lookup_lists_known_queues():
     config = parse_config(MINIMAL, source=Path("c.yaml"))
-    with pytest.raises(ConfigError, match="queue 'email' is not in the config .*chat_en"):
+    with pytest.raises(ConfigError, match=r"queue 'email' is not in the config .*chat_en"):
         config.queue("email")
 
 
@@ -84,8 +84,7 @@ def test_relative_paths_resolve_against_the_config_folder(tmp_path):
     folder = tmp_path / "configs"
     folder.mkdir()
     (folder / "c.yaml").write_text(
-        "queues: [{name: a, aht_s: 60, history: ../data/h.csv}]\n"
-        "market: {prices: prices.csv}\n",
+        "queues: [{name: a, aht_s: 60, history: ../data/h.csv}]\nmarket: {prices: prices.csv}\n",
         encoding="utf-8",
     )
     config = load_config(folder / "c.yaml")
