@@ -10,7 +10,9 @@ Only ``yaml.safe_load`` is used: nothing in a config is ever executed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
 import difflib
 import math
 import types
@@ -21,8 +23,13 @@ from typing import Any, Literal
 
 import yaml
 
+from staffplan._deflection_config import DeflectionConfig
+from staffplan._scenarios_config import ScenariosConfig
 from staffplan.config_fields import Invalid, non_negative, positive, share
 from staffplan.errors import ConfigError
+from staffplan.forecast.config import ForecastConfig
+from staffplan.schedule.config import ShiftsConfig
+from staffplan.simulate.settings import SimulationConfig
 
 Channel = Literal["phone", "chat", "email"]
 
@@ -87,6 +94,11 @@ class Config:
     timezone: str = "UTC"
     interval_min: Literal[15, 30, 60] = 30
     market: MarketConfig = MarketConfig()
+    forecast: ForecastConfig | None = None
+    shifts: ShiftsConfig | None = None
+    simulation: SimulationConfig | None = None
+    deflection: DeflectionConfig | None = None
+    scenarios: ScenariosConfig | None = None
     source: Path | None = dataclasses.field(default=None, metadata={"internal": True})
 
     def __post_init__(self) -> None:
@@ -273,11 +285,23 @@ def _scalar(hint: Any, value: Any, path: str, ctx: _Context) -> Any:
         if not isinstance(value, str):
             raise ctx.error(path, f"expected text, got {_describe(value)}")
         return value
+    if hint is dt.date:
+        return _date(value, path, ctx)
     if hint is Path:
         if not isinstance(value, str) or not value.strip():
             raise ctx.error(path, f"expected a file path, got {_describe(value)}")
         return (ctx.base / Path(value).expanduser()).resolve()
     raise TypeError(f"config type {hint!r} at {path} is not supported by the loader")
+
+
+def _date(value: Any, path: str, ctx: _Context) -> dt.date:
+    # YAML reads an unquoted 2026-01-05 as a date already; quoted text is parsed here
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value.strip())
+    raise ctx.error(path, f"expected a date like 2026-01-05, got {_describe(value)}")
 
 
 def _describe(value: Any) -> str:

@@ -1,0 +1,203 @@
+"""The contract every forecaster shares: ``fit(history, market)`` and ``predict(...)``.
+
+Subclasses supply a point forecast per (weekday, slot) learned from a
+:class:`~staffplan.forecast._days.DayMatrix`; this base class turns it into the forecast
+table, with prediction intervals calibrated on the model's own one-week-ahead errors
+over the last ``calibration_weeks`` weeks of the history.
+"""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from staffplan.errors import InputError
+from staffplan.forecast import _calendar
+from staffplan.forecast._days import DayMatrix, day_matrix
+from staffplan.forecast._intervals import Dispersion, fit_dispersion, quantiles
+
+FORECAST_COLUMNS = ("queue", "interval_start", "volume")
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueFit:
+    """What a forecaster learned for one queue."""
+
+    state: Any  # the subclass's point-forecast state
+    dispersion: Dispersion  # one-week-ahead predictive variance
+    last_day: int  # last complete local day of the history (days since 1970-01-01)
+    week_var: float  # added log-level variance per further week ahead
+
+
+class Forecaster(abc.ABC):
+    """Base class: subclasses set ``name`` and implement ``_fit_point`` and ``_point``."""
+
+    name = ""
+    uses_market = False
+
+    def __init__(self, history_weeks: int = 16, calibration_weeks: int = 6) -> None:
+        self.history_weeks = history_weeks
+        self.calibration_weeks = calibration_weeks
+
+    # ------------------------------------------------------------------ contract
+
+    def fit(self, history: pd.DataFrame, market: pd.DataFrame | None = None) -> Forecaster:
+        """Learn from ``history`` (``queue, interval_start, volume``, contiguous intervals,
+        tz-aware in the planning zone) and, for models that use it, ``market`` prices."""
+        history = _checked(history)
+        times = pd.DatetimeIndex(history["interval_start"])
+        self.zone_ = times.tz
+        self.interval_min_ = _interval_min(history)
+        self.n_slots_ = _calendar.MINUTES_PER_DAY // self.interval_min_
+        last = history.groupby("queue")["interval_start"].transform("max")
+        recent = history[history["interval_start"] > last - pd.Timedelta(weeks=self.history_weeks)]
+        self._fit_market(market, recent)
+        self.queues_: dict[str, QueueFit] = {}
+        for queue in sorted(recent["queue"].unique()):
+            days = self._days(recent[recent["queue"] == queue])
+            _check_days(days, queue)
+            self.queues_[queue] = self._fit_queue(days)
+        return self
+
+    def predict(
+        self,
+        start: pd.Timestamp | str,
+        horizon_days: int,
+        market: pd.DataFrame | None = None,
+        levels: Sequence[int] = (80, 95),
+        scenario: str | float | None = None,
+    ) -> pd.DataFrame:
+        """Forecast ``horizon_days`` local days from ``start``: the forecast table
+        ``queue, interval_start, volume, lo<L>, hi<L>..., model, scenario``.
+
+        ``volume`` is the expected contacts per interval; ``lo<L>``/``hi<L>`` bound the
+        central ``L`` % prediction interval. ``market`` and ``scenario`` choose the
+        volatility path (see :func:`staffplan.forecast.volatility.horizon_path`); models
+        fitted without a market ignore them and report scenario ``none``.
+        """
+        if not hasattr(self, "queues_"):
+            raise RuntimeError(f"{type(self).__name__} is not fitted; call fit() first")
+        if horizon_days < 1:
+            raise InputError(f"horizon of {horizon_days} days: forecast at least 1 day")
+        start = _calendar.as_start(start, self.zone_, self.interval_min_)
+        times = _calendar.horizon(start, horizon_days, self.interval_min_)
+        pos = _calendar.positions(times, self.interval_min_)
+        drivers, labels = self._horizon_drivers(times, market, scenario)
+        tables = []
+        for queue, fitted in self.queues_.items():
+            mu = self._point(fitted.state, pos.weekday, pos.slot, drivers)
+            weeks_ahead = np.maximum(pos.day - fitted.last_day - 1, 0) // 7
+            variance = fitted.dispersion.variance(mu, fitted.week_var * weeks_ahead)
+            table = pd.DataFrame({"queue": queue, "interval_start": times, "volume": mu})
+            for level in levels:
+                tail = (1 - level / 100) / 2
+                table[f"lo{level}"] = quantiles(mu, variance, tail)
+                table[f"hi{level}"] = quantiles(mu, variance, 1 - tail)
+            tables.append(table.assign(model=self.name, scenario=labels))
+        return pd.concat(tables, ignore_index=True)
+
+    # ------------------------------------------------------------------ hooks
+
+    @abc.abstractmethod
+    def _fit_point(self, days: DayMatrix, reuse: Any = None) -> Any:
+        """Learn the point-forecast state from ``days``; ``reuse`` is the full-history
+        state, whose slow-to-fit parts a calibration refit may keep."""
+
+    @abc.abstractmethod
+    def _point(
+        self, state: Any, weekday: np.ndarray, slot: np.ndarray, drivers: np.ndarray | None
+    ) -> np.ndarray:
+        """Expected contacts at each (weekday, slot[, drivers])."""
+
+    def _fit_market(self, market: pd.DataFrame | None, history: pd.DataFrame) -> None:
+        self.drivers_ = None
+
+    def _history_drivers(self, times: pd.DatetimeIndex) -> np.ndarray | None:
+        return None
+
+    def _horizon_drivers(
+        self, times: pd.DatetimeIndex, market: pd.DataFrame | None, scenario: str | float | None
+    ) -> tuple[np.ndarray | None, np.ndarray | str]:
+        return None, "none"
+
+    # ------------------------------------------------------------------ shared steps
+
+    def _days(self, part: pd.DataFrame) -> DayMatrix:
+        times = pd.DatetimeIndex(part["interval_start"])
+        pos = _calendar.positions(times, self.interval_min_)
+        volume = part["volume"].to_numpy(dtype=float)
+        return day_matrix(pos, volume, self.n_slots_, self._history_drivers(times))
+
+    def _fit_queue(self, days: DayMatrix) -> QueueFit:
+        state = self._fit_point(days)
+        dispersion = self._calibrate(days, state)
+        return QueueFit(state, dispersion, int(days.day[-1]), _week_log_var(days))
+
+    def _calibrate(self, days: DayMatrix, state: Any) -> Dispersion:
+        """Dispersion of one-week-ahead errors on the last weeks (refit before each)."""
+        means, actual = [], []
+        for weeks_back in range(1, self.calibration_weeks + 1):
+            cut = int(days.day[-1]) + 1 - 7 * weeks_back
+            train = days.before(cut)
+            week = days.select((days.day >= cut) & (days.day < cut + 7))
+            if len(np.unique(train.weekday)) < 7 or len(week.day) == 0:
+                continue
+            means.append(self._in_sample(self._fit_point(train, reuse=state), week))
+            actual.append(week.volume.ravel())
+        if not means:
+            means, actual = [self._in_sample(state, days)], [days.volume.ravel()]
+        return fit_dispersion(np.concatenate(means), np.concatenate(actual))
+
+    def _in_sample(self, state: Any, days: DayMatrix) -> np.ndarray:
+        n_days, n_slots = days.volume.shape
+        weekday = np.repeat(days.weekday, n_slots)
+        slot = np.tile(np.arange(n_slots), n_days)
+        drivers = None if days.drivers is None else days.drivers.reshape(n_days * n_slots, -1)
+        return self._point(state, weekday, slot, drivers)
+
+
+def _checked(history: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in FORECAST_COLUMNS if c not in history.columns]
+    if missing:
+        raise InputError(
+            f"history table has no column {missing[0]!r}; need queue, interval_start, volume"
+        )
+    if not isinstance(history["interval_start"].dtype, pd.DatetimeTZDtype):
+        raise InputError(
+            "history interval_start must be timezone-aware; read it with staffplan.io.read_history"
+        )
+    return history.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
+
+
+def _interval_min(history: pd.DataFrame) -> int:
+    steps = history.groupby("queue", sort=True)["interval_start"].diff().dropna()
+    if steps.empty:
+        raise InputError("history has fewer than two intervals per queue; nothing to learn from")
+    minutes = int(steps.min() / pd.Timedelta(minutes=1))
+    if minutes < 1 or minutes > 60 or 60 % minutes:
+        raise InputError(f"history intervals are {minutes} minutes apart; use 15, 30 or 60")
+    return minutes
+
+
+def _check_days(days: DayMatrix, queue: str) -> None:
+    if len(np.unique(days.weekday)) < 7:
+        raise InputError(
+            f"queue {queue!r}: the history has {len(days.day)} complete day(s); forecasting "
+            "needs at least one full week (every weekday once)"
+        )
+
+
+def _week_log_var(days: DayMatrix) -> float:
+    """Robust variance of week-to-week changes in the log weekly total (level drift)."""
+    week = (days.day[-1] - days.day) // 7
+    full = np.bincount(week) == 7
+    totals = np.bincount(week, weights=days.totals)[full]
+    if len(totals) < 3 or (totals <= 0).any():
+        return 0.0
+    changes = np.diff(np.log(totals))
+    return float((1.4826 * np.median(np.abs(changes - np.median(changes)))) ** 2)

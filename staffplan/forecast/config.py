@@ -1,0 +1,50 @@
+"""The ``forecast:`` config section: model settings with defaults that work out of the box."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Literal
+
+from staffplan.config_fields import Invalid, positive, share
+
+ModelName = Literal["staffplan", "same_slot_average", "seasonal_naive"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ForecastConfig:
+    """How volume is forecast from history and market volatility.
+
+    ``history_weeks`` of the most recent history are used to fit; day totals come from
+    the last ``level_weeks`` same-weekday days and the intraday shape from the last
+    ``shape_weeks``; a day whose total is more than ``outlier_threshold`` robust standard
+    deviations off its week-and-weekday expectation (a holiday, an outage) is left out.
+    Volatility is the realised volatility of log returns over the trailing
+    ``volatility_window_h`` hours and the absolute return over ``shock_window_h`` hours.
+    Intervals in the top ``peak_share`` of each queue's horizon are marked as peaks.
+    """
+
+    model: ModelName = "staffplan"
+    history_weeks: int = 16
+    level_weeks: int = 4
+    shape_weeks: int = 4
+    outlier_threshold: float = positive(3.0, unit="robust standard deviations")
+    calibration_weeks: int = 6
+    volatility_window_h: int = 24
+    shock_window_h: int = 6
+    levels: tuple[int, ...] = (80, 95)
+    peak_share: float = share(0.10)
+
+    def __post_init__(self) -> None:
+        for key in ("history_weeks", "level_weeks", "shape_weeks", "calibration_weeks"):
+            if getattr(self, key) < 1:
+                raise Invalid(key, "must be at least 1 week")
+        if self.level_weeks > self.history_weeks or self.shape_weeks > self.history_weeks:
+            raise Invalid("history_weeks", "must be at least level_weeks and shape_weeks")
+        for key in ("volatility_window_h", "shock_window_h"):
+            if getattr(self, key) < 1:
+                raise Invalid(key, "must be at least 1 hour")
+        for i, level in enumerate(self.levels):
+            if not 0 < level < 100:
+                raise Invalid(f"levels[{i}]", f"{level} is not a coverage between 1 and 99 (%)")
+        if self.peak_share <= 0:
+            raise Invalid("peak_share", "must be above 0, e.g. 0.1 for the top decile")

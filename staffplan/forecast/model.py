@@ -1,0 +1,172 @@
+"""The staffplan forecaster: robust weekly × intraday profile × volatility effect.
+
+Expected contacts in an interval are ``day_total[weekday] · shape[weekday, slot] ·
+exp(beta · z)``, where ``z`` are the standardised volatility drivers (log daily realised
+volatility and log recent absolute return) and ``beta`` is estimated from the history
+(see :mod:`staffplan.forecast._glm`). The profile is fitted to the history divided by the
+volatility effect, and the effect to the history given the profile, alternating a few
+times, so a storm in the history neither inflates the level nor hides the effect.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from staffplan.errors import InputError
+from staffplan.forecast import volatility
+from staffplan.forecast._base import Forecaster
+from staffplan.forecast._days import DayMatrix
+from staffplan.forecast._glm import Effect, fit_effect
+from staffplan.forecast._profile import Profile, estimate_profile
+
+BACKFIT_ROUNDS = 3
+
+
+@dataclasses.dataclass(frozen=True)
+class _State:
+    profile: Profile
+    effect: Effect | None
+
+
+class StaffplanForecaster(Forecaster):
+    """Robust profile, adaptive level and a multiplicative volatility effect.
+
+    Parameters (see :class:`~staffplan.forecast.config.ForecastConfig` for the meaning):
+    ``history_weeks``, ``level_weeks``, ``shape_weeks``, ``outlier_threshold``,
+    ``calibration_weeks``, ``volatility_window_h``, ``shock_window_h``.
+    Learned: ``queues_`` (per queue: profile, effect, dispersion), ``drivers_`` (the
+    market's volatility history or ``None``), ``driver_mean_``/``driver_scale_``.
+    """
+
+    name = "staffplan"
+
+    def __init__(
+        self,
+        history_weeks: int = 16,
+        level_weeks: int = 4,
+        shape_weeks: int = 4,
+        outlier_threshold: float = 3.0,
+        calibration_weeks: int = 6,
+        volatility_window_h: int = 24,
+        shock_window_h: int = 6,
+    ) -> None:
+        super().__init__(history_weeks=history_weeks, calibration_weeks=calibration_weeks)
+        self.level_weeks = level_weeks
+        self.shape_weeks = shape_weeks
+        self.outlier_threshold = outlier_threshold
+        self.volatility_window_h = volatility_window_h
+        self.shock_window_h = shock_window_h
+
+    def effects(self) -> pd.DataFrame:
+        """The fitted volatility effect per queue and driver: ``estimate`` and ``std_error``
+        (log change in volume per standard deviation of the driver) and ``used``."""
+        rows = []
+        for queue, fitted in self.queues_.items():
+            effect = fitted.state.effect
+            if effect is None:
+                continue
+            for k, driver in enumerate(volatility.FEATURES):
+                rows.append(
+                    {
+                        "queue": queue,
+                        "driver": driver,
+                        "estimate": effect.estimate[k],
+                        "std_error": effect.std_error[k],
+                        "used": effect.used[k],
+                        "driver_mean": self.driver_mean_[k],
+                        "driver_scale": self.driver_scale_[k],
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    # ------------------------------------------------------------------ market
+
+    def _drivers_from(self, market: pd.DataFrame) -> volatility.MarketDrivers:
+        return volatility.market_drivers(market, self.volatility_window_h, self.shock_window_h)
+
+    def _fit_market(self, market: pd.DataFrame | None, history: pd.DataFrame) -> None:
+        self.drivers_ = None if market is None else self._drivers_from(market)
+        if self.drivers_ is None:
+            return
+        times = pd.DatetimeIndex(history["interval_start"].drop_duplicates())
+        seen = volatility.observed(self.drivers_, times)[list(volatility.FEATURES)].dropna()
+        if len(seen) < 2:
+            raise InputError(
+                f"the market prices ({self.drivers_.known_at[0]:%Y-%m-%d} to "
+                f"{self.drivers_.known_at[-1]:%Y-%m-%d}) do not overlap the history; "
+                "pass prices covering the history period"
+            )
+        self.driver_mean_ = seen.mean().to_numpy()
+        self.driver_scale_ = np.maximum(seen.std().to_numpy(), 1e-9)
+
+    def _standardised(self, path: pd.DataFrame) -> np.ndarray:
+        raw = path[list(volatility.FEATURES)].to_numpy(dtype=float)
+        return (raw - self.driver_mean_) / self.driver_scale_
+
+    def _history_drivers(self, times: pd.DatetimeIndex) -> np.ndarray | None:
+        if self.drivers_ is None:
+            return None
+        return self._standardised(volatility.observed(self.drivers_, times))
+
+    def _horizon_drivers(
+        self, times: pd.DatetimeIndex, market: pd.DataFrame | None, scenario: str | float | None
+    ) -> tuple[np.ndarray | None, np.ndarray | str]:
+        if self.drivers_ is None:
+            return None, "none"
+        drivers = self.drivers_ if market is None else self._drivers_from(market)
+        path = volatility.horizon_path(drivers, times, scenario)
+        return self._standardised(path), path["scenario"].to_numpy()
+
+    # ------------------------------------------------------------------ point forecast
+
+    def _fit_point(self, days: DayMatrix, reuse: _State | None = None) -> _State:
+        if days.drivers is None:
+            return _State(self._profile(days.volume, days), None)
+        if reuse is not None and reuse.effect is not None:
+            return _State(self._profile(self._adjusted(days, reuse.effect), days), reuse.effect)
+        profile = self._profile(days.volume, days)
+        # Round one keeps the days flagged as outliers: before the effect is known, a
+        # storm day looks like an outlier, and dropping it would hide the effect.
+        effect = self._fit_effect(days, profile, drop_outliers=False)
+        for _ in range(BACKFIT_ROUNDS):
+            profile = self._profile(self._adjusted(days, effect), days)
+            effect = self._fit_effect(days, profile, drop_outliers=True)
+        return _State(self._profile(self._adjusted(days, effect), days), effect)
+
+    def _profile(self, volume: np.ndarray, days: DayMatrix) -> Profile:
+        adjusted = dataclasses.replace(days, volume=volume)
+        return estimate_profile(
+            adjusted, self.level_weeks, self.shape_weeks, self.outlier_threshold
+        )
+
+    def _adjusted(self, days: DayMatrix, effect: Effect) -> np.ndarray:
+        return days.volume / _multiplier(days.drivers, effect)
+
+    def _fit_effect(self, days: DayMatrix, profile: Profile, drop_outliers: bool) -> Effect:
+        base = profile.fitted_total[:, None] * profile.shape[days.weekday]
+        if drop_outliers:
+            base = np.where(profile.outlier[:, None], 0.0, base)
+        n_days, n_slots = days.volume.shape
+        return fit_effect(
+            days.volume.ravel(),
+            base.ravel(),
+            days.drivers.reshape(n_days * n_slots, -1),
+            np.repeat(days.day, n_slots),
+        )
+
+    def _point(
+        self, state: _State, weekday: np.ndarray, slot: np.ndarray, drivers: np.ndarray | None
+    ) -> np.ndarray:
+        profile = state.profile
+        mu = profile.day_total[weekday] * profile.shape[weekday, slot]
+        if state.effect is not None and drivers is not None:
+            mu = mu * _multiplier(drivers, state.effect)
+        return mu
+
+
+def _multiplier(drivers: np.ndarray, effect: Effect) -> np.ndarray:
+    """``exp(z · beta)``; a cell without market data counts as average volatility."""
+    return np.exp(np.nan_to_num(drivers) @ effect.used)

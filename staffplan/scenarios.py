@@ -1,0 +1,522 @@
+"""Finance scenarios: monthly required FTE, headcount, hires and cost per named case.
+
+Demand comes from the queueing engine, not from volume × AHT: a representative week per
+queue (:func:`representative_week`) is scaled to each month — growth compounded monthly
+from the history's last month, AHT change, the deflection programme at the month's
+mid-point of its ramp — and sized interval by interval with the same engine as
+``staffplan staff``. A calm week and a stressed week (volume × ``stressed_volume_factor``)
+are sized separately; a month's required FTE is their mix by the case's
+``stressed_share`` of days. FTE = paid hours per week (agents grossed up by shrinkage)
+over ``hours_per_fte_week``.
+
+Supply is the cohort model of :mod:`staffplan._headcount`: attrition, hires arriving
+after the lead time, ramp-adjusted productivity, and hires requisitioned to meet each
+month's need on time. The gap is bought as overtime/outsourcing. The sensitivity table
+moves each driver by ±``sensitivity_step`` (relative) and reports the change in mean
+required FTE, mean paid FTE (heads + gap) and total cost over the horizon.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from staffplan._headcount import HeadcountPlan, plan_headcount
+from staffplan._scenarios_config import Case, ScenariosConfig
+from staffplan.config import Config
+from staffplan.deflection import apply_deflection
+from staffplan.errors import ConfigError, InputError
+from staffplan.staffing import queue_parameters, size_requirements
+
+__all__ = [
+    "SCENARIO_COLUMNS",
+    "SENSITIVITY_COLUMNS",
+    "Case",
+    "ScenarioResult",
+    "ScenariosConfig",
+    "representative_week",
+    "run_scenarios",
+]
+
+SCENARIO_COLUMNS = [
+    "scenario",
+    "month",
+    "volume",
+    "deflected",
+    "required_fte",
+    "available_fte",
+    "hires",
+    "attrition",
+    "cost",
+    "offered",
+    "aht_s",
+    "required_fte_calm",
+    "required_fte_stressed",
+    "headcount_start",
+    "headcount_end",
+    "hires_requisitioned",
+    "gap_fte",
+    "payroll_cost",
+    "overtime_cost",
+    "note",
+]
+SENSITIVITY_COLUMNS = [
+    "scenario",
+    "driver",
+    "base_value",
+    "low_value",
+    "high_value",
+    "delta_required_fte_low",
+    "delta_required_fte_high",
+    "delta_paid_fte_low",
+    "delta_paid_fte_high",
+    "delta_cost_low",
+    "delta_cost_high",
+    "cost_swing",
+]
+DAY_TYPES = ("calm", "stressed")
+
+
+@dataclasses.dataclass(frozen=True)
+class ScenarioResult:
+    """``months`` (:data:`SCENARIO_COLUMNS`, one row per case and month), the
+    ``sensitivity`` table (:data:`SENSITIVITY_COLUMNS`, largest cost swing first per
+    case), a one-row-per-case ``comparison`` and the ``assumptions`` each case used."""
+
+    months: pd.DataFrame
+    sensitivity: pd.DataFrame
+    comparison: pd.DataFrame
+    assumptions: pd.DataFrame
+
+
+@dataclasses.dataclass(frozen=True)
+class _Knobs:
+    """Drivers that are not fields of a case: levels the sensitivity table moves."""
+
+    volume_scale: float = 1.0
+    aht_scale: float = 1.0
+    shrinkage_scale: float = 1.0
+    stressed_volume_factor: float = 2.0
+
+
+def representative_week(history: pd.DataFrame, config: Config, weeks: int) -> pd.DataFrame:
+    """A typical week per queue: the mean of the last ``weeks`` weeks per weekday and slot.
+
+    ``history`` is a counts table ``queue, interval_start, volume[, aht_s]``. The result
+    (``queue, interval_start, volume, aht_s``) sits on the last 7 local days of each
+    queue's history (a DST day keeps its own number of intervals); ``aht_s`` is the
+    volume-weighted mean where the history has it, else the queue's ``aht_s`` (seconds).
+    """
+    parts = []
+    for name in pd.unique(history["queue"]):
+        config.queue(str(name))
+        rows = history[history["queue"] == name]
+        parts.append(_queue_week(rows, str(name), config, weeks))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _queue_week(rows: pd.DataFrame, name: str, config: Config, weeks: int) -> pd.DataFrame:
+    wall = rows["interval_start"].dt.tz_localize(None)
+    day = wall.dt.normalize()
+    last = day.max()
+    if (last - day.min()).days + 1 < 7:
+        raise InputError(
+            f"history of queue {name!r} covers {(last - day.min()).days + 1} day(s); "
+            "scenarios need at least one full week to build a typical week"
+        )
+    recent = rows[(day > last - pd.Timedelta(days=7 * weeks)).to_numpy()]
+    key = _weekday_slot(recent["interval_start"])
+    volume = recent["volume"].to_numpy(dtype=float)
+    default_aht_s = config.queue(name).aht_s
+    aht_s = recent["aht_s"].to_numpy(dtype=float) if "aht_s" in recent else None
+    table = pd.DataFrame({"key": key, "volume": volume})
+    table["work"] = volume * (
+        default_aht_s if aht_s is None else np.nan_to_num(aht_s, nan=default_aht_s)
+    )
+    means = table.groupby("key").agg(volume=("volume", "mean"), work=("work", "mean"))
+    grid = _last_week_grid(last, config)
+    target = pd.Series(_weekday_slot(pd.Series(grid)))
+    found = means.reindex(target.to_numpy())
+    volume_week = found["volume"].fillna(0.0).to_numpy()
+    work = found["work"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        week_aht_s = np.where(volume_week > 0, work / volume_week, default_aht_s)
+    return pd.DataFrame(
+        {"queue": name, "interval_start": grid, "volume": volume_week, "aht_s": week_aht_s}
+    )
+
+
+def _weekday_slot(times: pd.Series) -> np.ndarray:
+    wall = times.dt.tz_localize(None)
+    return (wall.dt.weekday * 1440 + wall.dt.hour * 60 + wall.dt.minute).to_numpy()
+
+
+def _last_week_grid(last_day: pd.Timestamp, config: Config) -> pd.DatetimeIndex:
+    """Interval starts of the 7 local days ending on ``last_day`` (from local midnights)."""
+    first = _local_midnight(last_day - pd.Timedelta(days=6), config)
+    end = _local_midnight(last_day + pd.Timedelta(days=1), config)
+    step = pd.Timedelta(minutes=config.interval_min)
+    return pd.date_range(first, end, freq=step, inclusive="left", name="interval_start")
+
+
+def _local_midnight(day: pd.Timestamp, config: Config) -> pd.Timestamp:
+    return pd.Timestamp(day.date()).tz_localize(
+        config.zone, nonexistent="shift_forward", ambiguous=True
+    )
+
+
+def run_scenarios(profile: pd.DataFrame, config: Config) -> ScenarioResult:
+    """Every case of ``config.scenarios`` over its horizon, with sensitivities.
+
+    ``profile`` is a representative week (:func:`representative_week`).
+    """
+    settings = _settings(config)
+    months = pd.period_range(settings.start, periods=settings.horizon_months, freq="M")
+    demand = _DemandCache(profile, config, months)
+    tables, sensitivities = [], []
+    for case in settings.cases:
+        knobs = _Knobs(stressed_volume_factor=settings.stressed_volume_factor)
+        table = _case_months(case, knobs, demand, settings)
+        tables.append(table)
+        sensitivities.append(_sensitivity(case, knobs, table, demand, settings))
+    months_table = pd.concat(tables, ignore_index=True)[SCENARIO_COLUMNS]
+    return ScenarioResult(
+        months=months_table,
+        sensitivity=pd.concat(sensitivities, ignore_index=True)[SENSITIVITY_COLUMNS],
+        comparison=_comparison(months_table),
+        assumptions=_assumptions(settings),
+    )
+
+
+def _settings(config: Config) -> ScenariosConfig:
+    if config.scenarios is None:
+        raise ConfigError(
+            f"{config.source or 'config'}: no scenarios: section; add one with start, "
+            "starting_headcount and cases (see configs/example.yaml)"
+        )
+    return config.scenarios
+
+
+# --------------------------------------------------------------------------- demand
+
+
+class _DemandCache:
+    """Weekly engine results per month and day type, computed once per set of drivers."""
+
+    def __init__(self, profile: pd.DataFrame, config: Config, months: pd.PeriodIndex) -> None:
+        self.profile = profile.reset_index(drop=True)
+        self.config = config
+        self.months = months
+        last = self.profile["interval_start"].max().tz_localize(None).to_period("M")
+        self.months_since_profile = np.array([(m - last).n for m in months])
+        self.shrinkage = queue_parameters(self.profile["queue"], config)["shrinkage"].to_numpy()
+        self._cache: dict[tuple[float, ...], pd.DataFrame] = {}
+
+    def weekly(self, case: Case, knobs: _Knobs) -> pd.DataFrame:
+        """Per month × day type: weekly ``volume, deflected, offered, work_s, fte``."""
+        key = (
+            case.volume_growth,
+            case.deflection_scale,
+            (1.0 + case.aht_change) * knobs.aht_scale,
+            -1.0 if case.shrinkage is None else case.shrinkage,
+            knobs.shrinkage_scale,
+            knobs.volume_scale,
+            knobs.stressed_volume_factor,
+        )
+        if key not in self._cache:
+            self._cache[key] = self._size(case, knobs)
+        return self._cache[key]
+
+    def _size(self, case: Case, knobs: _Knobs) -> pd.DataFrame:
+        frame, labels = self._scaled_weeks(case, knobs)
+        netted = apply_deflection(
+            frame, self.config, containment_scale=case.deflection_scale, as_of=frame["as_of"]
+        )
+        sized = size_requirements(netted, _with_shrinkage(self.config, case, knobs))
+        hours = self.config.interval_min / 60.0
+        per_row = pd.DataFrame(
+            {
+                "volume": netted["volume"].to_numpy(),
+                "deflected": netted["deflected"].to_numpy(),
+                "offered": netted["offered"].to_numpy(),
+                "work_s": (netted["offered"] * netted["aht_s"]).to_numpy(),
+                "paid_hours": sized["required_fte"].to_numpy() * hours,
+            }
+        )
+        weekly = per_row.groupby(labels).sum()
+        weekly["fte"] = weekly.pop("paid_hours") / _hours_per_fte(self.config)
+        return weekly
+
+    def _scaled_weeks(self, case: Case, knobs: _Knobs) -> tuple[pd.DataFrame, np.ndarray]:
+        """The profile week once per month and day type, scaled; and each row's label."""
+        growth = (1.0 + case.volume_growth) ** self.months_since_profile
+        aht_scale = (1.0 + case.aht_change) * knobs.aht_scale
+        n = len(self.profile)
+        frames, labels = [], []
+        for i, month in enumerate(self.months):
+            as_of = _mid_month(month, self.config)
+            for j, day_type in enumerate(DAY_TYPES):
+                stress = knobs.stressed_volume_factor if day_type == "stressed" else 1.0
+                frame = self.profile.assign(
+                    volume=self.profile["volume"] * knobs.volume_scale * growth[i] * stress,
+                    aht_s=self.profile["aht_s"] * aht_scale,
+                    as_of=as_of,
+                )
+                frames.append(frame)
+                labels.append(np.full(n, 2 * i + j))
+        return pd.concat(frames, ignore_index=True), np.concatenate(labels)
+
+
+def _mid_month(month: pd.Period, config: Config) -> pd.Timestamp:
+    day = month.start_time + pd.Timedelta(days=month.days_in_month // 2)
+    return _local_midnight(day, config)
+
+
+def _hours_per_fte(config: Config) -> float:
+    return _settings(config).hours_per_fte_week
+
+
+def _with_shrinkage(config: Config, case: Case, knobs: _Knobs) -> Config:
+    """The config with each queue's shrinkage set by the case and scaled by ``knobs``."""
+    queues = []
+    for queue in config.queues:
+        base = queue.shrinkage if case.shrinkage is None else case.shrinkage
+        shrinkage = min(base * knobs.shrinkage_scale, 0.95)
+        queues.append(dataclasses.replace(queue, shrinkage=shrinkage))
+    return dataclasses.replace(config, queues=tuple(queues))
+
+
+# --------------------------------------------------------------------------- months
+
+
+def _case_months(
+    case: Case, knobs: _Knobs, demand: _DemandCache, settings: ScenariosConfig
+) -> pd.DataFrame:
+    """The monthly table of one case."""
+    weekly = demand.weekly(case, knobs)
+    calm = weekly.iloc[0::2].reset_index(drop=True)
+    stressed = weekly.iloc[1::2].reset_index(drop=True)
+    p = case.stressed_share
+    mixed = (1.0 - p) * calm + p * stressed
+    weeks_in_month = np.array([m.days_in_month for m in demand.months]) / 7.0
+    plan = plan_headcount(
+        mixed["fte"].to_numpy(),
+        settings.starting_headcount,
+        case.attrition,
+        case.hiring_lead_months,
+        case.ramp,
+    )
+    table = pd.DataFrame(
+        {
+            "scenario": case.name,
+            "month": [str(m) for m in demand.months],
+            "volume": mixed["volume"].to_numpy() * weeks_in_month,
+            "deflected": mixed["deflected"].to_numpy() * weeks_in_month,
+            "required_fte": mixed["fte"].to_numpy(),
+            "offered": mixed["offered"].to_numpy() * weeks_in_month,
+            "aht_s": _safe_ratio(mixed["work_s"].to_numpy(), mixed["offered"].to_numpy()),
+            "required_fte_calm": calm["fte"].to_numpy(),
+            "required_fte_stressed": stressed["fte"].to_numpy(),
+        }
+    )
+    return _with_plan(table, plan, case, demand.months)
+
+
+def _with_plan(
+    table: pd.DataFrame, plan: HeadcountPlan, case: Case, months: pd.PeriodIndex
+) -> pd.DataFrame:
+    for column in (
+        "available_fte",
+        "hires",
+        "attrition",
+        "headcount_start",
+        "headcount_end",
+        "hires_requisitioned",
+        "gap_fte",
+    ):
+        table[column] = getattr(plan, column)
+    table["hires"] = table["hires"].astype(int)
+    table["hires_requisitioned"] = table["hires_requisitioned"].astype(int)
+    table["payroll_cost"] = plan.headcount_end * case.cost_per_fte_month
+    table["overtime_cost"] = plan.gap_fte * case.overtime_cost
+    table["cost"] = table["payroll_cost"] + table["overtime_cost"]
+    table["note"] = _notes(plan, case, months)
+    return table
+
+
+def _notes(plan: HeadcountPlan, case: Case, months: pd.PeriodIndex) -> list[str]:
+    lead = case.hiring_lead_months
+    first_start = str(months[lead]) if lead < len(months) else None
+    notes = []
+    for i in range(len(months)):
+        parts = []
+        if i < lead and plan.gap_fte[i] > 0:
+            parts.append(
+                f"lead time: first {min(lead, len(months))} month(s) cannot be met by hiring; "
+                + (
+                    f"hires requisitioned now start in {first_start}"
+                    if first_start
+                    else f"the {lead}-month lead time exceeds the horizon"
+                )
+            )
+        elif lead <= i < lead + len(case.ramp) and plan.gap_fte[i] > 0:
+            parts.append("ramp: new hires not yet fully productive; gap covered by overtime")
+        if plan.hires_requisitioned[i] > 0:
+            parts.append(
+                f"requisition {plan.hires_requisitioned[i]:.0f} to start {months[i + lead]}"
+            )
+        notes.append("; ".join(parts))
+    return notes
+
+
+def _safe_ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    return np.divide(
+        numerator, denominator, out=np.full(len(numerator), np.nan), where=denominator > 0
+    )
+
+
+def _comparison(months: pd.DataFrame) -> pd.DataFrame:
+    """One row per case: totals and peaks over the horizon."""
+    grouped = months.groupby("scenario", sort=False)
+    out = grouped.agg(
+        volume=("volume", "sum"),
+        deflected=("deflected", "sum"),
+        mean_required_fte=("required_fte", "mean"),
+        peak_required_fte=("required_fte", "max"),
+        end_headcount=("headcount_end", "last"),
+        hires=("hires", "sum"),
+        attrition=("attrition", "sum"),
+        gap_fte_months=("gap_fte", "sum"),
+        payroll_cost=("payroll_cost", "sum"),
+        overtime_cost=("overtime_cost", "sum"),
+        cost=("cost", "sum"),
+    ).reset_index()
+    out["cost_per_contact"] = _safe_ratio(out["cost"].to_numpy(), out["volume"].to_numpy())
+    return out
+
+
+def _assumptions(settings: ScenariosConfig) -> pd.DataFrame:
+    """The inputs of each case, one row per case (for the workbook's audit trail)."""
+    rows = []
+    for case in settings.cases:
+        row = {
+            "scenario": case.name,
+            "start": settings.start,
+            "horizon_months": settings.horizon_months,
+            "starting_headcount": settings.starting_headcount,
+            "profile_weeks": settings.profile_weeks,
+            "stressed_volume_factor": settings.stressed_volume_factor,
+            "hours_per_fte_week": settings.hours_per_fte_week,
+        }
+        for field in dataclasses.fields(case):
+            if field.name != "name":
+                row[field.name] = getattr(case, field.name)
+        row["ramp"] = ", ".join(f"{v:g}" for v in case.ramp)
+        row["overtime_cost_per_fte_month"] = case.overtime_cost
+        row["shrinkage"] = "per queue" if case.shrinkage is None else case.shrinkage
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+_Move = Callable[[Case, _Knobs, float], tuple[Case, _Knobs, float]]
+
+
+def _drivers(base_shrinkage: float) -> dict[str, _Move]:
+    """Each driver: how to move it by the factor ``f`` and the moved value to report."""
+
+    def case_field(name: str, cap: float | None = None) -> _Move:
+        def move(case: Case, knobs: _Knobs, f: float) -> tuple[Case, _Knobs, float]:
+            value = getattr(case, name) * f
+            value = min(value, cap) if cap is not None else value
+            return dataclasses.replace(case, **{name: value}), knobs, value
+
+        return move
+
+    def knob(name: str) -> _Move:
+        def move(case: Case, knobs: _Knobs, f: float) -> tuple[Case, _Knobs, float]:
+            value = getattr(knobs, name) * f
+            return case, dataclasses.replace(knobs, **{name: value}), value
+
+        return move
+
+    def ramp(case: Case, knobs: _Knobs, f: float) -> tuple[Case, _Knobs, float]:
+        moved = tuple(min(1.0, v * f) for v in case.ramp)
+        return dataclasses.replace(case, ramp=moved), knobs, float(np.mean(moved or (1.0,)))
+
+    def shrinkage(case: Case, knobs: _Knobs, f: float) -> tuple[Case, _Knobs, float]:
+        moved = dataclasses.replace(knobs, shrinkage_scale=knobs.shrinkage_scale * f)
+        return case, moved, min(base_shrinkage * f, 0.95)
+
+    def overtime(case: Case, knobs: _Knobs, f: float) -> tuple[Case, _Knobs, float]:
+        value = case.overtime_cost * f
+        return dataclasses.replace(case, overtime_cost_per_fte_month=value), knobs, value
+
+    return {
+        "volume": knob("volume_scale"),
+        "volume_growth": case_field("volume_growth"),
+        "stressed_share": case_field("stressed_share", cap=1.0),
+        "stressed_volume_factor": knob("stressed_volume_factor"),
+        "deflection": case_field("deflection_scale"),
+        "aht": knob("aht_scale"),
+        "shrinkage": shrinkage,
+        "attrition": case_field("attrition", cap=1.0),
+        "new_hire_ramp": ramp,
+        "cost_per_fte_month": case_field("cost_per_fte_month"),
+        "overtime_cost_per_fte_month": overtime,
+    }
+
+
+def _sensitivity(
+    case: Case,
+    knobs: _Knobs,
+    base: pd.DataFrame,
+    demand: _DemandCache,
+    settings: ScenariosConfig,
+) -> pd.DataFrame:
+    """Each driver moved by ±``sensitivity_step``: change in FTE and cost over the horizon."""
+    queues = _with_shrinkage(demand.config, case, knobs).queues
+    base_shrinkage = float(np.mean([q.shrinkage for q in queues]))  # reported: mean of queues
+    rows = []
+    step = settings.sensitivity_step
+    for driver, move in _drivers(base_shrinkage).items():
+        _, _, base_value = move(case, knobs, 1.0)
+        results = {}
+        for side, factor in (("low", 1.0 - step), ("high", 1.0 + step)):
+            moved_case, moved_knobs, value = move(case, knobs, factor)
+            table = _case_months(moved_case, moved_knobs, demand, settings)
+            results[side] = (value, _totals(table) - _totals(base))
+        rows.append(_sensitivity_row(case.name, driver, base_value, results))
+    out = pd.DataFrame(rows)
+    out = out.sort_values(["cost_swing", "driver"], ascending=[False, True], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _totals(table: pd.DataFrame) -> np.ndarray:
+    """Mean required FTE, mean paid FTE (heads + gap) and total cost over the horizon."""
+    paid = table["headcount_end"] + table["gap_fte"]
+    return np.array([table["required_fte"].mean(), paid.mean(), table["cost"].sum()])
+
+
+def _sensitivity_row(
+    scenario: str, driver: str, base_value: float, results: dict[str, tuple[float, np.ndarray]]
+) -> dict[str, object]:
+    (low_value, low), (high_value, high) = results["low"], results["high"]
+    return {
+        "scenario": scenario,
+        "driver": driver,
+        "base_value": base_value,
+        "low_value": low_value,
+        "high_value": high_value,
+        "delta_required_fte_low": low[0],
+        "delta_required_fte_high": high[0],
+        "delta_paid_fte_low": low[1],
+        "delta_paid_fte_high": high[1],
+        "delta_cost_low": low[2],
+        "delta_cost_high": high[2],
+        "cost_swing": abs(high[2] - low[2]),
+    }

@@ -1,0 +1,213 @@
+"""The covering MILP in matrix form, for one or more blocks (queues) on one grid.
+
+Per block the variables are, in order: shift counts ``x`` (one per candidate shift),
+break counts ``b`` (one per break slot: start group × pause × offset), uncovered agents
+``u`` per interval (soft understaffing) and surplus agents ``o`` per interval (only with
+an overstaffing penalty). Rows:
+
+* coverage, per interval ``t``: shifts present − breaks taken at ``t`` + ``u_t`` − ``o_t``
+  ≥ ``required_t`` (= with ``o``);
+* links, per start group and pause: Σ slots ``b`` = Σ shifts ``x`` of the group (each shift
+  takes each of its breaks exactly once, somewhere in the window);
+* team caps (only with ``max_headcount``), shared by all blocks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import scipy.sparse as sp
+
+from staffplan.schedule._candidates import Candidates, Grid
+from staffplan.schedule.config import ShiftsConfig
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """Where one block's variables sit in the model's variable vector."""
+
+    x: slice
+    b: slice
+    u: slice
+    o: slice
+
+
+@dataclasses.dataclass(frozen=True)
+class CoverModel:
+    """``min c·v`` s.t. ``row_lb <= A v <= row_ub``, ``lb <= v <= ub``; ``integer`` marks the
+    shift and break counts."""
+
+    c: np.ndarray
+    A: sp.csr_matrix
+    row_lb: np.ndarray
+    row_ub: np.ndarray
+    lb: np.ndarray
+    ub: np.ndarray
+    integer: np.ndarray
+    blocks: tuple[Layout, ...]
+    required: tuple[np.ndarray, ...]
+    cap_rows: slice
+    shift_coverage: sp.csr_matrix
+    break_coverage: sp.csr_matrix
+
+    def coverage(self, values: np.ndarray, block: int) -> np.ndarray:
+        """Agents on the phones per interval in ``block`` (shifts present minus breaks)."""
+        layout = self.blocks[block]
+        return self.shift_coverage @ values[layout.x] - self.break_coverage @ values[layout.b]
+
+    def settle(self, values: np.ndarray) -> np.ndarray:
+        """``values`` with counts rounded and ``u``/``o`` set to the exact shortfall/surplus."""
+        out = values.copy()
+        out[self.integer] = np.maximum(np.round(out[self.integer]), 0.0)
+        for i, layout in enumerate(self.blocks):
+            spare = self.coverage(out, i) - self.required[i]
+            if layout.u.stop > layout.u.start:
+                out[layout.u] = np.maximum(-spare, 0.0)
+            if layout.o.stop > layout.o.start:
+                out[layout.o] = np.maximum(spare, 0.0)
+        return out
+
+
+def coverage_matrices(cands: Candidates, grid: Grid) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Agents present per interval per shift (T × shifts) and per break slot (T × slots)."""
+    size = grid.size
+    offsets = np.concatenate([np.arange(n) for n in cands.length])
+    shift_cols = np.repeat(np.arange(cands.start.size), cands.length)
+    shift_rows = np.repeat(cands.start, cands.length) + offsets
+    present = _fold(shift_rows, shift_cols, np.ones(shift_rows.size), size, grid.cyclic)
+    rows, cols, weights = [], [], []
+    slot_start = cands.group_start[cands.slot_group] + cands.slot_offset
+    slot_template = cands.group_template[cands.slot_group]
+    for t, covers in enumerate(cands.pause_cover):
+        for k, cover in enumerate(covers):
+            chosen = np.flatnonzero((slot_template == t) & (cands.slot_pause == k))
+            for step, share in cover:
+                rows.append(slot_start[chosen] + step)
+                cols.append(chosen)
+                weights.append(np.full(chosen.size, share))
+    n_slots = cands.slot_group.size
+    if rows:
+        away = _fold(
+            np.concatenate(rows), np.concatenate(cols), np.concatenate(weights), size, grid.cyclic
+        )
+    else:
+        away = sp.csr_matrix((size, n_slots))
+    return present, sp.csr_matrix(away, shape=(size, n_slots))
+
+
+def _fold(
+    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, size: int, cyclic: bool
+) -> sp.csr_matrix:
+    n_cols = int(cols.max()) + 1 if cols.size else 0
+    if cyclic:
+        rows = rows % size
+    else:
+        inside = rows < size
+        rows, cols, values = rows[inside], cols[inside], values[inside]
+    return sp.csr_matrix(sp.coo_matrix((values, (rows, cols)), shape=(size, n_cols)))
+
+
+def build_model(
+    cands: Candidates, grid: Grid, required: list[np.ndarray], shifts: ShiftsConfig
+) -> CoverModel:
+    """The model covering each array in ``required`` (agents per grid interval) as a block."""
+    present, away = coverage_matrices(cands, grid)
+    present = sp.csr_matrix(present, shape=(grid.size, cands.start.size))
+    link_x, link_b = _link_matrices(cands)
+    soft = shifts.understaffing == "soft"
+    over = shifts.overstaffing_penalty > 0
+    size, n, m = grid.size, cands.start.size, cands.slot_group.size
+    eye = sp.identity(size, format="csr")
+    zero_t = sp.csr_matrix((link_x.shape[0], size))
+    cover_parts = [present, -away] + ([eye] if soft else []) + ([-eye] if over else [])
+    link_parts = [-link_x, link_b] + ([zero_t] if soft else []) + ([zero_t] if over else [])
+    block = sp.vstack([sp.hstack(cover_parts), sp.hstack(link_parts)], format="csr")
+    width = block.shape[1]
+    layouts, c, lb, ub, row_lb, row_ub, integer = [], [], [], [], [], [], []
+    for i, need in enumerate(required):
+        base = i * width
+        u_end = base + n + m + (size if soft else 0)
+        layouts.append(
+            Layout(
+                slice(base, base + n),
+                slice(base + n, base + n + m),
+                slice(base + n + m, u_end),
+                slice(u_end, u_end + (size if over else 0)),
+            )
+        )
+        c.append(_costs(cands, size, m, soft, over, shifts))
+        lb.append(np.zeros(width))
+        ub.append(np.concatenate([np.full(n + m, np.inf), need if soft else [], _inf(size, over)]))
+        row_lb.append(np.concatenate([need, np.zeros(link_x.shape[0])]))
+        upper = need if over else np.full(size, np.inf)
+        row_ub.append(np.concatenate([upper, np.zeros(link_x.shape[0])]))
+        integer.append(np.concatenate([np.ones(n + m), np.zeros(width - n - m)]))
+    A = sp.block_diag([block] * len(required), format="csr")
+    cap_rows = slice(A.shape[0], A.shape[0])
+    if shifts.max_headcount is not None:
+        caps, cap_ub = _cap_rows(cands, grid, shifts, len(required), width)
+        cap_rows = slice(A.shape[0], A.shape[0] + caps.shape[0])
+        A = sp.vstack([A, caps], format="csr")
+        row_lb.append(np.full(cap_ub.size, -np.inf))
+        row_ub.append(cap_ub)
+    return CoverModel(
+        np.concatenate(c),
+        A,
+        np.concatenate(row_lb),
+        np.concatenate(row_ub),
+        np.concatenate(lb),
+        np.concatenate(ub),
+        np.concatenate(integer).astype(bool),
+        tuple(layouts),
+        tuple(np.asarray(r, dtype=float) for r in required),
+        cap_rows,
+        present,
+        sp.csr_matrix(away),
+    )
+
+
+def _inf(size: int, present: bool) -> np.ndarray:
+    return np.full(size, np.inf) if present else np.zeros(0)
+
+
+def _costs(
+    cands: Candidates, size: int, m: int, soft: bool, over: bool, shifts: ShiftsConfig
+) -> np.ndarray:
+    parts = [cands.cost, np.zeros(m)]
+    if soft:
+        parts.append(np.full(size, shifts.understaffing_penalty))
+    if over:
+        parts.append(np.full(size, shifts.overstaffing_penalty))
+    return np.concatenate(parts)
+
+
+def _link_matrices(cands: Candidates) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    n_links, m, n = cands.n_links, cands.slot_group.size, cands.start.size
+    link_b = sp.csr_matrix((np.ones(m), (cands.slot_link, np.arange(m))), shape=(n_links, m))
+    link_group = np.zeros(n_links, dtype=np.int64)
+    link_group[cands.slot_link] = cands.slot_group
+    n_groups = cands.group_start.size
+    members = sp.csr_matrix((np.ones(n), (cands.group, np.arange(n))), shape=(n_groups, n))
+    return sp.csr_matrix(members[link_group]), link_b
+
+
+def _cap_rows(
+    cands: Candidates, grid: Grid, shifts: ShiftsConfig, n_blocks: int, width: int
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    head = float(shifts.max_headcount or 0)
+    weeks = len(grid.dates) / 7.0
+    start_day = grid.day[cands.start]
+    n = cands.start.size
+    per_day = sp.csr_matrix(
+        (np.ones(n), (start_day, np.arange(n))), shape=(len(grid.dates), n)
+    )
+    rows_x = sp.vstack([per_day, np.ones((1, n)), cands.paid_hours[None, :]], format="csr")
+    ub = np.concatenate(
+        [
+            np.full(len(grid.dates), head),
+            [head * shifts.rules.days_per_week * weeks, head * shifts.rules.max_hours_per_week * weeks],
+        ]
+    )
+    pad = sp.csr_matrix((rows_x.shape[0], width - n))
+    return sp.hstack([sp.hstack([rows_x, pad])] * n_blocks, format="csr"), ub

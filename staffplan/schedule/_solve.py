@@ -1,0 +1,157 @@
+"""Solve the covering model: LP bound first, then a fast near-optimal integer schedule.
+
+1. The LP relaxation gives the bound every schedule is measured against.
+2. A restricted MILP keeps what the LP decided firmly: each shift the LP uses at least
+   ``floor(x)`` times stays, at most ``ceil(x) + 1``; other lengths of the same start group
+   may be added; shifts the LP does not use are left out. HiGHS solves this small MILP to
+   ``mip_gap``.
+3. If that is not within ``mip_gap`` of the LP bound and time is left, a wider
+   neighbourhood (starts next to the LP's) is solved, and the better schedule kept.
+4. Should HiGHS return no schedule in time, a greedy fallback rounds the LP up and places
+   breaks where the most agents are spare, then adds shifts where coverage is short.
+
+Without a time limit cutting a stage short, every step is deterministic.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import warnings
+
+import numpy as np
+import scipy.optimize as so
+
+from staffplan.schedule._candidates import Candidates
+from staffplan.schedule._greedy import greedy_schedule
+from staffplan.schedule._model import CoverModel
+
+_EPS = 1e-6
+
+
+@dataclasses.dataclass(frozen=True)
+class Solved:
+    """An integer solution ``values`` of a :class:`CoverModel` with its LP bound.
+
+    ``gap`` is ``(objective - lp_bound) / objective``; ``timed_out`` says the time limit
+    cut a stage short (the schedule is valid but may differ between runs).
+    """
+
+    values: np.ndarray
+    objective: float
+    lp_bound: float
+    lp_values: np.ndarray
+    method: str
+    timed_out: bool
+
+    @property
+    def gap(self) -> float:
+        """Relative gap of the objective to the LP bound (0 when both are 0)."""
+        if self.objective <= 0:
+            return 0.0
+        return max(self.objective - self.lp_bound, 0.0) / self.objective
+
+
+def solve_lp(model: CoverModel, time_limit_s: float) -> so.OptimizeResult:
+    """The LP relaxation (HiGHS); ``status`` 2 means infeasible."""
+    return _milp(model, np.zeros(model.c.size), model.lb, model.ub, time_limit_s, 0.0)
+
+
+def solve_cover(
+    model: CoverModel,
+    cands: Candidates,
+    *,
+    time_limit_s: float,
+    mip_gap: float,
+    lp: so.OptimizeResult | None = None,
+) -> Solved:
+    """An integer schedule for ``model`` within ``mip_gap`` of the LP bound if time allows.
+
+    ``lp`` may pass an already solved relaxation. The model must be LP-feasible.
+    """
+    clock = _Clock(time_limit_s)
+    lp = lp if lp is not None else solve_lp(model, clock.left())
+    if lp.x is None:
+        raise RuntimeError(f"the covering LP has no solution ({lp.message})")
+    bound = float(lp.fun)
+    best: Solved | None = None
+    timed_out = lp.status == 1
+    for radius, extra in ((0, 1.0), (1, np.inf)):
+        if best is not None and (best.gap <= mip_gap or clock.left() <= 0):
+            break
+        result = _restricted(model, cands, lp.x, radius, extra, clock, mip_gap)
+        timed_out = timed_out or result.status == 1 or clock.timed_out
+        if result.x is not None and (best is None or result.fun < best.objective - _EPS):
+            values = model.settle(result.x)
+            method = f"LP + restricted MILP (neighbourhood {radius})"
+            best = Solved(values, float(model.c @ values), bound, lp.x, method, timed_out)
+    if best is None:
+        values = greedy_schedule(model, cands, lp.x)
+        best = Solved(values, float(model.c @ values), bound, lp.x, "greedy fallback", True)
+    return best
+
+
+def _restricted(
+    model: CoverModel,
+    cands: Candidates,
+    lp_x: np.ndarray,
+    radius: int,
+    extra: float,
+    clock: _Clock,
+    mip_gap: float,
+) -> so.OptimizeResult:
+    lb, ub = model.lb.copy(), model.ub.copy()
+    for layout in model.blocks:
+        x = lp_x[layout.x]
+        used = x > _EPS
+        near = _near_groups(cands, np.unique(cands.group[used]), radius)
+        lb[layout.x] = np.floor(x + _EPS)
+        ub[layout.x] = np.where(near[cands.group], np.inf, 0.0)
+        ub[layout.x] = np.where(used, np.ceil(x - _EPS) + extra, ub[layout.x])
+        ub[layout.b] = np.where(near[cands.slot_group], np.inf, 0.0)
+    return _milp(model, model.integer.astype(np.uint8), lb, ub, clock.left(), mip_gap)
+
+
+def _near_groups(cands: Candidates, groups: np.ndarray, radius: int) -> np.ndarray:
+    near = np.zeros(cands.group_start.size, dtype=bool)
+    for step in range(-radius, radius + 1):
+        moved = groups + step
+        inside = (moved >= 0) & (moved < near.size)
+        same = inside.copy()
+        same[inside] = cands.group_template[moved[inside]] == cands.group_template[groups[inside]]
+        near[moved[same]] = True
+    return near
+
+
+def _milp(
+    model: CoverModel,
+    integrality: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    time_limit_s: float,
+    mip_gap: float,
+) -> so.OptimizeResult:
+    options = {"time_limit": max(time_limit_s, 0.01), "mip_rel_gap": mip_gap}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return so.milp(
+            model.c,
+            integrality=integrality,
+            bounds=so.Bounds(lb, ub),
+            constraints=so.LinearConstraint(model.A, model.row_lb, model.row_ub),
+            options=options,
+        )
+
+
+class _Clock:
+    """Seconds left of a time budget; remembers whether it ran out."""
+
+    def __init__(self, budget_s: float) -> None:
+        self._deadline = time.monotonic() + budget_s
+        self.timed_out = False
+
+    def left(self) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            self.timed_out = True
+        return max(left, 0.0)

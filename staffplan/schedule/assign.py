@@ -1,0 +1,209 @@
+"""Assign named agents to the week's shifts: the roster.
+
+The library behind ``staffplan roster``: takes the shifts table chosen by the covering
+model and the team, returns who works which shift (with the shift's break times), the
+shifts nobody could take, and each agent's week in numbers. Every roster is checked by
+the independent :func:`~staffplan.schedule.rules_check.violations` before it is returned.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from staffplan.errors import InputError
+from staffplan.schedule.assign_model import CarryIn, WeekShifts, solve_assignment, week_days
+from staffplan.schedule.config import RulesConfig, ShiftTemplate, clock_minutes
+from staffplan.schedule.fairness import recent_load, unsocial
+from staffplan.schedule.rules_check import violations
+from staffplan.schedule.team import TeamConfig
+
+ROSTER_COLUMNS = [
+    "agent",
+    "day",
+    "start",
+    "end",
+    "breaks",
+    "queue",
+    "shift_id",
+    "paid_hours",
+    "template",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Assignment:
+    """The roster of a week.
+
+    ``roster``: ``agent, day, start, end, breaks, queue, shift_id, paid_hours, template``,
+    one row per worked shift, by start then agent. ``open_shifts``: the input rows nobody
+    could take (too few agents, skills or rules). ``agents``: per rostered agent
+    ``agent, shifts, paid_hours, contracted_hours, weekend_shifts, late_shifts,
+    recent_load`` (the weighted weekend/late shifts of past weeks).
+    """
+
+    roster: pd.DataFrame
+    open_shifts: pd.DataFrame
+    agents: pd.DataFrame
+
+
+def assign_agents(
+    shifts: pd.DataFrame,
+    team: TeamConfig,
+    rules: RulesConfig,
+    *,
+    week_start: dt.date,
+    need_hours: np.ndarray | None = None,
+    history: pd.DataFrame | None = None,
+    templates: Sequence[ShiftTemplate] = (),
+) -> Assignment:
+    """Assign the rostered agents of ``team`` to ``shifts`` for the week from ``week_start``.
+
+    ``shifts`` is the shifts table (``shift_id, start, end, paid_hours, breaks`` and
+    optionally ``queue, template``), every shift starting in the week. ``need_hours`` is
+    how many hours of each shift are needed (default its paid hours; see
+    :func:`~staffplan.schedule.assign_need.shift_need_hours`). ``history`` are earlier rosters
+    with ``agent, start, end, weeks_ago`` (see
+    :func:`~staffplan.schedule.fairness.previous_rosters`). Raises :class:`InputError` for a
+    shift outside the week; a broken rule in the result is a bug (RuntimeError).
+    """
+    shifts = shifts.reset_index(drop=True)
+    history = _empty_history(shifts) if history is None else history
+    need = shifts["paid_hours"].to_numpy(dtype=float) if need_hours is None else need_hours
+    kind = _kinds(shifts, np.asarray(need, dtype=float))
+    week = _week_arrays(shifts, kind, week_start, team, np.asarray(need, dtype=float))
+    chosen = solve_assignment(week, team, rules, carry_in(history, week_start), _load(history, team))
+    pairs = _expand(chosen, kind)
+    taken = [s for _, s in pairs]
+    roster = _roster(shifts, pairs)
+    problems = violations(
+        roster, rules, team, week_start=week_start, previous=history, templates=templates
+    )
+    if problems:
+        raise RuntimeError(f"the assignment broke a rule (please report): {problems[0]}")
+    open_shifts = shifts.drop(index=taken).sort_values("start", kind="stable")
+    return Assignment(roster, open_shifts.reset_index(drop=True), _agent_summary(roster, team, history))
+
+
+def _empty_history(shifts: pd.DataFrame) -> pd.DataFrame:
+    empty = shifts["start"].iloc[:0]
+    return pd.DataFrame({"agent": [], "start": empty, "end": empty, "weeks_ago": []})
+
+
+def _kinds(shifts: pd.DataFrame, need: np.ndarray) -> np.ndarray:
+    """Per row, the number of its kind: rows alike in every field but ``shift_id`` and
+    ``day`` share a kind (numbered in order of first appearance)."""
+    key = pd.DataFrame(
+        {
+            "start": shifts["start"],
+            "end": shifts["end"],
+            "paid": shifts["paid_hours"].to_numpy(dtype=float),
+            "breaks": _text(shifts, "breaks"),
+            "queue": _text(shifts, "queue"),
+            "template": _text(shifts, "template"),
+            "need": need,
+        }
+    )
+    return key.groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy()
+
+
+def _week_arrays(
+    shifts: pd.DataFrame, kind: np.ndarray, week_start: dt.date, team: TeamConfig, need: np.ndarray
+) -> WeekShifts:
+    starts = list(shifts["start"])
+    days = week_days(week_start, starts)
+    if (days < 0).any():
+        i = int(np.flatnonzero(days < 0)[0])
+        raise InputError(
+            f"shift {shifts['shift_id'].iloc[i]} starts {starts[i].isoformat()}, outside the "
+            f"week of {week_start}; roster one week at a time"
+        )
+    first = np.unique(kind, return_index=True)[1]
+    rows = shifts.iloc[first].reset_index(drop=True)
+    flags = unsocial(rows["start"], rows["end"], clock_minutes(team.late_after, "late_after"))
+    return WeekShifts(
+        start=list(rows["start"]),
+        end=list(rows["end"]),
+        day=days[first],
+        paid_hours=rows["paid_hours"].to_numpy(dtype=float),
+        clock_min=np.array([t.hour * 60 + t.minute for t in rows["start"]], dtype=int),
+        queue=_text(rows, "queue"),
+        template=_text(rows, "template"),
+        unsocial=(flags["weekend"] + flags["late"]).to_numpy(dtype=float),
+        need_hours=need[first],
+        count=np.bincount(kind),
+    )
+
+
+def _expand(chosen: list[tuple[str, int]], kind: np.ndarray) -> list[tuple[str, int]]:
+    """Give each agent who works a kind of shift one concrete row of that kind."""
+    free = {k: list(np.flatnonzero(kind == k)) for k in np.unique(kind)}
+    return [(name, int(free[k].pop(0))) for name, k in chosen]
+
+
+def _text(frame: pd.DataFrame, column: str) -> list[str]:
+    if column not in frame.columns:
+        return [""] * len(frame)
+    return [str(v) for v in frame[column].fillna("")]
+
+
+def carry_in(history: pd.DataFrame, week_start: dt.date) -> dict[str, CarryIn]:
+    """Per agent in ``history``: the end of the last shift before the week and the number
+    of days worked in a row up to the Sunday before ``week_start``."""
+    out = {}
+    sunday = week_start - dt.timedelta(days=1)
+    for name, rows in history.groupby("agent", sort=True):
+        worked = {t.date() for t in rows["start"]}
+        day, run = sunday, 0
+        while day in worked:
+            run, day = run + 1, day - dt.timedelta(days=1)
+        off = next(i for i in range(8) if i == 7 or sunday - dt.timedelta(days=i) in worked)
+        out[str(name)] = CarryIn(last_end=rows["end"].max(), days_in_row=run, days_off_before=off)
+    return out
+
+
+def _load(history: pd.DataFrame, team: TeamConfig) -> dict[str, float]:
+    return recent_load(history, clock_minutes(team.late_after, "late_after"))
+
+
+def _roster(shifts: pd.DataFrame, pairs: list[tuple[str, int]]) -> pd.DataFrame:
+    rows = [s for _, s in pairs]
+    chosen = shifts.iloc[rows].reset_index(drop=True)
+    roster = pd.DataFrame(
+        {
+            "agent": [name for name, _ in pairs],
+            "day": [t.date().isoformat() for t in chosen["start"]],
+            "start": chosen["start"],
+            "end": chosen["end"],
+            "breaks": _text(chosen, "breaks"),
+            "queue": _text(chosen, "queue"),
+            "shift_id": chosen["shift_id"].to_numpy(),
+            "paid_hours": chosen["paid_hours"].to_numpy(dtype=float),
+            "template": _text(chosen, "template"),
+        }
+    )
+    return roster.sort_values(["start", "agent"], kind="stable").reset_index(drop=True)[ROSTER_COLUMNS]
+
+
+def _agent_summary(roster: pd.DataFrame, team: TeamConfig, history: pd.DataFrame) -> pd.DataFrame:
+    flags = unsocial(roster["start"], roster["end"], clock_minutes(team.late_after, "late_after"))
+    load = _load(history, team)
+    records = []
+    for agent in team.rostered():
+        mine = (roster["agent"] == agent.name).to_numpy()
+        records.append(
+            {
+                "agent": agent.name,
+                "shifts": int(mine.sum()),
+                "paid_hours": float(roster["paid_hours"].to_numpy()[mine].sum()),
+                "contracted_hours": agent.contracted_hours_per_week,
+                "weekend_shifts": int(flags["weekend"].to_numpy()[mine].sum()),
+                "late_shifts": int(flags["late"].to_numpy()[mine].sum()),
+                "recent_load": load.get(agent.name, 0.0),
+            }
+        )
+    return pd.DataFrame(records)

@@ -1,0 +1,289 @@
+"""The assignment MILP: which named agent works which shift of the week.
+
+One binary ``x[a, s]`` per agent and shift the agent may work (skill, availability,
+hours, rest after last week). Hard rows: a shift to at most one agent; one shift a day;
+rest between shifts (grouped into cliques: every pair in a row conflicts); days, hours,
+consecutive working days (counting last week's run) and a block of consecutive days off;
+optionally one start time all week. The objective is uncovered need first (100 per
+needed hour), then fairness (weekend and late shifts cost more for agents who had them
+recently, and more again above an even share this week), preferences and hours below
+contract. A constant offset
+makes the reported objective "what is lost", so HiGHS's relative gap is meaningful.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, sparse
+
+from staffplan.schedule.config import RulesConfig
+from staffplan.schedule.team import AgentConfig, TeamConfig
+
+NEED_WEIGHT = 100.0  # cost of one needed hour left uncovered, in paid-hour units
+_MIP_GAP = 1e-6
+
+
+@dataclasses.dataclass(frozen=True)
+class WeekShifts:
+    """The week's kinds of shift as arrays: identical shifts (same times, breaks, queue,
+    template) form one kind with a ``count``, which keeps the model small."""
+
+    start: list[pd.Timestamp]
+    end: list[pd.Timestamp]
+    day: np.ndarray  # 0 = Monday of the week; -1 outside the week
+    paid_hours: np.ndarray
+    clock_min: np.ndarray  # start, minutes after local midnight
+    queue: list[str]
+    template: list[str]
+    unsocial: np.ndarray  # weekend + late, 0..2
+    need_hours: np.ndarray
+    count: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class CarryIn:
+    """Where an agent stands on Monday: the end of the last shift, the days worked in a row
+    and the days off in a row up to Sunday (a block of days off may start last week)."""
+
+    last_end: pd.Timestamp | None = None
+    days_in_row: int = 0
+    days_off_before: int = 7  # no roster shows a shift: rested
+
+
+class _Rows:
+    """Sparse constraint rows ``lo <= A x <= hi`` built one at a time."""
+
+    def __init__(self) -> None:
+        self.cols: list[np.ndarray] = []
+        self.vals: list[np.ndarray] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
+
+    def add(self, cols: Any, vals: Any, lo: float, hi: float) -> None:
+        cols = np.asarray(cols, dtype=np.int64)
+        self.cols.append(cols)
+        self.vals.append(np.broadcast_to(np.asarray(vals, dtype=float), cols.shape))
+        self.lo.append(lo)
+        self.hi.append(hi)
+
+    def constraint(self, n_vars: int) -> optimize.LinearConstraint:
+        lengths = [len(c) for c in self.cols]
+        rows = np.repeat(np.arange(len(self.cols)), lengths)
+        matrix = sparse.csr_array(
+            (np.concatenate(self.vals), (rows, np.concatenate(self.cols))),
+            shape=(len(self.cols), n_vars),
+        )
+        return optimize.LinearConstraint(matrix, np.array(self.lo), np.array(self.hi))
+
+
+@dataclasses.dataclass
+class _Vars:
+    """Columns of the model: their objective cost, bounds and integrality."""
+
+    cost: list[float] = dataclasses.field(default_factory=list)
+    upper: list[float] = dataclasses.field(default_factory=list)
+    integer: list[int] = dataclasses.field(default_factory=list)
+
+    def new(self, cost: float, upper: float = 1.0, integer: bool = True) -> int:
+        self.cost.append(cost)
+        self.upper.append(upper)
+        self.integer.append(int(integer))
+        return len(self.cost) - 1
+
+
+def solve_assignment(
+    week: WeekShifts,
+    team: TeamConfig,
+    rules: RulesConfig,
+    carry: dict[str, CarryIn],
+    load: dict[str, float],
+) -> list[tuple[str, int]]:
+    """The optimal ``(agent name, kind of shift)`` pairs, in agent then kind order."""
+    agents = team.rostered()
+    variables, rows = _Vars(), _Rows()
+    share = np.ceil(float(week.unsocial @ week.count) / max(len(agents), 1))
+    pairs: list[tuple[str, int, int]] = []
+    by_shift: dict[int, list[int]] = {}
+    for agent in agents:
+        weight = team.weights.fairness * (1.0 + load.get(agent.name, 0.0))
+        chosen = _eligible(agent, week, team, rules, carry.get(agent.name, CarryIn()))
+        cols = {}
+        for s in chosen:
+            cost = weight * week.unsocial[s] + team.weights.preference * _misses(agent, week, s)
+            cost -= NEED_WEIGHT * week.need_hours[s]
+            cols[s] = variables.new(cost)
+            pairs.append((agent.name, s, cols[s]))
+            by_shift.setdefault(s, []).append(cols[s])
+        _agent_rows(agent, cols, week, team, rules, carry.get(agent.name, CarryIn()), variables, rows)
+        _spread_row(cols, week, share, team.weights.fairness, variables, rows)
+    for s in sorted(by_shift):
+        rows.add(by_shift[s], 1.0, -np.inf, float(week.count[s]))
+    # A fixed column carries the constant: the objective becomes need lost plus penalties.
+    lost = NEED_WEIGHT * float(week.need_hours @ week.count)
+    variables.new(lost, upper=1.0, integer=False)
+    solution = _solve(variables, rows, fixed_last=True)
+    return [(name, s) for name, s, col in pairs if solution[col] > 0.5]
+
+
+def _eligible(
+    agent: AgentConfig, week: WeekShifts, team: TeamConfig, rules: RulesConfig, carry: CarryIn
+) -> list[int]:
+    cap = _hours_cap(agent, team, rules)
+    rest = pd.Timedelta(hours=rules.min_rest_hours)
+    out = []
+    for s in range(len(week.day)):
+        if week.day[s] < 0 or week.paid_hours[s] > cap + 1e-9:
+            continue
+        if not agent.can_work(week.queue[s]):
+            continue
+        if agent.unavailable_on(week.start[s].date()):
+            continue
+        if carry.last_end is not None and week.start[s] < carry.last_end + rest:
+            continue
+        out.append(s)
+    return out
+
+
+def _hours_cap(agent: AgentConfig, team: TeamConfig, rules: RulesConfig) -> float:
+    contract = agent.contracted_hours_per_week + team.max_hours_over_contract
+    return min(float(rules.max_hours_per_week), contract)
+
+
+def _misses(agent: AgentConfig, week: WeekShifts, s: int) -> int:
+    misses = 0
+    if agent.preferred_templates and week.template[s] not in agent.preferred_templates:
+        misses += 1
+    window = agent.start_window_min()
+    if window is not None and not window[0] <= week.clock_min[s] <= window[1]:
+        misses += 1
+    return misses
+
+
+def _agent_rows(
+    agent: AgentConfig,
+    cols: dict[int, int],
+    week: WeekShifts,
+    team: TeamConfig,
+    rules: RulesConfig,
+    carry: CarryIn,
+    variables: _Vars,
+    rows: _Rows,
+) -> None:
+    if not cols:
+        return
+    days: list[list[int]] = [[s for s in cols if week.day[s] == d] for d in range(7)]
+    needed = rules.consecutive_days_off
+    block_cols = _days_off_blocks(needed, carry.days_off_before, variables, rows)
+    for d in range(7):
+        covering = [col for start, col in block_cols if start <= d < start + needed]
+        rows.add([cols[s] for s in days[d]] + covering, 1.0, -np.inf, 1.0)
+    everything = list(cols.values())
+    rows.add(everything, 1.0, -np.inf, float(rules.days_per_week))
+    hours = week.paid_hours[list(cols)]
+    rows.add(everything, hours, -np.inf, _hours_cap(agent, team, rules))
+    if agent.contracted_hours_per_week > 0:
+        short = variables.new(team.weights.contract, upper=np.inf, integer=False)
+        rows.add([*everything, short], [*hours, 1.0], agent.contracted_hours_per_week, np.inf)
+    _rest_rows(cols, days, week, rules.min_rest_hours, rows)
+    _run_rows(cols, days, rules.max_consecutive_days, carry.days_in_row, rows)
+    if rules.same_start_time:
+        _same_start_rows(cols, days, week, variables, rows)
+
+
+def _spread_row(
+    cols: dict[int, int], week: WeekShifts, share: float, weight: float, variables: _Vars, rows: _Rows
+) -> None:
+    """Each weekend or late shift above the agent's even share of them costs ``weight``
+    more, so this week's unsocial shifts are spread, not only rotated week to week."""
+    unsocial = [s for s in cols if week.unsocial[s] > 0]
+    if not unsocial:
+        return
+    excess = variables.new(weight, upper=np.inf, integer=False)
+    rows.add([cols[s] for s in unsocial] + [excess], [*week.unsocial[unsocial], -1.0], -np.inf, share)
+
+
+def _days_off_blocks(
+    needed: int, off_before: int, variables: _Vars, rows: _Rows
+) -> list[tuple[int, int]]:
+    """One binary per possible block of ``needed`` days off (day 0 = Monday), pick one.
+    A block may begin in the ``off_before`` days off at the end of last week."""
+    if needed <= 0:
+        return []
+    first = -min(off_before, needed - 1)
+    blocks = [(start, variables.new(0.0)) for start in range(first, 7 - needed + 1)]
+    rows.add([col for _, col in blocks], 1.0, 1.0, np.inf)
+    return blocks
+
+
+def _rest_rows(
+    cols: dict[int, int], days: list[list[int]], week: WeekShifts, rest_h: float, rows: _Rows
+) -> None:
+    """For day d, end time e and a later day d2: the shifts of d ending at or after e and
+    those of d2 starting before e + rest pairwise conflict, so at most one of them."""
+    rest = pd.Timedelta(hours=rest_h)
+    for d in range(7):
+        ends = sorted({week.end[s] for s in days[d]})
+        for d2 in range(d + 1, 7):
+            for e in ends:
+                late = [s for s in days[d2] if week.start[s] < e + rest]
+                if not late:
+                    continue
+                early = [s for s in days[d] if week.end[s] >= e]
+                rows.add([cols[s] for s in early + late], 1.0, -np.inf, 1.0)
+
+
+def _run_rows(
+    cols: dict[int, int], days: list[list[int]], max_days: int, carried: int, rows: _Rows
+) -> None:
+    """At most ``max_days`` working days in any ``max_days + 1`` in a row, counting the
+    ``carried`` days worked at the end of last week."""
+    for first in range(-carried, 7 - max_days):
+        window = range(max(first, 0), first + max_days + 1)
+        if max(window, default=-1) > 6:
+            continue
+        worked_before = -first if first < 0 else 0
+        members = [cols[s] for d in window for s in days[d]]
+        if members:
+            rows.add(members, 1.0, -np.inf, float(max_days - worked_before))
+
+
+def _same_start_rows(
+    cols: dict[int, int], days: list[list[int]], week: WeekShifts, variables: _Vars, rows: _Rows
+) -> None:
+    clocks = sorted({int(week.clock_min[s]) for s in cols})
+    chosen = {clock: variables.new(0.0) for clock in clocks}
+    rows.add(list(chosen.values()), 1.0, -np.inf, 1.0)
+    for d in range(7):
+        for clock in clocks:
+            members = [cols[s] for s in days[d] if week.clock_min[s] == clock]
+            if members:
+                rows.add([*members, chosen[clock]], [1.0] * len(members) + [-1.0], -np.inf, 0.0)
+
+
+def _solve(variables: _Vars, rows: _Rows, *, fixed_last: bool) -> np.ndarray:
+    n = len(variables.cost)
+    lower = np.zeros(n)
+    if fixed_last:
+        lower[-1] = 1.0
+    constraints = [rows.constraint(n)] if rows.cols else []
+    result = optimize.milp(
+        np.array(variables.cost),
+        integrality=np.array(variables.integer),
+        bounds=optimize.Bounds(lower, np.array(variables.upper)),
+        constraints=constraints,
+        options={"mip_rel_gap": _MIP_GAP},
+    )
+    if result.x is None:
+        raise RuntimeError(f"assignment MILP failed: {result.message}")
+    return result.x
+
+
+def week_days(week_start: dt.date, starts: list[pd.Timestamp]) -> np.ndarray:
+    """Day of the week (0 = ``week_start``) of each start's local date; -1 outside it."""
+    offsets = np.array([(t.date() - week_start).days for t in starts], dtype=int)
+    return np.where((offsets >= 0) & (offsets < 7), offsets, -1)

@@ -1,0 +1,177 @@
+"""One iCalendar file (RFC 5545) per agent with the week's shifts.
+
+Each shift is a VEVENT whose UID is a hash of (agent, day, queue), so re-publishing a
+week updates the agent's events instead of adding copies. Times carry the planning
+zone's TZID with a VTIMEZONE for the week. Nothing depends on the clock: DTSTAMP is the
+week's Monday 00:00 (UTC) and a changed or removed event is told apart by SEQUENCE,
+counted up from the version published before in the same folder; a shift that is gone
+is sent as STATUS:CANCELLED.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import zoneinfo
+from collections.abc import Mapping
+from typing import Any
+
+import icalendar
+import pandas as pd
+
+from staffplan.schedule.rules_check import break_times
+from staffplan.schedule.team import file_stem
+
+PRODID = "-//staffplan//roster//EN"
+
+
+@dataclasses.dataclass(frozen=True)
+class Published:
+    """An event as published before: its SEQUENCE, whether it was cancelled, and what a
+    change would alter (times, summary, description)."""
+
+    sequence: int
+    cancelled: bool
+    fingerprint: tuple[str, ...]
+    event: icalendar.Event
+
+
+def event_uid(agent: str, day: str, queue: str) -> str:
+    """The stable UID of an agent's shift on ``day`` (ISO date) in ``queue``."""
+    digest = hashlib.sha256(f"{agent}\x1f{day}\x1f{queue}".encode()).hexdigest()
+    return f"{digest[:32]}@staffplan"
+
+
+def calendar_file_name(agent: str) -> str:
+    """The agent's calendar file name, e.g. ``ana-lopez.ics``."""
+    return f"{file_stem(agent)}.ics"
+
+
+def agent_calendar(
+    agent: str,
+    shifts: pd.DataFrame,
+    zone: zoneinfo.ZoneInfo,
+    week_start: dt.date,
+    published: Mapping[str, Published] | None = None,
+) -> bytes:
+    """The VCALENDAR of ``agent``'s ``shifts`` (roster rows: ``day, start, end, breaks,
+    queue`` and optionally ``shift_id, template, paid_hours``) in the week of ``week_start``.
+
+    ``published`` are the events of this agent's earlier file for the same week (see
+    :func:`read_published`): changed events get the next SEQUENCE, vanished ones are
+    cancelled.
+    """
+    published = published or {}
+    stamp = _week_stamp(week_start, zone)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"Shifts: {agent}")
+    calendar.add("x-wr-timezone", zone.key)
+    calendar.add_component(
+        icalendar.Timezone.from_tzinfo(
+            zone,
+            tzid=zone.key,
+            first_date=week_start - dt.timedelta(days=7),
+            last_date=week_start + dt.timedelta(days=14),
+        )
+    )
+    seen = set()
+    for row in shifts.sort_values("start", kind="stable").itertuples(index=False):
+        event = _shift_event(agent, row, zone, stamp)
+        uid = str(event["uid"])
+        seen.add(uid)
+        _set_sequence(event, published.get(uid))
+        calendar.add_component(event)
+    for uid in sorted(set(published) - seen):
+        calendar.add_component(_cancelled(published[uid]))
+    return calendar.to_ical()
+
+
+def _week_stamp(week_start: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    local = dt.datetime.combine(week_start, dt.time(0), tzinfo=zone)
+    return local.astimezone(dt.UTC)
+
+
+def _shift_event(agent: str, row: Any, zone: zoneinfo.ZoneInfo, stamp: dt.datetime) -> icalendar.Event:
+    queue = str(getattr(row, "queue", "") or "")
+    start = row.start.tz_convert(zone).to_pydatetime()
+    end = row.end.tz_convert(zone).to_pydatetime()
+    event = icalendar.Event()
+    event.add("uid", event_uid(agent, str(row.day), queue))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", f"Shift: {queue}" if queue else "Shift")
+    event.add("description", _description(row))
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def _description(row: Any) -> str:
+    spans = break_times(row.start, row.end, getattr(row, "breaks", ""))
+    lines = ["Breaks: " + (", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in spans) or "none")]
+    details = [
+        f"{label} {value}"
+        for label, value in (
+            ("shift", getattr(row, "shift_id", "")),
+            ("template", getattr(row, "template", "")),
+        )
+        if str(value or "")
+    ]
+    paid = getattr(row, "paid_hours", None)
+    if paid is not None and not pd.isna(paid):
+        details.append(f"{float(paid):g} paid hours")
+    if details:
+        lines.append(", ".join(details))
+    return "\n".join(lines)
+
+
+def _fingerprint(event: icalendar.Event) -> tuple[str, ...]:
+    return tuple(
+        event[key].to_ical().decode() if key in event else ""
+        for key in ("dtstart", "dtend", "summary", "description", "status")
+    )
+
+
+def _set_sequence(event: icalendar.Event, before: Published | None) -> None:
+    if before is None:
+        sequence = 0
+    elif before.cancelled or before.fingerprint != _fingerprint(event):
+        sequence = before.sequence + 1
+    else:
+        sequence = before.sequence
+    event.add("sequence", sequence)
+
+
+def _cancelled(before: Published) -> icalendar.Event:
+    if before.cancelled:
+        return before.event
+    event = icalendar.Event()
+    for key in ("uid", "dtstamp", "dtstart", "dtend", "summary", "description"):
+        if key in before.event:
+            event[key] = before.event[key]
+    event.add("status", "CANCELLED")
+    event.add("sequence", before.sequence + 1)
+    return event
+
+
+def read_published(data: bytes) -> dict[str, Published]:
+    """The events of an earlier calendar file, by UID (empty if it cannot be parsed)."""
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except ValueError:
+        return {}
+    out = {}
+    for event in calendar.walk("VEVENT"):
+        status = str(event.get("status", "")).upper()
+        out[str(event["uid"])] = Published(
+            sequence=int(event.get("sequence", 0)),
+            cancelled=status == "CANCELLED",
+            fingerprint=_fingerprint(event),
+            event=event,
+        )
+    return out

@@ -1,0 +1,179 @@
+"""The ``team:`` config section: named agents, their skills and availability, and the
+knobs for assigning them (fairness, preferences) and for surge re-planning.
+
+Costs are in units of one paid hour, like ``shifts.understaffing_penalty``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+from staffplan.config_fields import Invalid, non_negative, positive
+from staffplan.schedule.config import WEEKDAYS, Weekday, clock_minutes
+
+
+def file_stem(name: str) -> str:
+    """The agent's name as a safe file name stem (letters and digits kept, others ``-``)."""
+    return re.sub(r"[^\w]+", "-", name.strip(), flags=re.UNICODE).strip("-_").lower()
+
+
+@dataclasses.dataclass(frozen=True)
+class AgentConfig:
+    """One named agent.
+
+    ``queues`` are the skills (empty: every queue). ``contracted_hours_per_week`` is the
+    paid hours per week the roster aims for and, plus ``team.max_hours_over_contract``,
+    caps. ``unavailable_weekdays`` are days the agent never works (``[sat, sun]``);
+    ``unavailable_dates`` are leave and holidays (``[2026-12-24]``).
+    ``preferred_templates`` name shift templates; ``preferred_start_window`` is an earliest
+    and latest start (``['07:00', '10:00']``). ``on_call`` agents are never rostered; surge
+    re-planning may activate them.
+    """
+
+    name: str
+    queues: tuple[str, ...] = ()
+    contracted_hours_per_week: float = non_negative(40.0, unit="h")
+    unavailable_weekdays: tuple[Weekday, ...] = ()
+    unavailable_dates: tuple[dt.date, ...] = ()
+    preferred_templates: tuple[str, ...] = ()
+    preferred_start_window: tuple[str, ...] = ()
+    on_call: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise Invalid("name", "must not be empty")
+        if not file_stem(self.name):
+            raise Invalid("name", f"{self.name!r} needs at least one letter or digit")
+        if set(WEEKDAYS) <= set(self.unavailable_weekdays):
+            raise Invalid(
+                "unavailable_weekdays",
+                "every weekday is unavailable, so the agent can never work; free a day or "
+                "remove the agent (or set on_call: true)",
+            )
+        window = self.preferred_start_window
+        if window:
+            if len(window) != 2:
+                raise Invalid("preferred_start_window", "give two times: earliest and latest")
+            low, high = (clock_minutes(t, f"preferred_start_window[{i}]") for i, t in enumerate(window))
+            if low > high:
+                raise Invalid("preferred_start_window", "the earliest start is after the latest")
+        for i, queue in enumerate(self.queues):
+            if queue in self.queues[:i]:
+                raise Invalid(f"queues[{i}]", f"queue {queue!r} is listed twice")
+
+    def unavailable_on(self, day: dt.date) -> bool:
+        """Whether the agent cannot work on ``day`` (its weekday or the date is listed)."""
+        return WEEKDAYS[day.weekday()] in self.unavailable_weekdays or day in self.unavailable_dates
+
+    def can_work(self, queue: str) -> bool:
+        """Whether the agent has the skill for ``queue`` (blank queue: anyone)."""
+        return not self.queues or not queue or queue in self.queues
+
+    def start_window_min(self) -> tuple[int, int] | None:
+        """The preferred start window as minutes after midnight, or None."""
+        if not self.preferred_start_window:
+            return None
+        low, high = (clock_minutes(t, "preferred_start_window") for t in self.preferred_start_window)
+        return low, high
+
+
+@dataclasses.dataclass(frozen=True)
+class AssignWeights:
+    """How much each soft wish costs in the assignment, in paid-hour units.
+
+    Covering the needed shifts always comes first (a needed hour is worth 100); then
+    ``fairness`` per weekend or late shift, times (1 + the agent's recent weekend/late
+    load), ``preference`` per shift outside the agent's preferences, and ``contract`` per
+    hour an agent is rostered below contract.
+    """
+
+    fairness: float = non_negative(1.0)
+    preference: float = non_negative(0.5)
+    contract: float = non_negative(1.0)
+
+
+@dataclasses.dataclass(frozen=True)
+class SurgeConfig:
+    """Options for covering a surge on top of a published schedule (``--baseline``).
+
+    Overtime extends a shift by up to ``max_extension_hours`` at either end, costing
+    ``overtime_premium`` paid hours per hour. Extra short shifts of ``extra_shift_lengths_min``
+    start every ``extra_shift_start_every_min`` and cost ``extra_shift_cost_per_hour`` per
+    hour; they go to agents who are free that day or stay open. On-call agents cost
+    ``on_call_activation_cost`` once plus ``on_call_cost_per_hour`` per hour. With
+    ``--allow-moves`` a shift may start up to ``max_move_hours`` earlier or later for
+    ``move_cost`` each.
+    """
+
+    overtime_premium: float = positive(1.5)
+    max_extension_hours: float = non_negative(2.0, unit="h")
+    extra_shift_lengths_min: tuple[int, ...] = (240,)
+    extra_shift_start_every_min: int = 30
+    extra_shift_cost_per_hour: float = positive(1.25)
+    on_call_activation_cost: float = non_negative(2.0)
+    on_call_cost_per_hour: float = positive(1.5)
+    on_call_lengths_min: tuple[int, ...] = (240,)
+    move_cost: float = non_negative(0.5)
+    max_move_hours: float = non_negative(2.0, unit="h")
+
+    def __post_init__(self) -> None:
+        for key in ("extra_shift_lengths_min", "on_call_lengths_min"):
+            lengths = getattr(self, key)
+            for i, minutes in enumerate(lengths):
+                if not 30 <= minutes <= 16 * 60:
+                    raise Invalid(f"{key}[{i}]", f"{minutes} min is not a length of 30 to 960")
+        if self.extra_shift_start_every_min not in (15, 30, 60):
+            raise Invalid("extra_shift_start_every_min", "use 15, 30 or 60")
+
+
+@dataclasses.dataclass(frozen=True)
+class TeamConfig:
+    """The team you have: named agents and how to roster them.
+
+    ``fairness_weeks`` is how many previous rosters in the output folder count towards
+    who had the weekends and late shifts. A shift is *late* when it ends after
+    ``late_after`` (local clock) or past midnight.
+    """
+
+    agents: tuple[AgentConfig, ...]
+    fairness_weeks: int = 4
+    late_after: str = "20:00"
+    max_hours_over_contract: float = non_negative(0.0, unit="h")
+    weights: AssignWeights = AssignWeights()
+    surge: SurgeConfig = SurgeConfig()
+
+    def __post_init__(self) -> None:
+        if not self.agents:
+            raise Invalid("agents", "list at least one agent")
+        stems: dict[str, str] = {}
+        for i, agent in enumerate(self.agents):
+            stem = file_stem(agent.name)
+            if stem in stems:
+                what = "is listed twice" if stems[stem] == agent.name else "clashes with"
+                other = "" if stems[stem] == agent.name else f" {stems[stem]!r} (same file name)"
+                raise Invalid(f"agents[{i}].name", f"agent {agent.name!r} {what}{other}")
+            stems[stem] = agent.name
+        if not 0 <= self.fairness_weeks <= 52:
+            raise Invalid("fairness_weeks", "use 0 (no memory) to 52 weeks")
+        clock_minutes(self.late_after, "late_after")
+
+    def check_queues(self, queue_names: tuple[str, ...] | list[str]) -> None:
+        """Every skill must be a configured queue; :class:`Invalid` at ``team.agents[i].queues[j]``."""
+        for i, agent in enumerate(self.agents):
+            for j, queue in enumerate(agent.queues):
+                if queue not in queue_names:
+                    known = ", ".join(queue_names)
+                    raise Invalid(
+                        f"team.agents[{i}].queues[{j}]",
+                        f"queue {queue!r} is not in queues: ({known}); fix the name",
+                    )
+
+    def agent(self, name: str) -> AgentConfig | None:
+        """The agent called ``name``, or None."""
+        return next((a for a in self.agents if a.name == name), None)
+
+    def rostered(self) -> tuple[AgentConfig, ...]:
+        """The agents who get regular shifts (everyone but the on-call agents)."""
+        return tuple(a for a in self.agents if not a.on_call)

@@ -1,0 +1,89 @@
+"""The sequential core: first-come-first-served service with a time-varying staff.
+
+Servers are *slots* (an agent has ``concurrency`` of them). The staffing curve is cut
+into layers: slot ``j`` is on duty in every interval whose slot count exceeds ``j``, so
+each slot has a few on-duty windows and at every moment the slots on duty equal the
+schedule. A slot takes a new contact only inside a window; a contact it started runs to
+completion even past the window's end (an agent finishes the contact before leaving for
+a break or the end of the shift). Nothing resets at interval boundaries.
+
+Customers are taken in arrival order. Under FCFS each customer's service starts at
+``max(arrival, earliest moment a slot is free and on duty)``, so one pass over a heap of
+slot free times is exact; a customer whose wait would exceed their patience abandons
+without taking a slot (the "virtual waiting time" rule).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+
+import numpy as np
+
+
+def slot_windows(slots: np.ndarray, interval_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """On-duty windows of every slot for a per-interval slot count ``slots``.
+
+    Returns ``(start_s, end_s, slot)``: window bounds in seconds from the start of the
+    first interval, and the slot each window belongs to, sorted by slot then time.
+    """
+    counts = np.concatenate(([0], np.asarray(slots, dtype=np.int64), [0]))
+    step = np.diff(counts)
+    # At boundary k (time k * interval_s) slots counts[k]..counts[k+1]-1 come on duty if
+    # the count rises, and slots counts[k+1]..counts[k]-1 go off if it falls.
+    up = np.flatnonzero(step > 0)
+    down = np.flatnonzero(step < 0)
+    if up.size == 0:
+        empty = np.zeros(0)
+        return empty, empty, np.zeros(0, dtype=np.int64)
+    on_slot = np.concatenate([np.arange(counts[k], counts[k + 1]) for k in up])
+    off_slot = np.concatenate([np.arange(counts[k + 1], counts[k]) for k in down])
+    on_at = np.repeat(up, step[up])
+    off_at = np.repeat(down, -step[down])
+    # A slot's windows alternate on/off in time, so its i-th "on" pairs with its i-th "off".
+    on = np.lexsort((on_at, on_slot))
+    off = np.lexsort((off_at, off_slot))
+    return on_at[on] * interval_s, off_at[off] * interval_s, on_slot[on]
+
+
+def serve_fcfs(
+    arrival_s: np.ndarray,
+    handle_s: np.ndarray,
+    give_up_s: np.ndarray | None,
+    windows: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Service start time (s) of each customer; NaN for those never served.
+
+    ``arrival_s`` is sorted; ``give_up_s`` is the moment each customer would abandon
+    (arrival + patience), or None when nobody abandons; ``windows`` comes from
+    :func:`slot_windows`.
+    """
+    start_s, end_s, slot = windows
+    heap = list(zip(start_s.tolist(), end_s.tolist(), slot.tolist(), strict=True))
+    heapq.heapify(heap)
+    busy_until = [0.0] * (int(slot.max()) + 1 if slot.size else 0)
+    starts = [math.nan] * len(arrival_s)
+    limits = give_up_s.tolist() if give_up_s is not None else None
+    handles = handle_s.tolist()
+    heappop, heapreplace = heapq.heappop, heapq.heapreplace
+    for i, arrival in enumerate(arrival_s.tolist()):
+        while heap:
+            free, end, k = heap[0]
+            begin = free if free > arrival else arrival
+            if begin >= end:  # this window closed before the customer could use it
+                heappop(heap)
+                continue
+            if busy_until[k] > free:  # the slot is still finishing a contact from its last window
+                heapreplace(heap, (busy_until[k], end, k))
+                continue
+            if limits is not None and begin > limits[i]:
+                break
+            done = begin + handles[i]
+            busy_until[k] = done
+            if done < end:
+                heapreplace(heap, (done, end, k))
+            else:
+                heappop(heap)
+            starts[i] = begin
+            break
+    return np.array(starts)

@@ -1,0 +1,213 @@
+"""Read the schedule and forecast for a simulation and line them up per queue.
+
+The schedule decides the horizon: every queue in the coverage table is simulated over
+its coverage intervals, which must be contiguous, and the forecast must have a row for
+each of them. Forecast queues without a schedule are reported, not simulated.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from staffplan import io
+from staffplan.errors import InputError
+from staffplan.simulate.model import QueueArrays
+
+if TYPE_CHECKING:
+    from staffplan.config import Config, QueueConfig
+
+Z80 = 1.2815515655446004  # standard-normal quantile of 0.9: an 80% interval is +-Z80 sd
+
+
+def read_coverage(path: str | Path, config: Config) -> pd.DataFrame:
+    """``queue, interval_start, scheduled`` from a schedule folder or a coverage CSV.
+
+    A folder must hold the ``coverage.csv`` written by ``staffplan schedule``;
+    ``scheduled`` is a whole number of agents on the queue in each interval.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "coverage.csv"
+        if not path.is_file():
+            raise InputError(
+                f"{path.parent}: no coverage.csv in this folder; pass the folder written by "
+                "staffplan schedule, or a coverage CSV with queue, interval_start, scheduled"
+            )
+    return io.read_counts(
+        path, config.zone, config.interval_min, kind="coverage", value_column="scheduled"
+    )
+
+
+def read_forecast(path: str | Path, config: Config, scenario: str | None = None) -> pd.DataFrame:
+    """``queue, interval_start, volume[, offered][, lo80, hi80]`` of one forecast scenario.
+
+    A file holding several scenarios needs ``scenario``. ``offered`` (contacts reaching
+    agents, from a requirements table) and ``lo80``/``hi80`` (both, for over-dispersion)
+    are kept when present.
+    """
+    frame = io.read_csv(path, required=("queue", "interval_start", "volume"), kind="forecast")
+    queue = frame["queue"].astype(str).str.strip()
+    if (queue == "").any():
+        i = int(np.flatnonzero((queue == "").to_numpy())[0])
+        raise InputError(f"{path}: row {io.row_number(i)}, column 'queue': blank queue name")
+    names = _scenario_column(frame, path, scenario)
+    frame = frame.assign(queue=queue, _series=queue + "\x1f" + names)
+    table = pd.DataFrame({"queue": queue})
+    table["interval_start"] = io.parse_times(
+        frame, "interval_start", path, config.zone, group="_series"
+    )
+    io.check_aligned(table["interval_start"], config.interval_min, path)
+    table["volume"] = io.parse_numbers(frame, "volume", path)
+    if "offered" in frame.columns:
+        table["offered"] = io.parse_numbers(frame, "offered", path)
+    if {"lo80", "hi80"} <= set(frame.columns):
+        table["lo80"] = io.parse_numbers(frame, "lo80", path)
+        table["hi80"] = io.parse_numbers(frame, "hi80", path)
+        _check_interval(path, table["lo80"], table["volume"], table["hi80"])
+    table = table[(names == scenario).to_numpy()] if scenario is not None else table
+    io.check_series_order(table, path)
+    return table
+
+
+def _scenario_column(frame: pd.DataFrame, path: str | Path, scenario: str | None) -> pd.Series:
+    if "scenario" not in frame.columns:
+        if scenario is not None:
+            raise InputError(
+                f"{path}: has no scenario column, so scenario {scenario!r} cannot be picked; "
+                "leave out --scenario"
+            )
+        return pd.Series("", index=frame.index)
+    names = frame["scenario"].astype(str).str.strip()
+    found = sorted(names.unique())
+    if scenario is None and len(found) > 1:
+        raise InputError(
+            f"{path}: holds the forecast scenarios {', '.join(found)}; pick one with --scenario"
+        )
+    if scenario is not None and scenario not in found:
+        raise InputError(
+            f"{path}: has no scenario {scenario!r} (scenarios: {', '.join(found)}); fix --scenario"
+        )
+    return names
+
+
+def _check_interval(path: str | Path, lo80: pd.Series, volume: pd.Series, hi80: pd.Series) -> None:
+    bad = ((lo80 > volume) | (hi80 < volume)).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{path}: row {io.row_number(i)}: the 80% interval [{lo80.iloc[i]:g}, "
+            f"{hi80.iloc[i]:g}] does not contain the forecast volume {volume.iloc[i]:g}; "
+            "check the lo80 and hi80 columns"
+        )
+
+
+def queue_arrays(
+    forecast: pd.DataFrame, coverage: pd.DataFrame, config: Config
+) -> tuple[list[QueueArrays], list[pd.DataFrame]]:
+    """Per scheduled queue (config order): its simulation inputs and its interval table.
+
+    ``forecast``: ``queue, interval_start, volume[, offered][, lo80, hi80]``; contacts
+    reaching agents are ``offered`` when present, else ``volume``. ``coverage``: ``queue,
+    interval_start, scheduled``. The interval table has ``queue, interval_start, volume``
+    (contacts reaching agents) and ``scheduled``. Errors name the queue and the first
+    interval that does not line up.
+    """
+    queues, tables = [], []
+    for queue in config.queues:
+        rows = coverage[coverage["queue"] == queue.name]
+        if rows.empty:
+            continue
+        table = _line_up(rows, forecast[forecast["queue"] == queue.name], queue.name, config)
+        queues.append(_arrays(table, queue, config))
+        tables.append(table[["queue", "interval_start", "volume", "scheduled"]])
+    return queues, tables
+
+
+def unscheduled_queues(forecast: pd.DataFrame, coverage: pd.DataFrame, config: Config) -> list[str]:
+    """Forecast queues the schedule has no rows for; coverage queues must be in the config."""
+    for name in pd.unique(coverage["queue"]):
+        config.queue(str(name))
+    return sorted(set(forecast["queue"]) - set(coverage["queue"]))
+
+
+def _line_up(rows: pd.DataFrame, forecast: pd.DataFrame, name: str, config: Config) -> pd.DataFrame:
+    rows = rows.sort_values("interval_start", kind="stable").reset_index(drop=True)
+    _check_agents(rows, name)
+    step = pd.Timedelta(minutes=config.interval_min)
+    jumps = (rows["interval_start"].diff().iloc[1:] != step).to_numpy()
+    if jumps.any():
+        j = int(np.flatnonzero(jumps)[0]) + 1
+        raise InputError(
+            f"schedule: queue {name!r} has no coverage row between "
+            f"{rows['interval_start'].iloc[j - 1].isoformat()} and "
+            f"{rows['interval_start'].iloc[j].isoformat()}; give every interval a row "
+            "(scheduled 0 where nobody works)"
+        )
+    columns = [
+        "interval_start",
+        "volume",
+        *(c for c in ("offered", "lo80", "hi80") if c in forecast),
+    ]
+    table = rows[["queue", "interval_start", "scheduled"]].merge(
+        forecast[columns], on="interval_start", how="left", validate="one_to_one"
+    )
+    missing = table["volume"].isna().to_numpy()
+    if missing.any():
+        when = table["interval_start"].iloc[int(np.flatnonzero(missing)[0])].isoformat()
+        raise InputError(
+            f"forecast: queue {name!r} has no row for {when}, which the schedule covers; "
+            "forecast the whole scheduled period"
+        )
+    if "offered" in table:
+        # Contacts reaching agents; a forecast interval describes `volume`, so scale it.
+        ratio = np.divide(
+            table["offered"], table["volume"], out=np.ones(len(table)), where=table["volume"] > 0
+        )
+        for column in ("lo80", "hi80"):
+            if column in table:
+                table[column] = table["offered"] + (table[column] - table["volume"]) * ratio
+        table["volume"] = table["offered"]
+    return table
+
+
+def _check_agents(rows: pd.DataFrame, name: str) -> None:
+    agents = rows["scheduled"].to_numpy(dtype=float)
+    bad = ~np.isfinite(agents) | (agents < 0) | (agents != np.round(agents))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"schedule: queue {name!r} at {rows['interval_start'].iloc[i].isoformat()}: "
+            f"scheduled {agents[i]:g} is not a whole number of agents (0 or more)"
+        )
+
+
+def _arrays(table: pd.DataFrame, queue: QueueConfig, config: Config) -> QueueArrays:
+    volume = table["volume"].to_numpy(dtype=float)
+    spread_up = spread_down = None
+    if "lo80" in table:
+        spread_up = _rate_spread((table["hi80"].to_numpy(dtype=float) - volume) / Z80, volume)
+        spread_down = _rate_spread((volume - table["lo80"].to_numpy(dtype=float)) / Z80, volume)
+    return QueueArrays(
+        name=queue.name,
+        seed_key=zlib.crc32(queue.name.encode("utf-8")),
+        interval_s=config.interval_min * 60.0,
+        volume=volume,
+        day=pd.factorize(table["interval_start"].dt.date, sort=True)[0],
+        slots=table["scheduled"].to_numpy(dtype=np.int64) * queue.concurrency,
+        aht_s=queue.aht_s,
+        answer_within_s=queue.target.answer_within_s,
+        patience_s=queue.patience_s,
+        spread_up=spread_up,
+        spread_down=spread_down,
+    )
+
+
+def _rate_spread(count_sd: np.ndarray, volume: np.ndarray) -> np.ndarray:
+    """Standard deviation of the *rate*: the forecast interval's count variance minus the
+    Poisson variance (= volume) that the simulated arrivals add by themselves."""
+    return np.sqrt(np.maximum(count_sd**2 - volume, 0.0))

@@ -1,0 +1,67 @@
+"""Write a simulation: ``simulation.csv`` and ``daily.csv`` in a folder, and the chart."""
+
+from __future__ import annotations
+
+import io as bytes_io
+from pathlib import Path
+
+import numpy as np
+
+from staffplan import io
+from staffplan.simulate.run import SimulationResult
+
+PEAK_QUANTILE = 0.9  # intervals in a queue's top 10% of volume are shaded as peaks
+
+
+def write_simulation(result: SimulationResult, folder: str | Path) -> None:
+    """Write ``simulation.csv`` and ``daily.csv`` into ``folder``, replacing it atomically."""
+    with io.atomic_folder(folder) as staging:
+        (staging / "simulation.csv").write_text(io.to_csv_text(result.intervals), encoding="utf-8")
+        (staging / "daily.csv").write_text(io.to_csv_text(result.daily), encoding="utf-8")
+
+
+def plot_simulation(result: SimulationResult) -> bytes:
+    """PNG bytes: per queue, the Erlang-projected service level against the simulated
+    10th-90th percentile band and mean, with the target and the peak intervals shaded."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    names = list(dict.fromkeys(result.intervals["queue"]))
+    fig, axes = plt.subplots(len(names), 1, figsize=(12, 3.2 * len(names)), squeeze=False)
+    for ax, name in zip(axes[:, 0], names, strict=True):
+        rows = result.intervals[result.intervals["queue"] == name]
+        target = result.daily.loc[result.daily["queue"] == name, "target"].iloc[0]
+        _plot_queue(ax, rows, name, float(target), result.replications)
+    fig.tight_layout()
+    buffer = bytes_io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _plot_queue(ax, rows, name: str, target: float, replications: int) -> None:
+    times = rows["interval_start"].dt.tz_localize(None).to_numpy()
+    volume = rows["volume"].to_numpy()
+    busy = volume > 0
+    if busy.any():
+        peak = volume >= np.quantile(volume[busy], PEAK_QUANTILE)
+        ax.fill_between(
+            times, 0, 1, where=peak, step="post", color="#f4a261", alpha=0.25,
+            transform=ax.get_xaxis_transform(), label="peak volume (top 10%)",
+        )  # fmt: skip
+    ax.fill_between(
+        times, rows["service_level_p10"], rows["service_level_p90"], step="post",
+        color="#4c78a8", alpha=0.3, label=f"simulated 10th-90th percentile ({replications} runs)",
+    )  # fmt: skip
+    ax.step(times, rows["service_level"], where="post", color="#4c78a8", label="simulated mean")
+    ax.step(
+        times, rows["erlang_service_level"], where="post", color="#222222", linestyle="--",
+        linewidth=1, label="Erlang projection",
+    )  # fmt: skip
+    ax.axhline(target, color="#e45756", linewidth=1, label=f"target {target:.0%}")
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel("service level")
+    ax.set_title(f"{name}: simulated vs Erlang service level per interval")
+    ax.legend(loc="lower left", fontsize=8, ncol=3)

@@ -1,0 +1,116 @@
+"""``simulate_schedule``: replay a schedule against a forecast, many times over."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from staffplan.errors import InputError
+from staffplan.simulate.inputs import queue_arrays, unscheduled_queues
+from staffplan.simulate.model import QueueArrays
+from staffplan.simulate.replicate import Progress, run_replications
+from staffplan.simulate.settings import SimulationConfig
+from staffplan.simulate.summary import (
+    DAILY_COLUMNS,
+    INTERVAL_COLUMNS,
+    daily_table,
+    interval_table,
+)
+
+if TYPE_CHECKING:
+    from staffplan.config import Config
+
+MAX_REPLICATIONS = 100_000
+
+
+@dataclasses.dataclass(frozen=True)
+class SimulationResult:
+    """The simulated band of a schedule.
+
+    ``intervals``: ``simulation.csv`` (queue × interval: mean and 10th/90th percentiles
+    across replications, next to the Erlang projection). ``daily``: ``daily.csv`` (queue ×
+    day: the day's service level and the share of replications meeting the target).
+    ``unscheduled``: forecast queues the schedule does not cover (not simulated).
+    """
+
+    intervals: pd.DataFrame
+    daily: pd.DataFrame
+    replications: int
+    seed: int
+    unscheduled: tuple[str, ...] = ()
+
+
+def simulate_schedule(
+    forecast: pd.DataFrame,
+    coverage: pd.DataFrame,
+    config: Config,
+    *,
+    replications: int = 200,
+    seed: int = 7,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> SimulationResult:
+    """Simulate every scheduled queue ``replications`` times and summarise.
+
+    ``forecast``: ``queue, interval_start, volume[, offered][, lo80, hi80]`` (contacts per
+    interval; ``offered`` is used when present). ``coverage``: ``queue, interval_start,
+    scheduled`` (whole agents per interval). Queue parameters (``aht_s``, target,
+    ``patience_s``, ``concurrency``) come from ``config``, the handle-time shape and
+    over-dispersion from ``config.simulation``. Same inputs and ``seed`` give the same
+    result whatever ``jobs`` is; ``progress(done, total)`` reports finished replications.
+    """
+    if not 1 <= replications <= MAX_REPLICATIONS:
+        raise InputError(
+            f"--replications must be between 1 and {MAX_REPLICATIONS:,}, got {replications}"
+        )
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}")
+    settings = config.simulation or SimulationConfig()
+    unscheduled = unscheduled_queues(forecast, coverage, config)
+    queues, tables = queue_arrays(forecast, coverage, config)
+    if not queues:
+        raise InputError(
+            "the schedule has no rows for any queue of the forecast; check that both files "
+            "cover the same queues"
+        )
+    if settings.overdispersed and any(q.spread_up is None for q in queues):
+        raise InputError(
+            "simulation.overdispersed is true but the forecast has no lo80 and hi80 columns; "
+            "use a forecast with prediction intervals or set overdispersed: false"
+        )
+    tallies = run_replications(queues, settings, replications, seed, jobs=jobs, progress=progress)
+    intervals, daily = [], []
+    for queue, table, counts in zip(queues, tables, tallies, strict=True):
+        erlang_sl = erlang_service_level(queue, config)
+        target = config.queue(queue.name).target.service_level
+        intervals.append(interval_table(table, queue, counts, erlang_sl))
+        daily.append(daily_table(table, queue, counts, erlang_sl, target))
+    return SimulationResult(
+        intervals=pd.concat(intervals, ignore_index=True)[INTERVAL_COLUMNS],
+        daily=pd.concat(daily, ignore_index=True)[DAILY_COLUMNS],
+        replications=replications,
+        seed=seed,
+        unscheduled=tuple(unscheduled),
+    )
+
+
+def erlang_service_level(queue: QueueArrays, config: Config) -> np.ndarray:
+    """The queueing engine's projected service level for the scheduled agents, per interval
+    (each interval as its own steady state; NaN for intervals without contacts)."""
+    # Imported here: staffplan.config imports this package, and the engine may need config.
+    from staffplan.erlang import staffing_metrics
+
+    concurrency = config.queue(queue.name).concurrency
+    metrics = staffing_metrics(
+        queue.slots // concurrency,
+        queue.volume,
+        queue.aht_s,
+        config.interval_min,
+        queue.answer_within_s,
+        patience_s=queue.patience_s,
+        concurrency=concurrency,
+    )
+    return np.where(queue.volume > 0, metrics["service_level"].to_numpy(), np.nan)
