@@ -28,10 +28,10 @@ import time
 
 import numpy as np
 
-from staffplan.simulate.tallies import ABANDONED, OFFERED, WITHIN
 from staffplan.simulate.model import QueueArrays
 from staffplan.simulate.replicate import run_replications
 from staffplan.simulate.settings import SimulationConfig
+from staffplan.simulate.tallies import ABANDONED, OFFERED, WITHIN
 
 INTERVAL_S = 1800.0
 AHT_S = 360.0
@@ -57,7 +57,7 @@ def week_queue(contacts: float = 60_000.0) -> QueueArrays:
         interval_s=INTERVAL_S,
         volume=volume,
         day=k // 48,
-        slots=agents,
+        agents=agents,
         aht_s=AHT_S,
         answer_within_s=ANSWER_WITHIN_S,
         patience_s=PATIENCE_S,
@@ -71,6 +71,7 @@ def ciw_replication(queue: QueueArrays, seed: int) -> tuple[int, int, int]:
     n = queue.volume.size
     ends = [(k + 1) * queue.interval_s for k in range(n)]
     horizon = ends[-1]
+    slots, step_s = queue.slot_curve()
     drain = horizon + 50.0 * (queue.patience_s or queue.aht_s)  # nobody served after the horizon
     network = ciw.create_network(
         arrival_distributions=[
@@ -81,8 +82,8 @@ def ciw_replication(queue: QueueArrays, seed: int) -> tuple[int, int, int]:
         service_distributions=[ciw.dists.Exponential(rate=1.0 / queue.aht_s)],
         number_of_servers=[
             ciw.Schedule(
-                numbers_of_servers=[int(c) for c in queue.slots] + [0],
-                shift_end_dates=[*ends, drain],
+                numbers_of_servers=[*slots.tolist(), 0],
+                shift_end_dates=[*((np.arange(slots.size) + 1) * step_s).tolist(), drain],
                 preemption="resume",
             )
         ],
@@ -123,7 +124,7 @@ def main() -> None:
     settings = SimulationConfig()
     print(
         f"week: {queue.volume.size} intervals, {queue.volume.sum():,.0f} contacts expected, "
-        f"{int(queue.slots.max())} agents at peak, {os.cpu_count()} CPUs"
+        f"{int(queue.agents.max())} agents at peak, {os.cpu_count()} CPUs"
     )
     for jobs in sorted({1, args.jobs}):
         began = time.perf_counter()

@@ -207,3 +207,326 @@ def staff(
         positive_numeric=("aht_s",),
     )
     render(size_requirements(table, cfg), fmt, output, title="Requirements", quiet=quiet)
+
+
+HistoryOption = Annotated[
+    Path | None,
+    typer.Option("--history", help="History CSV (counts or events); default: the config's."),
+]
+MarketOption = Annotated[
+    Path | None,
+    typer.Option("--market", help="Market prices CSV (timestamp, close); default: the config's."),
+]
+FillGapsOption = Annotated[
+    str | None,
+    typer.Option("--fill-gaps", help="'zero': missing history intervals had no contacts."),
+]
+
+
+@command
+def forecast(
+    history: HistoryOption = None,
+    market: MarketOption = None,
+    start: Annotated[
+        str | None, typer.Option(help="First day (planning zone), e.g. 2026-12-07.")
+    ] = None,
+    horizon_days: Annotated[int, typer.Option(help="Days to forecast.")] = 14,
+    volatility_scenario: Annotated[
+        str | None,
+        typer.Option(help="calm|typical|stressed|crash or a daily volatility like 0.05."),
+    ] = None,
+    fill_gaps: FillGapsOption = None,
+    plot: Annotated[Path | None, typer.Option(help="Also draw the forecast to this PNG.")] = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+    output: OutputOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Forecast contacts per queue and interval, with 80/95 % intervals and peaks.
+
+    Without --volatility-scenario the market file's realised path is used where it
+    covers the horizon, then volatility decays toward its typical level.
+
+    Example: staffplan forecast --history sample_data/history.csv --market
+    sample_data/btc_usd_hourly.csv --start 2020-05-11 --horizon-days 14
+    --volatility-scenario stressed --output forecast.csv --plot forecast.png
+    """
+    from staffplan.config import load_config
+    from staffplan.forecast import ForecastConfig, parse_scenario, run_forecast
+    from staffplan.forecast.inputs import load_history, load_market
+
+    cfg = load_config(config)
+    scenario = parse_scenario(volatility_scenario)
+    table = load_history(cfg, history, fill_gaps)
+    prices = load_market(cfg, market)
+    settings = cfg.forecast or ForecastConfig()
+    result = run_forecast(
+        table, start, horizon_days, market=prices, settings=settings, scenario=scenario
+    )
+    if plot is not None:
+        from staffplan.forecast.plot import plot_forecast
+
+        plot_forecast(result, table, plot)
+    render(result.forecast, fmt, output, title="Forecast", quiet=quiet)
+
+
+@command
+def backtest(
+    history: HistoryOption = None,
+    market: MarketOption = None,
+    origins: Annotated[int, typer.Option(help="Hold-out windows at the end of the history.")] = 4,
+    horizon_days: Annotated[int, typer.Option(help="Days per hold-out window.")] = 7,
+    train_weeks: Annotated[int, typer.Option(help="Weeks of history before each window.")] = 16,
+    realised_market: Annotated[
+        bool, typer.Option(help="Let models see the market over each window (conditional).")
+    ] = False,
+    fill_gaps: FillGapsOption = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+    output: OutputOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Rolling-origin accuracy of the staffplan model against the baselines.
+
+    One row per model: MASE, WAPE per interval and per day, 80/95 % interval coverage,
+    seconds to fit and predict one origin.
+
+    Example: staffplan backtest --history sample_data/history.csv --origins 4
+    --horizon-days 7 --train-weeks 12 --format table
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from staffplan.config import load_config
+    from staffplan.forecast import run_backtest
+    from staffplan.forecast.inputs import load_history, load_market
+
+    cfg = load_config(config)
+    table = load_history(cfg, history, fill_gaps)
+    prices = load_market(cfg, market)
+    with Progress(console=Console(stderr=True), transient=True, disable=quiet) as bar:
+        task = bar.add_task("backtest", total=None)
+        summary = run_backtest(
+            table,
+            origins=origins,
+            horizon_days=horizon_days,
+            train_weeks=train_weeks,
+            market=prices,
+            realised_market=realised_market,
+            settings=cfg.forecast,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    render(summary, fmt, output, title="Backtest", quiet=quiet)
+
+
+@command
+def deflection(
+    forecast: Annotated[
+        Path, typer.Option(help="Forecast CSV: queue, interval_start, volume[, aht_s].")
+    ],
+    config: ConfigOption = DEFAULT_CONFIG,
+    output: OutputOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Projected deflection by channel and reason: contacts, agent-hours, FTE, cost saved.
+
+    The summary goes to the screen; --output writes the net volume per queue × interval
+    (volume, deflected, offered, aht_s), which `staffplan staff --forecast` reads.
+
+    Example: staffplan deflection --forecast forecast.csv --config configs/example.yaml
+    --output net_forecast.csv
+    """
+    from staffplan.config import load_config
+    from staffplan.deflection import project_deflection
+    from staffplan.io import read_counts
+
+    cfg = load_config(config)
+    table = read_counts(
+        forecast,
+        cfg.zone,
+        cfg.interval_min,
+        kind="forecast",
+        integer=False,
+        positive_numeric=("aht_s",),
+    )
+    result = project_deflection(table, cfg)
+    if output is not None:
+        render(result.intervals, fmt, output, quiet=quiet)
+    if output is None or not quiet:
+        render(result.summary, fmt, None, title="Deflection: saving from two engine runs")
+
+
+@command
+def scenarios(
+    config: ConfigOption = DEFAULT_CONFIG,
+    history: Annotated[
+        Path | None,
+        typer.Option(help="History CSV for the typical week (default: the queues' history:)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here: .xlsx workbook, .csv or .json."),
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Also write a PNG: FTE by month and cost tornado.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Finance: monthly required vs available FTE, hires, attrition and cost per scenario.
+
+    A .csv output also writes <name>_sensitivity.csv beside it.
+
+    Example: staffplan scenarios --config configs/example.yaml --output scenarios.xlsx
+    --plot scenarios.png
+    """
+    from staffplan import io
+    from staffplan._scenario_inputs import read_scenario_history
+    from staffplan.config import load_config
+    from staffplan.report_scenarios import (
+        check_output,
+        presentable,
+        scenario_chart,
+        write_scenarios,
+    )
+    from staffplan.scenarios import SCENARIO_COLUMNS, scenarios_from_history
+
+    if output is not None:
+        check_output(output)
+    if plot is not None:
+        check_output(plot, (".png",))
+    cfg = load_config(config)
+    result = scenarios_from_history(read_scenario_history(cfg, history), cfg)
+    written = write_scenarios(result, output) if output is not None else []
+    if plot is not None:
+        io.atomic_write_bytes(plot, scenario_chart(result))
+        written.append(plot)
+    if output is None:
+        months = presentable(result.months)
+        if fmt is OutputFormat.table:  # the full table is too wide for a terminal
+            months = months[[*SCENARIO_COLUMNS[:9], "gap_fte"]]
+        render(months, fmt, None, title="Scenarios (all columns: --format csv or --output)")
+    if written and not quiet:
+        typer.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+
+
+@command
+def simulate(
+    schedule: Annotated[
+        Path, typer.Option(help="Schedule folder (its coverage.csv) or a coverage CSV.")
+    ],
+    forecast: Annotated[
+        Path, typer.Option(help="Forecast CSV: queue, interval_start, volume[, lo80, hi80].")
+    ],
+    replications: Annotated[int, typer.Option(help="Simulated runs of the schedule.")] = 200,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same result.")] = 7,
+    jobs: Annotated[
+        int | None, typer.Option(help="Processes running replications (default: all CPUs).")
+    ] = None,
+    scenario: Annotated[
+        str | None, typer.Option(help="Forecast scenario, when the file holds several.")
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Also write a PNG: simulated band vs Erlang per interval.")
+    ] = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Folder to write simulation.csv and daily.csv into."),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Replay a schedule against the forecast many times: the queue carries over between
+    intervals, agents come and go with their shifts, customers give up.
+
+    Shows per day the simulated service level (mean, 10th-90th percentile) next to the
+    Erlang projection and the share of runs that meet the target; --output writes the
+    per-interval band (simulation.csv) and that daily table (daily.csv).
+
+    Example: staffplan simulate --schedule schedule/ --forecast forecast.csv
+    --config configs/example.yaml --replications 200 --seed 7 --output sim/ --plot sim.png
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from staffplan import io
+    from staffplan.config import load_config
+    from staffplan.simulate import (
+        plot_simulation,
+        read_coverage,
+        read_forecast,
+        simulate_schedule,
+        write_simulation,
+    )
+
+    cfg = load_config(config)
+    coverage = read_coverage(schedule, cfg)
+    table = read_forecast(forecast, cfg, scenario)
+    with Progress(console=Console(stderr=True), transient=True, disable=quiet) as bar:
+        task = bar.add_task("simulate", total=replications)
+        result = simulate_schedule(
+            table,
+            coverage,
+            cfg,
+            replications=replications,
+            seed=seed,
+            jobs=jobs,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    written = []
+    if output is not None:
+        write_simulation(result, output)
+        written.append(output)
+    if plot is not None:
+        io.atomic_write_bytes(plot, plot_simulation(result))
+        written.append(plot)
+    if output is None or not quiet:
+        render(result.daily, fmt, None, title=f"Simulated days ({replications} runs)")
+    if not quiet:
+        for name in result.unscheduled:
+            typer.echo(f"note: forecast queue {name!r} has no schedule; not simulated", err=True)
+        if written:
+            typer.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+
+
+@command
+def roster(
+    week: Annotated[
+        str, typer.Option(help="'next' (the ISO week after today) or an ISO week, e.g. 2026-W50.")
+    ] = "next",
+    requirements: Annotated[
+        Path | None,
+        typer.Option(help="Requirements CSV to use instead of forecasting (staffplan staff)."),
+    ] = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Rosters folder; the week goes in <output>/<week>/."),
+    ] = Path("rosters"),
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """The cron job: forecast, staff, schedule and assign named agents for one ISO week.
+
+    Writes <output>/<week>/roster.csv (agent, day, start, end, breaks, queue), one .ics
+    calendar per agent (re-runs update the same events), coverage.csv, shifts.csv,
+    open_shifts.csv and agents.csv, then prints one summary line. Earlier weeks in the
+    folder decide who had the last weekends and late shifts.
+
+    Example: staffplan roster --config configs/example.yaml --week next --output rosters/
+    """
+    from staffplan.config import load_config
+    from staffplan.schedule.roster import read_requirements, resolve_week, run_roster
+
+    cfg = load_config(config)
+    monday = resolve_week(week, dt.datetime.now(cfg.zone).date())
+    table = None if requirements is None else read_requirements(requirements, cfg)
+    result = run_roster(cfg, monday, output, requirements=table)
+    if quiet:
+        return
+    if fmt is OutputFormat.table:
+        typer.echo(result.summary())
+    else:
+        render(result.figures(), fmt, None)

@@ -29,6 +29,7 @@ from staffplan.config_fields import Invalid, non_negative, positive, share
 from staffplan.errors import ConfigError
 from staffplan.forecast.config import ForecastConfig
 from staffplan.schedule.config import ShiftsConfig
+from staffplan.schedule.team import TeamConfig
 from staffplan.simulate.settings import SimulationConfig
 
 Channel = Literal["phone", "chat", "email"]
@@ -99,6 +100,7 @@ class Config:
     simulation: SimulationConfig | None = None
     deflection: DeflectionConfig | None = None
     scenarios: ScenariosConfig | None = None
+    team: TeamConfig | None = None
     source: Path | None = dataclasses.field(default=None, metadata={"internal": True})
 
     def __post_init__(self) -> None:
@@ -116,6 +118,8 @@ class Config:
         for i, name in enumerate(names):
             if name in names[:i]:
                 raise Invalid(f"queues[{i}].name", f"queue {name!r} is listed twice")
+        if self.team is not None:
+            self.team.check_queues(names)
 
     def queue(self, name: str) -> QueueConfig:
         """The queue called ``name``; a :class:`ConfigError` naming it if there is none."""

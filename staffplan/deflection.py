@@ -147,10 +147,12 @@ def project_deflection(forecast: pd.DataFrame, config: Config) -> DeflectionResu
     """Net volume per interval plus the saving by channel, programme and reason.
 
     Per-week figures divide by the forecast's span per queue (last interval end minus
-    first start, in weeks). ``fte_saved`` is paid hours saved per week (engine agents
-    with minus without deflection, grossed up by shrinkage) over
-    ``deflection.hours_per_fte_week``; ``cost_saved_per_month`` prices it at
-    ``deflection.cost_per_fte_month``.
+    first start, in weeks). ``workload_hours_saved_per_week`` is the agent time a linear
+    calculation would claim (volume × AHT / concurrency removed, net of the AHT uplift);
+    ``agent_hours_saved_per_week`` is what the engine finds (agents without minus with
+    deflection, × interval hours). ``fte_saved`` is the engine's paid hours saved per
+    week (agents grossed up by shrinkage) over ``deflection.hours_per_fte_week``;
+    ``cost_saved_per_month`` prices it at ``deflection.cost_per_fte_month``.
     """
     settings = _settings(config)
     intervals = apply_deflection(forecast, config)
@@ -286,16 +288,11 @@ def _engine_saving(
     part: pd.DataFrame, deflected: pd.DataFrame, base_aht_s: np.ndarray, config: Config
 ) -> _Saving:
     """Size the queue twice, without and with deflection, in one engine call."""
+    volume = part["volume"].to_numpy(dtype=float)
     without = pd.DataFrame(
-        {
-            "queue": part["queue"].to_numpy(),
-            "interval_start": part["interval_start"].to_numpy(),
-            "volume": part["volume"].to_numpy(dtype=float),
-            "deflected": 0.0,
-            "offered": part["volume"].to_numpy(dtype=float),
-            "aht_s": base_aht_s,
-        }
+        {"queue": part["queue"], "interval_start": part["interval_start"], "volume": volume}
     )
+    without = without.assign(deflected=0.0, offered=volume, aht_s=base_aht_s)
     both = pd.concat([without, deflected.reset_index(drop=True)], ignore_index=True)
     sized = size_requirements(both, config)
     n = len(part)
@@ -317,10 +314,11 @@ def _reason_rows(
     deflection: DeflectionConfig,
 ) -> pd.DataFrame:
     """One row per reason of one queue, per week; the engine saving split by workload."""
+    concurrency = config.queue(settings.queue).concurrency  # chats one agent handles at once
     workload_saved_h = (
         (flows.contacts * flows.aht_before_s).sum(axis=0)
         - (flows.offered * flows.aht_after_s).sum(axis=0)
-    ) / 3600.0
+    ) / (3600.0 * concurrency)
     total = workload_saved_h.sum()
     split = workload_saved_h / total if total != 0 else np.zeros_like(workload_saved_h)
     fte_saved = saving.paid_hours / weeks / deflection.hours_per_fte_week

@@ -506,7 +506,7 @@ def read_history(
             f"{path}: not a history file; expected the columns of {HISTORY_FORMATS[0]} or "
             f"{HISTORY_FORMATS[1]} (present: {', '.join(header)})"
         )
-    counts = read_counts(path, zone, interval_min, extra_numeric=("aht_s",))
+    counts = read_counts(path, zone, interval_min, positive_numeric=("aht_s",))
     return check_gaps(counts, path, interval_min, fill_zero=fill_gaps == "zero")
 
 
@@ -589,7 +589,7 @@ def _check_market_steps(times: pd.Series, path: str | Path) -> None:
     steps = times.diff().iloc[1:]
     if steps.empty:
         raise InputError(f"{path}: the market file needs at least two prices to measure returns")
-    bar = steps.median()
+    bar = steps.mode().iloc[0]
     if bar not in MARKET_STEPS:
         raise InputError(
             f"{path}: prices are {bar} apart; use hourly or daily closes (one row per bar)"

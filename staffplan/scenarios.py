@@ -28,6 +28,7 @@ from staffplan._headcount import HeadcountPlan, plan_headcount
 from staffplan._scenarios_config import Case, ScenariosConfig
 from staffplan.config import Config
 from staffplan.deflection import apply_deflection
+from staffplan.erlang import required_fte
 from staffplan.errors import ConfigError, InputError
 from staffplan.staffing import queue_parameters, size_requirements
 
@@ -37,8 +38,10 @@ __all__ = [
     "Case",
     "ScenarioResult",
     "ScenariosConfig",
+    "compare",
     "representative_week",
     "run_scenarios",
+    "scenarios_from_history",
 ]
 
 SCENARIO_COLUMNS = [
@@ -78,6 +81,7 @@ SENSITIVITY_COLUMNS = [
     "cost_swing",
 ]
 DAY_TYPES = ("calm", "stressed")
+MAX_SHRINKAGE = 0.95  # a sensitivity move never makes shrinkage reach 100%
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,9 +190,15 @@ def run_scenarios(profile: pd.DataFrame, config: Config) -> ScenarioResult:
     return ScenarioResult(
         months=months_table,
         sensitivity=pd.concat(sensitivities, ignore_index=True)[SENSITIVITY_COLUMNS],
-        comparison=_comparison(months_table),
+        comparison=compare(months_table),
         assumptions=_assumptions(settings),
     )
+
+
+def scenarios_from_history(history: pd.DataFrame, config: Config) -> ScenarioResult:
+    """:func:`run_scenarios` on the typical week of ``history`` (``profile_weeks`` weeks)."""
+    weeks = _settings(config).profile_weeks
+    return run_scenarios(representative_week(history, config, weeks), config)
 
 
 def _settings(config: Config) -> ScenariosConfig:
@@ -204,7 +214,11 @@ def _settings(config: Config) -> ScenariosConfig:
 
 
 class _DemandCache:
-    """Weekly engine results per month and day type, computed once per set of drivers."""
+    """Weekly engine results per month and day type, sized once per set of drivers.
+
+    The engine's agents do not depend on shrinkage, so shrinkage is applied afterwards
+    (``required_fte``) and moving it needs no new engine run.
+    """
 
     def __init__(self, profile: pd.DataFrame, config: Config, months: pd.PeriodIndex) -> None:
         self.profile = profile.reset_index(drop=True)
@@ -212,62 +226,66 @@ class _DemandCache:
         self.months = months
         last = self.profile["interval_start"].max().tz_localize(None).to_period("M")
         self.months_since_profile = np.array([(m - last).n for m in months])
-        self.shrinkage = queue_parameters(self.profile["queue"], config)["shrinkage"].to_numpy()
-        self._cache: dict[tuple[float, ...], pd.DataFrame] = {}
+        self.labels = np.repeat(np.arange(2 * len(months)), len(self.profile))
+        params = queue_parameters(self.profile["queue"], config)
+        self.queue_shrinkage = params["shrinkage"].to_numpy(dtype=float)
+        self._sized: dict[tuple[float, ...], pd.DataFrame] = {}
 
     def weekly(self, case: Case, knobs: _Knobs) -> pd.DataFrame:
-        """Per month × day type: weekly ``volume, deflected, offered, work_s, fte``."""
+        """Per month × day type (rows 2i calm, 2i + 1 stressed): weekly ``volume,
+        deflected, offered, work_s`` (offered × AHT, seconds) and ``fte``."""
         key = (
             case.volume_growth,
             case.deflection_scale,
             (1.0 + case.aht_change) * knobs.aht_scale,
-            -1.0 if case.shrinkage is None else case.shrinkage,
-            knobs.shrinkage_scale,
             knobs.volume_scale,
             knobs.stressed_volume_factor,
         )
-        if key not in self._cache:
-            self._cache[key] = self._size(case, knobs)
-        return self._cache[key]
+        if key not in self._sized:
+            self._sized[key] = self._size(case, knobs)
+        per_row = self._sized[key]
+        shrinkage = np.tile(_shrinkage_of(self.queue_shrinkage, case, knobs), 2 * len(self.months))
+        hours = self.config.interval_min / 60.0
+        paid_hours = required_fte(per_row["agents"].to_numpy(), shrinkage) * hours
+        weekly = per_row.drop(columns="agents").assign(paid_hours=paid_hours)
+        weekly = weekly.groupby(self.labels).sum()
+        weekly["fte"] = weekly.pop("paid_hours") / _settings(self.config).hours_per_fte_week
+        return weekly
 
     def _size(self, case: Case, knobs: _Knobs) -> pd.DataFrame:
-        frame, labels = self._scaled_weeks(case, knobs)
+        frame = self._scaled_weeks(case, knobs)
         netted = apply_deflection(
             frame, self.config, containment_scale=case.deflection_scale, as_of=frame["as_of"]
         )
-        sized = size_requirements(netted, _with_shrinkage(self.config, case, knobs))
-        hours = self.config.interval_min / 60.0
-        per_row = pd.DataFrame(
+        sized = size_requirements(netted, self.config)
+        return pd.DataFrame(
             {
                 "volume": netted["volume"].to_numpy(),
                 "deflected": netted["deflected"].to_numpy(),
                 "offered": netted["offered"].to_numpy(),
                 "work_s": (netted["offered"] * netted["aht_s"]).to_numpy(),
-                "paid_hours": sized["required_fte"].to_numpy() * hours,
+                "agents": sized["agents"].to_numpy(dtype=float),
             }
         )
-        weekly = per_row.groupby(labels).sum()
-        weekly["fte"] = weekly.pop("paid_hours") / _hours_per_fte(self.config)
-        return weekly
 
-    def _scaled_weeks(self, case: Case, knobs: _Knobs) -> tuple[pd.DataFrame, np.ndarray]:
-        """The profile week once per month and day type, scaled; and each row's label."""
+    def _scaled_weeks(self, case: Case, knobs: _Knobs) -> pd.DataFrame:
+        """The profile week once per month and day type (in ``labels`` order), scaled."""
         growth = (1.0 + case.volume_growth) ** self.months_since_profile
         aht_scale = (1.0 + case.aht_change) * knobs.aht_scale
-        n = len(self.profile)
-        frames, labels = [], []
+        frames = []
         for i, month in enumerate(self.months):
             as_of = _mid_month(month, self.config)
-            for j, day_type in enumerate(DAY_TYPES):
+            for day_type in DAY_TYPES:
                 stress = knobs.stressed_volume_factor if day_type == "stressed" else 1.0
-                frame = self.profile.assign(
-                    volume=self.profile["volume"] * knobs.volume_scale * growth[i] * stress,
-                    aht_s=self.profile["aht_s"] * aht_scale,
-                    as_of=as_of,
+                scale = knobs.volume_scale * growth[i] * stress
+                frames.append(
+                    self.profile.assign(
+                        volume=self.profile["volume"] * scale,
+                        aht_s=self.profile["aht_s"] * aht_scale,
+                        as_of=as_of,
+                    )
                 )
-                frames.append(frame)
-                labels.append(np.full(n, 2 * i + j))
-        return pd.concat(frames, ignore_index=True), np.concatenate(labels)
+        return pd.concat(frames, ignore_index=True)
 
 
 def _mid_month(month: pd.Period, config: Config) -> pd.Timestamp:
@@ -275,18 +293,12 @@ def _mid_month(month: pd.Period, config: Config) -> pd.Timestamp:
     return _local_midnight(day, config)
 
 
-def _hours_per_fte(config: Config) -> float:
-    return _settings(config).hours_per_fte_week
-
-
-def _with_shrinkage(config: Config, case: Case, knobs: _Knobs) -> Config:
-    """The config with each queue's shrinkage set by the case and scaled by ``knobs``."""
-    queues = []
-    for queue in config.queues:
-        base = queue.shrinkage if case.shrinkage is None else case.shrinkage
-        shrinkage = min(base * knobs.shrinkage_scale, 0.95)
-        queues.append(dataclasses.replace(queue, shrinkage=shrinkage))
-    return dataclasses.replace(config, queues=tuple(queues))
+def _shrinkage_of(queue_shrinkage: np.ndarray, case: Case, knobs: _Knobs) -> np.ndarray:
+    """Per row: the case's shrinkage (else the queue's), scaled by ``knobs``, below 0.95."""
+    base = (
+        queue_shrinkage if case.shrinkage is None else np.full_like(queue_shrinkage, case.shrinkage)
+    )
+    return np.minimum(base * knobs.shrinkage_scale, MAX_SHRINKAGE)
 
 
 # --------------------------------------------------------------------------- months
@@ -343,11 +355,14 @@ def _with_plan(
     table["payroll_cost"] = plan.headcount_end * case.cost_per_fte_month
     table["overtime_cost"] = plan.gap_fte * case.overtime_cost
     table["cost"] = table["payroll_cost"] + table["overtime_cost"]
-    table["note"] = _notes(plan, case, months)
+    table["note"] = _notes(plan, table["required_fte"].to_numpy(), case, months)
     return table
 
 
-def _notes(plan: HeadcountPlan, case: Case, months: pd.PeriodIndex) -> list[str]:
+def _notes(
+    plan: HeadcountPlan, required: np.ndarray, case: Case, months: pd.PeriodIndex
+) -> list[str]:
+    """Per month: why the plan looks as it does (lead time, ramp, surplus, requisitions)."""
     lead = case.hiring_lead_months
     first_start = str(months[lead]) if lead < len(months) else None
     notes = []
@@ -364,6 +379,12 @@ def _notes(plan: HeadcountPlan, case: Case, months: pd.PeriodIndex) -> list[str]
             )
         elif lead <= i < lead + len(case.ramp) and plan.gap_fte[i] > 0:
             parts.append("ramp: new hires not yet fully productive; gap covered by overtime")
+        surplus = plan.available_fte[i] - required[i]
+        if surplus >= 1.0:
+            parts.append(
+                f"{surplus:.1f} FTE above need: hires start early to be ramped when needed, "
+                "and nobody is laid off"
+            )
         if plan.hires_requisitioned[i] > 0:
             parts.append(
                 f"requisition {plan.hires_requisitioned[i]:.0f} to start {months[i + lead]}"
@@ -378,8 +399,8 @@ def _safe_ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     )
 
 
-def _comparison(months: pd.DataFrame) -> pd.DataFrame:
-    """One row per case: totals and peaks over the horizon."""
+def compare(months: pd.DataFrame) -> pd.DataFrame:
+    """One row per case of a ``months`` table: totals and peaks over the horizon."""
     grouped = months.groupby("scenario", sort=False)
     out = grouped.agg(
         volume=("volume", "sum"),
@@ -450,7 +471,14 @@ def _drivers(base_shrinkage: float) -> dict[str, _Move]:
 
     def shrinkage(case: Case, knobs: _Knobs, f: float) -> tuple[Case, _Knobs, float]:
         moved = dataclasses.replace(knobs, shrinkage_scale=knobs.shrinkage_scale * f)
-        return case, moved, min(base_shrinkage * f, 0.95)
+        return case, moved, min(base_shrinkage * f, MAX_SHRINKAGE)
+
+    def payroll(case: Case, knobs: _Knobs, f: float) -> tuple[Case, _Knobs, float]:
+        value = case.cost_per_fte_month * f  # overtime stays put: it is its own driver
+        moved = dataclasses.replace(
+            case, cost_per_fte_month=value, overtime_cost_per_fte_month=case.overtime_cost
+        )
+        return moved, knobs, value
 
     def overtime(case: Case, knobs: _Knobs, f: float) -> tuple[Case, _Knobs, float]:
         value = case.overtime_cost * f
@@ -466,7 +494,7 @@ def _drivers(base_shrinkage: float) -> dict[str, _Move]:
         "shrinkage": shrinkage,
         "attrition": case_field("attrition", cap=1.0),
         "new_hire_ramp": ramp,
-        "cost_per_fte_month": case_field("cost_per_fte_month"),
+        "cost_per_fte_month": payroll,
         "overtime_cost_per_fte_month": overtime,
     }
 
@@ -479,8 +507,8 @@ def _sensitivity(
     settings: ScenariosConfig,
 ) -> pd.DataFrame:
     """Each driver moved by ±``sensitivity_step``: change in FTE and cost over the horizon."""
-    queues = _with_shrinkage(demand.config, case, knobs).queues
-    base_shrinkage = float(np.mean([q.shrinkage for q in queues]))  # reported: mean of queues
+    shrinkage = _shrinkage_of(demand.queue_shrinkage, case, knobs)
+    base_shrinkage = float(shrinkage.mean())  # reported: the mean over profile intervals
     rows = []
     step = settings.sensitivity_step
     for driver, move in _drivers(base_shrinkage).items():

@@ -18,10 +18,12 @@ from staffplan.erlang._metrics import Metrics
 def workload_erlangs(volume: ArrayLike, aht_s: ArrayLike, interval_min: ArrayLike) -> np.ndarray:
     """Offered load in Erlangs: ``volume`` contacts per interval of ``interval_min`` minutes,
     each taking ``aht_s`` seconds: volume · aht_s / (interval_min · 60)."""
-    volume = _inputs.non_negative("volume", volume, "contacts per interval")
-    aht_s = _inputs.positive("aht_s", aht_s, "seconds")
-    interval_min = _inputs.positive("interval_min", interval_min, "minutes")
-    return volume * aht_s / (interval_min * 60.0)
+    shape, q = _inputs.broadcast(
+        volume=_inputs.non_negative("volume", volume, "contacts per interval"),
+        aht_s=_inputs.positive("aht_s", aht_s, "seconds"),
+        interval_min=_inputs.positive("interval_min", interval_min, "minutes"),
+    )
+    return (q["volume"] * q["aht_s"] / (q["interval_min"] * 60.0)).reshape(shape)
 
 
 def _queue(

@@ -1,8 +1,10 @@
-"""Log-space building blocks: Poisson terms and the Erlang-A sum, stable at any load.
+"""Log-space building blocks: Poisson terms and incomplete gamma functions at any load.
 
 Nothing here forms a factorial or a power that could overflow: every quantity is a
-logarithm assembled from ``scipy.special`` functions, with a fallback where the
-incomplete gamma function underflows to zero.
+logarithm assembled from ``scipy.special`` functions. Where scipy's incomplete gamma
+underflows, or is unreliable (shape above ``_SCIPY_MAX_SHAPE``: outside its asymptotic
+window it stops its series after 2,000 terms and loses digits in the tails), the integral
+is evaluated by :mod:`staffplan.erlang._laplace` instead.
 """
 
 from __future__ import annotations
@@ -13,28 +15,33 @@ from scipy import special
 from staffplan.erlang._laplace import log_laplace
 
 _TINY = 1e-280  # below this an incomplete gamma value has lost its digits to underflow
+_SCIPY_MAX_SHAPE = 1e5
 _HALF_LOG_2PI = 0.5 * np.log(2.0 * np.pi)
 
 
 def _stirling_error(x: np.ndarray) -> np.ndarray:
-    """ln Γ(x+1) − (x ln x − x + ½ ln 2πx), for x > 0 (series above 10, exact below)."""
-    x = np.asarray(x, dtype=float)
-    big = np.maximum(x, 10.0)
-    inv2 = 1.0 / (big * big)
-    series = (
-        1.0 / 12.0 - inv2 * (1.0 / 360.0 - inv2 * (1.0 / 1260.0 - inv2 * (1.0 / 1680.0)))
-    ) / big
-    small = np.minimum(x, 10.0)
-    direct = special.gammaln(small + 1.0) - (
-        small * np.log(small) - small + _HALF_LOG_2PI + 0.5 * np.log(small)
-    )
-    return np.where(x >= 10.0, series, direct)
+    """ln Γ(x+1) − (x ln x − x + ½ ln 2πx), for x > 0 (series from 10 on, exact below)."""
+    out = np.empty(x.shape)
+    big = x >= 10.0
+    inv = 1.0 / x[big]
+    inv2 = inv * inv
+    out[big] = inv * (1 / 12 - inv2 * (1 / 360 - inv2 * (1 / 1260 - inv2 * (1 / 1680))))
+    small = x[~big]
+    logs = np.log(small)
+    out[~big] = special.gammaln(small + 1.0) - (small * logs - small + _HALF_LOG_2PI + 0.5 * logs)
+    return out
 
 
 def _deviance(k: np.ndarray, mean: np.ndarray) -> np.ndarray:
     """k ln(k/mean) + mean − k ≥ 0 (Loader's bd0), without cancellation near k = mean."""
-    d = (k - mean) / mean
-    return mean * ((1.0 + d) * np.log1p(d) - d)
+    out = np.empty(k.shape)
+    near = np.abs(k - mean) < 0.5 * mean
+    k_n, m_n = k[near], mean[near]
+    d = (k_n - m_n) / m_n
+    out[near] = m_n * ((1.0 + d) * np.log1p(d) - d)
+    k_f, m_f = k[~near], mean[~near]
+    out[~near] = k_f * (np.log(k_f) - np.log(m_f)) + m_f - k_f
+    return out
 
 
 def log_poisson_pmf(k: np.ndarray, mean: np.ndarray) -> np.ndarray:
@@ -42,48 +49,49 @@ def log_poisson_pmf(k: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return -_deviance(k, mean) - _HALF_LOG_2PI - 0.5 * np.log(k) - _stirling_error(k)
 
 
-def log_poisson_ratio(n: np.ndarray, load: np.ndarray) -> np.ndarray:
-    """ln(P(Poisson(load) ≤ n−1) / P(Poisson(load) = n)) for whole n ≥ 0 and load > 0.
+def log_scaled_gamma(a: np.ndarray, z: np.ndarray, *, upper: bool) -> np.ndarray:
+    """ln(eᶻ z⁻ᵃ γ(a, z)), or ln(eᶻ z⁻ᵃ Γ(a, z)) with ``upper``: finite where γ, Γ underflow.
 
-    This is ln Σ_{j<n} π_j/π_n for the states below n servers; −inf for n = 0.
+    a ≥ 1 (or z ≪ a for the lower function), z ≥ 0 (z > 0 for the upper), same shapes.
     """
-    n = np.asarray(n, dtype=float)
-    out = np.full(np.broadcast(n, load).shape, -np.inf)
-    cdf = special.pdtr(np.maximum(n - 1.0, 0.0), load)
-    direct = (n > 0) & (cdf >= _TINY)
-    out[direct] = np.log(cdf[direct]) - log_poisson_pmf(n[direct], load[direct])
-    deep = (n > 0) & ~direct
-    if deep.any():
-        out[deep] = _log_falling_series(n[deep], load[deep])
+    regularised = special.gammaincc(a, z) if upper else special.gammainc(a, z)
+    direct = (regularised >= _TINY) & (a <= _SCIPY_MAX_SHAPE)
+    out = np.empty(a.shape)
+    # Γ(a) eᶻ z⁻ᵃ = 1 / (a · Poisson pmf(a; z))
+    a_d, z_d = a[direct], z[direct]
+    out[direct] = np.log(regularised[direct]) - log_poisson_pmf(a_d, z_d) - np.log(a_d)
+    if not direct.all():
+        out[~direct], _ = log_laplace(a[~direct], z[~direct], upper=upper)
     return out
 
 
-def _log_falling_series(n: np.ndarray, load: np.ndarray) -> np.ndarray:
-    """ln Σ_{k=1..n} Π_{i<k} (n−i)/load, summed while its terms matter (used for n ≪ load)."""
-    term = n / load
-    total = term.copy()
-    i = 1.0
-    while np.any(term > 1e-17 * total):
-        term = term * np.maximum(n - i, 0.0) / load
-        total += term
-        i += 1.0
-    return np.log(total)
+def upper_gamma(a: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Regularised upper incomplete gamma Q(a, z) for a ≥ 1, z ≥ 0, accurate for any a."""
+    q = special.gammaincc(a, z)
+    big = (a > _SCIPY_MAX_SHAPE) & (z > 0)
+    if big.any():
+        a_b, z_b = a[big], z[big]
+        scaled = log_scaled_gamma(a_b, z_b, upper=True)
+        q[big] = np.exp(log_poisson_pmf(a_b, z_b) + np.log(a_b) + scaled)
+    return q
+
+
+def log_poisson_ratio(n: np.ndarray, load: np.ndarray) -> np.ndarray:
+    """ln(P(Poisson(load) ≤ n−1) / P(Poisson(load) = n)) for whole n ≥ 0 and load > 0.
+
+    This is ln Σ_{j<n} π_j/π_n for the states below n servers; −inf for n = 0. It equals
+    ln n + ln(e^load load⁻ⁿ Γ(n, load)).
+    """
+    out = np.full(n.shape, -np.inf)
+    some = n > 0
+    n_s = n[some]
+    out[some] = np.log(n_s) + log_scaled_gamma(n_s, load[some], upper=True)
+    return out
 
 
 def log_erlang_a_sum(x: np.ndarray, z: np.ndarray) -> np.ndarray:
     """ln A(x, z), where A(x, z) = x eᶻ z⁻ˣ γ(x, z) = Σ_{k≥0} zᵏ / ((x+1)…(x+k)) ≥ 1.
 
-    γ is the lower incomplete gamma function (Mandelbaum & Zeltyn's A(x, y)); x > 0,
-    z ≥ 0. Where the regularised γ underflows (z far below x) the defining integral
-    A = x ∫₀^∞ exp(−x w + z(1 − e^(−w))) dw is evaluated by quadrature instead.
+    Mandelbaum & Zeltyn's A(x, y), for x > 0 and z ≥ 0 (γ: lower incomplete gamma).
     """
-    x, z = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(z, dtype=float))
-    out = np.empty(x.shape)
-    p = special.gammainc(x, z)
-    direct = p >= _TINY
-    out[direct] = np.log(p[direct]) - log_poisson_pmf(x[direct], z[direct])
-    deep = ~direct
-    if deep.any():
-        log_integral, _ = log_laplace(x[deep], z[deep])
-        out[deep] = np.log(x[deep]) + log_integral
-    return out
+    return np.log(x) + log_scaled_gamma(x, z, upper=False)

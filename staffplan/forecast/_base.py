@@ -40,7 +40,7 @@ class Forecaster(abc.ABC):
     name = ""
     uses_market = False
 
-    def __init__(self, history_weeks: int = 16, calibration_weeks: int = 6) -> None:
+    def __init__(self, history_weeks: int = 16, calibration_weeks: int = 10) -> None:
         self.history_weeks = history_weeks
         self.calibration_weeks = calibration_weeks
 

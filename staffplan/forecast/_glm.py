@@ -1,8 +1,12 @@
-"""The multiplicative volatility effect: a log-link count regression with an offset.
+"""The multiplicative volatility effect: a log-link count regression with level terms.
 
-``E[y] = base · exp(c + x·beta)`` is fitted by Poisson quasi-likelihood (Newton steps),
-which stays consistent when counts are over-dispersed. Standard errors are sandwich
-estimates clustered by day, because intervals of one busy day share its busyness.
+``E[y] = base · exp(levels[day]·a + x·beta)`` is fitted by Poisson quasi-likelihood
+(Newton steps), which stays consistent when counts are over-dispersed. ``levels`` are
+day-level indicator columns (week and weekday), fitted jointly with ``beta`` so a
+drifting weekly level cannot pose as a volatility effect. Every sum the Newton step
+needs is first collapsed per day, so the linear algebra stays the size of the days.
+Standard errors are sandwich estimates clustered by day, because intervals of one busy
+day share its busyness.
 """
 
 from __future__ import annotations
@@ -17,40 +21,77 @@ NOISE_T = 2.0  # an effect with |t| below this is indistinguishable from noise
 
 @dataclasses.dataclass(frozen=True)
 class Effect:
-    """Fitted coefficients per standardised feature, and what prediction uses."""
+    """Fitted coefficients per standardised driver, and what prediction uses."""
 
     estimate: np.ndarray
     std_error: np.ndarray
     used: np.ndarray  # estimate shrunk toward zero by its t-statistic
 
 
-def fit_effect(y: np.ndarray, base: np.ndarray, x: np.ndarray, cluster: np.ndarray) -> Effect:
-    """Fit ``y ~ base · exp(c + x·beta)`` over cells with ``base > 0``; ``x`` is (n, p).
+def fit_effect(
+    y: np.ndarray, base: np.ndarray, x: np.ndarray, day: np.ndarray, levels: np.ndarray
+) -> Effect:
+    """Fit ``y ~ base · exp(levels[day]·a + x·beta)`` over cells with ``base > 0``.
 
-    ``used`` is the positive-part shrinkage ``beta · max(0, 1 - (2/t)^2)``: effects the
-    history cannot tell from noise are dropped, clear ones are kept almost whole.
+    ``y``, ``base``, ``day`` are per cell, ``x`` is (cells, p), ``day`` indexes the rows
+    of ``levels`` (days, q). ``used`` is the positive-part shrinkage
+    ``beta · max(0, 1 - (2/t)²)``: effects the history cannot tell from noise are
+    dropped, clear ones are kept almost whole.
     """
     ok = (base > 0) & np.isfinite(y) & np.isfinite(x).all(axis=1)
-    y, offset, cluster = y[ok], np.log(base[ok]), cluster[ok]
-    design = np.column_stack([np.ones(ok.sum()), x[ok]])
-    coef = np.zeros(design.shape[1])
-    coef[0] = np.log(max(y.sum(), 1e-12) / np.exp(offset).sum())
+    cells = _Cells(y[ok], np.log(base[ok]), x[ok], day[ok], len(levels))
+    levels = levels[:, (levels[np.unique(cells.day)] != 0).any(axis=0)]
+    q = levels.shape[1]
+    coef = np.zeros(q + x.shape[1])
+    coef[:q] = np.linalg.lstsq(levels, cells.start_levels(), rcond=None)[0]
     for _ in range(MAX_STEPS):
-        mu = np.exp(np.clip(offset + design @ coef, -50.0, 50.0))
-        hessian = design.T @ (design * mu[:, None])
-        step = np.linalg.solve(hessian, design.T @ (y - mu))
+        score, information, _ = cells.terms(levels, coef)
+        step = np.linalg.solve(information, score)
         coef += step
-        if np.max(np.abs(step)) < 1e-9:
+        if np.max(np.abs(step)) < 1e-8:
             break
-    mu = np.exp(np.clip(offset + design @ coef, -50.0, 50.0))
-    scores = design * (y - mu)[:, None]
-    _, group = np.unique(cluster, return_inverse=True)
-    per_cluster = np.zeros((group.max() + 1, design.shape[1]))
-    np.add.at(per_cluster, group, scores)
-    bread = np.linalg.inv(design.T @ (design * mu[:, None]))
-    covariance = bread @ (per_cluster.T @ per_cluster) @ bread
-    estimate = coef[1:]
-    std_error = np.sqrt(np.maximum(np.diag(covariance)[1:], 0.0))
+    _, information, per_day = cells.terms(levels, coef)
+    bread = np.linalg.inv(information)
+    covariance = bread @ (per_day.T @ per_day) @ bread
+    estimate = coef[q:]
+    std_error = np.sqrt(np.maximum(np.diag(covariance)[q:], 0.0))
     t = np.divide(estimate, std_error, out=np.zeros_like(estimate), where=std_error > 0)
     factor = np.maximum(0.0, 1.0 - (NOISE_T / np.maximum(np.abs(t), 1e-12)) ** 2)
     return Effect(estimate=estimate, std_error=std_error, used=estimate * factor)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Cells:
+    y: np.ndarray
+    log_base: np.ndarray
+    x: np.ndarray
+    day: np.ndarray
+    n_days: int
+
+    def per_day(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.day, weights=values, minlength=self.n_days)
+
+    def start_levels(self) -> np.ndarray:
+        """Log of each day's count over its base: a starting point for the level terms."""
+        return np.log((self.per_day(self.y) + 0.5) / (self.per_day(np.exp(self.log_base)) + 0.5))
+
+    def terms(self, levels: np.ndarray, coef: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Score, information and per-day score contributions at ``coef``."""
+        q, p = levels.shape[1], self.x.shape[1]
+        mu = np.exp(
+            np.clip(self.log_base + (levels @ coef[:q])[self.day] + self.x @ coef[q:], -50, 50)
+        )
+        residual = self.y - mu
+        mu_day = self.per_day(mu)
+        mu_x = np.column_stack([self.per_day(mu * self.x[:, k]) for k in range(p)])
+        per_day = np.column_stack(
+            [levels * self.per_day(residual)[:, None]]
+            + [self.per_day(residual * self.x[:, k])[:, None] for k in range(p)]
+        )
+        mu_xx = np.empty((p, p))
+        for j in range(p):
+            for k in range(j, p):
+                mu_xx[j, k] = mu_xx[k, j] = np.sum(mu * self.x[:, j] * self.x[:, k])
+        cross = levels.T @ mu_x
+        information = np.block([[levels.T @ (levels * mu_day[:, None]), cross], [cross.T, mu_xx]])
+        return per_day.sum(axis=0), information, per_day

@@ -28,7 +28,7 @@ class ForecastConfig:
     level_weeks: int = 4
     shape_weeks: int = 4
     outlier_threshold: float = positive(3.0, unit="robust standard deviations")
-    calibration_weeks: int = 6
+    calibration_weeks: int = 10
     volatility_window_h: int = 24
     shock_window_h: int = 6
     levels: tuple[int, ...] = (80, 95)

@@ -22,7 +22,10 @@ from staffplan.forecast._days import DayMatrix
 from staffplan.forecast._glm import Effect, fit_effect
 from staffplan.forecast._profile import Profile, estimate_profile
 
-BACKFIT_ROUNDS = 3
+# Profile and effect share the intraday pattern of volatility, so alternating fits
+# converge slowly (about ten rounds); stop when the effect moves less than this.
+MAX_BACKFIT_ROUNDS = 30
+BACKFIT_TOLERANCE = 1e-3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +52,7 @@ class StaffplanForecaster(Forecaster):
         level_weeks: int = 4,
         shape_weeks: int = 4,
         outlier_threshold: float = 3.0,
-        calibration_weeks: int = 6,
+        calibration_weeks: int = 10,
         volatility_window_h: int = 24,
         shock_window_h: int = 6,
     ) -> None:
@@ -131,9 +134,11 @@ class StaffplanForecaster(Forecaster):
         # Round one keeps the days flagged as outliers: before the effect is known, a
         # storm day looks like an outlier, and dropping it would hide the effect.
         effect = self._fit_effect(days, profile, drop_outliers=False)
-        for _ in range(BACKFIT_ROUNDS):
+        for _ in range(MAX_BACKFIT_ROUNDS):
             profile = self._profile(self._adjusted(days, effect), days)
-            effect = self._fit_effect(days, profile, drop_outliers=True)
+            previous, effect = effect, self._fit_effect(days, profile, drop_outliers=True)
+            if np.max(np.abs(effect.estimate - previous.estimate)) < BACKFIT_TOLERANCE:
+                break
         return _State(self._profile(self._adjusted(days, effect), days), effect)
 
     def _profile(self, volume: np.ndarray, days: DayMatrix) -> Profile:
@@ -146,15 +151,20 @@ class StaffplanForecaster(Forecaster):
         return days.volume / _multiplier(days.drivers, effect)
 
     def _fit_effect(self, days: DayMatrix, profile: Profile, drop_outliers: bool) -> Effect:
-        base = profile.fitted_total[:, None] * profile.shape[days.weekday]
+        base = profile.shape[days.weekday]
         if drop_outliers:
             base = np.where(profile.outlier[:, None], 0.0, base)
         n_days, n_slots = days.volume.shape
+        week = (days.day[-1] - days.day) // 7
+        levels = np.column_stack(
+            [week[:, None] == np.arange(week.max() + 1), days.weekday[:, None] == np.arange(1, 7)]
+        )
         return fit_effect(
             days.volume.ravel(),
             base.ravel(),
             days.drivers.reshape(n_days * n_slots, -1),
-            np.repeat(days.day, n_slots),
+            np.repeat(np.arange(n_days), n_slots),
+            levels.astype(float),
         )
 
     def _point(

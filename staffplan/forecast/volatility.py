@@ -30,6 +30,7 @@ from staffplan.errors import InputError
 SCENARIO_QUANTILES = {"calm": 0.10, "typical": 0.50, "stressed": 0.90, "crash": 0.99}
 FEATURES = ("log_daily_vol", "log_shock")
 MIN_DAILY_WINDOW = 3
+SHOCK_FLOOR = 0.1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,7 +42,6 @@ class MarketDrivers:
     shock: np.ndarray
     bar: pd.Timedelta
     shock_hours: float
-    shock_floor: float  # added before taking logs, so a flat hour is not -inf
     persistence_per_hour: float  # AR(1) coefficient of log daily_vol, per hour
 
     def scenario_vol(self, name: str) -> float:
@@ -77,7 +77,6 @@ def market_drivers(prices: pd.DataFrame, window_h: int = 24, shock_h: int = 6) -
         shock=shock.to_numpy()[ok],
         bar=bar,
         shock_hours=steps * bars_h,
-        shock_floor=0.1 * float(np.median(shock.to_numpy()[ok])) + 1e-12,
         persistence_per_hour=_persistence(np.log(np.maximum(vol, 1e-12)), per_day),
     )
 
@@ -111,11 +110,14 @@ def observed(drivers: MarketDrivers, times: pd.DatetimeIndex) -> pd.DataFrame:
 def _with_logs(
     drivers: MarketDrivers, daily_vol: np.ndarray, shock: np.ndarray, times: pd.DatetimeIndex
 ) -> pd.DataFrame:
+    # A floor of a tenth of the typical move at the current volatility keeps a flat
+    # hour from reaching log(0); it uses only what was known at the time.
+    floor = SHOCK_FLOOR * drivers.implied_shock(daily_vol)
     return pd.DataFrame(
         {
             "daily_vol": daily_vol,
             "log_daily_vol": np.log(daily_vol),
-            "log_shock": np.log(shock + drivers.shock_floor),
+            "log_shock": np.log(shock + floor),
         },
         index=times,
     )

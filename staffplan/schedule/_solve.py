@@ -7,8 +7,12 @@
    ``mip_gap``.
 3. If that is not within ``mip_gap`` of the LP bound and time is left, a wider
    neighbourhood (starts next to the LP's) is solved, and the better schedule kept.
-4. Should HiGHS return no schedule in time, a greedy fallback rounds the LP up and places
-   breaks where the most agents are spare, then adds shifts where coverage is short.
+4. Should HiGHS return no schedule in time, a greedy fallback (:mod:`._greedy`) keeps
+   ``floor(x)``, places breaks where the most agents are spare and adds shifts where
+   coverage is short.
+
+The LP is not cut short by the time limit (it takes well under a second for a week of
+quarter-hours and every answer depends on it); the limit bounds the integer search.
 
 Without a time limit cutting a stage short, every step is deterministic.
 """
@@ -33,7 +37,7 @@ _EPS = 1e-6
 class Solved:
     """An integer solution ``values`` of a :class:`CoverModel` with its LP bound.
 
-    ``gap`` is ``(objective - lp_bound) / objective``; ``timed_out`` says the time limit
+    ``gap`` is ``(objective - lp_bound) / lp_bound``; ``timed_out`` says the time limit
     cut a stage short (the schedule is valid but may differ between runs).
     """
 
@@ -46,15 +50,15 @@ class Solved:
 
     @property
     def gap(self) -> float:
-        """Relative gap of the objective to the LP bound (0 when both are 0)."""
-        if self.objective <= 0:
-            return 0.0
-        return max(self.objective - self.lp_bound, 0.0) / self.objective
+        """Relative gap of the objective above the LP bound (0 when both are 0)."""
+        if self.lp_bound <= 0:
+            return 0.0 if self.objective <= 0 else float("inf")
+        return max(self.objective - self.lp_bound, 0.0) / self.lp_bound
 
 
-def solve_lp(model: CoverModel, time_limit_s: float) -> so.OptimizeResult:
+def solve_lp(model: CoverModel) -> so.OptimizeResult:
     """The LP relaxation (HiGHS); ``status`` 2 means infeasible."""
-    return _milp(model, np.zeros(model.c.size), model.lb, model.ub, time_limit_s, 0.0)
+    return _milp(model, np.zeros(model.c.size), model.lb, model.ub, None, 0.0)
 
 
 def solve_cover(
@@ -70,7 +74,7 @@ def solve_cover(
     ``lp`` may pass an already solved relaxation. The model must be LP-feasible.
     """
     clock = _Clock(time_limit_s)
-    lp = lp if lp is not None else solve_lp(model, clock.left())
+    lp = lp if lp is not None else solve_lp(model)
     if lp.x is None:
         raise RuntimeError(f"the covering LP has no solution ({lp.message})")
     bound = float(lp.fun)
@@ -128,10 +132,12 @@ def _milp(
     integrality: np.ndarray,
     lb: np.ndarray,
     ub: np.ndarray,
-    time_limit_s: float,
+    time_limit_s: float | None,
     mip_gap: float,
 ) -> so.OptimizeResult:
-    options = {"time_limit": max(time_limit_s, 0.01), "mip_rel_gap": mip_gap}
+    options: dict[str, float] = {"mip_rel_gap": mip_gap}
+    if time_limit_s is not None:
+        options["time_limit"] = max(time_limit_s, 0.01)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return so.milp(

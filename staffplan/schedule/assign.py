@@ -17,6 +17,7 @@ import pandas as pd
 
 from staffplan.errors import InputError
 from staffplan.schedule.assign_model import CarryIn, WeekShifts, solve_assignment, week_days
+from staffplan.schedule.assign_need import text_column
 from staffplan.schedule.config import RulesConfig, ShiftTemplate, clock_minutes
 from staffplan.schedule.fairness import recent_load, unsocial
 from staffplan.schedule.rules_check import violations
@@ -76,7 +77,9 @@ def assign_agents(
     need = shifts["paid_hours"].to_numpy(dtype=float) if need_hours is None else need_hours
     kind = _kinds(shifts, np.asarray(need, dtype=float))
     week = _week_arrays(shifts, kind, week_start, team, np.asarray(need, dtype=float))
-    chosen = solve_assignment(week, team, rules, carry_in(history, week_start), _load(history, team))
+    chosen = solve_assignment(
+        week, team, rules, carry_in(history, week_start), _load(history, team)
+    )
     pairs = _expand(chosen, kind)
     taken = [s for _, s in pairs]
     roster = _roster(shifts, pairs)
@@ -86,7 +89,9 @@ def assign_agents(
     if problems:
         raise RuntimeError(f"the assignment broke a rule (please report): {problems[0]}")
     open_shifts = shifts.drop(index=taken).sort_values("start", kind="stable")
-    return Assignment(roster, open_shifts.reset_index(drop=True), _agent_summary(roster, team, history))
+    return Assignment(
+        roster, open_shifts.reset_index(drop=True), _agent_summary(roster, team, history)
+    )
 
 
 def _empty_history(shifts: pd.DataFrame) -> pd.DataFrame:
@@ -102,9 +107,9 @@ def _kinds(shifts: pd.DataFrame, need: np.ndarray) -> np.ndarray:
             "start": shifts["start"],
             "end": shifts["end"],
             "paid": shifts["paid_hours"].to_numpy(dtype=float),
-            "breaks": _text(shifts, "breaks"),
-            "queue": _text(shifts, "queue"),
-            "template": _text(shifts, "template"),
+            "breaks": text_column(shifts, "breaks"),
+            "queue": text_column(shifts, "queue"),
+            "template": text_column(shifts, "template"),
             "need": need,
         }
     )
@@ -131,8 +136,8 @@ def _week_arrays(
         day=days[first],
         paid_hours=rows["paid_hours"].to_numpy(dtype=float),
         clock_min=np.array([t.hour * 60 + t.minute for t in rows["start"]], dtype=int),
-        queue=_text(rows, "queue"),
-        template=_text(rows, "template"),
+        queue=text_column(rows, "queue"),
+        template=text_column(rows, "template"),
         unsocial=(flags["weekend"] + flags["late"]).to_numpy(dtype=float),
         need_hours=need[first],
         count=np.bincount(kind),
@@ -143,12 +148,6 @@ def _expand(chosen: list[tuple[str, int]], kind: np.ndarray) -> list[tuple[str, 
     """Give each agent who works a kind of shift one concrete row of that kind."""
     free = {k: list(np.flatnonzero(kind == k)) for k in np.unique(kind)}
     return [(name, int(free[k].pop(0))) for name, k in chosen]
-
-
-def _text(frame: pd.DataFrame, column: str) -> list[str]:
-    if column not in frame.columns:
-        return [""] * len(frame)
-    return [str(v) for v in frame[column].fillna("")]
 
 
 def carry_in(history: pd.DataFrame, week_start: dt.date) -> dict[str, CarryIn]:
@@ -167,7 +166,8 @@ def carry_in(history: pd.DataFrame, week_start: dt.date) -> dict[str, CarryIn]:
 
 
 def _load(history: pd.DataFrame, team: TeamConfig) -> dict[str, float]:
-    return recent_load(history, clock_minutes(team.late_after, "late_after"))
+    recent = history[history["weeks_ago"] <= team.fairness_weeks]
+    return recent_load(recent, clock_minutes(team.late_after, "late_after"))
 
 
 def _roster(shifts: pd.DataFrame, pairs: list[tuple[str, int]]) -> pd.DataFrame:
@@ -179,14 +179,16 @@ def _roster(shifts: pd.DataFrame, pairs: list[tuple[str, int]]) -> pd.DataFrame:
             "day": [t.date().isoformat() for t in chosen["start"]],
             "start": chosen["start"],
             "end": chosen["end"],
-            "breaks": _text(chosen, "breaks"),
-            "queue": _text(chosen, "queue"),
+            "breaks": text_column(chosen, "breaks"),
+            "queue": text_column(chosen, "queue"),
             "shift_id": chosen["shift_id"].to_numpy(),
             "paid_hours": chosen["paid_hours"].to_numpy(dtype=float),
-            "template": _text(chosen, "template"),
+            "template": text_column(chosen, "template"),
         }
     )
-    return roster.sort_values(["start", "agent"], kind="stable").reset_index(drop=True)[ROSTER_COLUMNS]
+    return roster.sort_values(["start", "agent"], kind="stable").reset_index(drop=True)[
+        ROSTER_COLUMNS
+    ]
 
 
 def _agent_summary(roster: pd.DataFrame, team: TeamConfig, history: pd.DataFrame) -> pd.DataFrame:

@@ -55,8 +55,8 @@ class CarryIn:
     days_off_before: int = 7  # no roster shows a shift: rested
 
 
-class _Rows:
-    """Sparse constraint rows ``lo <= A x <= hi`` built one at a time."""
+class Rows:
+    """Sparse constraint rows ``lo <= A x <= hi``, added one at a time."""
 
     def __init__(self) -> None:
         self.cols: list[np.ndarray] = []
@@ -65,6 +65,7 @@ class _Rows:
         self.hi: list[float] = []
 
     def add(self, cols: Any, vals: Any, lo: float, hi: float) -> None:
+        """Add the row ``lo <= sum(vals * x[cols]) <= hi`` (``vals`` may be a scalar)."""
         cols = np.asarray(cols, dtype=np.int64)
         self.cols.append(cols)
         self.vals.append(np.broadcast_to(np.asarray(vals, dtype=float), cols.shape))
@@ -82,15 +83,18 @@ class _Rows:
 
 
 @dataclasses.dataclass
-class _Vars:
-    """Columns of the model: their objective cost, bounds and integrality."""
+class Columns:
+    """Columns of a model: objective cost, bounds and integrality, added one at a time."""
 
     cost: list[float] = dataclasses.field(default_factory=list)
+    lower: list[float] = dataclasses.field(default_factory=list)
     upper: list[float] = dataclasses.field(default_factory=list)
     integer: list[int] = dataclasses.field(default_factory=list)
 
-    def new(self, cost: float, upper: float = 1.0, integer: bool = True) -> int:
+    def new(self, cost: float, upper: float = 1.0, integer: bool = True, lower: float = 0.0) -> int:
+        """Add a column; returns its index."""
         self.cost.append(cost)
+        self.lower.append(lower)
         self.upper.append(upper)
         self.integer.append(int(integer))
         return len(self.cost) - 1
@@ -105,7 +109,7 @@ def solve_assignment(
 ) -> list[tuple[str, int]]:
     """The optimal ``(agent name, kind of shift)`` pairs, in agent then kind order."""
     agents = team.rostered()
-    variables, rows = _Vars(), _Rows()
+    variables, rows = Columns(), Rows()
     share = np.ceil(float(week.unsocial @ week.count) / max(len(agents), 1))
     pairs: list[tuple[str, int, int]] = []
     by_shift: dict[int, list[int]] = {}
@@ -119,14 +123,16 @@ def solve_assignment(
             cols[s] = variables.new(cost)
             pairs.append((agent.name, s, cols[s]))
             by_shift.setdefault(s, []).append(cols[s])
-        _agent_rows(agent, cols, week, team, rules, carry.get(agent.name, CarryIn()), variables, rows)
+        _agent_rows(
+            agent, cols, week, team, rules, carry.get(agent.name, CarryIn()), variables, rows
+        )
         _spread_row(cols, week, share, team.weights.fairness, variables, rows)
     for s in sorted(by_shift):
         rows.add(by_shift[s], 1.0, -np.inf, float(week.count[s]))
     # A fixed column carries the constant: the objective becomes need lost plus penalties.
     lost = NEED_WEIGHT * float(week.need_hours @ week.count)
-    variables.new(lost, upper=1.0, integer=False)
-    solution = _solve(variables, rows, fixed_last=True)
+    variables.new(lost, lower=1.0, upper=1.0, integer=False)
+    solution = solve_milp(variables, rows)
     return [(name, s) for name, s, col in pairs if solution[col] > 0.5]
 
 
@@ -171,8 +177,8 @@ def _agent_rows(
     team: TeamConfig,
     rules: RulesConfig,
     carry: CarryIn,
-    variables: _Vars,
-    rows: _Rows,
+    variables: Columns,
+    rows: Rows,
 ) -> None:
     if not cols:
         return
@@ -196,7 +202,12 @@ def _agent_rows(
 
 
 def _spread_row(
-    cols: dict[int, int], week: WeekShifts, share: float, weight: float, variables: _Vars, rows: _Rows
+    cols: dict[int, int],
+    week: WeekShifts,
+    share: float,
+    weight: float,
+    variables: Columns,
+    rows: Rows,
 ) -> None:
     """Each weekend or late shift above the agent's even share of them costs ``weight``
     more, so this week's unsocial shifts are spread, not only rotated week to week."""
@@ -204,11 +215,13 @@ def _spread_row(
     if not unsocial:
         return
     excess = variables.new(weight, upper=np.inf, integer=False)
-    rows.add([cols[s] for s in unsocial] + [excess], [*week.unsocial[unsocial], -1.0], -np.inf, share)
+    rows.add(
+        [cols[s] for s in unsocial] + [excess], [*week.unsocial[unsocial], -1.0], -np.inf, share
+    )
 
 
 def _days_off_blocks(
-    needed: int, off_before: int, variables: _Vars, rows: _Rows
+    needed: int, off_before: int, variables: Columns, rows: Rows
 ) -> list[tuple[int, int]]:
     """One binary per possible block of ``needed`` days off (day 0 = Monday), pick one.
     A block may begin in the ``off_before`` days off at the end of last week."""
@@ -221,7 +234,7 @@ def _days_off_blocks(
 
 
 def _rest_rows(
-    cols: dict[int, int], days: list[list[int]], week: WeekShifts, rest_h: float, rows: _Rows
+    cols: dict[int, int], days: list[list[int]], week: WeekShifts, rest_h: float, rows: Rows
 ) -> None:
     """For day d, end time e and a later day d2: the shifts of d ending at or after e and
     those of d2 starting before e + rest pairwise conflict, so at most one of them."""
@@ -238,7 +251,7 @@ def _rest_rows(
 
 
 def _run_rows(
-    cols: dict[int, int], days: list[list[int]], max_days: int, carried: int, rows: _Rows
+    cols: dict[int, int], days: list[list[int]], max_days: int, carried: int, rows: Rows
 ) -> None:
     """At most ``max_days`` working days in any ``max_days + 1`` in a row, counting the
     ``carried`` days worked at the end of last week."""
@@ -253,7 +266,7 @@ def _run_rows(
 
 
 def _same_start_rows(
-    cols: dict[int, int], days: list[list[int]], week: WeekShifts, variables: _Vars, rows: _Rows
+    cols: dict[int, int], days: list[list[int]], week: WeekShifts, variables: Columns, rows: Rows
 ) -> None:
     clocks = sorted({int(week.clock_min[s]) for s in cols})
     chosen = {clock: variables.new(0.0) for clock in clocks}
@@ -265,21 +278,19 @@ def _same_start_rows(
                 rows.add([*members, chosen[clock]], [1.0] * len(members) + [-1.0], -np.inf, 0.0)
 
 
-def _solve(variables: _Vars, rows: _Rows, *, fixed_last: bool) -> np.ndarray:
-    n = len(variables.cost)
-    lower = np.zeros(n)
-    if fixed_last:
-        lower[-1] = 1.0
-    constraints = [rows.constraint(n)] if rows.cols else []
+def solve_milp(columns: Columns, rows: Rows) -> np.ndarray:
+    """Minimise the columns' cost subject to ``rows`` with HiGHS (no time limit, so the
+    answer is the same on every run); RuntimeError if HiGHS returns no solution."""
+    constraints = [rows.constraint(len(columns.cost))] if rows.cols else []
     result = optimize.milp(
-        np.array(variables.cost),
-        integrality=np.array(variables.integer),
-        bounds=optimize.Bounds(lower, np.array(variables.upper)),
+        np.array(columns.cost),
+        integrality=np.array(columns.integer),
+        bounds=optimize.Bounds(np.array(columns.lower), np.array(columns.upper)),
         constraints=constraints,
         options={"mip_rel_gap": _MIP_GAP},
     )
     if result.x is None:
-        raise RuntimeError(f"assignment MILP failed: {result.message}")
+        raise RuntimeError(f"MILP failed: {result.message}")
     return result.x
 
 

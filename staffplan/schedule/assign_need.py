@@ -1,8 +1,10 @@
-"""Which intervals a shift covers, and how much of it the requirements need.
+"""Which intervals a shift covers, how much of it is needed, and the coverage it gives.
 
 A shift is on the phones from its start to its end minus its breaks; per interval of the
 grid it counts the share of the interval it works (a 15-minute break in a 30-minute
-interval leaves 0.5). Shifts whose ``queue`` is blank serve the pool of all queues.
+interval leaves 0.5), as in :mod:`staffplan.schedule.coverage`. Shifts serve the block
+named by their ``queue``: one queue, or with ``shifts.shared_queues`` the pooled label
+``a+b`` of the covering schedule.
 """
 
 from __future__ import annotations
@@ -13,56 +15,67 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from staffplan.config import Config
+from staffplan.schedule._candidates import Grid, build_grid
+from staffplan.schedule.cover import POOLED_SEPARATOR
+from staffplan.schedule.coverage import coverage_table
 from staffplan.schedule.rules_check import break_times
 
 
 @dataclasses.dataclass(frozen=True)
 class Pools:
-    """Required agents per pool and interval: ``required[pool]`` is aligned with
-    ``grid`` (tz-aware interval starts, ``interval_min`` apart). Pool ``""`` is the sum of
-    all queues, for shifts that serve every queue."""
+    """Required agents per block on the covering grid: ``required[label]`` per
+    ``grid.starts``; labels are the queues, or one pooled ``a+b`` with shared queues."""
 
-    grid: pd.DatetimeIndex
-    interval_min: int
+    grid: Grid
     required: dict[str, np.ndarray]
 
+    @property
+    def interval_h(self) -> float:
+        """Interval length in hours."""
+        return self.grid.interval_min / 60
 
-def requirement_pools(requirements: pd.DataFrame, interval_min: int) -> Pools:
-    """The requirements' ``agents`` per queue and summed, on one regular grid."""
-    times = requirements["interval_start"]
-    step = pd.Timedelta(minutes=interval_min)
-    grid = pd.date_range(times.min(), times.max(), freq=step)
+
+def requirement_pools(requirements: pd.DataFrame, config: Config) -> Pools:
+    """The requirements' ``agents`` per block, on the grid the covering model uses."""
+    shifts = config.shifts
+    cyclic = bool(shifts and shifts.cyclic_week)
+    grid = build_grid(requirements["interval_start"], config.zone, config.interval_min, cyclic)
+    index = grid.starts.get_indexer(requirements["interval_start"])
+    queues = requirements["queue"].astype(str).to_numpy()
+    agents = requirements["agents"].to_numpy(dtype=float)
+    names = list(dict.fromkeys(queues))
     required = {}
-    for queue, rows in requirements.groupby("queue", sort=True):
-        series = rows.groupby("interval_start")["agents"].sum()
-        required[str(queue)] = series.reindex(grid, fill_value=0.0).to_numpy(dtype=float)
-    required[""] = np.sum(list(required.values()), axis=0)
-    return Pools(grid, interval_min, required)
+    for name in names:
+        need = np.zeros(grid.size)
+        rows = (queues == name) & (index >= 0)
+        np.add.at(need, index[rows], agents[rows])
+        required[name] = need
+    if shifts is not None and shifts.shared_queues:
+        required = {POOLED_SEPARATOR.join(names): np.sum(list(required.values()), axis=0)}
+    return Pools(grid, required)
 
 
 def presence_matrix(
-    starts: list[pd.Timestamp],
-    ends: list[pd.Timestamp],
-    breaks: list[str],
-    grid: pd.DatetimeIndex,
-    interval_min: int,
+    starts: list[pd.Timestamp], ends: list[pd.Timestamp], breaks: list[str], grid: Grid
 ) -> sparse.csr_array:
-    """Grid intervals × shifts: the share of each interval each shift works."""
-    step_ns = interval_min * 60 * 10**9
-    origin = grid[0].value
+    """Grid intervals × shifts: the share of each interval each shift works. In a cyclic
+    week, time past the last interval wraps to the first."""
+    step_ns = grid.interval_min * 60 * 10**9
+    origin = grid.starts[0].value
     rows, cols, vals = [], [], []
     for j, (start, end, text) in enumerate(zip(starts, ends, breaks, strict=True)):
         for begin, finish in _worked_spans(start, end, text):
             a, b = (begin.value - origin) / step_ns, (finish.value - origin) / step_ns
-            for t in range(max(int(np.floor(a)), 0), min(int(np.ceil(b)), len(grid))):
+            for t in range(int(np.floor(a)), int(np.ceil(b))):
                 share = min(b, t + 1) - max(a, t)
-                if share > 1e-12:
-                    rows.append(t)
+                slot = t % grid.size if grid.cyclic else t
+                if share > 1e-12 and 0 <= slot < grid.size:
+                    rows.append(slot)
                     cols.append(j)
                     vals.append(share)
-    return sparse.csr_array(
-        sparse.coo_array((vals, (rows, cols)), shape=(len(grid), len(starts)))
-    )
+    shape = (grid.size, len(starts))
+    return sparse.csr_array(sparse.coo_array((vals, (rows, cols)), shape=shape))
 
 
 def _worked_spans(
@@ -78,32 +91,45 @@ def _worked_spans(
     return spans
 
 
+def scheduled_agents(shifts: pd.DataFrame, pools: Pools) -> dict[str, np.ndarray]:
+    """Agents on the phones per block and interval from a shifts (or roster) table."""
+    present = presence_matrix(
+        list(shifts["start"]), list(shifts["end"]), text_column(shifts, "breaks"), pools.grid
+    )
+    queues = np.array(text_column(shifts, "queue"), dtype=object)
+    return {label: present @ (queues == label).astype(float) for label in pools.required}
+
+
 def shift_need_hours(shifts: pd.DataFrame, pools: Pools) -> np.ndarray:
     """Per shift, the hours of it the requirements need: each worked interval counts by
-    required / scheduled in its pool (capped at 1), so a shift that only adds surplus
-    agents is worth little and one in a short-staffed stretch is worth its full time."""
-    queues = _queues(shifts)
+    required / scheduled in its block (capped at 1), so a shift that only adds surplus
+    agents is worth little and one in a short-staffed stretch its full time."""
     present = presence_matrix(
-        list(shifts["start"]), list(shifts["end"]), _breaks(shifts), pools.grid, pools.interval_min
+        list(shifts["start"]), list(shifts["end"]), text_column(shifts, "breaks"), pools.grid
     )
+    queues = np.array(text_column(shifts, "queue"), dtype=object)
     need = np.zeros(len(shifts))
-    for pool in sorted(set(queues)):
-        members = np.flatnonzero(np.array(queues) == pool)
+    for label, required in pools.required.items():
+        members = np.flatnonzero(queues == label)
         block = present[:, members]
         scheduled = np.asarray(block.sum(axis=1)).ravel()
-        required = pools.required.get(pool, np.zeros(len(pools.grid)))
         ratio = np.divide(required, scheduled, out=np.zeros_like(scheduled), where=scheduled > 0)
-        need[members] = block.T @ np.minimum(ratio, 1.0) * pools.interval_min / 60.0
+        need[members] = block.T @ np.minimum(ratio, 1.0) * pools.interval_h
     return need
 
 
-def _queues(shifts: pd.DataFrame) -> list[str]:
-    if "queue" not in shifts.columns:
-        return [""] * len(shifts)
-    return [str(q) for q in shifts["queue"].fillna("")]
+def coverage_of(
+    shifts: pd.DataFrame, pools: Pools, requirements: pd.DataFrame, config: Config
+) -> tuple[pd.DataFrame, str]:
+    """The coverage table (:mod:`staffplan.schedule.coverage`) of ``shifts`` (e.g. only the
+    shifts that have an agent), and the note on its service level."""
+    scheduled = scheduled_agents(shifts, pools)
+    labels = list(pools.required)
+    return coverage_table(labels, pools.required, scheduled, pools.grid, requirements, config)
 
 
-def _breaks(shifts: pd.DataFrame) -> list[str]:
-    if "breaks" not in shifts.columns:
-        return [""] * len(shifts)
-    return [str(b) for b in shifts["breaks"].fillna("")]
+def text_column(frame: pd.DataFrame, column: str) -> list[str]:
+    """A column as text ("" for missing cells or a missing column)."""
+    if column not in frame.columns:
+        return [""] * len(frame)
+    return [str(v) for v in frame[column].fillna("")]

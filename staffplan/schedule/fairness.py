@@ -29,14 +29,15 @@ def unsocial(start: pd.Series, end: pd.Series, late_after_min: int) -> pd.DataFr
     end_min = end.dt.hour * 60 + end.dt.minute
     past_midnight = end.dt.date > start.dt.date
     late = past_midnight | (end_min > late_after_min)
-    weekend = start.dt.dayofweek >= 5
+    weekend = start.dt.day_of_week >= 5
     return pd.DataFrame(
         {"weekend": weekend.astype(int).to_numpy(), "late": late.astype(int).to_numpy()}
     )
 
 
 def read_roster(path: Path, zone: zoneinfo.ZoneInfo) -> pd.DataFrame:
-    """A published ``roster.csv``: ``agent, start, end`` (tz-aware in ``zone``) and the rest as text."""
+    """A published ``roster.csv``: ``agent, start, end`` (tz-aware in ``zone``), other
+    columns as text."""
     frame = read_csv(path, required=("agent", "start", "end"), kind="roster")
     out = frame.copy()
     out["agent"] = frame["agent"].astype(str).str.strip()

@@ -96,7 +96,9 @@ def _week_stamp(week_start: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     return local.astimezone(dt.UTC)
 
 
-def _shift_event(agent: str, row: Any, zone: zoneinfo.ZoneInfo, stamp: dt.datetime) -> icalendar.Event:
+def _shift_event(
+    agent: str, row: Any, zone: zoneinfo.ZoneInfo, stamp: dt.datetime
+) -> icalendar.Event:
     queue = str(getattr(row, "queue", "") or "")
     start = row.start.tz_convert(zone).to_pydatetime()
     end = row.end.tz_convert(zone).to_pydatetime()

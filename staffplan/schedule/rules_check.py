@@ -19,7 +19,9 @@ from staffplan.schedule.team import AgentConfig, TeamConfig
 _EPS_H = 1e-6
 
 
-def break_times(start: pd.Timestamp, end: pd.Timestamp, breaks: str) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+def break_times(
+    start: pd.Timestamp, end: pd.Timestamp, breaks: str
+) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     """The breaks ``HH:MM-HH:MM;...`` of a shift as timestamps in the shift's zone.
 
     Each clock time is the first time at or after the shift start that shows that clock,
@@ -145,12 +147,16 @@ def _check_rest(name: str, rows: pd.DataFrame, before: pd.DataFrame, rest_h: flo
     return problems
 
 
-def _check_hours(agent: AgentConfig, rows: pd.DataFrame, rules: RulesConfig, team: TeamConfig) -> list[str]:
+def _check_hours(
+    agent: AgentConfig, rows: pd.DataFrame, rules: RulesConfig, team: TeamConfig
+) -> list[str]:
     if "paid_hours" in rows.columns:
         hours = float(rows["paid_hours"].sum())
     else:
         hours = float((rows["end"] - rows["start"]).dt.total_seconds().sum() / 3600)
-    cap = min(rules.max_hours_per_week, agent.contracted_hours_per_week + team.max_hours_over_contract)
+    cap = min(
+        rules.max_hours_per_week, agent.contracted_hours_per_week + team.max_hours_over_contract
+    )
     if hours > cap + _EPS_H:
         return [f"{agent.name}: {hours:g} paid hours, max {cap:g}"]
     return []
@@ -206,7 +212,10 @@ def _check_breaks(name: str, rows: pd.DataFrame, templates: dict[str, ShiftTempl
 
 
 def _check_spans(
-    name: str, start: pd.Timestamp, end: pd.Timestamp, spans: list[tuple[pd.Timestamp, pd.Timestamp]]
+    name: str,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    spans: list[tuple[pd.Timestamp, pd.Timestamp]],
 ) -> list[str]:
     problems = []
     last_end = start
@@ -221,7 +230,10 @@ def _check_spans(
 
 
 def _check_windows(
-    name: str, start: pd.Timestamp, spans: list[tuple[pd.Timestamp, pd.Timestamp]], template: ShiftTemplate
+    name: str,
+    start: pd.Timestamp,
+    spans: list[tuple[pd.Timestamp, pd.Timestamp]],
+    template: ShiftTemplate,
 ) -> list[str]:
     """Each of the template's pauses (lunch and breaks) must be present, of its length,
     inside its window ``[earliest start, latest end]`` in minutes after the shift start."""

@@ -13,6 +13,10 @@ import re
 from staffplan.config_fields import Invalid, non_negative, positive
 from staffplan.schedule.config import WEEKDAYS, Weekday, clock_minutes
 
+# How staffplan.schedule.cover labels pooled queues; not imported from there because the
+# config loader imports this module and the solver modules must not load with it.
+POOLED_SEPARATOR = "+"
+
 
 def file_stem(name: str) -> str:
     """The agent's name as a safe file name stem (letters and digits kept, others ``-``)."""
@@ -56,7 +60,9 @@ class AgentConfig:
         if window:
             if len(window) != 2:
                 raise Invalid("preferred_start_window", "give two times: earliest and latest")
-            low, high = (clock_minutes(t, f"preferred_start_window[{i}]") for i, t in enumerate(window))
+            low, high = (
+                clock_minutes(t, f"preferred_start_window[{i}]") for i, t in enumerate(window)
+            )
             if low > high:
                 raise Invalid("preferred_start_window", "the earliest start is after the latest")
         for i, queue in enumerate(self.queues):
@@ -68,14 +74,19 @@ class AgentConfig:
         return WEEKDAYS[day.weekday()] in self.unavailable_weekdays or day in self.unavailable_dates
 
     def can_work(self, queue: str) -> bool:
-        """Whether the agent has the skill for ``queue`` (blank queue: anyone)."""
-        return not self.queues or not queue or queue in self.queues
+        """Whether the agent has the skill for ``queue``: a blank queue is anyone's; a pooled
+        label ``a+b`` (``shifts.shared_queues``) needs every queue in it."""
+        if not self.queues or not queue:
+            return True
+        return all(name in self.queues for name in queue.split(POOLED_SEPARATOR))
 
     def start_window_min(self) -> tuple[int, int] | None:
         """The preferred start window as minutes after midnight, or None."""
         if not self.preferred_start_window:
             return None
-        low, high = (clock_minutes(t, "preferred_start_window") for t in self.preferred_start_window)
+        low, high = (
+            clock_minutes(t, "preferred_start_window") for t in self.preferred_start_window
+        )
         return low, high
 
 
@@ -99,16 +110,19 @@ class SurgeConfig:
     """Options for covering a surge on top of a published schedule (``--baseline``).
 
     Overtime extends a shift by up to ``max_extension_hours`` at either end, costing
-    ``overtime_premium`` paid hours per hour. Extra short shifts of ``extra_shift_lengths_min``
-    start every ``extra_shift_start_every_min`` and cost ``extra_shift_cost_per_hour`` per
-    hour; they go to agents who are free that day or stay open. On-call agents cost
-    ``on_call_activation_cost`` once plus ``on_call_cost_per_hour`` per hour. With
-    ``--allow-moves`` a shift may start up to ``max_move_hours`` earlier or later for
+    ``overtime_premium`` times the shift's ``cost_per_hour`` per hour, at most
+    ``max_overtime_hours_per_week`` per agent. Extra short shifts (no breaks) of
+    ``extra_shift_lengths_min`` start every ``extra_shift_start_every_min`` and cost
+    ``extra_shift_cost_per_hour`` per hour; they go to agents free that day whose week stays
+    within the weekly cap plus ``max_overtime_hours_per_week``, or stay open. On-call
+    agents cost ``on_call_activation_cost`` once plus ``on_call_cost_per_hour`` per hour.
+    With ``--allow-moves`` a shift may start up to ``max_move_hours`` earlier or later for
     ``move_cost`` each.
     """
 
     overtime_premium: float = positive(1.5)
     max_extension_hours: float = non_negative(2.0, unit="h")
+    max_overtime_hours_per_week: float = non_negative(8.0, unit="h")
     extra_shift_lengths_min: tuple[int, ...] = (240,)
     extra_shift_start_every_min: int = 30
     extra_shift_cost_per_hour: float = positive(1.25)
@@ -122,8 +136,12 @@ class SurgeConfig:
         for key in ("extra_shift_lengths_min", "on_call_lengths_min"):
             lengths = getattr(self, key)
             for i, minutes in enumerate(lengths):
-                if not 30 <= minutes <= 16 * 60:
-                    raise Invalid(f"{key}[{i}]", f"{minutes} min is not a length of 30 to 960")
+                if not 30 <= minutes <= 360:
+                    raise Invalid(
+                        f"{key}[{i}]",
+                        f"{minutes} min is not a short shift; use 30 to 360 minutes "
+                        "(surge shifts have no breaks, so at most 6 hours)",
+                    )
         if self.extra_shift_start_every_min not in (15, 30, 60):
             raise Invalid("extra_shift_start_every_min", "use 15, 30 or 60")
 
@@ -160,7 +178,8 @@ class TeamConfig:
         clock_minutes(self.late_after, "late_after")
 
     def check_queues(self, queue_names: tuple[str, ...] | list[str]) -> None:
-        """Every skill must be a configured queue; :class:`Invalid` at ``team.agents[i].queues[j]``."""
+        """Every skill must be a configured queue, else :class:`Invalid` at
+        ``team.agents[i].queues[j]`` (called by :class:`~staffplan.config.Config`)."""
         for i, agent in enumerate(self.agents):
             for j, queue in enumerate(agent.queues):
                 if queue not in queue_names:

@@ -21,15 +21,15 @@ import math
 import numpy as np
 
 
-def slot_windows(slots: np.ndarray, interval_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """On-duty windows of every slot for a per-interval slot count ``slots``.
+def slot_windows(slots: np.ndarray, step_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """On-duty windows of every slot for a slot count ``slots`` per step of ``step_s``.
 
     Returns ``(start_s, end_s, slot)``: window bounds in seconds from the start of the
     first interval, and the slot each window belongs to, sorted by slot then time.
     """
     counts = np.concatenate(([0], np.asarray(slots, dtype=np.int64), [0]))
     step = np.diff(counts)
-    # At boundary k (time k * interval_s) slots counts[k]..counts[k+1]-1 come on duty if
+    # At boundary k (time k * step_s) slots counts[k]..counts[k+1]-1 come on duty if
     # the count rises, and slots counts[k+1]..counts[k]-1 go off if it falls.
     up = np.flatnonzero(step > 0)
     down = np.flatnonzero(step < 0)
@@ -43,7 +43,7 @@ def slot_windows(slots: np.ndarray, interval_s: float) -> tuple[np.ndarray, np.n
     # A slot's windows alternate on/off in time, so its i-th "on" pairs with its i-th "off".
     on = np.lexsort((on_at, on_slot))
     off = np.lexsort((off_at, off_slot))
-    return on_at[on] * interval_s, off_at[off] * interval_s, on_slot[on]
+    return on_at[on] * step_s, off_at[off] * step_s, on_slot[on]
 
 
 def serve_fcfs(
@@ -59,31 +59,42 @@ def serve_fcfs(
     :func:`slot_windows`.
     """
     start_s, end_s, slot = windows
-    heap = list(zip(start_s.tolist(), end_s.tolist(), slot.tolist(), strict=True))
+    starts, ends = start_s.tolist(), end_s.tolist()
+    # The heap holds one entry per slot, (free at, window end, window): the slot's current
+    # window; when it closes, the slot's next window takes its place.
+    same_slot = np.flatnonzero(np.diff(slot) == 0)
+    following = np.full(slot.size, -1)
+    following[same_slot] = same_slot + 1
+    next_window = following.tolist()
+    heap = [(starts[w], ends[w], w) for w in np.flatnonzero(np.diff(slot, prepend=-1)).tolist()]
     heapq.heapify(heap)
-    busy_until = [0.0] * (int(slot.max()) + 1 if slot.size else 0)
-    starts = [math.nan] * len(arrival_s)
-    limits = give_up_s.tolist() if give_up_s is not None else None
-    handles = handle_s.tolist()
+    limits = give_up_s.tolist() if give_up_s is not None else [math.inf] * len(arrival_s)
+    out: list[float] = []
+    record = out.append
     heappop, heapreplace = heapq.heappop, heapq.heapreplace
-    for i, arrival in enumerate(arrival_s.tolist()):
+    for arrival, handle, limit in zip(arrival_s.tolist(), handle_s.tolist(), limits, strict=True):
         while heap:
-            free, end, k = heap[0]
+            free, end, w = heap[0]
             begin = free if free > arrival else arrival
-            if begin >= end:  # this window closed before the customer could use it
-                heappop(heap)
+            if begin >= end:  # the window closed before this customer could use it
+                n = next_window[w]
+                if n < 0:
+                    heappop(heap)
+                else:  # the slot may still be finishing a contact when it is next on duty
+                    heapreplace(heap, (starts[n] if starts[n] > free else free, ends[n], n))
                 continue
-            if busy_until[k] > free:  # the slot is still finishing a contact from its last window
-                heapreplace(heap, (busy_until[k], end, k))
-                continue
-            if limits is not None and begin > limits[i]:
+            if begin > limit:
+                record(math.nan)
                 break
-            done = begin + handles[i]
-            busy_until[k] = done
+            done = begin + handle
             if done < end:
-                heapreplace(heap, (done, end, k))
-            else:
+                heapreplace(heap, (done, end, w))
+            elif (n := next_window[w]) < 0:
                 heappop(heap)
-            starts[i] = begin
+            else:
+                heapreplace(heap, (starts[n] if starts[n] > done else done, ends[n], n))
+            record(begin)
             break
-    return np.array(starts)
+        else:
+            record(math.nan)  # nobody is on duty any more
+    return np.array(out)

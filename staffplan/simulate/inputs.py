@@ -28,7 +28,8 @@ def read_coverage(path: str | Path, config: Config) -> pd.DataFrame:
     """``queue, interval_start, scheduled`` from a schedule folder or a coverage CSV.
 
     A folder must hold the ``coverage.csv`` written by ``staffplan schedule``;
-    ``scheduled`` is a whole number of agents on the queue in each interval.
+    ``scheduled`` is the agents on the queue in each interval (a fraction is an agent
+    there for part of it, e.g. 0.5 for a 15-minute break in a 30-minute interval).
     """
     path = Path(path)
     if path.is_dir():
@@ -39,7 +40,12 @@ def read_coverage(path: str | Path, config: Config) -> pd.DataFrame:
                 "staffplan schedule, or a coverage CSV with queue, interval_start, scheduled"
             )
     return io.read_counts(
-        path, config.zone, config.interval_min, kind="coverage", value_column="scheduled"
+        path,
+        config.zone,
+        config.interval_min,
+        kind="coverage",
+        value_column="scheduled",
+        integer=False,
     )
 
 
@@ -113,9 +119,9 @@ def queue_arrays(
 
     ``forecast``: ``queue, interval_start, volume[, offered][, lo80, hi80]``; contacts
     reaching agents are ``offered`` when present, else ``volume``. ``coverage``: ``queue,
-    interval_start, scheduled``. The interval table has ``queue, interval_start, volume``
-    (contacts reaching agents) and ``scheduled``. Errors name the queue and the first
-    interval that does not line up.
+    interval_start, scheduled`` (agents, fractions allowed). The interval table has
+    ``queue, interval_start, volume`` (contacts reaching agents) and ``scheduled``. Errors
+    name the queue and the first interval that does not line up.
     """
     queues, tables = [], []
     for queue in config.queues:
@@ -137,24 +143,16 @@ def unscheduled_queues(forecast: pd.DataFrame, coverage: pd.DataFrame, config: C
 
 def _line_up(rows: pd.DataFrame, forecast: pd.DataFrame, name: str, config: Config) -> pd.DataFrame:
     rows = rows.sort_values("interval_start", kind="stable").reset_index(drop=True)
-    _check_agents(rows, name)
-    step = pd.Timedelta(minutes=config.interval_min)
-    jumps = (rows["interval_start"].diff().iloc[1:] != step).to_numpy()
-    if jumps.any():
-        j = int(np.flatnonzero(jumps)[0]) + 1
+    _check_schedule(rows, name, pd.Timedelta(minutes=config.interval_min))
+    twice = forecast["interval_start"].duplicated().to_numpy()
+    if twice.any():
+        when = forecast["interval_start"].iloc[int(np.flatnonzero(twice)[0])].isoformat()
         raise InputError(
-            f"schedule: queue {name!r} has no coverage row between "
-            f"{rows['interval_start'].iloc[j - 1].isoformat()} and "
-            f"{rows['interval_start'].iloc[j].isoformat()}; give every interval a row "
-            "(scheduled 0 where nobody works)"
+            f"forecast: queue {name!r} has {when} twice; keep one row per interval (one scenario)"
         )
-    columns = [
-        "interval_start",
-        "volume",
-        *(c for c in ("offered", "lo80", "hi80") if c in forecast),
-    ]
+    extra = [c for c in ("offered", "lo80", "hi80") if c in forecast]
     table = rows[["queue", "interval_start", "scheduled"]].merge(
-        forecast[columns], on="interval_start", how="left", validate="one_to_one"
+        forecast[["interval_start", "volume", *extra]], on="interval_start", how="left"
     )
     missing = table["volume"].isna().to_numpy()
     if missing.any():
@@ -163,27 +161,45 @@ def _line_up(rows: pd.DataFrame, forecast: pd.DataFrame, name: str, config: Conf
             f"forecast: queue {name!r} has no row for {when}, which the schedule covers; "
             "forecast the whole scheduled period"
         )
-    if "offered" in table:
-        # Contacts reaching agents; a forecast interval describes `volume`, so scale it.
-        ratio = np.divide(
-            table["offered"], table["volume"], out=np.ones(len(table)), where=table["volume"] > 0
-        )
-        for column in ("lo80", "hi80"):
-            if column in table:
-                table[column] = table["offered"] + (table[column] - table["volume"]) * ratio
-        table["volume"] = table["offered"]
-    return table
+    return _to_offered(table) if "offered" in table else table
 
 
-def _check_agents(rows: pd.DataFrame, name: str) -> None:
+def _check_schedule(rows: pd.DataFrame, name: str, step: pd.Timedelta) -> None:
+    """Agents are numbers >= 0 and the intervals are contiguous, each once."""
     agents = rows["scheduled"].to_numpy(dtype=float)
-    bad = ~np.isfinite(agents) | (agents < 0) | (agents != np.round(agents))
+    bad = ~np.isfinite(agents) | (agents < 0)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
             f"schedule: queue {name!r} at {rows['interval_start'].iloc[i].isoformat()}: "
-            f"scheduled {agents[i]:g} is not a whole number of agents (0 or more)"
+            f"scheduled {agents[i]:g} is not a number of agents (0 or more)"
         )
+    gaps = rows["interval_start"].diff().iloc[1:].to_numpy()
+    jumps = gaps != step
+    if jumps.any():
+        j = int(np.flatnonzero(jumps)[0]) + 1
+        before, after = (rows["interval_start"].iloc[k].isoformat() for k in (j - 1, j))
+        problem = (
+            f"has {after} twice" if gaps[j - 1] == pd.Timedelta(0)
+            else f"has no coverage row between {before} and {after}"
+        )  # fmt: skip
+        raise InputError(
+            f"schedule: queue {name!r} {problem}; give every interval one row "
+            "(scheduled 0 where nobody works)"
+        )
+
+
+def _to_offered(table: pd.DataFrame) -> pd.DataFrame:
+    """Use ``offered`` (contacts reaching agents) as the volume; the forecast interval
+    describes ``volume``, so it is scaled by offered / volume."""
+    ratio = np.divide(
+        table["offered"], table["volume"], out=np.ones(len(table)), where=table["volume"] > 0
+    )
+    for column in ("lo80", "hi80"):
+        if column in table:
+            table[column] = table["offered"] + (table[column] - table["volume"]) * ratio
+    table["volume"] = table["offered"]
+    return table
 
 
 def _arrays(table: pd.DataFrame, queue: QueueConfig, config: Config) -> QueueArrays:
@@ -198,7 +214,8 @@ def _arrays(table: pd.DataFrame, queue: QueueConfig, config: Config) -> QueueArr
         interval_s=config.interval_min * 60.0,
         volume=volume,
         day=pd.factorize(table["interval_start"].dt.date, sort=True)[0],
-        slots=table["scheduled"].to_numpy(dtype=np.int64) * queue.concurrency,
+        agents=table["scheduled"].to_numpy(dtype=float),
+        concurrency=queue.concurrency,
         aht_s=queue.aht_s,
         answer_within_s=queue.target.answer_within_s,
         patience_s=queue.patience_s,

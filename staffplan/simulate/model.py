@@ -6,6 +6,8 @@ import dataclasses
 
 import numpy as np
 
+PART_STEP_S = 60.0  # resolution of part-interval presence (an agent on for 15 of 30 min)
+
 
 @dataclasses.dataclass(frozen=True)
 class QueueArrays:
@@ -14,9 +16,10 @@ class QueueArrays:
     ``volume``: expected contacts reaching agents per interval. ``spread_up`` /
     ``spread_down``: standard deviation of the interval's *rate* above / below the
     forecast (contacts; None when the forecast has no interval). ``day``: day number of
-    each interval (0, 1, ...). ``slots``: simultaneous contacts the scheduled agents can
-    take (agents x concurrency). ``seed_key`` keeps the queue's random stream independent
-    of the other queues simulated with it.
+    each interval (0, 1, ...). ``agents``: agents on the queue per interval; a fraction
+    is an agent there for that share of the interval (a break covering part of it).
+    ``concurrency``: contacts one agent handles at once. ``seed_key`` keeps the queue's
+    random stream independent of the other queues simulated with it.
     """
 
     name: str
@@ -24,9 +27,30 @@ class QueueArrays:
     interval_s: float
     volume: np.ndarray
     day: np.ndarray
-    slots: np.ndarray
+    agents: np.ndarray
     aht_s: float
     answer_within_s: float
     patience_s: float | None = None
+    concurrency: int = 1
     spread_up: np.ndarray | None = None
     spread_down: np.ndarray | None = None
+
+    def slot_curve(self) -> tuple[np.ndarray, float]:
+        """(slots on duty per step, step length in s): the staffing as a step function.
+
+        Steps are the intervals when every count is whole; otherwise minutes, with an
+        interval's part-time agent on duty for the first minutes of the interval.
+        """
+        whole = np.floor(self.agents + 1e-9)
+        part = self.agents - whole
+        if not (part > 1e-9).any():
+            return (whole * self.concurrency).astype(np.int64), self.interval_s
+        steps = round(self.interval_s / PART_STEP_S)
+        minutes_on = np.rint(part * steps)
+        fine = whole[:, None] + (np.arange(steps)[None, :] < minutes_on[:, None])
+        return (fine.ravel() * self.concurrency).astype(np.int64), PART_STEP_S
+
+    def capacity_s(self) -> np.ndarray:
+        """Slot-seconds on duty in each interval (the denominator of occupancy)."""
+        slots, step_s = self.slot_curve()
+        return slots.reshape(self.volume.size, -1).sum(axis=1) * step_s

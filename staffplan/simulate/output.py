@@ -6,6 +6,7 @@ import io as bytes_io
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from staffplan import io
 from staffplan.simulate.run import SimulationResult
@@ -42,26 +43,34 @@ def plot_simulation(result: SimulationResult) -> bytes:
 
 
 def _plot_queue(ax, rows, name: str, target: float, replications: int) -> None:
-    times = rows["interval_start"].dt.tz_localize(None).to_numpy()
-    volume = rows["volume"].to_numpy()
-    busy = volume > 0
+    starts = rows["interval_start"].dt.tz_localize(None)
+    step = starts.diff().iloc[-1] if len(starts) > 1 else pd.Timedelta(minutes=30)
+    times = np.append(starts.to_numpy(), (starts.iloc[-1] + step).to_datetime64())
+
+    def edges(column: str) -> np.ndarray:  # repeat the last value so the last step shows
+        values = rows[column].to_numpy(dtype=float)
+        return np.append(values, values[-1])
+
+    volume = edges("volume")
+    busy = volume[:-1] > 0
     if busy.any():
-        peak = volume >= np.quantile(volume[busy], PEAK_QUANTILE)
-        ax.fill_between(
-            times, 0, 1, where=peak, step="post", color="#f4a261", alpha=0.25,
-            transform=ax.get_xaxis_transform(), label="peak volume (top 10%)",
-        )  # fmt: skip
+        threshold = np.quantile(volume[:-1][busy], PEAK_QUANTILE)
+        if threshold > np.median(volume[:-1][busy]):  # a flat day has no peak
+            ax.fill_between(
+                times, 0, 1, where=volume >= threshold, step="post", color="#f4a261",
+                alpha=0.25, transform=ax.get_xaxis_transform(), label="peak volume (top 10%)",
+            )  # fmt: skip
     ax.fill_between(
-        times, rows["service_level_p10"], rows["service_level_p90"], step="post",
+        times, edges("service_level_p10"), edges("service_level_p90"), step="post",
         color="#4c78a8", alpha=0.3, label=f"simulated 10th-90th percentile ({replications} runs)",
     )  # fmt: skip
-    ax.step(times, rows["service_level"], where="post", color="#4c78a8", label="simulated mean")
+    ax.step(times, edges("service_level"), where="post", color="#4c78a8", label="simulated mean")
     ax.step(
-        times, rows["erlang_service_level"], where="post", color="#222222", linestyle="--",
+        times, edges("erlang_service_level"), where="post", color="#222222", linestyle="--",
         linewidth=1, label="Erlang projection",
     )  # fmt: skip
     ax.axhline(target, color="#e45756", linewidth=1, label=f"target {target:.0%}")
     ax.set_ylim(0, 1.02)
     ax.set_ylabel("service level")
-    ax.set_title(f"{name}: simulated vs Erlang service level per interval")
+    ax.set_title(f"{name}: simulated vs Erlang service level per interval (planning-zone clock)")
     ax.legend(loc="lower left", fontsize=8, ncol=3)

@@ -33,7 +33,7 @@ def replicate_queue(
     arrival_s = arrival_times(expected, queue.interval_s, rng)
     handle_s = handle_times(arrival_s.size, queue.aht_s, settings, rng)
     give_up_s = give_up_times(arrival_s, queue.patience_s, rng)
-    windows = slot_windows(queue.slots, queue.interval_s)
+    windows = slot_windows(*queue.slot_curve())
     start_s = serve_fcfs(arrival_s, handle_s, give_up_s, windows)
     return interval_tallies(
         arrival_s,

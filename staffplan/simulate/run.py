@@ -57,9 +57,10 @@ def simulate_schedule(
 
     ``forecast``: ``queue, interval_start, volume[, offered][, lo80, hi80]`` (contacts per
     interval; ``offered`` is used when present). ``coverage``: ``queue, interval_start,
-    scheduled`` (whole agents per interval). Queue parameters (``aht_s``, target,
-    ``patience_s``, ``concurrency``) come from ``config``, the handle-time shape and
-    over-dispersion from ``config.simulation``. Same inputs and ``seed`` give the same
+    scheduled`` (agents per interval; a fraction is an agent on duty for that share of the
+    interval, from its start). Queue parameters (``aht_s``, target, ``patience_s``,
+    ``concurrency``) come from ``config``, the handle-time shape and over-dispersion from
+    ``config.simulation``. Same inputs and ``seed`` give the same
     result whatever ``jobs`` is; ``progress(done, total)`` reports finished replications.
     """
     if not 1 <= replications <= MAX_REPLICATIONS:
@@ -103,14 +104,13 @@ def erlang_service_level(queue: QueueArrays, config: Config) -> np.ndarray:
     # Imported here: staffplan.config imports this package, and the engine may need config.
     from staffplan.erlang import staffing_metrics
 
-    concurrency = config.queue(queue.name).concurrency
     metrics = staffing_metrics(
-        queue.slots // concurrency,
+        np.floor(queue.agents + 1e-9),  # an agent there for part of the interval is not counted
         queue.volume,
         queue.aht_s,
         config.interval_min,
         queue.answer_within_s,
         patience_s=queue.patience_s,
-        concurrency=concurrency,
+        concurrency=queue.concurrency,
     )
     return np.where(queue.volume > 0, metrics["service_level"].to_numpy(), np.nan)

@@ -1,11 +1,14 @@
 """Turn replication tallies into the simulation tables: per interval and per day.
 
-Per interval, each replication gives a service level (answered within the target time /
-offered; abandons are misses), an ASA (mean wait of answered contacts, s), an abandon
-rate, an occupancy (busy share of the scheduled slots' time) and the queue length at the
-interval's end; the table holds their mean and 10th/90th percentiles across
-replications (an interval without contacts in a replication does not count for it).
-Per day, a replication meets the target when its day's pooled service level reaches it.
+Service level is contacts answered within the target time / contacts offered (abandons
+are misses), ASA the mean wait of answered contacts (s), occupancy the busy share of the
+scheduled slots' time, all counted by the interval a contact arrives in. The mean
+columns pool the contacts of all replications (total answered in time / total offered),
+which estimates the same per-contact probability the Erlang formulas give; averaging
+each replication's ratio instead would over-weight quiet runs, where few contacts meet
+little queue. The 10th/90th percentiles are of the replications' own values (a
+replication without contacts in an interval does not count there). Per day, a
+replication meets the target when its day's service level reaches it.
 """
 
 from __future__ import annotations
@@ -67,22 +70,15 @@ def interval_table(
     ``(replications, N_TALLIES, intervals)`` array; ``erlang_sl`` the queueing engine's
     service level for the scheduled agents, per interval.
     """
-    capacity_s = queue.slots * queue.interval_s
-    per_rep = {
-        "service_level": _ratio(tallies[:, WITHIN], tallies[:, OFFERED]),
-        "asa_s": _ratio(tallies[:, WAIT_S], tallies[:, ANSWERED]),
-        "abandon_rate": _ratio(tallies[:, ABANDONED], tallies[:, OFFERED]),
-        "occupancy": _ratio(
-            tallies[:, BUSY_S], np.broadcast_to(capacity_s, tallies[:, BUSY_S].shape)
-        ),
-        "queue_at_end": tallies[:, QUEUE_END],
-    }
+    capacity_s = np.broadcast_to(queue.capacity_s(), tallies[:, BUSY_S].shape)
     out = table.reset_index(drop=True).copy()
     out["offered"] = tallies[:, OFFERED].mean(axis=0)
     out["erlang_service_level"] = erlang_sl
-    for name, values in per_rep.items():
-        mean, p10, p90 = _spread(values)
-        out[name], out[f"{name}_p10"], out[f"{name}_p90"] = mean, p10, p90
+    for name, values in _measures(tallies, capacity_s).items():
+        out[name] = values[0]
+        out[f"{name}_p10"], out[f"{name}_p90"] = _percentiles(values[1])
+    out["queue_at_end"] = tallies[:, QUEUE_END].mean(axis=0)
+    out["queue_at_end_p10"], out["queue_at_end_p90"] = _percentiles(tallies[:, QUEUE_END])
     return out[INTERVAL_COLUMNS]
 
 
@@ -97,31 +93,51 @@ def daily_table(
 
     ``target_met_share`` is the share of replications whose day-level service level
     reached ``target`` (replications without contacts that day do not count).
+    ``erlang_service_level`` weights the intervals' Erlang projections by volume.
     """
     first = np.flatnonzero(np.diff(queue.day, prepend=-1))  # intervals are in time order
     by_day = np.add.reduceat(tallies, first, axis=2)
-    day_sl = _ratio(by_day[:, WITHIN], by_day[:, OFFERED])
-    mean, p10, p90 = _spread(day_sl)
+    capacity_s = np.broadcast_to(
+        np.add.reduceat(queue.capacity_s(), first), by_day[:, BUSY_S].shape
+    )
+    measures = _measures(by_day, capacity_s)
+    day_sl = measures["service_level"][1]
     counted = ~np.isnan(day_sl)
     met = np.where(counted, day_sl >= target, False).sum(axis=0)
     volume = np.add.reduceat(queue.volume, first)
     erlang_contacts = np.add.reduceat(queue.volume * np.nan_to_num(erlang_sl), first)
-    day_start = table["interval_start"].iloc[first]
+    p10, p90 = _percentiles(day_sl)
     return pd.DataFrame(
         {
             "queue": queue.name,
-            "day": day_start.dt.strftime("%Y-%m-%d").to_numpy(),
+            "day": table["interval_start"].iloc[first].dt.strftime("%Y-%m-%d").to_numpy(),
             "volume": volume,
-            "service_level": mean,
+            "service_level": measures["service_level"][0],
             "service_level_p10": p10,
             "service_level_p90": p90,
-            "asa_s": _spread(_ratio(by_day[:, WAIT_S], by_day[:, ANSWERED]))[0],
-            "abandon_rate": _spread(_ratio(by_day[:, ABANDONED], by_day[:, OFFERED]))[0],
+            "asa_s": measures["asa_s"][0],
+            "abandon_rate": measures["abandon_rate"][0],
             "erlang_service_level": _ratio(erlang_contacts, volume),
             "target": target,
             "target_met_share": _ratio(met, counted.sum(axis=0)),
         }
     )[DAILY_COLUMNS]
+
+
+def _measures(
+    tallies: np.ndarray, capacity_s: np.ndarray
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per ratio measure: (pooled over replications, per replication)."""
+    pairs = {
+        "service_level": (tallies[:, WITHIN], tallies[:, OFFERED]),
+        "asa_s": (tallies[:, WAIT_S], tallies[:, ANSWERED]),
+        "abandon_rate": (tallies[:, ABANDONED], tallies[:, OFFERED]),
+        "occupancy": (tallies[:, BUSY_S], capacity_s),
+    }
+    return {
+        name: (_ratio(num.sum(axis=0), den.sum(axis=0)), _ratio(num, den))
+        for name, (num, den) in pairs.items()
+    }
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -132,10 +148,9 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return np.divide(numerator, denominator, out=out, where=denominator > 0)
 
 
-def _spread(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean, 10th and 90th percentile across replications (axis 0), ignoring NaN."""
+def _percentiles(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """10th and 90th percentile across replications (axis 0), ignoring NaN."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
-        mean = np.nanmean(values, axis=0)
         p10, p90 = np.nanpercentile(values, [10.0, 90.0], axis=0)
-    return mean, p10, p90
+    return p10, p90

@@ -1,0 +1,110 @@
+"""Deflection and finance scenarios on the bundled sample; run by hand (not a test).
+
+    python benchmarks/deflection_scenarios_bench.py [--config configs/example.yaml]
+
+The config needs the deflection: and scenarios: sections (configs/example.yaml has them).
+
+1. Deflection over four weeks of the sample history, shifted to start on the chat bot's
+   launch so the ramp is inside: time of ``project_deflection`` (two engine runs per
+   queue), and the saving the engine finds next to the volume × AHT figure a
+   spreadsheet would claim.
+2. Finance scenarios on the sample history: time of the whole run (every case, 12
+   months, the ±10% sensitivity of every driver), the workbook and the chart; and the
+   first month's required FTE next to the flat spreadsheet method (monthly volume × AHT /
+   occupancy cap / (1 − shrinkage) / hours per FTE), the peer the issue warns about.
+
+Everything runs on one core: the thread-count variables are set before numpy loads.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+from staffplan._scenario_inputs import read_scenario_history  # noqa: E402
+from staffplan.config import Config, load_config  # noqa: E402
+from staffplan.deflection import project_deflection  # noqa: E402
+from staffplan.report_scenarios import scenario_chart, scenario_workbook  # noqa: E402
+from staffplan.scenarios import representative_week, run_scenarios  # noqa: E402
+
+
+def best_of(runs: int, work: Callable[[], object]) -> tuple[float, object]:
+    """The fastest of ``runs`` wall-clock timings of ``work()`` (seconds) and its result."""
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def deflection_part(config: Config, history: pd.DataFrame) -> None:
+    launch = min(q.launch for q in config.deflection.queues if q.launch is not None)
+    recent = history[history["interval_start"] > history["interval_start"].max() - pd.Timedelta(days=28)]
+    shift = pd.Timestamp(launch).tz_localize(config.zone) - recent["interval_start"].min().normalize()
+    forecast = recent.assign(interval_start=recent["interval_start"] + shift.round("D"))
+    seconds, result = best_of(3, lambda: project_deflection(forecast, config))
+    print(f"1. deflection: {len(forecast):,} queue-intervals over 4 weeks from the launch")
+    print(f"   project_deflection (two engine runs per queue): {seconds:.3f} s, best of 3")
+    totals = result.summary[result.summary["reason"] == "all"]
+    for _, row in totals.iterrows():
+        print(
+            f"   {row['channel']:>5}: {row['deflection_rate']:.1%} net deflected; hours saved "
+            f"per week: volume × AHT {row['workload_hours_saved_per_week']:.1f}, engine "
+            f"{row['agent_hours_saved_per_week']:.1f}; FTE saved {row['fte_saved']:.2f}"
+        )
+
+
+def scenarios_part(config: Config, history: pd.DataFrame) -> None:
+    week = representative_week(history, config, config.scenarios.profile_weeks)
+    seconds, result = best_of(3, lambda: run_scenarios(week, config))
+    cases, months = len(config.scenarios.cases), config.scenarios.horizon_months
+    print(f"2. scenarios: {cases} cases × {months} months, {len(week)} intervals per week")
+    print(f"   run_scenarios incl. sensitivity: {seconds:.3f} s, best of 3")
+    book_s, _ = best_of(3, lambda: scenario_workbook(result))
+    chart_s, _ = best_of(3, lambda: scenario_chart(result))
+    print(f"   workbook {book_s:.3f} s, chart {chart_s:.3f} s, best of 3")
+    for case in config.scenarios.cases:
+        first = result.months[result.months["scenario"] == case.name].iloc[0]
+        print(
+            f"   {case.name:>10} {first['month']}: engine {first['required_fte']:.1f} FTE, "
+            f"flat volume × AHT {spreadsheet_fte(week, config, case, first):.1f} FTE"
+        )
+
+
+def spreadsheet_fte(week: pd.DataFrame, config: Config, case, first: pd.Series) -> float:
+    """The flat method: offered work / occupancy cap / (1 − shrinkage) / hours per FTE."""
+    hours_per_week = 0.0
+    for queue in config.queues:
+        rows = week[week["queue"] == queue.name]
+        work_h = (rows["volume"] * rows["aht_s"]).sum() / 3600.0 / queue.concurrency
+        shrinkage = queue.shrinkage if case.shrinkage is None else case.shrinkage
+        hours_per_week += work_h / queue.max_occupancy / (1.0 - shrinkage)
+    offered_share = first["offered"] / first["volume"]
+    scale = first["volume"] / (week["volume"].sum() * pd.Period(first["month"]).days_in_month / 7)
+    aht_scale = 1.0 + case.aht_change
+    return hours_per_week * scale * offered_share * aht_scale / config.scenarios.hours_per_fte_week
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", type=Path, default=Path("configs/example.yaml"))
+    config = load_config(parser.parse_args().config)
+    if config.deflection is None or config.scenarios is None:
+        raise SystemExit("the config needs deflection: and scenarios: sections")
+    history = read_scenario_history(config)
+    deflection_part(config, history)
+    scenarios_part(config, history)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Find and read the forecast inputs a config names (or the files given instead)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from staffplan.errors import ConfigError
+from staffplan.io import read_history, read_market
+
+if TYPE_CHECKING:
+    from staffplan.config import Config
+
+
+def load_history(
+    config: Config, path: Path | None = None, fill_gaps: str | None = None
+) -> pd.DataFrame:
+    """History counts from ``path`` or, without it, from each queue's ``history`` file.
+
+    A file named by several queues is read once; from a config file only the rows of
+    the queues that name it are kept.
+    """
+    if path is not None:
+        return read_history(path, config.zone, config.interval_min, fill_gaps=fill_gaps)
+    files: dict[Path, list[str]] = {}
+    for queue in config.queues:
+        if queue.history is not None:
+            files.setdefault(queue.history, []).append(queue.name)
+    if not files:
+        raise ConfigError(
+            f"{config.source or 'config'}: no history to forecast from; pass --history FILE "
+            "or set queues[].history"
+        )
+    parts = []
+    for file, names in files.items():
+        table = read_history(file, config.zone, config.interval_min, fill_gaps=fill_gaps)
+        parts.append(table[table["queue"].isin(names)])
+    return pd.concat(parts, ignore_index=True)
+
+
+def load_market(config: Config, path: Path | None = None) -> pd.DataFrame | None:
+    """Market prices from ``path``, else ``market.prices`` in the config, else ``None``."""
+    path = path or config.market.prices
+    return None if path is None else read_market(path)

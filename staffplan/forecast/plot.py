@@ -1,0 +1,105 @@
+"""The forecast chart: history tail, forecast with 80/95 % bands, volatility underneath."""
+
+from __future__ import annotations
+
+import io as _bytes_io
+from pathlib import Path
+
+import pandas as pd
+
+from staffplan.forecast.run import ForecastRun
+from staffplan.io import atomic_write_bytes
+
+TAIL_DAYS = 14
+
+
+def plot_forecast(run: ForecastRun, history: pd.DataFrame, path: str | Path) -> None:
+    """Write a PNG: one panel per queue (contacts per interval) and, when a market was
+    used, a panel of daily realised volatility (observed, then the horizon's path)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    forecast = run.forecast
+    queues = list(dict.fromkeys(forecast["queue"]))
+    panels = len(queues) + (0 if run.driver.empty else 1)
+    figure, axes = plt.subplots(
+        panels, 1, figsize=(12, 2.8 * panels + 0.6), sharex=True, squeeze=False
+    )
+    axes = axes[:, 0]
+    start = forecast["interval_start"].min()
+    zone = str(start.tz)
+    tail = history[history["interval_start"] >= start - pd.Timedelta(days=TAIL_DAYS)]
+    for ax, queue in zip(axes, queues, strict=False):
+        _queue_panel(ax, tail[tail["queue"] == queue], forecast[forecast["queue"] == queue], queue)
+    if not run.driver.empty:
+        _driver_panel(
+            axes[-1], run.driver[run.driver["interval_start"] >= tail["interval_start"].min()]
+        )
+    axes[-1].set_xlabel(f"interval start ({zone})")
+    figure.suptitle(
+        f"{run.model.name} forecast from {start:%Y-%m-%d %H:%M} ({zone}), "
+        f"contacts per {run.model.interval_min_}-minute interval"
+    )
+    figure.tight_layout()
+    buffer = _bytes_io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    plt.close(figure)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+def _local(times: pd.Series) -> pd.Series:
+    # matplotlib draws tz-aware times in UTC; draw the planning zone's wall clock instead
+    return times.dt.tz_localize(None)
+
+
+def _queue_panel(ax, history: pd.DataFrame, forecast: pd.DataFrame, queue: str) -> None:
+    when = _local(forecast["interval_start"])
+    ax.plot(
+        _local(history["interval_start"]), history["volume"], color="0.35", lw=0.8, label="history"
+    )
+    ax.fill_between(
+        when,
+        forecast["lo95"],
+        forecast["hi95"],
+        color="tab:blue",
+        alpha=0.15,
+        lw=0,
+        label="95 % interval",
+    )
+    ax.fill_between(
+        when,
+        forecast["lo80"],
+        forecast["hi80"],
+        color="tab:blue",
+        alpha=0.3,
+        lw=0,
+        label="80 % interval",
+    )
+    ax.plot(when, forecast["volume"], color="tab:blue", lw=1.2, label="forecast")
+    peaks = forecast[forecast["peak"]]
+    ax.scatter(
+        _local(peaks["interval_start"]),
+        peaks["volume"],
+        s=6,
+        color="tab:red",
+        zorder=3,
+        label="peak (top decile)",
+    )
+    ax.set_title(f"queue {queue}", loc="left")
+    ax.set_ylabel("contacts")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize="small", ncol=5)
+
+
+def _driver_panel(ax, driver: pd.DataFrame) -> None:
+    for source, part in driver.groupby("source", sort=False):
+        style = "-" if source in ("observed", "conditional") else "--"
+        ax.plot(
+            _local(part["interval_start"]), 100 * part["daily_vol"], style, lw=1.0, label=source
+        )
+    ax.set_title("market volatility driver", loc="left")
+    ax.set_ylabel("daily realised vol (%)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize="small", ncol=4)

@@ -1,0 +1,145 @@
+"""The forecast and backtest jobs: settings in, tables out (the CLI only parses and writes)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from staffplan.forecast import volatility
+from staffplan.forecast._base import Forecaster
+from staffplan.forecast.backtest import backtest
+from staffplan.forecast.baselines import SameSlotAverage, SeasonalNaive
+from staffplan.forecast.config import ForecastConfig
+from staffplan.forecast.model import StaffplanForecaster
+
+SAME_SLOT_WEEKS = 4  # the baseline to beat: the plain 4-week same-slot average
+
+
+def build_model(settings: ForecastConfig, name: str | None = None) -> Forecaster:
+    """The forecaster called ``name`` (default ``settings.model``) with ``settings``."""
+    name = name or settings.model
+    common = {
+        "history_weeks": settings.history_weeks,
+        "calibration_weeks": settings.calibration_weeks,
+    }
+    if name == "seasonal_naive":
+        return SeasonalNaive(**common)
+    if name == "same_slot_average":
+        return SameSlotAverage(weeks=SAME_SLOT_WEEKS, **common)
+    return StaffplanForecaster(
+        level_weeks=settings.level_weeks,
+        shape_weeks=settings.shape_weeks,
+        outlier_threshold=settings.outlier_threshold,
+        volatility_window_h=settings.volatility_window_h,
+        shock_window_h=settings.shock_window_h,
+        **common,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ForecastRun:
+    """A forecast with what explains it: the fitted model and the volatility driver."""
+
+    forecast: pd.DataFrame  # the forecast table plus ``peak``
+    model: Forecaster
+    driver: pd.DataFrame  # interval_start, daily_vol, source ("observed" or the scenario)
+
+
+def run_forecast(
+    history: pd.DataFrame,
+    start: pd.Timestamp | str | None,
+    horizon_days: int,
+    *,
+    market: pd.DataFrame | None = None,
+    settings: ForecastConfig | None = None,
+    scenario: str | float | None = None,
+) -> ForecastRun:
+    """Fit the configured model and forecast ``horizon_days`` from ``start``.
+
+    ``start`` defaults to the local midnight after the history ends. ``market`` serves
+    both as the volatility history and, where it reaches into the horizon, as the
+    conditional path; an explicit ``scenario`` overrides the latter.
+    """
+    settings = settings or ForecastConfig()
+    model = build_model(settings).fit(history, market)
+    if start is None:
+        start = next_midnight(history["interval_start"].max())
+    forecast = model.predict(start, horizon_days, levels=settings.levels, scenario=scenario)
+    forecast = mark_peaks(forecast, settings.peak_share)
+    return ForecastRun(forecast, model, _driver(model, history, forecast, scenario))
+
+
+def next_midnight(last: pd.Timestamp) -> pd.Timestamp:
+    """The local midnight after ``last`` (the first day a forecast usually starts)."""
+    return (last + pd.Timedelta(days=1)).normalize()
+
+
+def mark_peaks(forecast: pd.DataFrame, share: float = 0.10) -> pd.DataFrame:
+    """Add ``peak``: per queue, true for the busiest ``share`` of the horizon's intervals.
+
+    Ties keep time order; intervals expecting no contacts are never peaks.
+    """
+    peak = np.zeros(len(forecast), dtype=bool)
+    for _, index in forecast.groupby("queue", sort=False).indices.items():
+        volume = forecast["volume"].to_numpy()[index]
+        count = math.ceil(share * len(index))
+        order = np.argsort(-volume, kind="stable")[:count]
+        peak[index[order]] = volume[order] > 0
+    return forecast.assign(peak=peak)
+
+
+def _driver(
+    model: Forecaster,
+    history: pd.DataFrame,
+    forecast: pd.DataFrame,
+    scenario: str | float | None,
+) -> pd.DataFrame:
+    drivers = getattr(model, "drivers_", None)
+    if drivers is None:
+        return pd.DataFrame(columns=["interval_start", "daily_vol", "source"])
+    past = pd.DatetimeIndex(history["interval_start"].drop_duplicates().sort_values())
+    future = pd.DatetimeIndex(forecast["interval_start"].drop_duplicates())
+    seen = volatility.observed(drivers, past).assign(source="observed")
+    ahead = volatility.horizon_path(drivers, future, scenario)
+    both = pd.concat([seen, ahead.rename(columns={"scenario": "source"})])
+    both = both[["daily_vol", "source"]].rename_axis("interval_start").reset_index()
+    return both.dropna(subset=["daily_vol"])
+
+
+def run_backtest(
+    history: pd.DataFrame,
+    *,
+    origins: int = 4,
+    horizon_days: int = 7,
+    train_weeks: int = 16,
+    market: pd.DataFrame | None = None,
+    realised_market: bool = False,
+    settings: ForecastConfig | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Backtest the staffplan model and both baselines; one row per model."""
+    base = settings or ForecastConfig()
+    settings = dataclasses.replace(
+        base,
+        history_weeks=train_weeks,
+        level_weeks=min(base.level_weeks, train_weeks),
+        shape_weeks=min(base.shape_weeks, train_weeks),
+    )
+    models = [
+        build_model(settings, name) for name in ("staffplan", "same_slot_average", "seasonal_naive")
+    ]
+    summary, _ = backtest(
+        history,
+        models,
+        origins=origins,
+        horizon_days=horizon_days,
+        train_weeks=train_weeks,
+        market=market,
+        realised_market=realised_market,
+        progress=progress,
+    )
+    return summary

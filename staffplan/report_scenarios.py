@@ -1,0 +1,183 @@
+"""Finance outputs of ``staffplan scenarios``: workbook, CSV, JSON and the chart.
+
+Every output shows the same rounded numbers (:func:`presentable`): contacts, hires and
+money as whole numbers, FTE to 2 decimals, AHT to 1, so the workbook and the CSV agree
+cell for cell. User text (scenario names) is defused against formula injection in the
+workbook and the CSV. Files are written atomically; the same result gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from staffplan import io as staffplan_io
+from staffplan._excel import escape_text, workbook_bytes
+from staffplan.errors import InputError
+from staffplan.scenarios import ScenarioResult, compare
+
+WHOLE = (
+    "volume",
+    "deflected",
+    "offered",
+    "hires",
+    "hires_requisitioned",
+    "cost",
+    "payroll_cost",
+    "overtime_cost",
+    "delta_cost_low",
+    "delta_cost_high",
+    "cost_swing",
+)
+ONE_DECIMAL = ("aht_s",)
+FOUR_DECIMALS = ("base_value", "low_value", "high_value", "cost_per_contact")
+NUMBER_FORMATS = {
+    **{c: "#,##0" for c in WHOLE},
+    **{c: "0.0" for c in ONE_DECIMAL},
+    **{c: "#,##0.0000" for c in FOUR_DECIMALS},
+}
+SUFFIXES = (".xlsx", ".csv", ".json")
+SENSITIVITY_SUFFIX = "_sensitivity"
+
+
+def presentable(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` rounded for people: whole numbers as ints, FTE-like floats to 2 decimals."""
+    out = table.copy()
+    for column in out.columns:
+        if not pd.api.types.is_float_dtype(out[column]):
+            continue
+        if column in WHOLE:
+            out[column] = out[column].round(0).astype("int64")
+        elif column in ONE_DECIMAL:
+            out[column] = out[column].round(1)
+        elif column in FOUR_DECIMALS:
+            out[column] = out[column].round(4)
+        else:
+            out[column] = out[column].round(2)
+    return _tie_totals(out)
+
+
+def _tie_totals(out: pd.DataFrame) -> pd.DataFrame:
+    """Make rounded parts add up on the page, as a finance table must.
+
+    ``cost = payroll_cost + overtime_cost`` and ``attrition = headcount_start + hires -
+    headcount_end`` are recomputed from their rounded parts (each within one unit of the
+    last digit of the unrounded value).
+    """
+    if {"cost", "payroll_cost", "overtime_cost"} <= set(out.columns):
+        out["cost"] = out["payroll_cost"] + out["overtime_cost"]
+    if {"attrition", "headcount_start", "headcount_end", "hires"} <= set(out.columns):
+        balance = out["headcount_start"] + out["hires"] - out["headcount_end"]
+        out["attrition"] = balance.round(2)
+    return out
+
+
+def scenario_workbook(result: ScenarioResult) -> bytes:
+    """The .xlsx: a comparison sheet, one sheet per scenario, sensitivity, assumptions."""
+    # the comparison adds up the rounded months, so its totals match the sheets below
+    sheets = [("Comparison", presentable(compare(presentable(result.months))))]
+    for name, months in result.months.groupby("scenario", sort=False):
+        sheets.append((str(name), presentable(months)))
+    sheets += [
+        ("Sensitivity", presentable(result.sensitivity)),
+        ("Assumptions", result.assumptions),
+    ]
+    return workbook_bytes(sheets, NUMBER_FORMATS)
+
+
+def csv_text(table: pd.DataFrame) -> str:
+    """A presentable table as CSV, text cells defused like the workbook's."""
+    out = presentable(table)
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: escape_text(v) if isinstance(v, str) else v)
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def json_text(result: ScenarioResult) -> str:
+    """All four tables as one JSON document (rounded like the workbook)."""
+    return staffplan_io.to_json_text(
+        {
+            "scenarios": staffplan_io.records(presentable(result.months)),
+            "comparison": staffplan_io.records(presentable(compare(presentable(result.months)))),
+            "sensitivity": staffplan_io.records(presentable(result.sensitivity)),
+            "assumptions": staffplan_io.records(result.assumptions),
+        }
+    )
+
+
+def check_output(path: Path, allowed: tuple[str, ...] = SUFFIXES) -> None:
+    """Fail early, before any work, if ``path``'s suffix is not one of ``allowed``."""
+    if path.suffix.lower() not in allowed:
+        raise InputError(
+            f"{path}: cannot tell the format from the suffix {path.suffix or '(none)'}; "
+            f"use one of {', '.join(allowed)}"
+        )
+
+
+def write_scenarios(result: ScenarioResult, path: Path) -> list[Path]:
+    """Write ``result`` in the format of ``path``'s suffix; return the files written.
+
+    ``.csv`` writes the monthly table and, beside it, ``<name>_sensitivity.csv``.
+    """
+    check_output(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        staffplan_io.atomic_write_bytes(path, scenario_workbook(result))
+        return [path]
+    if suffix == ".json":
+        staffplan_io.atomic_write_text(path, json_text(result))
+        return [path]
+    sensitivity = path.with_name(path.stem + SENSITIVITY_SUFFIX + path.suffix)  # .csv
+    staffplan_io.atomic_write_text(path, csv_text(result.months))
+    staffplan_io.atomic_write_text(sensitivity, csv_text(result.sensitivity))
+    return [path, sensitivity]
+
+
+def scenario_chart(result: ScenarioResult) -> bytes:
+    """PNG: required vs available FTE per scenario by month, and a cost tornado per scenario."""
+    names = list(pd.unique(result.months["scenario"]))
+    figure = Figure(figsize=(max(10.0, 4.0 * len(names)), 9.0), dpi=100, layout="constrained")
+    grid = figure.add_gridspec(2, len(names), height_ratios=(1.0, 1.1))
+    _fte_panel(figure.add_subplot(grid[0, :]), result.months, names)
+    for j, name in enumerate(names):
+        rows = result.sensitivity[result.sensitivity["scenario"] == name]
+        _tornado(figure.add_subplot(grid[1, j]), rows, name, legend=j == 0)
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure).print_png(buffer, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _fte_panel(axes, months: pd.DataFrame, names: list[str]) -> None:
+    colours = [f"C{i % 10}" for i in range(len(names))]
+    labels = list(pd.unique(months["month"]))
+    x = np.arange(len(labels))
+    for name, colour in zip(names, colours, strict=True):
+        rows = months[months["scenario"] == name]
+        axes.plot(x, rows["required_fte"], color=colour, label=f"{name}: required")
+        axes.plot(
+            x, rows["available_fte"], color=colour, linestyle="--", label=f"{name}: available"
+        )
+    axes.set_xticks(x, labels, rotation=45, ha="right")
+    axes.set_ylabel("FTE")
+    axes.set_title("Required vs available FTE (available: ramp-adjusted heads)")
+    axes.legend(ncols=min(len(names), 3), fontsize="small")
+    axes.grid(alpha=0.3)
+
+
+def _tornado(axes, rows: pd.DataFrame, name: str, *, legend: bool) -> None:
+    rows = rows.iloc[::-1]  # the largest swing on top
+    y = np.arange(len(rows))
+    axes.barh(y, rows["delta_cost_low"], color="C0", label="driver lower")
+    axes.barh(y, rows["delta_cost_high"], color="C3", label="driver higher")
+    axes.axvline(0.0, color="black", linewidth=0.8)
+    axes.set_yticks(y, rows["driver"], fontsize="small")
+    axes.set_xlabel("change in total cost over the horizon")
+    axes.set_title(f"{name}: cost sensitivity")
+    if legend:
+        axes.legend(fontsize="x-small", loc="best")

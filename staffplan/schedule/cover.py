@@ -1,0 +1,241 @@
+"""Cover the required agents with shifts: the library behind ``staffplan schedule``.
+
+``build_schedule(requirements, config)`` takes the requirements table (at least ``queue,
+interval_start, agents``) and the config's ``shifts:`` section and returns the shifts
+and coverage tables with the LP bound and the gap to it. Each queue is covered by its
+own shifts unless ``shifts.shared_queues`` pools them (then one block covers the summed
+``agents`` and its coverage rows are labelled with the joined queue names). Queues are
+solved one at a time, sharing the time limit, unless ``max_headcount`` couples them.
+
+Costs are in paid hours × ``cost_per_hour``; the objective adds
+``understaffing_penalty`` per uncovered agent-interval and ``overstaffing_penalty`` per
+surplus agent-interval.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from staffplan.errors import ConfigError, InfeasiblePlanError, InputError
+from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
+from staffplan.schedule._model import CoverModel, build_model
+from staffplan.schedule._shift_table import shift_table
+from staffplan.schedule._solve import Solved, solve_cover, solve_lp
+from staffplan.schedule.config import ShiftsConfig
+from staffplan.schedule.coverage import coverage_table
+
+if TYPE_CHECKING:
+    from staffplan.config import Config
+
+POOLED_SEPARATOR = "+"
+
+
+@dataclasses.dataclass(frozen=True)
+class Schedule:
+    """A covering schedule and how good it is.
+
+    ``lp_bound`` and ``objective`` are in cost units (paid hours × ``cost_per_hour`` plus
+    penalties); ``gap`` = (objective − lp_bound) / lp_bound. ``uncovered_agent_hours`` sums
+    the coverage gaps. ``timed_out`` says the time limit cut the search short (then a
+    rerun may return a different schedule). ``service_level_note`` says why
+    ``coverage.service_level`` is empty, or is blank.
+    """
+
+    shifts: pd.DataFrame
+    coverage: pd.DataFrame
+    lp_bound: float
+    objective: float
+    paid_hours: float
+    uncovered_agent_hours: float
+    method: str
+    timed_out: bool
+    service_level_note: str
+
+    @property
+    def gap(self) -> float:
+        """Relative gap of ``objective`` above ``lp_bound`` (0 when the bound is 0)."""
+        if self.lp_bound <= 0:
+            return 0.0 if self.objective <= 0 else float("inf")
+        return max(self.objective - self.lp_bound, 0.0) / self.lp_bound
+
+    def summary(self) -> dict[str, float | int | str | bool]:
+        """The headline figures, JSON-ready."""
+        return {
+            "shifts": len(self.shifts),
+            "paid_hours": round(self.paid_hours, 4),
+            "objective": round(self.objective, 4),
+            "lp_bound": round(self.lp_bound, 4),
+            "gap_to_lp_bound": round(self.gap, 6),
+            "uncovered_agent_hours": round(self.uncovered_agent_hours, 4),
+            "intervals_with_gaps": int((self.coverage["gap"] > 1e-9).sum()),
+            "method": self.method,
+            "timed_out": self.timed_out,
+            "service_level_note": self.service_level_note,
+        }
+
+
+def build_schedule(
+    requirements: pd.DataFrame,
+    config: Config,
+    *,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = None,
+) -> Schedule:
+    """Shifts covering ``requirements.agents`` per queue and interval (see module doc).
+
+    ``requirements`` has ``queue``, ``interval_start`` (tz-aware) and ``agents`` (agents
+    needed on the phones/chats); optional ``offered`` (or ``volume``) and ``aht_s`` give a
+    projected service level per interval. ``time_limit_s`` (seconds) and ``mip_gap``
+    (share of the LP bound) default to the config's. Hard understaffing that cannot be
+    met raises :class:`InfeasiblePlanError` saying by how much.
+    """
+    started = time.monotonic()
+    shifts = _shifts_section(config)
+    budget = shifts.time_limit_s if time_limit_s is None else time_limit_s
+    gap = shifts.mip_gap if mip_gap is None else mip_gap
+    _check_columns(requirements)
+    grid = build_grid(requirements["interval_start"], config.zone, config.interval_min, shifts.cyclic_week)
+    labels, required = _blocks(requirements, grid, shifts.shared_queues)
+    cands = build_candidates(grid, shifts)
+    groups = [list(range(len(labels)))] if shifts.max_headcount else [[i] for i in range(len(labels))]
+    results, models = [], []
+    for position, members in enumerate(groups):
+        model = build_model(cands, grid, [required[i] for i in members], shifts)
+        left = budget - (time.monotonic() - started)
+        share = max(left, 0.0) / (len(groups) - position)
+        solved = _solve(model, cands, grid, shifts, [labels[i] for i in members], share, gap)
+        results.append(solved)
+        models.append(model)
+    return _assemble(results, models, groups, labels, requirements, cands, grid, config)
+
+
+def _shifts_section(config: Config) -> ShiftsConfig:
+    if config.shifts is None:
+        raise ConfigError(
+            f"{config.source or 'config'}: no shifts: section; add shift templates "
+            "(see configs/example.yaml) to build a schedule"
+        )
+    return config.shifts
+
+
+def _check_columns(requirements: pd.DataFrame) -> None:
+    missing = [c for c in ("queue", "interval_start", "agents") if c not in requirements.columns]
+    if missing:
+        raise InputError(
+            f"the requirements table has no column {missing[0]!r}; it needs queue, "
+            "interval_start and agents (e.g. the output of staffplan staff)"
+        )
+    if requirements.empty:
+        raise InputError("the requirements table has no rows; nothing to schedule")
+    if not isinstance(requirements["interval_start"].dtype, pd.DatetimeTZDtype):
+        raise InputError("requirements.interval_start must be timezone-aware timestamps")
+
+
+def _blocks(
+    requirements: pd.DataFrame, grid: Grid, shared: bool
+) -> tuple[list[str], list[np.ndarray]]:
+    index = grid.starts.get_indexer(requirements["interval_start"])
+    if (index < 0).any():
+        bad = requirements["interval_start"].iloc[int(np.flatnonzero(index < 0)[0])]
+        raise InputError(
+            f"requirements: {bad.isoformat()} is not the start of a {grid.interval_min}-minute "
+            "interval; set interval_min in the config to match the file"
+        )
+    agents = requirements["agents"].to_numpy(dtype=float)
+    queues = requirements["queue"].astype(str).to_numpy()
+    names = list(dict.fromkeys(queues))
+    if shared:
+        names, queues = [POOLED_SEPARATOR.join(names)], np.full(queues.size, "")
+        keys = [""]
+    else:
+        keys = names
+    required = []
+    for key in keys:
+        rows = queues == key
+        need = np.zeros(grid.size)
+        np.add.at(need, index[rows], agents[rows])
+        required.append(need)
+    return names, required
+
+
+def _solve(
+    model: CoverModel,
+    cands: Candidates,
+    grid: Grid,
+    shifts: ShiftsConfig,
+    labels: list[str],
+    time_limit_s: float,
+    mip_gap: float,
+) -> Solved:
+    lp = solve_lp(model)
+    if lp.status == 2:
+        _raise_short(model, cands, grid, shifts, labels)
+    return solve_cover(model, cands, time_limit_s=time_limit_s, mip_gap=mip_gap, lp=lp)
+
+
+def _raise_short(
+    model: CoverModel,
+    cands: Candidates,
+    grid: Grid,
+    shifts: ShiftsConfig,
+    labels: list[str],
+) -> None:
+    """Explain a hard-coverage failure: the least uncovered agent-hours any schedule has."""
+    soft = dataclasses.replace(shifts, understaffing="soft", understaffing_penalty=1.0)
+    relaxed = build_model(cands, grid, list(model.required), soft)
+    costs = relaxed.c.copy()
+    for layout in relaxed.blocks:
+        costs[layout.x] = 0.0
+    lp = solve_lp(dataclasses.replace(relaxed, c=costs))
+    short = np.vstack([lp.x[layout.u] for layout in relaxed.blocks])
+    block, worst = np.unravel_index(int(np.argmax(short)), short.shape)
+    hours = float(short.sum()) * grid.interval_min / 60
+    cap = f" with max_headcount {shifts.max_headcount}" if shifts.max_headcount else ""
+    raise InfeasiblePlanError(
+        f"shifts.understaffing is hard but no schedule{cap} covers every interval: at least "
+        f"{hours:,.1f} agent-hours stay uncovered (worst: {short[block, worst]:g} agents at "
+        f"{grid.starts[worst].isoformat()} in {labels[block]!r}); raise the headcount, add "
+        "templates that reach those hours, or use understaffing: soft to get the gaps named"
+    )
+
+
+def _assemble(
+    results: list[Solved],
+    models: list[CoverModel],
+    groups: list[list[int]],
+    labels: list[str],
+    requirements: pd.DataFrame,
+    cands: Candidates,
+    grid: Grid,
+    config: Config,
+) -> Schedule:
+    shift_parts, scheduled = [], {}
+    for solved, model, members in zip(results, models, groups, strict=True):
+        for position, i in enumerate(members):
+            layout = model.blocks[position]
+            shift_parts.append(
+                shift_table(solved.values[layout.x], solved.values[layout.b], cands, grid, config, labels[i])
+            )
+            scheduled[labels[i]] = model.coverage(solved.values, position)
+    required = {labels[i]: m.required[p] for m, g in zip(models, groups, strict=True) for p, i in enumerate(g)}
+    coverage, note = coverage_table(labels, required, scheduled, grid, requirements, config)
+    shifts = pd.concat(shift_parts, ignore_index=True)
+    shifts = shifts.sort_values(["start", "queue", "template", "end"], kind="stable").reset_index(drop=True)
+    width = max(4, len(str(len(shifts))))
+    shifts.insert(0, "shift_id", [f"S{n:0{width}d}" for n in range(1, len(shifts) + 1)])
+    return Schedule(
+        shifts=shifts,
+        coverage=coverage,
+        lp_bound=sum(r.lp_bound for r in results),
+        objective=sum(r.objective for r in results),
+        paid_hours=float(shifts["paid_hours"].sum()),
+        uncovered_agent_hours=float(coverage["gap"].sum()) * grid.interval_min / 60,
+        method="; ".join(dict.fromkeys(r.method for r in results)),
+        timed_out=any(r.timed_out for r in results),
+        service_level_note=note,
+    )

@@ -1,0 +1,234 @@
+"""Next week's named roster, end to end: the library behind ``staffplan roster`` (cron).
+
+forecast → deflection → staff → schedule → assign for one ISO week, from the config's
+data paths (or a requirements table given instead), written atomically to
+``<output>/<ISO week>/``: ``roster.csv``, one ``.ics`` per agent, ``coverage.csv``,
+``shifts.csv`` (the covering schedule with its agents), ``open_shifts.csv`` and
+``agents.csv`` (hours, weekend and late shifts per agent). Earlier weeks' rosters in the
+same output folder are the fairness memory; last week's also carries rest and the run of
+working days over the weekend.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from staffplan.config import Config
+from staffplan.errors import ConfigError, InputError
+from staffplan.io import atomic_folder, read_counts, to_csv_text
+from staffplan.schedule.assign import Assignment, assign_agents
+from staffplan.schedule.assign_need import coverage_of, requirement_pools, shift_need_hours
+from staffplan.schedule.cover import Schedule, build_schedule
+from staffplan.schedule.fairness import previous_rosters, week_label
+from staffplan.schedule.ics import Published, agent_calendar, calendar_file_name, read_published
+from staffplan.schedule.team import TeamConfig
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+@dataclasses.dataclass(frozen=True)
+class RosterRun:
+    """A published week: its ``label`` (``2026-W50``), ``folder``, the covering
+    ``schedule``, the ``assignment`` and the ``coverage`` of the staffed shifts."""
+
+    label: str
+    folder: Path
+    schedule: Schedule
+    assignment: Assignment
+    coverage: pd.DataFrame
+    interval_min: int
+
+    def figures(self) -> dict[str, float | int | str]:
+        """The headline numbers, JSON-ready."""
+        roster, open_shifts = self.assignment.roster, self.assignment.open_shifts
+        return {
+            "week": self.label,
+            "folder": str(self.folder),
+            "agents": int(roster["agent"].nunique()),
+            "shifts_staffed": len(roster),
+            "shifts_open": len(open_shifts),
+            "open_paid_hours": float(open_shifts["paid_hours"].sum()),
+            "uncovered_agent_hours": float(self.coverage["gap"].sum()) * self.interval_min / 60,
+        }
+
+    def summary(self) -> str:
+        """One line for cron mail: agents, shifts staffed and open, uncovered hours."""
+        n = self.figures()
+        total = n["shifts_staffed"] + n["shifts_open"]
+        open_text = (
+            f", {n['shifts_open']} open ({n['open_paid_hours']:.1f} paid h)"
+            if n["shifts_open"]
+            else ""
+        )
+        return (
+            f"{self.label}: {n['agents']} agents, {n['shifts_staffed']} of {total} shifts "
+            f"staffed{open_text}, {n['uncovered_agent_hours']:.1f} agent-hours uncovered; "
+            f"wrote {self.folder}"
+        )
+
+
+def resolve_week(week: str, today: dt.date) -> dt.date:
+    """The Monday of ``week``: ``next`` (the ISO week after ``today``) or ``2026-W50``.
+
+    A week that ended before ``today`` is an :class:`InputError`.
+    """
+    text = week.strip()
+    if text.lower() == "next":
+        return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=1)
+    match = _WEEK.match(text.upper())
+    if not match:
+        raise InputError(f"--week {week!r}: use 'next' or an ISO week like 2026-W50")
+    try:
+        monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError:
+        raise InputError(
+            f"--week {week!r}: {match.group(1)} has no week {match.group(2)}"
+        ) from None
+    if monday + dt.timedelta(days=7) <= today:
+        raise InputError(
+            f"--week {week}: that week ended before today ({today}); roster this or a later week"
+        )
+    return monday
+
+
+def read_requirements(path: Path, config: Config) -> pd.DataFrame:
+    """A requirements CSV (``queue, interval_start, agents`` and optionally ``volume,
+    deflected, offered, aht_s``, e.g. from ``staffplan staff``), checked row by row."""
+    return read_counts(
+        path,
+        config.zone,
+        config.interval_min,
+        kind="requirements",
+        value_column="agents",
+        integer=False,
+        extra_numeric=("volume", "deflected", "offered"),
+        positive_numeric=("aht_s",),
+    )
+
+
+def forecast_requirements(config: Config, week_start: dt.date) -> pd.DataFrame:
+    """The requirements for the week from ``week_start``: the configured forecast of the
+    queues' history (and market), deflection, then Erlang sizing."""
+    from staffplan.deflection import apply_deflection
+    from staffplan.forecast import ForecastConfig, run_forecast
+    from staffplan.forecast.inputs import load_history, load_market
+    from staffplan.staffing import size_requirements
+
+    start = pd.Timestamp(week_start).tz_localize(config.zone)
+    run = run_forecast(
+        load_history(config),
+        start,
+        7,
+        market=load_market(config),
+        settings=config.forecast or ForecastConfig(),
+    )
+    return size_requirements(apply_deflection(run.forecast, config), config)
+
+
+def run_roster(
+    config: Config,
+    week_start: dt.date,
+    output_dir: Path,
+    *,
+    requirements: pd.DataFrame | None = None,
+) -> RosterRun:
+    """Build and publish the roster of the week from ``week_start`` under ``output_dir``.
+
+    ``requirements`` (``queue, interval_start, agents`` ...) replaces the forecast; rows
+    outside the week are ignored. Needs the ``shifts:`` and ``team:`` sections.
+    """
+    team = _team(config)
+    _make_folder(Path(output_dir))
+    requirements = _week_rows(
+        forecast_requirements(config, week_start) if requirements is None else requirements,
+        week_start,
+        config,
+    )
+    schedule = build_schedule(requirements, config)
+    pools = requirement_pools(requirements, config)
+    history = previous_rosters(output_dir, week_start, max(team.fairness_weeks, 1), config.zone)
+    assignment = assign_agents(
+        schedule.shifts,
+        team,
+        config.shifts.rules,
+        week_start=week_start,
+        need_hours=shift_need_hours(schedule.shifts, pools),
+        history=history,
+        templates=config.shifts.templates,
+    )
+    coverage, _ = coverage_of(assignment.roster, pools, requirements, config)
+    label = week_label(week_start)
+    folder = Path(output_dir) / label
+    run = RosterRun(label, folder, schedule, assignment, coverage, config.interval_min)
+    _publish(run, team, config, week_start)
+    return run
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot create the output folder ({exc.strerror})") from None
+
+
+def _team(config: Config) -> TeamConfig:
+    where = config.source or "config"
+    if config.shifts is None:
+        raise ConfigError(f"{where}: no shifts: section; add shift templates and rules to roster")
+    if config.team is None:
+        raise ConfigError(f"{where}: no team: section; list the agents under team.agents")
+    known = {t.name for t in config.shifts.templates}
+    for i, agent in enumerate(config.team.agents):
+        for j, name in enumerate(agent.preferred_templates):
+            if name not in known:
+                raise ConfigError(
+                    f"{where}: team.agents[{i}].preferred_templates[{j}]: no shift template "
+                    f"{name!r} (templates: {', '.join(sorted(known))})"
+                )
+    return config.team
+
+
+def _week_rows(requirements: pd.DataFrame, week_start: dt.date, config: Config) -> pd.DataFrame:
+    local = requirements["interval_start"].dt.tz_convert(config.zone)
+    days = local.dt.date
+    inside = (days >= week_start) & (days < week_start + dt.timedelta(days=7))
+    if not inside.any():
+        raise InputError(
+            f"the requirements have no intervals in the week of {week_start} "
+            f"({week_label(week_start)}); forecast or size that week first"
+        )
+    return requirements[inside.to_numpy()].reset_index(drop=True)
+
+
+def _publish(run: RosterRun, team: TeamConfig, config: Config, week_start: dt.date) -> None:
+    published = _published_calendars(run.folder)
+    assignment = run.assignment
+    staffed = run.schedule.shifts.merge(
+        assignment.roster[["shift_id", "agent"]], on="shift_id", how="left"
+    )
+    with atomic_folder(run.folder) as folder:
+        _write(folder / "roster.csv", assignment.roster)
+        _write(folder / "shifts.csv", staffed.fillna({"agent": ""}))
+        _write(folder / "open_shifts.csv", assignment.open_shifts)
+        _write(folder / "coverage.csv", run.coverage)
+        _write(folder / "agents.csv", assignment.agents)
+        for agent in team.rostered():
+            name = calendar_file_name(agent.name)
+            mine = assignment.roster[assignment.roster["agent"] == agent.name]
+            data = agent_calendar(agent.name, mine, config.zone, week_start, published.get(name))
+            (folder / name).write_bytes(data)
+
+
+def _published_calendars(folder: Path) -> dict[str, dict[str, Published]]:
+    if not folder.is_dir():
+        return {}
+    return {path.name: read_published(path.read_bytes()) for path in sorted(folder.glob("*.ics"))}
+
+
+def _write(path: Path, frame: pd.DataFrame) -> None:
+    path.write_text(to_csv_text(frame), encoding="utf-8")
