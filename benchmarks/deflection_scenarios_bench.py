@@ -4,9 +4,9 @@
 
 The config needs the deflection: and scenarios: sections (configs/example.yaml has them).
 
-1. Deflection over four weeks of the sample history, shifted to start on the chat bot's
-   launch so the ramp is inside: time of ``project_deflection`` (two engine runs per
-   queue), and the saving the engine finds next to the volume × AHT figure a
+1. Deflection over the last four weeks of the sample history, moved (by whole weeks) to
+   after every programme has ramped up: time of ``project_deflection`` (two engine runs
+   per queue), and the saving the engine finds next to the volume × AHT figure a
    spreadsheet would claim.
 2. Finance scenarios on the sample history: time of the whole run (every case, 12
    months, the ±10% sensitivity of every driver), the workbook and the chart; and the
@@ -48,12 +48,9 @@ def best_of(runs: int, work: Callable[[], object]) -> tuple[float, object]:
 
 
 def deflection_part(config: Config, history: pd.DataFrame) -> None:
-    launch = min(q.launch for q in config.deflection.queues if q.launch is not None)
-    recent = history[history["interval_start"] > history["interval_start"].max() - pd.Timedelta(days=28)]
-    shift = pd.Timestamp(launch).tz_localize(config.zone) - recent["interval_start"].min().normalize()
-    forecast = recent.assign(interval_start=recent["interval_start"] + shift.round("D"))
+    forecast = _at_full_ramp(config, history)
     seconds, result = best_of(3, lambda: project_deflection(forecast, config))
-    print(f"1. deflection: {len(forecast):,} queue-intervals over 4 weeks from the launch")
+    print(f"1. deflection: {len(forecast):,} queue-intervals, 4 weeks at full ramp")
     print(f"   project_deflection (two engine runs per queue): {seconds:.3f} s, best of 3")
     totals = result.summary[result.summary["reason"] == "all"]
     for _, row in totals.iterrows():
@@ -62,6 +59,20 @@ def deflection_part(config: Config, history: pd.DataFrame) -> None:
             f"per week: volume × AHT {row['workload_hours_saved_per_week']:.1f}, engine "
             f"{row['agent_hours_saved_per_week']:.1f}; FTE saved {row['fte_saved']:.2f}"
         )
+
+
+def _at_full_ramp(config: Config, history: pd.DataFrame) -> pd.DataFrame:
+    """The last 4 weeks of history, moved by whole weeks to after every programme's ramp."""
+    ready = max(
+        pd.Timestamp(q.launch) + pd.Timedelta(weeks=max(r.ramp_weeks for r in q.reasons))
+        for q in config.deflection.queues
+        if q.launch is not None
+    )
+    times = history["interval_start"]
+    recent = history[times > times.max() - pd.Timedelta(days=28)]
+    first = recent["interval_start"].min().tz_localize(None).normalize()
+    weeks = -(-(ready.normalize() - first).days // 7)  # whole weeks keep the weekdays
+    return recent.assign(interval_start=recent["interval_start"] + pd.Timedelta(weeks=weeks))
 
 
 def scenarios_part(config: Config, history: pd.DataFrame) -> None:

@@ -25,8 +25,10 @@ class Reason:
     contains ``containment`` of them; ``recontact`` of the contained come back to an agent
     anyway. ``ramp_weeks`` is the time from launch to full containment (linear).
     ``aht_uplift`` is the relative rise in handle time of this reason's contacts that
-    still reach agents at full containment (the easy ones leave). ``never_deflect``
-    reasons (security, funds) always go to a human first: containment is ignored.
+    still reach agents at full containment (the easy ones leave); it can be at most
+    ``containment / (1 - containment)``, the rise if the contained took no time at all.
+    ``never_deflect`` reasons (security, funds) always go to a human first: containment
+    is ignored.
     """
 
     name: str
@@ -46,6 +48,14 @@ class Reason:
                 "aht_uplift",
                 f"{self.aht_uplift:g} would make handle time zero or negative; "
                 "use a relative change above -1, e.g. 0.2 for +20%",
+            )
+        limit = self.containment / (1.0 - self.containment) if self.containment < 1 else None
+        if not self.never_deflect and limit is not None and 0 < limit < self.aht_uplift:
+            raise Invalid(
+                "aht_uplift",
+                f"{self.aht_uplift:g} is more than containment {self.containment:g} can "
+                f"explain: even if the contained contacts took no time at all, the rest "
+                f"would take at most {limit:.0%} longer; lower aht_uplift or raise containment",
             )
 
 

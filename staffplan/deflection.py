@@ -11,11 +11,15 @@ what reaches agents per queue, reason and interval instead:
   0, 1)``; it is 0 for ``never_deflect`` reasons (security and funds go to a human).
 * Of the contained, the share ``ρ_r`` comes back to an agent anyway (re-contacts):
   ``deflected_r = V · s_r · c_r(t) · (1 − ρ_r)`` and ``offered = V − Σ_r deflected_r``.
-* What still reaches agents is harder: reason ``r``'s handle time rises by
-  ``u_r(t) = aht_uplift_r · c_r(t) / c_r`` (the full uplift at full containment, none
-  without containment). The offered ``aht_s`` is the offered-weighted mean
-  ``Σ_r offered_r · a_r · (1 + u_r(t)) / offered`` — the easy contacts leave, so the mix
-  alone already raises it.
+* The bot takes the easy contacts, so what still reaches agents is harder. A reason's
+  ``aht_uplift`` ``u_r`` is the rise in handle time of its never-contained contacts at
+  full containment ``C_r``; it means the contained ones would have taken ``(1 − e_r)``
+  of the reason's handle time, ``e_r = u_r · (1 − C_r) / C_r`` (work is conserved: the
+  bot changes who handles a contact, not how long it would take). So at any ramp point
+  the reason's agent work is ``V · s_r · a_r · (1 − c_r(t) · (1 − e_r) · (1 − ρ_r))`` —
+  a re-contact takes what it would have taken without the bot — and the offered
+  ``aht_s`` is that work over the offered contacts, summed over reasons. The easy
+  reasons leave, so the mix alone already raises it.
 
 Re-contacts are counted in the interval of the original contact (a rate-level model).
 :func:`project_deflection` also prices the saving: the agents and FTE saved come from two
@@ -86,13 +90,13 @@ class DeflectionResult:
 
 @dataclasses.dataclass(frozen=True)
 class _Flows:
-    """Per row (axis 0) and reason (axis 1) of one queue: contacts and handle times."""
+    """Per row (axis 0) and reason (axis 1) of one queue: contacts and agent work (s)."""
 
     contacts: np.ndarray
     contained: np.ndarray
     deflected: np.ndarray
-    aht_before_s: np.ndarray
-    aht_after_s: np.ndarray
+    work_before_s: np.ndarray
+    work_after_s: np.ndarray
     progress: np.ndarray  # share of full containment reached, per row and reason
 
     @property
@@ -100,9 +104,9 @@ class _Flows:
         return self.contacts - self.deflected
 
     def offered_aht_s(self, base_aht_s: np.ndarray) -> np.ndarray:
-        """The offered-weighted handle time per row; the base where nothing is offered."""
+        """Agent work over offered contacts per row; the base where nothing is offered."""
         offered = self.offered.sum(axis=1)
-        work = (self.offered * self.aht_after_s).sum(axis=1)
+        work = self.work_after_s.sum(axis=1)
         safe = np.where(offered > 0, offered, 1.0)
         return np.where(offered > 0, work / safe, base_aht_s)
 
@@ -235,24 +239,29 @@ def _queue_flows(
     shares = shares / shares.sum()  # within tolerance of 1: make it exact
     weights = np.array([r.aht_weight for r in reasons])
     full = np.array([0.0 if r.never_deflect else min(1.0, r.containment * scale) for r in reasons])
-    configured = np.array([r.containment for r in reasons])
-    uplift = np.array([r.aht_uplift for r in reasons])
+    easiness = np.array([_easiness(r) for r in reasons])
+    recontact = np.array([r.recontact for r in reasons])
     progress = _ramp_progress(when, settings, config)
     containment = full * progress
-    with np.errstate(divide="ignore", invalid="ignore"):
-        uplift_now = np.where(configured > 0, uplift * containment / configured, 0.0)
     contacts = volume[:, None] * shares
     contained = contacts * containment
-    recontact = np.array([r.recontact for r in reasons])
-    aht_before_s = base_aht_s[:, None] * weights / (shares * weights).sum()
+    work_before_s = contacts * (base_aht_s[:, None] * weights / (shares * weights).sum())
+    kept = 1.0 - containment * (1.0 - easiness) * (1.0 - recontact)
     return _Flows(
         contacts=contacts,
         contained=contained,
         deflected=contained * (1.0 - recontact),
-        aht_before_s=np.broadcast_to(aht_before_s, contacts.shape),
-        aht_after_s=aht_before_s * (1.0 + uplift_now),
+        work_before_s=work_before_s,
+        work_after_s=work_before_s * kept,
         progress=progress,
     )
+
+
+def _easiness(reason: Reason) -> float:
+    """How much shorter than the reason's average its contained contacts are (share)."""
+    if reason.never_deflect or reason.containment in (0.0, 1.0):
+        return 0.0
+    return reason.aht_uplift * (1.0 - reason.containment) / reason.containment
 
 
 def _ramp_progress(when: pd.Series, settings: QueueDeflection, config: Config) -> np.ndarray:
@@ -315,10 +324,9 @@ def _reason_rows(
 ) -> pd.DataFrame:
     """One row per reason of one queue, per week; the engine saving split by workload."""
     concurrency = config.queue(settings.queue).concurrency  # chats one agent handles at once
-    workload_saved_h = (
-        (flows.contacts * flows.aht_before_s).sum(axis=0)
-        - (flows.offered * flows.aht_after_s).sum(axis=0)
-    ) / (3600.0 * concurrency)
+    workload_saved_h = (flows.work_before_s - flows.work_after_s).sum(axis=0) / (
+        3600.0 * concurrency
+    )
     total = workload_saved_h.sum()
     split = workload_saved_h / total if total != 0 else np.zeros_like(workload_saved_h)
     fte_saved = saving.paid_hours / weeks / deflection.hours_per_fte_week

@@ -339,6 +339,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
     _check_writable(folder, path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual mode
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -348,6 +349,12 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -375,6 +382,7 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
     if path.exists() and not path.is_dir():
         raise InputError(f"{path}: exists and is not a folder; choose another --output")
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent))
+    os.chmod(staging, 0o777 & ~_umask())
     try:
         yield staging
         _swap_in(staging, path)

@@ -108,9 +108,11 @@ deflection:
     # weights normalise to mean 1: a_easy = 0.5 × 300, a_hard = 1.75 × 300 (0.6·0.5 + 0.4·1.75 = 1)
     assert out["deflected"] == pytest.approx(100 * 0.6 * 0.5 * (1 - 0.2))  # 24
     assert out["offered"] == pytest.approx(76.0)
-    easy_left, hard_left = 60 - 24, 40
-    aht = (easy_left * 150 * 1.2 + hard_left * 525) / 76
-    assert out["aht_s"] == pytest.approx(aht)  # 361.58 s: the easy contacts left
+    # +20% on the never-contained half at C = 0.5 means the contained took 0.8 × 150 s;
+    # 6 of the 30 contained come back and take those 120 s with an agent
+    easy_work = 30 * 150 * 1.2 + 6 * 120
+    aht = (easy_work + 40 * 525) / 76
+    assert out["aht_s"] == pytest.approx(aht)  # 356.84 s: the easy contacts left
 
 
 def test_containment_ramps_linearly_from_launch():
@@ -195,11 +197,11 @@ def test_works_across_a_dst_day():
     ),
     scale=st.sampled_from([1.0, 1.5, 3.0]),
 )
-def test_counts_are_conserved_and_more_containment_never_adds_contacts(reasons, scale):
+def test_counts_are_conserved_and_more_containment_never_adds_work(reasons, scale):
     total = sum(weight for weight, _, _ in reasons)
     lines = "".join(
         f"        - {{name: r{i}, share: {weight / total!r}, containment: {c / 20}, "
-        f"recontact: {r / 20}, aht_uplift: 0.3}}\n"
+        f"recontact: {r / 20}, aht_uplift: {0.5 * c / max(20 - c, 1)!r}}}\n"
         for i, (weight, c, r) in enumerate(reasons)
     )
     text = f"deflection:\n  queues:\n    - queue: phone_zh\n      reasons:\n{lines}"
@@ -212,6 +214,10 @@ def test_counts_are_conserved_and_more_containment_never_adds_contacts(reasons, 
     assert np.all(out["aht_s"] > 0)
     more = apply_deflection(rows, cfg, containment_scale=scale)
     assert np.all(more["offered"] <= out["offered"] + 1e-9)
+    work, more_work = out["offered"] * out["aht_s"], more["offered"] * more["aht_s"]
+    assert np.all(more_work <= work + 1e-6) and np.all(
+        work <= rows["volume"].to_numpy() * 300 + 1e-6
+    )
 
 
 @pytest.mark.parametrize(
@@ -233,6 +239,11 @@ def test_counts_are_conserved_and_more_containment_never_adds_contacts(reasons, 
         ("name: other", "name: how_to", "reasons[2].name: reason 'how_to' is listed twice"),
         ("launch: 2026-03-02", "launch: next week", "launch: expected a date like 2026-01-05"),
         ("ramp_weeks: 2", "ramp_weeks: -2", "ramp_weeks: must be 0 or more weeks"),
+        (
+            "recontact: 0.5}",
+            "recontact: 0.5, aht_uplift: 0.3}",
+            "reasons[2].aht_uplift: 0.3 is more than containment 0.2 can explain",
+        ),
     ],
 )
 def test_bad_deflection_config_is_a_clear_config_error(old, new, message):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +42,9 @@ def run(*args: str) -> object:
 
 def test_forecast_writes_the_table_and_the_plot(config, tmp_path):
     output, plot = tmp_path / "forecast.csv", tmp_path / "forecast.png"
-    result = run("forecast", "--config", config, "--horizon-days", 7, "--output", output, "--plot", plot)
+    result = run(
+        "forecast", "--config", config, "--horizon-days", 7, "--output", output, "--plot", plot
+    )
     assert result.exit_code == 0, result.output
     text = output.read_text(encoding="utf-8")
     assert text.splitlines()[0] == FORECAST_COLUMNS
@@ -53,7 +56,17 @@ def test_forecast_writes_the_table_and_the_plot(config, tmp_path):
 
 
 def test_forecast_scenario_option_sets_every_row_and_is_deterministic(config):
-    args = ("forecast", "--config", config, "--horizon-days", 2, "--volatility-scenario", "stressed", "--format", "csv")
+    args = (
+        "forecast",
+        "--config",
+        config,
+        "--horizon-days",
+        2,
+        "--volatility-scenario",
+        "stressed",
+        "--format",
+        "csv",
+    )
     first, second = run(*args), run(*args)
     assert first.exit_code == 0, first.output
     table = pd.read_csv(io.StringIO(first.stdout))
@@ -74,17 +87,42 @@ def test_forecast_history_gap_needs_fill_gaps(config, tmp_path):
     gapped.write_text("\n".join(lines[:100] + lines[101:]) + "\n", encoding="utf-8")
     refused = run("forecast", "--config", config, "--history", gapped, "--horizon-days", 1)
     assert refused.exit_code == 2 and "--fill-gaps zero" in refused.output
-    filled = run("forecast", "--config", config, "--history", gapped, "--horizon-days", 1, "--fill-gaps", "zero", "--format", "csv")
+    filled = run(
+        "forecast",
+        "--config",
+        config,
+        "--history",
+        gapped,
+        "--horizon-days",
+        1,
+        "--fill-gaps",
+        "zero",
+        "--format",
+        "csv",
+    )
     assert filled.exit_code == 0, filled.output
 
 
 def test_backtest_reports_one_row_per_model(config):
-    result = run("backtest", "--config", config, "--origins", 2, "--train-weeks", 8, "--format", "json", "--quiet")
+    result = run(
+        "backtest",
+        "--config",
+        config,
+        "--origins",
+        2,
+        "--train-weeks",
+        8,
+        "--format",
+        "json",
+        "--quiet",
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
     assert [r["model"] for r in rows] == ["staffplan", "same_slot_average", "seasonal_naive"]
     for row in rows:
-        assert {"mase", "wape", "wape_daily", "coverage80", "coverage95", "fit_predict_s"} <= set(row)
+        assert {"mase", "wape", "wape_daily", "coverage80", "coverage95", "fit_predict_s"} <= set(
+            row
+        )
         assert row["origins"] == 2
 
 
@@ -92,9 +130,14 @@ def test_forecast_section_is_validated_with_key_paths():
     base = "timezone: UTC\nqueues: [{name: q, aht_s: 60}]\n"
     assert parse_config(base).forecast is None
     assert parse_config(base + "forecast: {level_weeks: 6}\n").forecast.level_weeks == 6
-    with pytest.raises(ConfigError, match="forecast.level_weeks: must be at least 1 week"):
+    with pytest.raises(
+        ConfigError, match=re.escape("forecast.level_weeks: must be at least 1 week")
+    ):
         parse_config(base + "forecast: {level_weeks: 0}\n")
-    with pytest.raises(ConfigError, match="forecast.levle_weeks: unknown key; did you mean 'level_weeks'"):
+    with pytest.raises(
+        ConfigError,
+        match=re.escape("forecast.levle_weeks: unknown key; did you mean 'level_weeks'"),
+    ):
         parse_config(base + "forecast: {levle_weeks: 6}\n")
     with pytest.raises(ConfigError, match=r"forecast.levels\[1\]: 120 is not a coverage"):
         parse_config(base + "forecast: {levels: [80, 120]}\n")

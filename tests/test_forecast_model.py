@@ -33,16 +33,24 @@ def history(
 ) -> pd.DataFrame:
     """Contacts with a weekly and a two-peak intraday rhythm (expected values if no seed)."""
     times = pd.date_range(pd.Timestamp(start, tz=zone), periods=days, freq="D")
-    grid = pd.date_range(times[0], times[-1] + pd.DateOffset(days=1), freq=f"{interval_min}min", inclusive="left")
+    grid = pd.date_range(
+        times[0], times[-1] + pd.DateOffset(days=1), freq=f"{interval_min}min", inclusive="left"
+    )
     hours = (grid.hour + grid.minute / 60).to_numpy()
-    shape = 0.2 + np.exp(-0.5 * ((hours - 11) / 2.0) ** 2) + np.exp(-0.5 * ((hours - 20) / 2.5) ** 2)
+    shape = (
+        0.2 + np.exp(-0.5 * ((hours - 11) / 2.0) ** 2) + np.exp(-0.5 * ((hours - 20) / 2.5) ** 2)
+    )
     weekday = np.array([1.1, 1.0, 1.0, 1.0, 1.05, 0.8, 0.7])[grid.day_of_week.to_numpy()]
     rate = daily * weekday * shape / (shape.mean() * 1440 / interval_min)
     rng = None if seed is None else np.random.default_rng(seed)
     tables = []
     for queue in queues:
         volume = rate if rng is None else rng.negative_binomial(30, 30 / (30 + rate))
-        tables.append(pd.DataFrame({"queue": queue, "interval_start": grid, "volume": np.asarray(volume, float)}))
+        tables.append(
+            pd.DataFrame(
+                {"queue": queue, "interval_start": grid, "volume": np.asarray(volume, float)}
+            )
+        )
     return pd.concat(tables, ignore_index=True)
 
 
@@ -79,7 +87,7 @@ def test_start_off_the_interval_grid_is_refused():
 
 
 def test_history_shorter_than_a_week_is_refused():
-    with pytest.raises(InputError, match="queue 'chat'.*at least one full week"):
+    with pytest.raises(InputError, match=r"queue 'chat'.*at least one full week"):
         StaffplanForecaster().fit(history("2026-08-03", 5))
 
 

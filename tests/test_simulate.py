@@ -13,7 +13,7 @@ from scipy import stats
 
 from benchmarks.simulate_bench import ciw_replication
 from staffplan.config import parse_config
-from staffplan.erlang import staffing_metrics
+from staffplan.erlang import required_agents, staffing_metrics
 from staffplan.errors import ConfigError, InputError
 from staffplan.simulate import (
     QueueArrays,
@@ -256,8 +256,6 @@ def test_backlog_of_a_surge_pulls_the_next_interval_below_the_erlang_figure():
 
 
 def _agents_for(volume: np.ndarray, config) -> np.ndarray:
-    from staffplan.erlang import required_agents
-
     phone = config.queue("phone_zh")
     return required_agents(volume, phone.aht_s, 30, 0.8, 20.0, patience_s=phone.patience_s)
 
@@ -397,6 +395,25 @@ def test_tables_have_the_design_columns_and_plausible_values():
     assert result.daily["target_met_share"].between(0, 1).all()
 
 
+def test_tables_in_utc_are_summarised_by_planning_zone_day():
+    config = parse_config(CONFIG)
+    forecast, coverage = fixture_frames()
+    utc = [
+        t.assign(interval_start=t["interval_start"].dt.tz_convert("UTC"))
+        for t in (forecast, coverage)
+    ]
+    result = simulate_schedule(*utc, config, replications=2, jobs=1)
+    assert result.daily["day"].tolist() == ["2026-12-07", "2026-12-07"]
+    assert str(result.intervals["interval_start"].dt.tz) == "Asia/Shanghai"
+
+
+def test_naive_timestamps_are_refused():
+    forecast, coverage = fixture_frames()
+    naive = coverage.assign(interval_start=coverage["interval_start"].dt.tz_localize(None))
+    with pytest.raises(InputError, match="interval_start must be timezone-aware"):
+        _simulate(forecast, naive)
+
+
 def test_read_files_round_trip(tmp_path):
     config = parse_config(CONFIG)
     forecast, coverage = fixture_frames()
@@ -470,7 +487,7 @@ def test_overdispersion_needs_forecast_intervals():
         _simulate(forecast.drop(columns=["lo80", "hi80"]), coverage, text)
 
 
-@pytest.mark.parametrize(("option", "value"), [("replications", 0), ("jobs", 0)])
+@pytest.mark.parametrize(("option", "value"), [("replications", 0), ("jobs", 0), ("seed", -1)])
 def test_bad_counts_are_refused(option, value):
     forecast, coverage = fixture_frames()
     with pytest.raises(InputError, match=f"--{option} must"):

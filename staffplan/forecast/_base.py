@@ -38,7 +38,6 @@ class Forecaster(abc.ABC):
     """Base class: subclasses set ``name`` and implement ``_fit_point`` and ``_point``."""
 
     name = ""
-    uses_market = False
 
     def __init__(self, history_weeks: int = 16, calibration_weeks: int = 10) -> None:
         self.history_weeks = history_weeks

@@ -37,10 +37,6 @@ class DayMatrix:
         drivers = None if self.drivers is None else self.drivers[keep]
         return DayMatrix(self.day[keep], self.weekday[keep], self.volume[keep], drivers)
 
-    def last_weeks(self, weeks: int) -> DayMatrix:
-        """The days in the last ``weeks`` × 7 calendar days."""
-        return self.select(self.day > self.day[-1] - 7 * weeks)
-
 
 def day_matrix(
     pos: Positions, volume: np.ndarray, n_slots: int, drivers: np.ndarray | None = None

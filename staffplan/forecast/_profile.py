@@ -23,7 +23,6 @@ class Profile:
 
     day_total: np.ndarray  # (7,) expected contacts per day, recent level
     shape: np.ndarray  # (7, n_slots) share of the day's contacts per slot
-    fitted_total: np.ndarray  # (n_days,) in-sample exp(week effect + weekday effect)
     outlier: np.ndarray  # (n_days,) bool
 
 
@@ -45,7 +44,7 @@ def estimate_profile(
         day_total[weekday] = recent.mean() if len(recent) else 0.0
     recent = week < shape_weeks
     shape = _shape(days.volume, totals, days.weekday, ~outlier & recent)
-    return Profile(day_total, shape, fitted, outlier)
+    return Profile(day_total, shape, outlier)
 
 
 def _active_weekdays(totals: np.ndarray, weekday: np.ndarray) -> np.ndarray:

@@ -37,7 +37,9 @@ class SameSlotAverage(_SlotTable):
 
     name = "same_slot_average"
 
-    def __init__(self, weeks: int = 4, history_weeks: int = 16, calibration_weeks: int = 10) -> None:
+    def __init__(
+        self, weeks: int = 4, history_weeks: int = 16, calibration_weeks: int = 10
+    ) -> None:
         super().__init__(history_weeks=history_weeks, calibration_weeks=calibration_weeks)
         self.weeks = weeks
 

@@ -118,6 +118,11 @@ class StaffplanForecaster(Forecaster):
         self, times: pd.DatetimeIndex, market: pd.DataFrame | None, scenario: str | float | None
     ) -> tuple[np.ndarray | None, np.ndarray | str]:
         if self.drivers_ is None:
+            if scenario is not None:
+                raise InputError(
+                    "a volatility scenario needs market prices to learn the effect from; "
+                    "pass --market FILE or set market.prices in the config"
+                )
             return None, "none"
         drivers = self.drivers_ if market is None else self._drivers_from(market)
         path = volatility.horizon_path(drivers, times, scenario)

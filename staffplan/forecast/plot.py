@@ -19,6 +19,7 @@ def plot_forecast(run: ForecastRun, history: pd.DataFrame, path: str | Path) -> 
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib import dates as mdates
     from matplotlib import pyplot as plt
 
     forecast = run.forecast
@@ -37,6 +38,9 @@ def plot_forecast(run: ForecastRun, history: pd.DataFrame, path: str | Path) -> 
         _driver_panel(
             axes[-1], run.driver[run.driver["interval_start"] >= tail["interval_start"].min()]
         )
+    locator = mdates.AutoDateLocator()
+    axes[-1].xaxis.set_major_locator(locator)
+    axes[-1].xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     axes[-1].set_xlabel(f"interval start ({zone})")
     figure.suptitle(
         f"{run.model.name} forecast from {start:%Y-%m-%d %H:%M} ({zone}), "

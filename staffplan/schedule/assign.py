@@ -74,13 +74,14 @@ def assign_agents(
     """
     shifts = shifts.reset_index(drop=True)
     history = _empty_history(shifts) if history is None else history
-    need = shifts["paid_hours"].to_numpy(dtype=float) if need_hours is None else need_hours
-    kind = _kinds(shifts, np.asarray(need, dtype=float))
-    week = _week_arrays(shifts, kind, week_start, team, np.asarray(need, dtype=float))
+    need = shifts["paid_hours"] if need_hours is None else need_hours
+    need = np.asarray(need, dtype=float)
+    kind = _kinds(shifts)
+    week = _week_arrays(shifts, kind, week_start, team, need)
     chosen = solve_assignment(
         week, team, rules, carry_in(history, week_start), _load(history, team)
     )
-    pairs = _expand(chosen, kind)
+    pairs = _expand(chosen, kind, need)
     taken = [s for _, s in pairs]
     roster = _roster(shifts, pairs)
     problems = violations(
@@ -99,18 +100,16 @@ def _empty_history(shifts: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"agent": [], "start": empty, "end": empty, "weeks_ago": []})
 
 
-def _kinds(shifts: pd.DataFrame, need: np.ndarray) -> np.ndarray:
-    """Per row, the number of its kind: rows alike in every field but ``shift_id`` and
-    ``day`` share a kind (numbered in order of first appearance)."""
+def _kinds(shifts: pd.DataFrame) -> np.ndarray:
+    """Per row, the number of its kind: rows alike in times, paid hours, queue and
+    template share a kind (numbered in order of first appearance)."""
     key = pd.DataFrame(
         {
             "start": shifts["start"],
             "end": shifts["end"],
             "paid": shifts["paid_hours"].to_numpy(dtype=float),
-            "breaks": text_column(shifts, "breaks"),
             "queue": text_column(shifts, "queue"),
             "template": text_column(shifts, "template"),
-            "need": need,
         }
     )
     return key.groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy()
@@ -139,14 +138,19 @@ def _week_arrays(
         queue=text_column(rows, "queue"),
         template=text_column(rows, "template"),
         unsocial=(flags["weekend"] + flags["late"]).to_numpy(dtype=float),
-        need_hours=need[first],
-        count=np.bincount(kind),
+        need_sorted=tuple(-np.sort(-need[kind == k]) for k in range(len(first))),
     )
 
 
-def _expand(chosen: list[tuple[str, int]], kind: np.ndarray) -> list[tuple[str, int]]:
-    """Give each agent who works a kind of shift one concrete row of that kind."""
-    free = {k: list(np.flatnonzero(kind == k)) for k in np.unique(kind)}
+def _expand(
+    chosen: list[tuple[str, int]], kind: np.ndarray, need: np.ndarray
+) -> list[tuple[str, int]]:
+    """Give each agent who works a kind of shift one concrete row of that kind, the most
+    needed first (ties in table order), as the model counted them."""
+    free = {}
+    for k in np.unique(kind):
+        rows = np.flatnonzero(kind == k)
+        free[k] = list(rows[np.argsort(-need[rows], kind="stable")])
     return [(name, int(free[k].pop(0))) for name, k in chosen]
 
 

@@ -30,8 +30,9 @@ _MIP_GAP = 1e-6
 
 @dataclasses.dataclass(frozen=True)
 class WeekShifts:
-    """The week's kinds of shift as arrays: identical shifts (same times, breaks, queue,
-    template) form one kind with a ``count``, which keeps the model small."""
+    """The week's kinds of shift as arrays: shifts alike for the rules (same times, paid
+    hours, queue, template; breaks may differ) form one kind, which keeps the model small.
+    ``need_sorted[k]`` holds the need of each shift of kind ``k``, largest first."""
 
     start: list[pd.Timestamp]
     end: list[pd.Timestamp]
@@ -41,8 +42,12 @@ class WeekShifts:
     queue: list[str]
     template: list[str]
     unsocial: np.ndarray  # weekend + late, 0..2
-    need_hours: np.ndarray
-    count: np.ndarray
+    need_sorted: tuple[np.ndarray, ...]
+
+    @property
+    def count(self) -> np.ndarray:
+        """Shifts of each kind."""
+        return np.array([len(n) for n in self.need_sorted])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,7 +124,6 @@ def solve_assignment(
         cols = {}
         for s in chosen:
             cost = weight * week.unsocial[s] + team.weights.preference * _misses(agent, week, s)
-            cost -= NEED_WEIGHT * week.need_hours[s]
             cols[s] = variables.new(cost)
             pairs.append((agent.name, s, cols[s]))
             by_shift.setdefault(s, []).append(cols[s])
@@ -128,12 +132,22 @@ def solve_assignment(
         )
         _spread_row(cols, week, share, team.weights.fairness, variables, rows)
     for s in sorted(by_shift):
-        rows.add(by_shift[s], 1.0, -np.inf, float(week.count[s]))
+        _staffed_rows(by_shift[s], week.need_sorted[s], variables, rows)
     # A fixed column carries the constant: the objective becomes need lost plus penalties.
-    lost = NEED_WEIGHT * float(week.need_hours @ week.count)
+    lost = NEED_WEIGHT * float(sum(n.sum() for n in week.need_sorted))
     variables.new(lost, lower=1.0, upper=1.0, integer=False)
     solution = solve_milp(variables, rows)
     return [(name, s) for name, s, col in pairs if solution[col] > 0.5]
+
+
+def _staffed_rows(
+    takers: list[int], need_sorted: np.ndarray, variables: Columns, rows: Rows
+) -> None:
+    """Agents taking a kind staff its shifts most-needed first: one share column per shift
+    (worth its need, in falling order, so the cheapest fill is from the top) and the
+    row agents taking the kind = shifts staffed."""
+    staffed = [variables.new(-NEED_WEIGHT * need, integer=False) for need in need_sorted]
+    rows.add([*takers, *staffed], [1.0] * len(takers) + [-1.0] * len(staffed), 0.0, 0.0)
 
 
 def _eligible(

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from scipy import sparse
 
 from staffplan.config import Config
 from staffplan.errors import ConfigError, InputError
+from staffplan.io import parse_numbers, parse_times, read_csv, row_number
 from staffplan.schedule.assign_model import Columns, Rows, solve_milp
 from staffplan.schedule.assign_need import Pools, presence_matrix, requirement_pools, text_column
 from staffplan.schedule.config import RulesConfig
@@ -106,7 +108,7 @@ def replan_surge(
         raise InputError("the surge requirements have no rows; nothing to re-plan")
     pools = requirement_pools(requirements, config)
     base = _prepared(baseline, pools)
-    team = getattr(config, "team", None)
+    team = config.team
     surge = team.surge if team is not None else SurgeConfig()
     present = _presence(base, pools)
     gap = {p: np.maximum(pools.required[p] - present[p], 0.0) for p in present}
@@ -119,6 +121,29 @@ def replan_surge(
 
 
 # --------------------------------------------------------------------------- inputs
+
+
+def read_baseline(path: Path, config: Config) -> pd.DataFrame:
+    """A published shifts or roster CSV (``shift_id, start, end`` and optionally
+    ``paid_hours, breaks, queue, template, agent``), checked row by row."""
+    frame = read_csv(path, required=("shift_id", "start", "end"), kind="baseline shifts")
+    out = frame.copy()
+    out["start"] = parse_times(frame, "start", path, config.zone)
+    out["end"] = parse_times(frame, "end", path, config.zone)
+    elapsed = (out["end"] - out["start"]).dt.total_seconds() / 3600
+    if (elapsed <= 0).any():
+        i = int(np.flatnonzero((elapsed <= 0).to_numpy())[0])
+        raise InputError(f"{path}: row {row_number(i)}: the shift ends before it starts")
+    if "paid_hours" in frame.columns:
+        out["paid_hours"] = parse_numbers(frame, "paid_hours", path, maximum=24)
+    else:
+        out["paid_hours"] = elapsed.to_numpy()
+    for i, row in enumerate(out.itertuples(index=False)):
+        try:
+            break_times(row.start, row.end, getattr(row, "breaks", ""))
+        except ValueError as exc:
+            raise InputError(f"{path}: row {row_number(i)}, column 'breaks': {exc}") from None
+    return out
 
 
 def _prepared(baseline: pd.DataFrame, pools: Pools) -> pd.DataFrame:

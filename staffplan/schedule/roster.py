@@ -119,10 +119,9 @@ def forecast_requirements(config: Config, week_start: dt.date) -> pd.DataFrame:
     from staffplan.forecast.inputs import load_history, load_market
     from staffplan.staffing import size_requirements
 
-    start = pd.Timestamp(week_start).tz_localize(config.zone)
     run = run_forecast(
         load_history(config),
-        start,
+        week_start.isoformat(),  # read in the planning zone, as from the command line
         7,
         market=load_market(config),
         settings=config.forecast or ForecastConfig(),

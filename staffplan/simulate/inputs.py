@@ -123,6 +123,7 @@ def queue_arrays(
     ``queue, interval_start, volume`` (contacts reaching agents) and ``scheduled``. Errors
     name the queue and the first interval that does not line up.
     """
+    coverage = coverage.assign(interval_start=coverage["interval_start"].dt.tz_convert(config.zone))
     queues, tables = [], []
     for queue in config.queues:
         rows = coverage[coverage["queue"] == queue.name]

@@ -24,21 +24,18 @@ def write_simulation(result: SimulationResult, folder: str | Path) -> None:
 def plot_simulation(result: SimulationResult) -> bytes:
     """PNG bytes: per queue, the Erlang-projected service level against the simulated
     10th-90th percentile band and mean, with the target and the peak intervals shaded."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    # A bare Figure (no pyplot): no global backend switch, nothing left open.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     names = list(dict.fromkeys(result.intervals["queue"]))
-    fig, axes = plt.subplots(len(names), 1, figsize=(12, 3.2 * len(names)), squeeze=False)
-    for ax, name in zip(axes[:, 0], names, strict=True):
+    figure = Figure(figsize=(12, 3.2 * len(names)), dpi=100, layout="constrained")
+    for ax, name in zip(figure.subplots(len(names), 1, squeeze=False)[:, 0], names, strict=True):
         rows = result.intervals[result.intervals["queue"] == name]
         target = result.daily.loc[result.daily["queue"] == name, "target"].iloc[0]
         _plot_queue(ax, rows, name, float(target), result.replications)
-    fig.tight_layout()
     buffer = bytes_io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    plt.close(fig)
+    FigureCanvasAgg(figure).print_png(buffer, metadata={"Software": None})
     return buffer.getvalue()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -57,10 +57,12 @@ def run_replications(
 ) -> list[np.ndarray]:
     """Per queue, a ``(replications, N_TALLIES, intervals)`` array of tallies.
 
-    ``jobs`` processes run replications in parallel (default: the number of CPUs; 1 runs
-    in this process). ``progress(done, total)`` is called as replications finish.
+    ``jobs`` processes run replications in parallel (default: the CPUs this process may
+    use; 1 runs here). Worker processes are started fresh ("forkserver"), so a script
+    calling this with ``jobs > 1`` needs the usual ``if __name__ == "__main__":`` guard.
+    ``progress(done, total)`` is called as replications finish.
     """
-    jobs = max(1, min(jobs or os.cpu_count() or 1, replications))
+    jobs = max(1, min(jobs or _usable_cpus(), replications))
     out = [np.zeros((replications, N_TALLIES, q.volume.size)) for q in queues]
     done = 0
     for reps, tallies in _run_chunks(queues, settings, seed, _chunks(replications, jobs), jobs):
@@ -72,13 +74,25 @@ def run_replications(
     return out
 
 
+def _usable_cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _chunks(replications: int, jobs: int) -> list[range]:
     # Several chunks per process keep the progress bar moving and the processes busy.
     size = max(1, -(-replications // (jobs * 4))) if jobs > 1 else 1
     return [range(i, min(i + size, replications)) for i in range(0, replications, size)]
 
 
-def _run_chunks(queues, settings, seed, chunks, jobs):
+def _run_chunks(
+    queues: Sequence[QueueArrays],
+    settings: SimulationConfig,
+    seed: int,
+    chunks: list[range],
+    jobs: int,
+) -> Iterator[tuple[range, list[list[np.ndarray]]]]:
     if jobs == 1:
         for reps in chunks:
             yield reps, _run_chunk(queues, settings, seed, reps)

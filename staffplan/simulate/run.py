@@ -60,15 +60,10 @@ def simulate_schedule(
     scheduled`` (agents per interval; a fraction is an agent on duty for that share of the
     interval, from its start). Queue parameters (``aht_s``, target, ``patience_s``,
     ``concurrency``) come from ``config``, the handle-time shape and over-dispersion from
-    ``config.simulation``. Same inputs and ``seed`` give the same
-    result whatever ``jobs`` is; ``progress(done, total)`` reports finished replications.
+    ``config.simulation``. Same inputs and ``seed`` give the same result whatever ``jobs``
+    is; ``progress(done, total)`` reports finished replications.
     """
-    if not 1 <= replications <= MAX_REPLICATIONS:
-        raise InputError(
-            f"--replications must be between 1 and {MAX_REPLICATIONS:,}, got {replications}"
-        )
-    if jobs is not None and jobs < 1:
-        raise InputError(f"--jobs must be at least 1, got {jobs}")
+    _check_options(forecast, coverage, replications, seed, jobs)
     settings = config.simulation or SimulationConfig()
     unscheduled = unscheduled_queues(forecast, coverage, config)
     queues, tables = queue_arrays(forecast, coverage, config)
@@ -96,6 +91,37 @@ def simulate_schedule(
         seed=seed,
         unscheduled=tuple(unscheduled),
     )
+
+
+def _check_options(
+    forecast: pd.DataFrame, coverage: pd.DataFrame, replications: int, seed: int, jobs: int | None
+) -> None:
+    if not 1 <= replications <= MAX_REPLICATIONS:
+        raise InputError(
+            f"--replications must be between 1 and {MAX_REPLICATIONS:,}, got {replications}"
+        )
+    if seed < 0:
+        raise InputError(f"--seed must be 0 or more, got {seed}")
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {jobs}")
+    _check_tables(forecast, coverage)
+
+
+def _check_tables(forecast: pd.DataFrame, coverage: pd.DataFrame) -> None:
+    for kind, frame, needed in (
+        ("forecast", forecast, ("queue", "interval_start", "volume")),
+        ("coverage", coverage, ("queue", "interval_start", "scheduled")),
+    ):
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise InputError(
+                f"the {kind} table has no column {missing[0]!r} (needs {', '.join(needed)})"
+            )
+        if not isinstance(frame["interval_start"].dtype, pd.DatetimeTZDtype):
+            raise InputError(
+                f"the {kind} table's interval_start must be timezone-aware timestamps; "
+                "read it with staffplan.io or localize it to the planning zone"
+            )
 
 
 def erlang_service_level(queue: QueueArrays, config: Config) -> np.ndarray:
