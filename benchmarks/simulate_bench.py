@@ -123,32 +123,35 @@ def main() -> None:
     queue = week_queue()
     settings = SimulationConfig()
     print(
+        f"load average {os.getloadavg()[0]:.1f}; "
         f"week: {queue.volume.size} intervals, {queue.volume.sum():,.0f} contacts expected, "
         f"{int(queue.agents.max())} agents at peak, {os.cpu_count()} CPUs"
     )
     for jobs in sorted({1, args.jobs}):
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         (tallies,) = run_replications([queue], settings, args.replications, args.seed, jobs=jobs)
-        took = time.perf_counter() - began
+        took, cpu = time.perf_counter() - began, time.process_time() - cpu
         totals = tallies.sum(axis=2)
         sl = mean_ci(totals[:, WITHIN] / totals[:, OFFERED])
         abandon = mean_ci(totals[:, ABANDONED] / totals[:, OFFERED])
         contacts = totals[:, OFFERED].sum()
         print(
             f"staffplan jobs={jobs}: {args.replications} replications in {took:.2f} s "
+            f"(this process's CPU {cpu:.2f} s) "
             f"({contacts / took / 1e6:.2f} M contacts/s); "
             f"service level {sl[0]:.4f} +- {sl[1]:.4f}, "
             f"abandoned {abandon[0]:.4f} +- {abandon[1]:.4f}"
         )
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     runs = np.array([ciw_replication(queue, args.seed + r) for r in range(args.ciw_replications)])
-    took = time.perf_counter() - began
+    took, cpu = time.perf_counter() - began, time.process_time() - cpu
     sl = mean_ci(runs[:, 1] / runs[:, 0])
     abandon = mean_ci(runs[:, 2] / runs[:, 0])
     per_run = took / args.ciw_replications
     projected = per_run * args.replications
     print(
         f"ciw {ciw_version()}: {args.ciw_replications} replications in {took:.2f} s "
+        f"(CPU {cpu:.2f} s) "
         f"({per_run:.2f} s each; {args.replications} would take ~{projected:.0f} s "
         f"on one core, extrapolated); service level {sl[0]:.4f} +- {sl[1]:.4f}, "
         f"abandoned {abandon[0]:.4f} +- {abandon[1]:.4f}"

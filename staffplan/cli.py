@@ -338,7 +338,7 @@ def deflection(
     --output net_forecast.csv
     """
     from staffplan.config import load_config
-    from staffplan.deflection import project_deflection
+    from staffplan.deflection import ENGINE_NOTE, SUMMARY_SCREEN_COLUMNS, project_deflection
     from staffplan.io import read_counts
 
     cfg = load_config(config)
@@ -354,7 +354,10 @@ def deflection(
     if output is not None:
         render(result.intervals, fmt, output, quiet=quiet)
     if output is None or not quiet:
-        render(result.summary, fmt, None, title="Deflection: saving from two engine runs")
+        summary = result.summary
+        if fmt is OutputFormat.table:  # all columns and notes: --format csv or json
+            summary = summary[SUMMARY_SCREEN_COLUMNS]
+        render(summary, fmt, None, title=f"Deflection: {ENGINE_NOTE}")
 
 
 @command
@@ -386,6 +389,7 @@ def scenarios(
     from staffplan.config import load_config
     from staffplan.report_scenarios import (
         check_output,
+        json_text,
         presentable,
         scenario_chart,
         write_scenarios,
@@ -402,7 +406,9 @@ def scenarios(
     if plot is not None:
         io.atomic_write_bytes(plot, scenario_chart(result))
         written.append(plot)
-    if output is None:
+    if output is None and fmt is OutputFormat.json:  # every table, as --output x.json
+        typer.echo(json_text(result), nl=False)
+    elif output is None:
         months = presentable(result.months)
         if fmt is OutputFormat.table:  # the full table is too wide for a terminal
             months = months[[*SCENARIO_COLUMNS[:9], "gap_fte"]]
@@ -460,6 +466,7 @@ def simulate(
         simulate_schedule,
         write_simulation,
     )
+    from staffplan.simulate.summary import DAILY_SCREEN_COLUMNS
 
     cfg = load_config(config)
     coverage = read_coverage(schedule, cfg)
@@ -483,7 +490,8 @@ def simulate(
         io.atomic_write_bytes(plot, plot_simulation(result))
         written.append(plot)
     if output is None or not quiet:
-        render(result.daily, fmt, None, title=f"Simulated days ({replications} runs)")
+        daily = result.daily[DAILY_SCREEN_COLUMNS] if fmt is OutputFormat.table else result.daily
+        render(daily, fmt, None, title=f"Simulated days ({replications} runs)")
     if not quiet:
         for name in result.unscheduled:
             typer.echo(f"note: forecast queue {name!r} has no schedule; not simulated", err=True)

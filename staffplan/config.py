@@ -167,7 +167,7 @@ def parse_config(text: str, source: Path | None = None) -> Config:
         mark = exc.problem_mark
         position = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
         raise ConfigError(f"{where}: YAML syntax error at {position}: {exc.problem}") from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: e.g. a date like 2026-13-05
         raise ConfigError(f"{where}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a mapping of keys (timezone:, queues:, ...)")
@@ -286,6 +286,8 @@ def _scalar(hint: Any, value: Any, path: str, ctx: _Context) -> Any:
             return int(value)
         return float(value)
     if hint is str:
+        if isinstance(value, dt.date):
+            raise ctx.error(path, f"expected text, got the date {value}; quote it: '{value}'")
         if not isinstance(value, str):
             raise ctx.error(path, f"expected text, got {_describe(value)}")
         return value

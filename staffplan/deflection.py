@@ -42,6 +42,7 @@ from staffplan.staffing import queue_parameters, size_requirements
 __all__ = [
     "DEFLECTION_COLUMNS",
     "SUMMARY_COLUMNS",
+    "SUMMARY_SCREEN_COLUMNS",
     "DeflectionConfig",
     "DeflectionResult",
     "QueueDeflection",
@@ -65,6 +66,18 @@ SUMMARY_COLUMNS = [
     "fte_saved",
     "cost_saved_per_month",
     "note",
+]
+SUMMARY_SCREEN_COLUMNS = [  # the summary as a terminal table: no per-contact detail, no notes
+    "channel",
+    "programme",
+    "reason",
+    "contacts_per_week",
+    "deflected_per_week",
+    "deflection_rate",
+    "workload_hours_saved_per_week",
+    "agent_hours_saved_per_week",
+    "fte_saved",
+    "cost_saved_per_month",
 ]
 ENGINE_NOTE = (
     "agent-hours and FTE saved come from two runs of the queueing engine (with and "
@@ -151,8 +164,8 @@ def project_deflection(forecast: pd.DataFrame, config: Config) -> DeflectionResu
     """Net volume per interval plus the saving by channel, programme and reason.
 
     Per-week figures divide by the forecast's span per queue (last interval end minus
-    first start, in weeks). ``workload_hours_saved_per_week`` is the agent time a linear
-    calculation would claim (volume × AHT / concurrency removed, net of the AHT uplift);
+    first start, in weeks). ``workload_hours_saved_per_week`` is what a linear calculation
+    would claim: the contact work removed (volume × AHT / concurrency, before and after);
     ``agent_hours_saved_per_week`` is what the engine finds (agents without minus with
     deflection, × interval hours). ``fte_saved`` is the engine's paid hours saved per
     week (agents grossed up by shrinkage) over ``deflection.hours_per_fte_week``;

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import EngFormatter
 
 from staffplan import io as staffplan_io
 from staffplan._excel import escape_text, workbook_bytes
@@ -177,7 +178,9 @@ def _tornado(axes, rows: pd.DataFrame, name: str, *, legend: bool) -> None:
     axes.barh(y, rows["delta_cost_high"], color="C3", label="driver higher")
     axes.axvline(0.0, color="black", linewidth=0.8)
     axes.set_yticks(y, rows["driver"], fontsize="small")
-    axes.set_xlabel("change in total cost over the horizon")
-    axes.set_title(f"{name}: cost sensitivity")
+    axes.xaxis.set_major_formatter(EngFormatter(sep=""))
+    axes.tick_params(axis="x", labelsize="small")
+    axes.set_xlabel("Δ cost over the horizon")
+    axes.set_title(f"{name}\ncost sensitivity", fontsize="medium")
     if legend:
         axes.legend(fontsize="x-small", loc="best")

@@ -28,9 +28,9 @@ from staffplan._headcount import HeadcountPlan, plan_headcount
 from staffplan._scenarios_config import Case, ScenariosConfig
 from staffplan.config import Config
 from staffplan.deflection import apply_deflection
-from staffplan.erlang import required_fte
+from staffplan.erlang import required_agents, required_fte
 from staffplan.errors import ConfigError, InputError
-from staffplan.staffing import queue_parameters, size_requirements
+from staffplan.staffing import queue_parameters
 
 __all__ = [
     "SCENARIO_COLUMNS",
@@ -227,8 +227,9 @@ class _DemandCache:
         last = self.profile["interval_start"].max().tz_localize(None).to_period("M")
         self.months_since_profile = np.array([(m - last).n for m in months])
         self.labels = np.repeat(np.arange(2 * len(months)), len(self.profile))
-        params = queue_parameters(self.profile["queue"], config)
-        self.queue_shrinkage = params["shrinkage"].to_numpy(dtype=float)
+        week = queue_parameters(self.profile["queue"], config)
+        self.queue_shrinkage = week["shrinkage"].to_numpy(dtype=float)
+        self.params = pd.concat([week] * (2 * len(months)), ignore_index=True)
         self._sized: dict[tuple[float, ...], pd.DataFrame] = {}
 
     def weekly(self, case: Case, knobs: _Knobs) -> pd.DataFrame:
@@ -257,15 +258,30 @@ class _DemandCache:
         netted = apply_deflection(
             frame, self.config, containment_scale=case.deflection_scale, as_of=frame["as_of"]
         )
-        sized = size_requirements(netted, self.config)
         return pd.DataFrame(
             {
                 "volume": netted["volume"].to_numpy(),
                 "deflected": netted["deflected"].to_numpy(),
                 "offered": netted["offered"].to_numpy(),
                 "work_s": (netted["offered"] * netted["aht_s"]).to_numpy(),
-                "agents": sized["agents"].to_numpy(dtype=float),
+                "agents": self._agents(netted).astype(float),
             }
+        )
+
+    def _agents(self, netted: pd.DataFrame) -> np.ndarray:
+        """The engine's minimum agents per row, as ``staff`` sizes them (its metrics and
+        table are not needed here, and skipping them halves the time)."""
+        params = self.params
+        patience_s = params["patience_s"].to_numpy()
+        return required_agents(
+            netted["offered"].to_numpy(),
+            netted["aht_s"].to_numpy(),
+            self.config.interval_min,
+            params["service_level"].to_numpy(),
+            params["answer_within_s"].to_numpy(),
+            patience_s=None if np.isnan(patience_s).all() else patience_s,
+            max_occupancy=params["max_occupancy"].to_numpy(),
+            concurrency=params["concurrency"].to_numpy(),
         )
 
     def _scaled_weeks(self, case: Case, knobs: _Knobs) -> pd.DataFrame:
@@ -381,10 +397,9 @@ def _notes(
             parts.append("ramp: new hires not yet fully productive; gap covered by overtime")
         surplus = plan.available_fte[i] - required[i]
         if surplus >= 1.0:
-            parts.append(
-                f"{surplus:.1f} FTE above need: hires start early to be ramped when needed, "
-                "and nobody is laid off"
-            )
+            ramping = plan.hires[max(0, i - len(case.ramp) + 1) : i + 1].sum() > 0
+            why = "new hires ramping for later months" if ramping else "attrition absorbs it"
+            parts.append(f"{surplus:.1f} FTE above need ({why}; nobody is laid off)")
         if plan.hires_requisitioned[i] > 0:
             parts.append(
                 f"requisition {plan.hires_requisitioned[i]:.0f} to start {months[i + lead]}"

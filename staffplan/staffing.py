@@ -98,7 +98,6 @@ def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "queue": rows["queue"].to_numpy(),
-            "interval_start": rows["interval_start"].to_numpy(),
             "volume": volume,
             "deflected": deflected,
             "offered": offered,

@@ -266,6 +266,9 @@ def test_representative_week_averages_recent_weeks_per_weekday_and_slot():
     np.testing.assert_allclose(week["volume"], 75.0)
     np.testing.assert_allclose(week["aht_s"], 300.0)
     assert week["interval_start"].iloc[0] == pd.Timestamp("2026-01-25", tz="Asia/Shanghai")
+    timed = rows.assign(aht_s=np.where(rows["volume"] == 100.0, 200.0, 500.0))
+    mixed = representative_week(timed, cfg, 2)  # volume-weighted: (100·200 + 50·500) / 150
+    np.testing.assert_allclose(mixed["aht_s"], 300.0)
 
 
 def test_representative_week_keeps_a_dst_day_short():

@@ -118,6 +118,7 @@ def solve_assignment(
     share = np.ceil(float(week.unsocial @ week.count) / max(len(agents), 1))
     pairs: list[tuple[str, int, int]] = []
     by_shift: dict[int, list[int]] = {}
+    twins: dict[tuple, dict[int, int]] = {}
     for agent in agents:
         weight = team.weights.fairness * (1.0 + load.get(agent.name, 0.0))
         chosen = _eligible(agent, week, team, rules, carry.get(agent.name, CarryIn()))
@@ -131,6 +132,7 @@ def solve_assignment(
             agent, cols, week, team, rules, carry.get(agent.name, CarryIn()), variables, rows
         )
         _spread_row(cols, week, share, team.weights.fairness, variables, rows)
+        _order_twins(agent, cols, variables, carry.get(agent.name, CarryIn()), twins, rows)
     for s in sorted(by_shift):
         _staffed_rows(by_shift[s], week.need_sorted[s], variables, rows)
     # A fixed column carries the constant: the objective becomes need lost plus penalties.
@@ -138,6 +140,36 @@ def solve_assignment(
     variables.new(lost, lower=1.0, upper=1.0, integer=False)
     solution = solve_milp(variables, rows)
     return [(name, s) for name, s, col in pairs if solution[col] > 0.5]
+
+
+def _order_twins(
+    agent: AgentConfig,
+    cols: dict[int, int],
+    variables: Columns,
+    carry: CarryIn,
+    twins: dict[tuple, dict[int, int]],
+    rows: Rows,
+) -> None:
+    """Agents the model cannot tell apart (same shifts open to them at the same costs,
+    same contract and carry-in) are interchangeable; ordering them by the kinds they
+    work removes the equivalent copies of every roster HiGHS would otherwise search."""
+    key = (
+        tuple((s, variables.cost[c]) for s, c in cols.items()),
+        agent.contracted_hours_per_week,
+        carry,
+    )
+    before = twins.get(key)
+    twins[key] = cols
+    if before is None or not cols:
+        return
+    kinds = list(cols)
+    weights = [float(s + 1) for s in kinds]
+    rows.add(
+        [before[s] for s in kinds] + [cols[s] for s in kinds],
+        weights + [-w for w in weights],
+        0.0,
+        np.inf,
+    )
 
 
 def _staffed_rows(

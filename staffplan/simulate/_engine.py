@@ -1,11 +1,12 @@
 """The sequential core: first-come-first-served service with a time-varying staff.
 
 Servers are *slots* (an agent has ``concurrency`` of them). The staffing curve is cut
-into layers: slot ``j`` is on duty in every interval whose slot count exceeds ``j``, so
-each slot has a few on-duty windows and at every moment the slots on duty equal the
-schedule. A slot takes a new contact only inside a window; a contact it started runs to
-completion even past the window's end (an agent finishes the contact before leaving for
-a break or the end of the shift). Nothing resets at interval boundaries.
+into layers: slot ``j`` is on duty in every step (an interval, or a minute where an agent
+is there for part of an interval) whose slot count exceeds ``j``, so each slot has a few
+on-duty windows and at every moment the slots on duty equal the schedule. A slot takes a
+new contact only inside a window; a contact it started runs to completion even past the
+window's end (an agent finishes the contact before leaving for a break or the end of the
+shift). Nothing resets at interval boundaries.
 
 Customers are taken in arrival order. Under FCFS each customer's service starts at
 ``max(arrival, earliest moment a slot is free and on duty)``, so one pass over a heap of

@@ -59,6 +59,16 @@ DAILY_COLUMNS = [
     "target",
     "target_met_share",
 ]
+# The daily columns that fit a terminal: the answer to "do we meet the target each day?"
+DAILY_SCREEN_COLUMNS = [
+    "queue",
+    "day",
+    "service_level",
+    "service_level_p10",
+    "service_level_p90",
+    "erlang_service_level",
+    "target_met_share",
+]
 
 
 def interval_table(
