@@ -14,6 +14,10 @@ from numpy.typing import ArrayLike
 from staffplan.erlang import _erlang_a, _erlang_c, _inputs, _search
 from staffplan.erlang._metrics import Metrics
 
+# Loads below this many Erlangs (one contact in 10^190 intervals) count as none: they
+# would only push subnormal numbers through the formulas.
+_NEGLIGIBLE_LOAD = 1e-200
+
 
 def workload_erlangs(volume: ArrayLike, aht_s: ArrayLike, interval_min: ArrayLike) -> np.ndarray:
     """Offered load in Erlangs: ``volume`` contacts per interval of ``interval_min`` minutes,
@@ -35,8 +39,9 @@ def _queue(
     concurrency: ArrayLike,
     **extra: np.ndarray,
 ) -> tuple[tuple[int, ...], dict[str, np.ndarray]]:
-    """Checked, broadcast, flat arrays in model units: ``load`` (Erlangs), ``tau``
-    (answer-within / AHT), ``rate`` (AHT / patience, 0 = none), ``slots`` per agent."""
+    """Checked, broadcast, flat arrays in model units: ``load`` (Erlangs, below
+    _NEGLIGIBLE_LOAD as 0), ``tau`` (answer-within / AHT), ``rate`` (AHT / patience,
+    0 = none), ``slots`` per agent."""
     shape, q = _inputs.broadcast(
         load=workload_erlangs(volume, aht_s, interval_min),
         aht_s=_inputs.positive("aht_s", aht_s, "seconds"),
@@ -45,6 +50,7 @@ def _queue(
         slots=_inputs.whole("concurrency", concurrency, minimum=1),
         **extra,
     )
+    q["load"] = np.where(q["load"] < _NEGLIGIBLE_LOAD, 0.0, q["load"])
     q["tau"] = q["answer_within_s"] / q["aht_s"]
     q["rate"] = q["aht_s"] / q["patience_s"]
     return shape, q
