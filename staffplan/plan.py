@@ -17,7 +17,7 @@ import pandas as pd
 
 from staffplan.deflection import DeflectionResult, project_deflection
 from staffplan.forecast import ForecastRun, run_forecast
-from staffplan.io import atomic_write_text, to_csv_text
+from staffplan.io import atomic_write_bytes, atomic_write_text, to_csv_text
 from staffplan.report import render_report
 from staffplan.schedule import Schedule, build_schedule
 from staffplan.staffing import size_requirements
@@ -238,7 +238,7 @@ def write_plan(result: PlanResult, folder: Path, *, manifest_text: str) -> list[
     if result.simulation is not None:
         from staffplan.simulate import plot_simulation
 
-        plot_simulation(result.simulation, folder / "simulation.png")
+        atomic_write_bytes(folder / "simulation.png", plot_simulation(result.simulation))
         images["Simulated service level"] = "simulation.png"
     page = render_report(
         "staffplan plan",
