@@ -538,3 +538,86 @@ def roster(
         typer.echo(result.summary())
     else:
         render(result.figures(), fmt, None)
+
+
+@command
+def plan(
+    config: ConfigOption = DEFAULT_CONFIG,
+    start: Annotated[
+        str | None,
+        typer.Option(help="First day (YYYY-MM-DD); default: the Monday after the history."),
+    ] = None,
+    horizon_days: Annotated[int, typer.Option(help="Days to plan.")] = 7,
+    volatility_scenario: Annotated[
+        str | None,
+        typer.Option(help="calm|typical|stressed|crash or a daily volatility like 0.05."),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds for the shift solver (default: config).")
+    ] = None,
+    simulate: Annotated[
+        bool, typer.Option(help="Add a discrete-event simulation band to the report.")
+    ] = False,
+    replications: Annotated[int, typer.Option(help="Simulation replications.")] = 100,
+    seed: Annotated[int, typer.Option(help="Random seed of the simulation.")] = 7,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Plan folder.")] = Path("plan"),
+    quiet: QuietOption = False,
+) -> None:
+    """The main job: forecast → deflection → staff → schedule, one folder with a report.
+
+    Writes forecast.csv, deflection.csv, requirements.csv, shifts.csv, coverage.csv,
+    daily.csv, the PNG charts, report.html and manifest.json into --output, all at once
+    (a failed run leaves the previous plan as it was).
+
+    Example: staffplan plan --config configs/example.yaml --start 2020-05-11 --output plan/
+    """
+    from staffplan import console
+    from staffplan import plan as planning
+    from staffplan.config import load_config
+    from staffplan.forecast import parse_scenario
+    from staffplan.forecast.inputs import load_history, load_market
+    from staffplan.io import atomic_folder
+    from staffplan.provenance import manifest, output_lock
+
+    def stage(name: str) -> None:
+        if not quiet:
+            typer.echo(f"staffplan plan: {name} ...", err=True)
+
+    cfg = load_config(config)
+    first_day = planning.parse_start(start, cfg.zone)
+    scenario = parse_scenario(volatility_scenario)
+    stage("read inputs")
+    history = load_history(cfg)
+    market = load_market(cfg)
+    with output_lock(output, warn=lambda text: typer.echo(text, err=True)):
+        result = planning.run_plan(
+            cfg,
+            history,
+            market,
+            start=first_day,
+            horizon_days=horizon_days,
+            scenario=scenario,
+            time_limit_s=time_limit,
+            simulate_replications=replications if simulate else 0,
+            seed=seed,
+            stage=stage,
+        )
+        stage("write")
+        record = manifest(
+            "plan",
+            [
+                f"--start={result.start.date()}",
+                f"--horizon-days={horizon_days}",
+                f"--volatility-scenario={volatility_scenario}",
+                f"--simulate={simulate}",
+                f"--replications={replications}",
+                f"--seed={seed}",
+            ],
+            planning.input_files(cfg),
+            cfg.timezone,
+        )
+        with atomic_folder(output) as staging:
+            planning.write_plan(result, staging, manifest_text=record)
+    if not quiet:
+        console.print_table(planning.plan_headlines(result), title=f"Plan written to {output}/")
+        console.print_table(planning.daily_summary(result), title="Per day")

@@ -12,10 +12,12 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from staffplan.deflection import DeflectionResult, project_deflection
+from staffplan.errors import InputError
 from staffplan.forecast import ForecastRun, run_forecast
 from staffplan.io import atomic_write_bytes, atomic_write_text, to_csv_text
 from staffplan.report import render_report
@@ -128,7 +130,7 @@ def daily_summary(result: PlanResult) -> pd.DataFrame:
     """
     req = result.requirements
     hours = result.interval_min / 60.0
-    day = req["interval_start"].dt.strftime("%Y-%m-%d %a")
+    day = req["interval_start"].dt.strftime("%Y-%m-%d")
     coverage = result.schedule.coverage
     scheduled_sl = _projected_service_level(req, coverage)
     table = pd.DataFrame(
@@ -144,8 +146,9 @@ def daily_summary(result: PlanResult) -> pd.DataFrame:
     )
     daily = table.groupby("day", sort=True).sum(numeric_only=True)
     shifts = result.schedule.shifts
-    paid = shifts.groupby(shifts["start"].dt.strftime("%Y-%m-%d %a"))["paid_hours"].sum()
+    paid = shifts.groupby(shifts["start"].dt.strftime("%Y-%m-%d"))["paid_hours"].sum()
     daily["scheduled_paid_hours"] = paid.reindex(daily.index).fillna(0.0)
+    daily.insert(0, "weekday", pd.to_datetime(daily.index).strftime("%a"))
     daily["projected_service_level"] = daily["_sl_weight"] / daily["_offered"].where(
         daily["_offered"] > 0
     )
@@ -215,7 +218,7 @@ def _weighted_mean(values: pd.Series, weights: pd.Series) -> float:
 def write_plan(result: PlanResult, folder: Path, *, manifest_text: str) -> list[str]:
     """Write the plan's files into ``folder`` (expected empty); return their names."""
     from staffplan.forecast.plot import plot_forecast
-    from staffplan.schedule import plot_coverage
+    from staffplan.schedule.plot import coverage_png
 
     tables = {
         "forecast.csv": result.forecast,
@@ -233,7 +236,7 @@ def write_plan(result: PlanResult, folder: Path, *, manifest_text: str) -> list[
     for name, table in tables.items():
         atomic_write_text(folder / name, to_csv_text(table))
     plot_forecast(result.forecast_run, result.history, folder / "forecast.png")
-    plot_coverage(result.schedule.coverage, folder / "coverage.png")
+    atomic_write_bytes(folder / "coverage.png", coverage_png(result.schedule.coverage))
     images = {"Forecast": "forecast.png", "Required vs scheduled agents": "coverage.png"}
     if result.simulation is not None:
         from staffplan.simulate import plot_simulation
@@ -258,3 +261,26 @@ def write_plan(result: PlanResult, folder: Path, *, manifest_text: str) -> list[
     atomic_write_text(folder / "report.html", page)
     atomic_write_text(folder / "manifest.json", manifest_text)
     return sorted(p.name for p in folder.iterdir())
+
+
+def parse_start(text: str | None, zone: ZoneInfo) -> pd.Timestamp | None:
+    """``--start`` as local midnight in ``zone`` (``None`` stays ``None``)."""
+    if text is None:
+        return None
+    try:
+        day = pd.Timestamp(text)
+    except ValueError:
+        raise InputError(
+            f"--start {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-07"
+        ) from None
+    if day.tzinfo is not None:
+        return day.tz_convert(zone)
+    return day.tz_localize(zone)
+
+
+def input_files(config: Config) -> dict[str, Path | None]:
+    """The files a plan reads, by role, for its manifest."""
+    files: dict[str, Path | None] = {"config": config.source, "market": config.market.prices}
+    for queue in config.queues:
+        files[f"history:{queue.name}"] = queue.history
+    return files

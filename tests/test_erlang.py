@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -44,7 +46,9 @@ def test_cran_example_needs_14_agents_for_80_20_because_13_give_79_6_percent() -
 def test_p_wait_matches_the_textbook_sums() -> None:
     for n, load in [(1, 0.3), (3, 2.5), (14, 10.0), (60, 52.7)]:
         volume = load * 1800.0 / 180.0
-        assert metrics(n, volume).loc[0, "p_wait"] == pytest.approx(erlang_c_by_sums(n, load), rel=1e-12)
+        assert metrics(n, volume).loc[0, "p_wait"] == pytest.approx(
+            erlang_c_by_sums(n, load), rel=1e-12
+        )
 
 
 def test_ten_thousand_erlangs_with_10100_agents_is_finite_and_in_range() -> None:
@@ -119,7 +123,9 @@ def test_occupancy_cap_raises_agents_without_float_noise() -> None:
 
 def test_occupancy_cap_only_binds_when_the_target_needs_fewer() -> None:
     volume = 100.0  # 10 Erlangs over 30 min at AHT 180 s; 14 agents for 80/20
-    assert required_agents(volume, 180.0, 30.0, 0.8, 20.0, max_occupancy=[1.0, 0.75, 0.5]).tolist() == [
+    assert required_agents(
+        volume, 180.0, 30.0, 0.8, 20.0, max_occupancy=[1.0, 0.75, 0.5]
+    ).tolist() == [
         14,
         14,
         20,
@@ -186,7 +192,7 @@ def test_workload_and_fte() -> None:
 def test_bad_input_raises_a_plain_error_naming_the_argument(kwargs: dict, words: str) -> None:
     args = {"volume": 100.0, "aht_s": 180.0, "interval_min": 30.0, "service_level": 0.8}
     args |= {"answer_within_s": 20.0} | kwargs
-    with pytest.raises(StaffplanError, match=words):
+    with pytest.raises(StaffplanError, match=re.escape(words)):
         required_agents(**args)
 
 
@@ -197,7 +203,7 @@ def test_bad_metrics_and_fte_inputs_name_the_argument() -> None:
         staffing_metrics([1, -1], 100.0, 180.0, 30.0, 20.0)
     with pytest.raises(StaffplanError, match="shrinkage of 1 leaves no one"):
         required_fte(10, 1.0)
-    with pytest.raises(StaffplanError, match="write 0.3, not 30"):
+    with pytest.raises(StaffplanError, match=r"write 0\.3, not 30"):
         required_fte(10, 30.0)
     with pytest.raises(StaffplanError, match="shrinkage must be 0 or more"):
         required_fte(10, -0.1)

@@ -112,7 +112,9 @@ def test_short_patience_can_meet_the_target_below_the_load() -> None:
 def test_occupancy_cap_counts_only_answered_work() -> None:
     volume = volume_for(100.0)
     loose = int(required_agents(volume, AHT, INTERVAL, 0.5, 20.0, patience_s=30.0))
-    capped = int(required_agents(volume, AHT, INTERVAL, 0.5, 20.0, patience_s=30.0, max_occupancy=0.8))
+    capped = int(
+        required_agents(volume, AHT, INTERVAL, 0.5, 20.0, patience_s=30.0, max_occupancy=0.8)
+    )
     occ = staffing_metrics([capped - 1, capped], volume, AHT, INTERVAL, 20.0, patience_s=30.0)
     assert loose < capped <= 125  # 125 = ceil(100 / 0.8) counts abandoned calls too
     assert occ["occupancy"][0] > 0.8 >= occ["occupancy"][1]

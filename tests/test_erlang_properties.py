@@ -27,7 +27,9 @@ def volume(load: float, aht_s: float) -> float:
 def test_required_agents_is_the_minimum(load, aht_s, target, within_s, patience_s, k) -> None:
     v = volume(load, aht_s)
     n = int(required_agents(v, aht_s, 15.0, target, within_s, patience_s=patience_s, concurrency=k))
-    sl = staffing_metrics([n - 1, n], v, aht_s, 15.0, within_s, patience_s=patience_s, concurrency=k)
+    sl = staffing_metrics(
+        [n - 1, n], v, aht_s, 15.0, within_s, patience_s=patience_s, concurrency=k
+    )
     assert sl.loc[1, "service_level"] >= target
     assert sl.loc[0, "service_level"] < target
 
@@ -43,11 +45,16 @@ def test_occupancy_cap_without_patience(load, aht_s, target, within_s, cap) -> N
 
 @settings(max_examples=100, deadline=None)
 @given(loads, ahts, withins, patiences, concurrencies)
-def test_service_level_rises_with_agents(load, aht_s, within_s, patience_s, k) -> None:
+def test_service_level_rises_and_occupancy_falls_with_agents(
+    load, aht_s, within_s, patience_s, k
+) -> None:
     agents = np.arange(0, int(load / k) + 40)
-    m = staffing_metrics(agents, volume(load, aht_s), aht_s, 15.0, within_s, patience_s=patience_s, concurrency=k)
+    m = staffing_metrics(
+        agents, volume(load, aht_s), aht_s, 15.0, within_s, patience_s=patience_s, concurrency=k
+    )
     assert (np.diff(m["service_level"]) >= -1e-12).all()
     assert (np.diff(m["p_wait"]) <= 1e-12).all()
+    assert (np.diff(m["occupancy"]) <= 1e-12).all()  # the occupancy floor's search needs this
 
 
 @settings(max_examples=100, deadline=None)
@@ -60,19 +67,27 @@ def test_service_level_falls_with_volume(load, aht_s, within_s, patience_s, agen
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(st.tuples(loads, ahts, targets, withins, patiences, concurrencies), min_size=1, max_size=6)
+    st.lists(
+        st.tuples(loads, ahts, targets, withins, patiences, concurrencies), min_size=1, max_size=6
+    )
 )
 def test_arrays_equal_scalar_calls(rows) -> None:
-    load, aht_s, target, within_s, patience_s, k = (np.array(c, dtype=float) for c in zip(*rows, strict=True))
+    load, aht_s, target, within_s, patience_s, k = (
+        np.array(c, dtype=float) for c in zip(*rows, strict=True)
+    )
     patience_s = np.where(np.isnan(patience_s), np.nan, patience_s)  # None -> NaN: no abandonment
     v = load * 900.0 / aht_s
     agents = required_agents(v, aht_s, 15.0, target, within_s, patience_s=patience_s, concurrency=k)
     table = staffing_metrics(agents, v, aht_s, 15.0, within_s, patience_s=patience_s, concurrency=k)
     for i, row in enumerate(rows):
         p = row[4]
-        one = required_agents(v[i], aht_s[i], 15.0, target[i], within_s[i], patience_s=p, concurrency=row[5])
+        one = required_agents(
+            v[i], aht_s[i], 15.0, target[i], within_s[i], patience_s=p, concurrency=row[5]
+        )
         assert int(one) == agents[i]
-        single = staffing_metrics(one, v[i], aht_s[i], 15.0, within_s[i], patience_s=p, concurrency=row[5])
+        single = staffing_metrics(
+            one, v[i], aht_s[i], 15.0, within_s[i], patience_s=p, concurrency=row[5]
+        )
         np.testing.assert_allclose(table.iloc[i].to_numpy(), single.iloc[0].to_numpy(), rtol=1e-13)
 
 
@@ -85,8 +100,12 @@ def test_arrays_equal_scalar_calls(rows) -> None:
     st.one_of(st.none(), st.floats(1e-3, 1e12)),
     concurrencies,
 )
-def test_metrics_are_never_nan_and_shares_stay_in_range(load, agents, aht_s, within_s, patience_s, k) -> None:
-    m = staffing_metrics(agents, volume(load, aht_s), aht_s, 15.0, within_s, patience_s=patience_s, concurrency=k)
+def test_metrics_are_never_nan_and_shares_stay_in_range(
+    load, agents, aht_s, within_s, patience_s, k
+) -> None:
+    m = staffing_metrics(
+        agents, volume(load, aht_s), aht_s, 15.0, within_s, patience_s=patience_s, concurrency=k
+    )
     shares = m[SHARES].to_numpy()
     assert np.isfinite(shares).all()
     assert ((shares >= 0) & (shares <= 1)).all()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from typing import Any
 
 import numpy as np
@@ -48,6 +49,16 @@ class WeekShifts:
     def count(self) -> np.ndarray:
         """Shifts of each kind."""
         return np.array([len(n) for n in self.need_sorted])
+
+    @functools.cached_property
+    def start_ns(self) -> np.ndarray:
+        """Starts as nanoseconds since the epoch."""
+        return np.array([t.value for t in self.start], dtype=np.int64)
+
+    @functools.cached_property
+    def end_ns(self) -> np.ndarray:
+        """Ends as nanoseconds since the epoch."""
+        return np.array([t.value for t in self.end], dtype=np.int64)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,7 +129,6 @@ def solve_assignment(
     share = np.ceil(float(week.unsocial @ week.count) / max(len(agents), 1))
     pairs: list[tuple[str, int, int]] = []
     by_shift: dict[int, list[int]] = {}
-    twins: dict[tuple, dict[int, int]] = {}
     for agent in agents:
         weight = team.weights.fairness * (1.0 + load.get(agent.name, 0.0))
         chosen = _eligible(agent, week, team, rules, carry.get(agent.name, CarryIn()))
@@ -132,7 +142,6 @@ def solve_assignment(
             agent, cols, week, team, rules, carry.get(agent.name, CarryIn()), variables, rows
         )
         _spread_row(cols, week, share, team.weights.fairness, variables, rows)
-        _order_twins(agent, cols, variables, carry.get(agent.name, CarryIn()), twins, rows)
     for s in sorted(by_shift):
         _staffed_rows(by_shift[s], week.need_sorted[s], variables, rows)
     # A fixed column carries the constant: the objective becomes need lost plus penalties.
@@ -140,36 +149,6 @@ def solve_assignment(
     variables.new(lost, lower=1.0, upper=1.0, integer=False)
     solution = solve_milp(variables, rows)
     return [(name, s) for name, s, col in pairs if solution[col] > 0.5]
-
-
-def _order_twins(
-    agent: AgentConfig,
-    cols: dict[int, int],
-    variables: Columns,
-    carry: CarryIn,
-    twins: dict[tuple, dict[int, int]],
-    rows: Rows,
-) -> None:
-    """Agents the model cannot tell apart (same shifts open to them at the same costs,
-    same contract and carry-in) are interchangeable; ordering them by the kinds they
-    work removes the equivalent copies of every roster HiGHS would otherwise search."""
-    key = (
-        tuple((s, variables.cost[c]) for s, c in cols.items()),
-        agent.contracted_hours_per_week,
-        carry,
-    )
-    before = twins.get(key)
-    twins[key] = cols
-    if before is None or not cols:
-        return
-    kinds = list(cols)
-    weights = [float(s + 1) for s in kinds]
-    rows.add(
-        [before[s] for s in kinds] + [cols[s] for s in kinds],
-        weights + [-w for w in weights],
-        0.0,
-        np.inf,
-    )
 
 
 def _staffed_rows(
@@ -284,16 +263,23 @@ def _rest_rows(
 ) -> None:
     """For day d, end time e and a later day d2: the shifts of d ending at or after e and
     those of d2 starting before e + rest pairwise conflict, so at most one of them."""
-    rest = pd.Timedelta(hours=rest_h)
+    rest = int(rest_h * 3600e9)
     for d in range(7):
-        ends = sorted({week.end[s] for s in days[d]})
+        first = np.array(days[d], dtype=np.int64)
+        ends = week.end_ns[first]
         for d2 in range(d + 1, 7):
-            for e in ends:
-                late = [s for s in days[d2] if week.start[s] < e + rest]
-                if not late:
+            second = np.array(days[d2], dtype=np.int64)
+            starts = week.start_ns[second]
+            seen = -1
+            # A smaller end time e conflicts with more early shifts; keep it only when a
+            # larger one does not reach more late shifts (else its row is implied).
+            for e in np.unique(ends):
+                late = second[starts < e + rest]
+                if late.size == 0 or late.size == seen:
                     continue
-                early = [s for s in days[d] if week.end[s] >= e]
-                rows.add([cols[s] for s in early + late], 1.0, -np.inf, 1.0)
+                seen = late.size
+                early = first[ends >= e]
+                rows.add([cols[s] for s in (*early, *late)], 1.0, -np.inf, 1.0)
 
 
 def _run_rows(

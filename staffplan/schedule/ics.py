@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import zoneinfo
 from collections.abc import Mapping
@@ -71,14 +72,7 @@ def agent_calendar(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"Shifts: {agent}")
     calendar.add("x-wr-timezone", zone.key)
-    calendar.add_component(
-        icalendar.Timezone.from_tzinfo(
-            zone,
-            tzid=zone.key,
-            first_date=week_start - dt.timedelta(days=7),
-            last_date=week_start + dt.timedelta(days=14),
-        )
-    )
+    calendar.add_component(_vtimezone(zone, week_start))
     seen = set()
     for row in shifts.sort_values("start", kind="stable").itertuples(index=False):
         event = _shift_event(agent, row, zone, stamp)
@@ -89,6 +83,17 @@ def agent_calendar(
     for uid in sorted(set(published) - seen):
         calendar.add_component(_cancelled(published[uid]))
     return calendar.to_ical()
+
+
+@functools.lru_cache(maxsize=8)
+def _vtimezone(zone: zoneinfo.ZoneInfo, week_start: dt.date) -> icalendar.Timezone:
+    """The zone's VTIMEZONE around the week (slow to build, so built once per week)."""
+    return icalendar.Timezone.from_tzinfo(
+        zone,
+        tzid=zone.key,
+        first_date=week_start - dt.timedelta(days=7),
+        last_date=week_start + dt.timedelta(days=14),
+    )
 
 
 def _week_stamp(week_start: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -116,14 +121,8 @@ def _shift_event(
 def _description(row: Any) -> str:
     spans = break_times(row.start, row.end, getattr(row, "breaks", ""))
     lines = ["Breaks: " + (", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in spans) or "none")]
-    details = [
-        f"{label} {value}"
-        for label, value in (
-            ("shift", getattr(row, "shift_id", "")),
-            ("template", getattr(row, "template", "")),
-        )
-        if str(value or "")
-    ]
+    template = str(getattr(row, "template", "") or "")
+    details = [f"template {template}"] if template else []
     paid = getattr(row, "paid_hours", None)
     if paid is not None and not pd.isna(paid):
         details.append(f"{float(paid):g} paid hours")
