@@ -1,13 +1,17 @@
 """Time the queueing engine; run by hand (it is not part of the test suite).
 
-    python benchmarks/erlang_bench.py
+From the repository root, with staffplan installed (``python -m pip install -e .``):
+
+    python benchmarks/erlang_bench.py      # or: PYTHONPATH=. python benchmarks/erlang_bench.py
 
 1. Requirements for 1,000 queues × 672 fifteen-minute intervals (a week), loads spread
    from about 0.03 to 5,000 Erlangs, one vectorised call, best of 3 (target < 0.5 s).
 2. One large queue's week side by side with pyworkforce's ``ErlangC.required_positions``
    looped per interval (target ≥ 100× faster), and how often pyworkforce staffs one agent
-   more than the exact minimum. pyworkforce is a benchmark-only peer, not a staffplan
-   dependency: ``python -m pip install pyworkforce``; without it part 2 is skipped.
+   more than the exact minimum (it starts at round(A + 1), skipping ⌊A⌋ + 1 when the
+   fraction of A is ≥ 0.5); then the same for a small e-mail-like queue, where that start
+   matters. pyworkforce is a benchmark-only peer, not a staffplan dependency:
+   ``python -m pip install pyworkforce``; without it part 2 is skipped.
 
 Everything runs on one core: the thread-count variables are set before numpy loads.
 """

@@ -119,6 +119,7 @@ def test_calendars_match_the_roster_in_the_planning_zone_across_the_dst_change(
         assert got == want
         assert all(e["dtstart"].params["TZID"] == "Europe/Berlin" for e in events)
     sunday = roster[roster["day"] == "2026-10-25"]
+    assert not sunday.empty
     assert (sunday["start"].dt.strftime("%z") == "+0100").all()  # after the change
 
 
@@ -338,3 +339,4 @@ team:
     coverage = pd.read_csv(run.folder / "coverage.csv")
     assert np.isclose(coverage["required"].sum() / 2, run.schedule.coverage["required"].sum() / 2)
     assert coverage["scheduled"].sum() > 0
+    assert run.summary().startswith("2020-W20: 6 agents, 30 of ")

@@ -1,0 +1,126 @@
+"""`staffplan plan` end to end on the bundled sample, as the README's main job runs it."""
+
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from staffplan.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPECTED_FILES = {
+    "forecast.csv",
+    "deflection.csv",
+    "deflection_summary.csv",
+    "requirements.csv",
+    "shifts.csv",
+    "coverage.csv",
+    "daily.csv",
+    "forecast.png",
+    "coverage.png",
+    "report.html",
+    "manifest.json",
+}
+
+
+@pytest.fixture(scope="module")
+def plan_folder(tmp_path_factory) -> Path:
+    """A fresh checkout's configs/ and sample_data/, and `staffplan plan` run inside it."""
+    work = tmp_path_factory.mktemp("checkout")
+    shutil.copytree(ROOT / "configs", work / "configs")
+    shutil.copytree(ROOT / "sample_data", work / "sample_data")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(work)
+        result = CliRunner().invoke(app, ["plan", "--time-limit", "5"])
+    assert result.exit_code == 0, result.stderr + result.stdout
+    assert "Plan written to plan/" in result.stdout
+    return work / "plan"
+
+
+def test_plan_writes_every_file(plan_folder):
+    assert EXPECTED_FILES <= {p.name for p in plan_folder.iterdir()}
+    assert not [p for p in plan_folder.parent.iterdir() if p.name.startswith(".plan")]
+
+
+def test_plan_starts_the_monday_after_the_history(plan_folder):
+    forecast = pd.read_csv(plan_folder / "forecast.csv")
+    history = pd.read_csv(ROOT / "sample_data" / "history.csv")
+    last = pd.Timestamp(history["interval_start"].max())
+    first = pd.Timestamp(forecast["interval_start"].min())
+    assert first.weekday() == 0 and first.hour == 0 and first > last
+    assert (first - last) < pd.Timedelta(days=8)
+
+
+class _Report(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[str] = []
+        self.headlines: dict[str, str] = {}
+        self._label: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "img":
+            self.images.append(attrs["src"])
+        if "data-headline" in attrs:
+            self._label = attrs["data-headline"]
+
+    def handle_data(self, data):
+        if self._label is not None and data.strip():
+            self.headlines[self._label] = data.strip()
+            self._label = None
+
+
+def test_report_images_are_embedded_and_headlines_match_the_csvs(plan_folder):
+    report = _Report()
+    report.feed((plan_folder / "report.html").read_text(encoding="utf-8"))
+    assert len(report.images) >= 2
+    for src in report.images:
+        assert src.startswith("data:image/png;base64,") and len(src) > 1000
+    requirements = pd.read_csv(plan_folder / "requirements.csv")
+    shifts = pd.read_csv(plan_folder / "shifts.csv")
+    daily = pd.read_csv(plan_folder / "daily.csv")
+    coverage = pd.read_csv(plan_folder / "coverage.csv")
+    head = report.headlines
+    peak = requirements.loc[requirements["volume"].idxmax()]
+    assert head["Peak interval"].startswith(peak["queue"])
+    assert f"({peak['volume']:,.0f} contacts)" in head["Peak interval"]
+    assert head["Peak agents on queue"] == (
+        f"{requirements.groupby('interval_start')['agents'].sum().max():,.0f}"
+    )
+    assert head["Scheduled paid hours"] == f"{shifts['paid_hours'].sum():,.1f}"
+    assert head["FTE needed per day (mean)"] == f"{daily['fte_needed'].mean():,.1f}"
+    joined = requirements.merge(coverage, on=["queue", "interval_start"], suffixes=("", "_cov"))
+    known = joined["service_level_cov"].notna()
+    weighted = (joined["service_level_cov"] * joined["offered"])[known].sum()
+    assert head["Projected service level"] == f"{weighted / joined['offered'][known].sum():.1%}"
+
+
+def test_coverage_equals_requirements_and_schedule(plan_folder):
+    requirements = pd.read_csv(plan_folder / "requirements.csv")
+    coverage = pd.read_csv(plan_folder / "coverage.csv")
+    joined = requirements.merge(coverage, on=["queue", "interval_start"])
+    assert len(joined) == len(requirements)
+    assert (joined["required"] == joined["agents"]).all()
+
+
+def test_failed_plan_leaves_the_previous_plan_intact(plan_folder, monkeypatch):
+    before = {p.name: p.read_bytes() for p in plan_folder.iterdir()}
+    monkeypatch.chdir(plan_folder.parent)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("killed halfway")
+
+    monkeypatch.setattr("staffplan.plan.daily_summary", crash)
+    monkeypatch.setenv("STAFFPLAN_LOG_DIR", str(plan_folder.parent / "logs"))
+    result = CliRunner().invoke(app, ["plan", "--time-limit", "5", "--quiet"])
+    assert result.exit_code == 1
+    assert "please report" in result.stderr and "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in plan_folder.iterdir()} == before
+    assert not [p for p in plan_folder.parent.iterdir() if p.name.startswith(".plan")]
+    assert not (plan_folder.parent / "plan.lock").exists()
