@@ -111,22 +111,20 @@ def read_requirements(path: Path, config: Config) -> pd.DataFrame:
     )
 
 
-def forecast_requirements(config: Config, week_start: dt.date) -> pd.DataFrame:
-    """The requirements for the week from ``week_start``: the configured forecast of the
-    queues' history (and market), deflection, then Erlang sizing."""
-    from staffplan.deflection import apply_deflection
-    from staffplan.forecast import ForecastConfig, run_forecast
+def plan_week(config: Config, week_start: dt.date) -> tuple[pd.DataFrame, Schedule]:
+    """Requirements and covering schedule of the week, as ``staffplan plan`` makes them:
+    the configured forecast of the queues' history (and market), deflection, sizing."""
     from staffplan.forecast.inputs import load_history, load_market
-    from staffplan.staffing import size_requirements
+    from staffplan.plan import parse_start, run_plan
 
-    run = run_forecast(
+    result = run_plan(
+        config,
         load_history(config),
-        week_start.isoformat(),  # read in the planning zone, as from the command line
-        7,
-        market=load_market(config),
-        settings=config.forecast or ForecastConfig(),
+        load_market(config),
+        start=parse_start(week_start.isoformat(), config.zone),
+        horizon_days=7,
     )
-    return size_requirements(apply_deflection(run.forecast, config), config)
+    return result.requirements, result.schedule
 
 
 def run_roster(
@@ -135,20 +133,21 @@ def run_roster(
     output_dir: Path,
     *,
     requirements: pd.DataFrame | None = None,
+    manifest_text: str | None = None,
 ) -> RosterRun:
     """Build and publish the roster of the week from ``week_start`` under ``output_dir``.
 
     ``requirements`` (``queue, interval_start, agents`` ...) replaces the forecast; rows
     outside the week are ignored. Needs the ``shifts:`` and ``team:`` sections.
+    ``manifest_text`` is written as ``manifest.json`` (see :mod:`staffplan.provenance`).
     """
     team = _team(config)
     _make_folder(Path(output_dir))
-    requirements = _week_rows(
-        forecast_requirements(config, week_start) if requirements is None else requirements,
-        week_start,
-        config,
-    )
-    schedule = build_schedule(requirements, config)
+    if requirements is None:
+        requirements, schedule = plan_week(config, week_start)
+    else:
+        requirements = _week_rows(requirements, week_start, config)
+        schedule = build_schedule(requirements, config)
     pools = requirement_pools(requirements, config)
     history = previous_rosters(output_dir, week_start, max(team.fairness_weeks, 1), config.zone)
     assignment = assign_agents(
@@ -164,7 +163,7 @@ def run_roster(
     label = week_label(week_start)
     folder = Path(output_dir) / label
     run = RosterRun(label, folder, schedule, assignment, coverage, config.interval_min)
-    _publish(run, team, config, week_start)
+    _publish(run, team, config, week_start, manifest_text)
     return run
 
 
@@ -204,7 +203,9 @@ def _week_rows(requirements: pd.DataFrame, week_start: dt.date, config: Config) 
     return requirements[inside.to_numpy()].reset_index(drop=True)
 
 
-def _publish(run: RosterRun, team: TeamConfig, config: Config, week_start: dt.date) -> None:
+def _publish(
+    run: RosterRun, team: TeamConfig, config: Config, week_start: dt.date, manifest_text: str | None
+) -> None:
     published = _published_calendars(run.folder)
     assignment = run.assignment
     staffed = run.schedule.shifts.merge(
@@ -216,6 +217,8 @@ def _publish(run: RosterRun, team: TeamConfig, config: Config, week_start: dt.da
         _write(folder / "open_shifts.csv", assignment.open_shifts)
         _write(folder / "coverage.csv", run.coverage)
         _write(folder / "agents.csv", assignment.agents)
+        if manifest_text is not None:
+            (folder / "manifest.json").write_text(manifest_text, encoding="utf-8")
         for agent in team.rostered():
             name = calendar_file_name(agent.name)
             mine = assignment.roster[assignment.roster["agent"] == agent.name]
