@@ -529,14 +529,19 @@ def roster(
     from staffplan.plan import input_files
     from staffplan.provenance import manifest, output_lock
     from staffplan.schedule.fairness import week_label
-    from staffplan.schedule.roster import read_requirements, resolve_week, run_roster
+    from staffplan.schedule.roster import (
+        ensure_folder,
+        read_requirements,
+        resolve_week,
+        run_roster,
+    )
 
     cfg = load_config(config)
     monday = resolve_week(week, dt.datetime.now(cfg.zone).date())
     table = None if requirements is None else read_requirements(requirements, cfg)
     inputs = {**input_files(cfg), "requirements": requirements}
     record = manifest("roster", [f"--week={week_label(monday)}"], inputs, cfg.timezone)
-    output.mkdir(parents=True, exist_ok=True)
+    ensure_folder(output)
     with output_lock(output / week_label(monday), warn=lambda text: typer.echo(text, err=True)):
         result = run_roster(cfg, monday, output, requirements=table, manifest_text=record)
     if quiet:

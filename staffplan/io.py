@@ -166,6 +166,7 @@ def parse_times(
     has_offset = cells.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True)
     if has_offset.any() and not has_offset.all():
         i = int(np.flatnonzero((has_offset != has_offset.iloc[0]).to_numpy())[0])
+        _parse_strings(cells.iloc[: i + 1], column, path, utc=True)  # text, not a mix?
         raise InputError(
             f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} mixes "
             "timestamps with and without a UTC offset; export all rows the same way"

@@ -72,10 +72,10 @@ def test_service_level_falls_with_volume(load, aht_s, within_s, patience_s, agen
     )
 )
 def test_arrays_equal_scalar_calls(rows) -> None:
+    # As a float array a row's patience None becomes NaN: no abandonment for that element.
     load, aht_s, target, within_s, patience_s, k = (
         np.array(c, dtype=float) for c in zip(*rows, strict=True)
     )
-    patience_s = np.where(np.isnan(patience_s), np.nan, patience_s)  # None -> NaN: no abandonment
     v = load * 900.0 / aht_s
     agents = required_agents(v, aht_s, 15.0, target, within_s, patience_s=patience_s, concurrency=k)
     table = staffing_metrics(agents, v, aht_s, 15.0, within_s, patience_s=patience_s, concurrency=k)

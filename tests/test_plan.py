@@ -43,7 +43,7 @@ def plan_folder(tmp_path_factory) -> Path:
 
 
 def test_plan_writes_every_file(plan_folder):
-    assert EXPECTED_FILES <= {p.name for p in plan_folder.iterdir()}
+    assert {p.name for p in plan_folder.iterdir()} >= EXPECTED_FILES
     assert not [p for p in plan_folder.parent.iterdir() if p.name.startswith(".plan")]
 
 

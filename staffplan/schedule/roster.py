@@ -142,7 +142,7 @@ def run_roster(
     ``manifest_text`` is written as ``manifest.json`` (see :mod:`staffplan.provenance`).
     """
     team = _team(config)
-    _make_folder(Path(output_dir))
+    ensure_folder(Path(output_dir))
     if requirements is None:
         requirements, schedule = plan_week(config, week_start)
     else:
@@ -167,7 +167,8 @@ def run_roster(
     return run
 
 
-def _make_folder(folder: Path) -> None:
+def ensure_folder(folder: Path) -> None:
+    """Create the output folder (and parents) if needed; :class:`InputError` if it cannot."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
