@@ -144,13 +144,12 @@ def main(sizes: list[int]) -> None:
     surge = _surge(requirements, base)
     for size in sizes:
         config = team_config(base, size)
-        rules = config.shifts.rules
         t_milp, result = timed(
-            lambda: assign_agents(
-                schedule.shifts, config.team, rules, week_start=MONDAY, need_hours=need
+            lambda c=config: assign_agents(
+                schedule.shifts, c.team, c.shifts.rules, week_start=MONDAY, need_hours=need
             )
         )
-        t_greedy, greedy = timed(lambda: greedy_peer(schedule.shifts, config, need))
+        t_greedy, greedy = timed(lambda c=config: greedy_peer(schedule.shifts, c, need))
         staffed = need[schedule.shifts["shift_id"].isin(result.roster["shift_id"]).to_numpy()]
         g_staffed = need[schedule.shifts["shift_id"].isin(greedy["shift_id"]).to_numpy()]
         print(
@@ -161,13 +160,14 @@ def main(sizes: list[int]) -> None:
         )
         with tempfile.TemporaryDirectory() as folder:
             runs = [
-                timed(lambda: run_roster(config, MONDAY, Path(folder), requirements=requirements))
+                timed(
+                    lambda c=config: run_roster(c, MONDAY, Path(folder), requirements=requirements)
+                )
                 for _ in range(2)
             ]
             roster = runs[-1][1].assignment.roster
-        print(
-            f"{size} agents | run_roster from requirements, best of 2: {min(t for t, _ in runs):.2f} s"
-        )
+        best = min(t for t, _ in runs)
+        print(f"{size} agents | run_roster from requirements, best of 2: {best:.2f} s")
         _bench_replan(roster, surge, config)
 
 

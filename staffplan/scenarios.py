@@ -155,7 +155,7 @@ def _queue_week(rows: pd.DataFrame, name: str, config: Config, weeks: int) -> pd
 
 def _weekday_slot(times: pd.Series) -> np.ndarray:
     wall = times.dt.tz_localize(None)
-    return (wall.dt.weekday * 1440 + wall.dt.hour * 60 + wall.dt.minute).to_numpy()
+    return (wall.dt.day_of_week * 1440 + wall.dt.hour * 60 + wall.dt.minute).to_numpy()
 
 
 def _last_week_grid(last_day: pd.Timestamp, config: Config) -> pd.DatetimeIndex:

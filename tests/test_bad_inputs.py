@@ -32,7 +32,14 @@ def test_catalogue_is_large_and_ids_are_unique():
     assert len(ids) >= 40, f"the catalogue has only {len(ids)} cases"
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def _param(case: dict):
+    """A case as a pytest param; ``xfail: reason`` marks a known gap (strict: once fixed,
+    the case passes and the marker must go)."""
+    marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
+    return pytest.param(case, id=case["id"], marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(case) for case in CASES])
 def test_bad_input_gives_one_clear_message(case, tmp_path):
     _write_files(tmp_path, case.get("files"))
     out = tmp_path / case.get("out", "out.csv")

@@ -13,7 +13,7 @@ import pytest
 from staffplan.config import parse_config
 from staffplan.errors import InputError
 from staffplan.io import to_csv_text
-from staffplan.schedule.replan import CHANGE_COLUMNS, read_baseline, replan_surge
+from staffplan.schedule.replan import CHANGE_COLUMNS, read_baseline, replan_surge, write_replan
 
 CONFIG = """
 timezone: Europe/Berlin
@@ -112,6 +112,18 @@ def test_one_hour_surge_is_covered_by_one_hour_of_overtime():
     assert change.service_level_after > change.service_level_before
     assert unchanged(result, BASE)
     assert result.summary["gap_before_h"] == 1.0 and result.summary["gap_after_h"] == 0.0
+    after = result.coverage.set_index("interval_start")
+    assert after.loc[at("16:00"), "scheduled"] == 2 and after["gap"].sum() == 0
+
+
+def test_write_replan_writes_the_change_list_and_the_new_schedule(tmp_path: Path):
+    result = replan_surge(BASE, requirements({**NORMAL, ("16:00", "17:00"): 2}), config())
+    write_replan(result, tmp_path / "surge")
+    names = sorted(p.name for p in (tmp_path / "surge").iterdir())
+    assert names == ["changes.csv", "coverage.csv", "shifts.csv", "summary.json"]
+    lines = (tmp_path / "surge" / "changes.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ",".join(CHANGE_COLUMNS) and len(lines) == 2
+    assert lines[1].startswith("overtime_after,Ana,S1,chat,2026-12-07T16:00:00+01:00")
 
 
 def test_moves_only_with_allow_moves_and_only_when_cheaper():

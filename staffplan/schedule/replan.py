@@ -27,7 +27,15 @@ from scipy import sparse
 
 from staffplan.config import Config
 from staffplan.errors import ConfigError, InputError
-from staffplan.io import parse_numbers, parse_times, read_csv, row_number
+from staffplan.io import (
+    atomic_folder,
+    parse_numbers,
+    parse_times,
+    read_csv,
+    row_number,
+    to_csv_text,
+    to_json_text,
+)
 from staffplan.schedule.assign_model import Columns, Rows, solve_milp
 from staffplan.schedule.assign_need import Pools, presence_matrix, requirement_pools, text_column
 from staffplan.schedule.config import RulesConfig
@@ -78,13 +86,14 @@ class Option:
 @dataclasses.dataclass(frozen=True)
 class Replan:
     """The re-plan: ``changes`` (only what changes, :data:`CHANGE_COLUMNS`), the full
-    ``schedule`` after it (baseline rows plus added ones, with ``agent`` and ``kind``), and
-    ``summary``: ``changes, cost, gap_before_h, gap_after_h, service_level_before,
-    service_level_after`` (gaps in agent-hours short; service level over the intervals
-    that were short, offered-weighted; NaN without volumes)."""
+    ``schedule`` after it (baseline rows plus added ones, with ``agent`` and ``kind``), its
+    ``coverage`` table, and ``summary``: ``changes, cost, gap_before_h, gap_after_h,
+    service_level_before, service_level_after`` (gaps in agent-hours short; service level
+    over the intervals that were short, offered-weighted; NaN without volumes)."""
 
     changes: pd.DataFrame
     schedule: pd.DataFrame
+    coverage: pd.DataFrame
     summary: dict[str, float]
 
 
@@ -618,7 +627,24 @@ def _result(
         records.append(_change(options[i], agent, base, levels, numbers[kind], named))
     changes = pd.DataFrame(records, columns=CHANGE_COLUMNS)
     schedule = _schedule(base, [options[i] for i in taken], changes)
-    return Replan(changes, schedule, _summary(pools, present, after, changes, service))
+    coverage, _ = coverage_table(
+        list(pools.required), pools.required, after, pools.grid, requirements, config
+    )
+    summary = _summary(pools, present, after, changes, service)
+    return Replan(changes, schedule, coverage, summary)
+
+
+def write_replan(replan: Replan, folder: Path) -> None:
+    """Write ``changes.csv``, ``shifts.csv`` (the schedule after), ``coverage.csv`` and
+    ``summary.json`` into ``folder``, all or none."""
+    with atomic_folder(folder) as staging:
+        for name, table in (
+            ("changes.csv", replan.changes),
+            ("shifts.csv", replan.schedule),
+            ("coverage.csv", replan.coverage),
+        ):
+            (staging / name).write_text(to_csv_text(table), encoding="utf-8")
+        (staging / "summary.json").write_text(to_json_text(replan.summary), encoding="utf-8")
 
 
 def _in_pool(options: list[Option], pool: str) -> np.ndarray:
