@@ -15,6 +15,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 import zoneinfo
@@ -521,7 +522,7 @@ def read_history(
 
 def _header(path: Path, kind: str) -> list[str]:
     raw = _read_bytes(path, kind)
-    first = raw.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    first = re.split(rb"[\r\n]", raw, maxsplit=1)[0].decode("utf-8-sig", errors="replace")
     return [cell.strip() for cell in next(csv.reader([first]), [])]
 
 

@@ -74,6 +74,8 @@ def _pid_alive(pid: int) -> bool:
 def output_lock(output: Path, warn: Callable[[str], None] = print) -> Iterator[Path]:
     """Hold ``<output>.lock`` while writing ``output``; refuse if a live process holds it."""
     lock = output.with_name(output.name + ".lock")
+    if not lock.parent.is_dir():
+        raise StaffplanError(f"{output}: the folder {lock.parent} does not exist; create it first")
     for _ in range(2):
         try:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
