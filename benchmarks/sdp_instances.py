@@ -56,7 +56,9 @@ def read_instance(path: str | Path) -> SdpInstance:
     if required.size != days * 24 * 60 // interval:
         raise ValueError(f"{path}: {required.size} requirements for {days} days of {interval} min")
     templates = tuple(_template(line, interval) for line in sections["Shift templates"])
-    fitness = [v.lstrip("# ").strip() for v in sections.get("Fitness of assumed optimal Solution", [])]
+    fitness = [
+        v.lstrip("# ").strip() for v in sections.get("Fitness of assumed optimal Solution", [])
+    ]
     stated = float(fitness[0]) if fitness and fitness[0] else None
     cyclic = sections["FlagCyclical"][0].strip().lower().startswith("y")
     return SdpInstance(path.stem, interval, cyclic, required, templates, stated)
@@ -102,7 +104,10 @@ def _is_header(header: str) -> bool:
 def _template(line: str, interval: int) -> ShiftTemplate:
     parts = line.split()
     abbr, start, plus, minus, length, len_plus, len_minus, days = (
-        parts[0], parts[-7], *map(int, parts[-6:-1]), parts[-1],
+        parts[0],
+        parts[-7],
+        *map(int, parts[-6:-1]),
+        parts[-1],
     )
     if days != "*":
         raise ValueError(f"day restriction {days!r} is not supported by this reader")
@@ -126,16 +131,23 @@ def as_inputs(instance: SdpInstance) -> tuple[pd.DataFrame, Config]:
     hard coverage, no breaks, cost = paid hours, gap 0."""
     days = instance.required.size * instance.interval_min // (24 * 60)
     times = pd.date_range(
-        pd.Timestamp(MONDAY, tz="UTC"), periods=instance.required.size,
+        pd.Timestamp(MONDAY, tz="UTC"),
+        periods=instance.required.size,
         freq=pd.Timedelta(minutes=instance.interval_min),
     )
-    requirements = pd.DataFrame({"queue": "sdp", "interval_start": times, "agents": instance.required})
+    requirements = pd.DataFrame(
+        {"queue": "sdp", "interval_start": times, "agents": instance.required}
+    )
     shifts = ShiftsConfig(
-        templates=instance.templates, cyclic_week=instance.cyclic and days == 7,
-        understaffing="hard", mip_gap=0.0,
+        templates=instance.templates,
+        cyclic_week=instance.cyclic and days == 7,
+        understaffing="hard",
+        mip_gap=0.0,
     )
     config = Config(
-        queues=(QueueConfig(name="sdp", aht_s=300.0),), timezone="UTC",
-        interval_min=instance.interval_min, shifts=shifts,
+        queues=(QueueConfig(name="sdp", aht_s=300.0),),
+        timezone="UTC",
+        interval_min=instance.interval_min,
+        shifts=shifts,
     )
     return requirements, config

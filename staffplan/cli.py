@@ -500,6 +500,41 @@ def simulate(
 
 
 @command
+def schedule(
+    requirements: Annotated[
+        Path, typer.Option(help="Requirements CSV: queue, interval_start, agents (from staff).")
+    ],
+    config: ConfigOption = DEFAULT_CONFIG,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for shifts.csv and coverage.csv.")
+    ] = Path("schedule"),
+    time_limit: Annotated[
+        float | None, typer.Option(help="Solver seconds (default: shifts.time_limit_s, 30).")
+    ] = None,
+    plot: Annotated[Path | None, typer.Option(help="Also draw required vs scheduled, PNG.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Cover the required agents with shifts (templates, breaks, caps from shifts:).
+
+    Writes shifts.csv, coverage.csv and summary.json into --output and prints the paid
+    hours, the gap to the LP bound and the uncovered agent-hours.
+
+    Example: staffplan schedule --requirements requirements.csv --config configs/example.yaml
+    --output schedule/ --plot coverage.png
+    """
+    from staffplan.config import load_config
+    from staffplan.schedule.cover import build_schedule
+    from staffplan.schedule.cover_files import read_requirements, write_schedule
+
+    cfg = load_config(config)
+    result = build_schedule(read_requirements(requirements, cfg), cfg, time_limit_s=time_limit)
+    write_schedule(result, output, plot=plot)
+    if not quiet:
+        render(result.summary(), fmt, None, title=f"Schedule written to {output}")
+
+
+@command
 def roster(
     week: Annotated[
         str, typer.Option(help="'next' (the ISO week after today) or an ISO week, e.g. 2026-W50.")

@@ -339,4 +339,7 @@ team:
     coverage = pd.read_csv(run.folder / "coverage.csv")
     assert np.isclose(coverage["required"].sum() / 2, run.schedule.coverage["required"].sum() / 2)
     assert coverage["scheduled"].sum() > 0
-    assert run.summary().startswith("2020-W20: 6 agents, 30 of ")
+    figures = run.figures()
+    assert figures["agents"] == 6 and figures["shifts_staffed"] <= 6 * 5
+    # The covering model was held to the team: at most 6 shifts start a day.
+    assert run.schedule.shifts.groupby("day").size().max() <= 6

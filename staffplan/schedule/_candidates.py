@@ -75,9 +75,7 @@ class Candidates:
         return int(self.slot_link.max()) + 1 if self.slot_link.size else 0
 
 
-def build_grid(
-    times: pd.Series, zone: zoneinfo.ZoneInfo, interval_min: int, cyclic: bool
-) -> Grid:
+def build_grid(times: pd.Series, zone: zoneinfo.ZoneInfo, interval_min: int, cyclic: bool) -> Grid:
     """The grid covering every local day that ``times`` touch (whole days, in ``zone``)."""
     local = times.dt.tz_convert(zone)
     first = local.min().tz_localize(None).normalize()

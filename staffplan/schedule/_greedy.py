@@ -8,6 +8,8 @@ the team caps allow it).
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -39,8 +41,8 @@ def _place_breaks(
     per_group = np.bincount(cands.group, weights=x, minlength=cands.group_start.size)
     counts = np.zeros(cands.slot_group.size)
     bounds = np.flatnonzero(np.diff(cands.slot_link, prepend=-1, append=-1))
-    for first, last in zip(bounds[:-1], bounds[1:], strict=True):
-        for _ in range(int(round(per_group[cands.slot_group[first]]))):
+    for first, last in itertools.pairwise(bounds):
+        for _ in range(round(per_group[cands.slot_group[first]])):
             slot = _best_slot(away, spare, first, last)
             counts[slot] += 1
     return counts

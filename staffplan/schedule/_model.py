@@ -199,14 +199,15 @@ def _cap_rows(
     weeks = len(grid.dates) / 7.0
     start_day = grid.day[cands.start]
     n = cands.start.size
-    per_day = sp.csr_matrix(
-        (np.ones(n), (start_day, np.arange(n))), shape=(len(grid.dates), n)
-    )
+    per_day = sp.csr_matrix((np.ones(n), (start_day, np.arange(n))), shape=(len(grid.dates), n))
     rows_x = sp.vstack([per_day, np.ones((1, n)), cands.paid_hours[None, :]], format="csr")
     ub = np.concatenate(
         [
             np.full(len(grid.dates), head),
-            [head * shifts.rules.days_per_week * weeks, head * shifts.rules.max_hours_per_week * weeks],
+            [
+                head * shifts.rules.days_per_week * weeks,
+                head * shifts.rules.max_hours_per_week * weeks,
+            ],
         ]
     )
     pad = sp.csr_matrix((rows_x.shape[0], width - n))

@@ -2,9 +2,10 @@
 
 Shifts of one start group share their break windows, so the group's break counts can be
 handed out to its shifts in any order; they go in start-group order, earliest slot to the
-first shift. Break times are planning-zone clock times ``HH:MM-HH:MM`` joined by ``;``;
-a time inside the repeated hour of a DST fall-back is written with its UTC offset
-(``02:15+01:00``) because the clock time alone would be ambiguous.
+first shift. ``breaks`` are planning-zone clock times ``HH:MM-HH:MM`` joined by ``;`` (read
+each as the first such clock time at or after the shift start). In the repeated hour of a
+DST fall-back a clock time names two instants, so ``break_offsets_min`` gives the same
+breaks unambiguously as elapsed minutes after the shift start (``90-105;240-270``).
 """
 
 from __future__ import annotations
@@ -15,11 +16,22 @@ import numpy as np
 import pandas as pd
 
 from staffplan.schedule._candidates import Candidates, Grid
+from staffplan.schedule.config import ShiftTemplate
 
 if TYPE_CHECKING:
     from staffplan.config import Config
 
-SHIFT_COLUMNS = ["queue", "template", "day", "start", "end", "paid_hours", "breaks", "cost"]
+SHIFT_COLUMNS = [
+    "queue",
+    "template",
+    "day",
+    "start",
+    "end",
+    "paid_hours",
+    "breaks",
+    "break_offsets_min",
+    "cost",
+]
 
 
 def shift_table(
@@ -32,6 +44,7 @@ def shift_table(
     start = grid.starts[cands.start[column]]
     end = start + step * cands.length[column]
     templates = config.shifts.templates if config.shifts else ()
+    clocks, offsets = _break_texts(column, b, cands, grid, config)
     frame = pd.DataFrame(
         {
             "queue": queue,
@@ -40,7 +53,8 @@ def shift_table(
             "start": start,
             "end": end,
             "paid_hours": cands.paid_hours[column],
-            "breaks": _break_texts(column, b, cands, grid, config),
+            "breaks": clocks,
+            "break_offsets_min": offsets,
             "cost": cands.cost[column],
         }
     )
@@ -49,17 +63,19 @@ def shift_table(
 
 def _break_texts(
     column: np.ndarray, b: np.ndarray, cands: Candidates, grid: Grid, config: Config
-) -> np.ndarray:
-    texts = np.full(column.size, "", dtype=object)
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per shift: breaks as clock times and as minutes after the start."""
+    clocks = np.full(column.size, "", dtype=object)
+    offsets = clocks.copy()
     if column.size == 0 or cands.slot_group.size == 0:
-        return texts
+        return clocks, offsets
     slot = np.repeat(np.arange(b.size), np.round(b).astype(np.int64))
     templates = config.shifts.templates if config.shifts else ()
+    pause_min = _pause_minutes(templates)
+    n_pauses = (pause_min > 0).sum(axis=1)[cands.template[column]]
     rows_shift, rows_slot = [], []
-    for k in range(int(cands.slot_pause.max()) + 1):
-        holders = np.flatnonzero(
-            np.array([len(templates[t].pauses()) > k for t in cands.template[column]])
-        )
+    for k in range(pause_min.shape[1]):
+        holders = np.flatnonzero(n_pauses > k)
         taken = slot[cands.slot_pause[slot] == k]
         if taken.size != holders.size:
             raise RuntimeError(f"break {k}: {taken.size} breaks for {holders.size} shifts")
@@ -67,29 +83,32 @@ def _break_texts(
         rows_slot.append(taken)
     shift_of = np.concatenate(rows_shift)
     slot_of = np.concatenate(rows_slot)
-    step = pd.Timedelta(minutes=grid.interval_min)
-    begins = grid.starts[cands.start[column[shift_of]]] + step * cands.slot_offset[slot_of]
-    minutes = [
-        templates[t].pauses()[k][1]
-        for t, k in zip(cands.template[column[shift_of]], cands.slot_pause[slot_of], strict=True)
-    ]
-    ends = begins + pd.to_timedelta(np.asarray(minutes), unit="min")
+    after_min = cands.slot_offset[slot_of] * grid.interval_min
+    minutes = pause_min[cands.template[column[shift_of]], cands.slot_pause[slot_of]]
+    begins = grid.starts[cands.start[column[shift_of]]] + pd.to_timedelta(after_min, unit="min")
+    ends = begins + pd.to_timedelta(minutes, unit="min")
     spans = pd.DataFrame(
-        {"shift": shift_of, "begin": begins, "text": _clock(begins) + "-" + _clock(ends)}
-    )
-    spans = spans.sort_values(["shift", "begin"], kind="stable")
-    joined = spans.groupby("shift", sort=True)["text"].agg(";".join)
-    texts[joined.index.to_numpy()] = joined.to_numpy()
-    return texts
+        {
+            "shift": shift_of,
+            "after": after_min,
+            "clock": np.asarray(begins.strftime("%H:%M"), dtype=object)
+            + "-"
+            + np.asarray(ends.strftime("%H:%M"), dtype=object),
+            "offset": [f"{a}-{a + m}" for a, m in zip(after_min, minutes, strict=True)],
+        }
+    ).sort_values(["shift", "after"], kind="stable")
+    grouped = spans.groupby("shift", sort=True)
+    holders = grouped.size().index.to_numpy()
+    clocks[holders] = grouped["clock"].agg(";".join).to_numpy()
+    offsets[holders] = grouped["offset"].agg(";".join).to_numpy()
+    return clocks, offsets
 
 
-def _clock(times: pd.DatetimeIndex) -> np.ndarray:
-    """``HH:MM``, with the UTC offset where the clock time happens twice (DST fall-back)."""
-    text = np.asarray(times.strftime("%H:%M"), dtype=object)
-    wall = times.tz_localize(None)
-    ambiguous = np.asarray(wall.tz_localize(times.tz, ambiguous="NaT", nonexistent="NaT").isna())
-    if ambiguous.any():
-        offset = np.asarray(times.strftime("%z"), dtype=object)
-        marked = [f"{t}{o[:3]}:{o[3:]}" for t, o in zip(text, offset, strict=True)]
-        text = np.where(ambiguous, np.asarray(marked, dtype=object), text)
-    return text
+def _pause_minutes(templates: tuple[ShiftTemplate, ...]) -> np.ndarray:
+    """Minutes of pause ``k`` of template ``t`` at ``[t, k]`` (0 where there is none)."""
+    most = max(len(t.pauses()) for t in templates)
+    table = np.zeros((len(templates), max(most, 1)), dtype=np.int64)
+    for i, template in enumerate(templates):
+        for k, (_, minutes, _) in enumerate(template.pauses()):
+            table[i, k] = minutes
+    return table

@@ -44,12 +44,14 @@ class Assignment:
     one row per worked shift, by start then agent. ``open_shifts``: the input rows nobody
     could take (too few agents, skills or rules). ``agents``: per rostered agent
     ``agent, shifts, paid_hours, contracted_hours, weekend_shifts, late_shifts,
-    recent_load`` (the weighted weekend/late shifts of past weeks).
+    recent_load`` (the weighted weekend/late shifts of past weeks). ``timed_out``: the
+    solver hit ``team.time_limit_s`` (the roster is valid, a re-run may differ).
     """
 
     roster: pd.DataFrame
     open_shifts: pd.DataFrame
     agents: pd.DataFrame
+    timed_out: bool = False
 
 
 def assign_agents(
@@ -78,7 +80,7 @@ def assign_agents(
     need = np.asarray(need, dtype=float)
     kind = _kinds(shifts)
     week = _week_arrays(shifts, kind, week_start, team, need)
-    chosen = solve_assignment(
+    chosen, timed_out = solve_assignment(
         week, team, rules, carry_in(history, week_start), _load(history, team)
     )
     pairs = _expand(chosen, kind, need)
@@ -90,9 +92,8 @@ def assign_agents(
     if problems:
         raise RuntimeError(f"the assignment broke a rule (please report): {problems[0]}")
     open_shifts = shifts.drop(index=taken).sort_values("start", kind="stable")
-    return Assignment(
-        roster, open_shifts.reset_index(drop=True), _agent_summary(roster, team, history)
-    )
+    summary = _agent_summary(roster, team, history)
+    return Assignment(roster, open_shifts.reset_index(drop=True), summary, timed_out)
 
 
 def _empty_history(shifts: pd.DataFrame) -> pd.DataFrame:

@@ -26,7 +26,6 @@ from staffplan.schedule.config import RulesConfig
 from staffplan.schedule.team import AgentConfig, TeamConfig
 
 NEED_WEIGHT = 100.0  # cost of one needed hour left uncovered, in paid-hour units
-_MIP_GAP = 1e-6
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,8 +121,9 @@ def solve_assignment(
     rules: RulesConfig,
     carry: dict[str, CarryIn],
     load: dict[str, float],
-) -> list[tuple[str, int]]:
-    """The optimal ``(agent name, kind of shift)`` pairs, in agent then kind order."""
+) -> tuple[list[tuple[str, int]], bool]:
+    """The best ``(agent name, kind of shift)`` pairs (agent then kind order) within
+    ``team.mip_gap``, and whether the time limit cut the search short."""
     agents = team.rostered()
     variables, rows = Columns(), Rows()
     share = np.ceil(float(week.unsocial @ week.count) / max(len(agents), 1))
@@ -147,8 +147,9 @@ def solve_assignment(
     # A fixed column carries the constant: the objective becomes need lost plus penalties.
     lost = NEED_WEIGHT * float(sum(n.sum() for n in week.need_sorted))
     variables.new(lost, lower=1.0, upper=1.0, integer=False)
-    solution = solve_milp(variables, rows)
-    return [(name, s) for name, s, col in pairs if solution[col] > 0.5]
+    solution = solve_milp(variables, rows, mip_gap=team.mip_gap, time_limit_s=team.time_limit_s)
+    chosen = [(name, s) for name, s, col in pairs if solution.values[col] > 0.5]
+    return chosen, solution.timed_out
 
 
 def _staffed_rows(
@@ -310,20 +311,29 @@ def _same_start_rows(
                 rows.add([*members, chosen[clock]], [1.0] * len(members) + [-1.0], -np.inf, 0.0)
 
 
-def solve_milp(columns: Columns, rows: Rows) -> np.ndarray:
-    """Minimise the columns' cost subject to ``rows`` with HiGHS (no time limit, so the
-    answer is the same on every run); RuntimeError if HiGHS returns no solution."""
+@dataclasses.dataclass(frozen=True)
+class Solution:
+    """Column values, and whether the time limit stopped HiGHS before ``mip_gap`` (then a
+    re-run on another machine may differ)."""
+
+    values: np.ndarray
+    timed_out: bool
+
+
+def solve_milp(columns: Columns, rows: Rows, *, mip_gap: float, time_limit_s: float) -> Solution:
+    """Minimise the columns' cost subject to ``rows`` with HiGHS, to within ``mip_gap`` of
+    the bound (share of the objective); RuntimeError if HiGHS returns no solution."""
     constraints = [rows.constraint(len(columns.cost))] if rows.cols else []
     result = optimize.milp(
         np.array(columns.cost),
         integrality=np.array(columns.integer),
         bounds=optimize.Bounds(np.array(columns.lower), np.array(columns.upper)),
         constraints=constraints,
-        options={"mip_rel_gap": _MIP_GAP},
+        options={"mip_rel_gap": mip_gap, "time_limit": time_limit_s},
     )
     if result.x is None:
         raise RuntimeError(f"MILP failed: {result.message}")
-    return result.x
+    return Solution(result.x, timed_out=result.status == 1)
 
 
 def week_days(week_start: dt.date, starts: list[pd.Timestamp]) -> np.ndarray:

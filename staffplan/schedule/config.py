@@ -32,12 +32,16 @@ def clock_minutes(text: str, key: str) -> int:
 
 def _window(values: tuple[int, ...], key: str, minutes: int) -> tuple[int, int]:
     if len(values) != 2:
-        raise Invalid(key, f"give two numbers, [earliest, latest] minutes after start; got {values}")
+        raise Invalid(
+            key, f"give two numbers, [earliest, latest] minutes after start; got {values}"
+        )
     low, high = values
     if low < 0:
         raise Invalid(key, f"starts {low} min before the shift; use 0 or more")
     if high - low < minutes:
-        raise Invalid(key, f"[{low}, {high}] is shorter than the {minutes}-minute break it must hold")
+        raise Invalid(
+            key, f"[{low}, {high}] is shorter than the {minutes}-minute break it must hold"
+        )
     return low, high
 
 
@@ -137,7 +141,11 @@ class ShiftTemplate:
 
     def pauses(self) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
         """``(key, minutes, window)`` of the lunch and each break, in config order."""
-        found = [] if self.lunch is None else [("lunch", self.lunch.minutes, self.lunch.window_after_start_min)]
+        found = (
+            []
+            if self.lunch is None
+            else [("lunch", self.lunch.minutes, self.lunch.window_after_start_min)]
+        )
         found += [
             (f"breaks[{i}]", b.minutes, b.window_after_start_min) for i, b in enumerate(self.breaks)
         ]

@@ -99,10 +99,14 @@ def build_schedule(
     budget = shifts.time_limit_s if time_limit_s is None else time_limit_s
     gap = shifts.mip_gap if mip_gap is None else mip_gap
     _check_columns(requirements)
-    grid = build_grid(requirements["interval_start"], config.zone, config.interval_min, shifts.cyclic_week)
+    grid = build_grid(
+        requirements["interval_start"], config.zone, config.interval_min, shifts.cyclic_week
+    )
     labels, required = _blocks(requirements, grid, shifts.shared_queues)
     cands = build_candidates(grid, shifts)
-    groups = [list(range(len(labels)))] if shifts.max_headcount else [[i] for i in range(len(labels))]
+    groups = (
+        [list(range(len(labels)))] if shifts.max_headcount else [[i] for i in range(len(labels))]
+    )
     results, models = [], []
     for position, members in enumerate(groups):
         model = build_model(cands, grid, [required[i] for i in members], shifts)
@@ -219,13 +223,21 @@ def _assemble(
         for position, i in enumerate(members):
             layout = model.blocks[position]
             shift_parts.append(
-                shift_table(solved.values[layout.x], solved.values[layout.b], cands, grid, config, labels[i])
+                shift_table(
+                    solved.values[layout.x], solved.values[layout.b], cands, grid, config, labels[i]
+                )
             )
             scheduled[labels[i]] = model.coverage(solved.values, position)
-    required = {labels[i]: m.required[p] for m, g in zip(models, groups, strict=True) for p, i in enumerate(g)}
+    required = {
+        labels[i]: m.required[p]
+        for m, g in zip(models, groups, strict=True)
+        for p, i in enumerate(g)
+    }
     coverage, note = coverage_table(labels, required, scheduled, grid, requirements, config)
     shifts = pd.concat(shift_parts, ignore_index=True)
-    shifts = shifts.sort_values(["start", "queue", "template", "end"], kind="stable").reset_index(drop=True)
+    shifts = shifts.sort_values(["start", "queue", "template", "end"], kind="stable").reset_index(
+        drop=True
+    )
     width = max(4, len(str(len(shifts))))
     shifts.insert(0, "shift_id", [f"S{n:0{width}d}" for n in range(1, len(shifts) + 1)])
     return Schedule(

@@ -1,4 +1,4 @@
-"""Write a schedule to its output folder, all files or none.
+"""Read requirements for ``staffplan schedule`` and write a schedule, all files or none.
 
 The folder gets ``shifts.csv``, ``coverage.csv`` (design.md tables, timestamps ISO 8601
 with offset) and ``summary.json`` (the headline figures of :meth:`Schedule.summary`). It
@@ -9,13 +9,21 @@ a schedule. The optional plot goes to its own path, or into the folder if it is 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from staffplan.io import atomic_folder, atomic_write_bytes, to_csv_text, to_json_text
+import pandas as pd
+
+from staffplan.io import atomic_folder, atomic_write_bytes, read_counts, to_csv_text, to_json_text
 from staffplan.schedule.cover import Schedule
 from staffplan.schedule.plot import coverage_png
 
+if TYPE_CHECKING:
+    from staffplan.config import Config
 
-def write_schedule(schedule: Schedule, folder: str | Path, *, plot: str | Path | None = None) -> None:
+
+def write_schedule(
+    schedule: Schedule, folder: str | Path, *, plot: str | Path | None = None
+) -> None:
     """Write ``schedule`` into ``folder`` (replaced atomically) and the PNG to ``plot``."""
     folder = Path(folder)
     plot = Path(plot) if plot is not None else None
@@ -28,3 +36,18 @@ def write_schedule(schedule: Schedule, folder: str | Path, *, plot: str | Path |
             (staging / plot.name).write_bytes(coverage_png(schedule.coverage))
     if plot is not None and not inside:
         atomic_write_bytes(plot, coverage_png(schedule.coverage))
+
+
+def read_requirements(path: str | Path, config: Config) -> pd.DataFrame:
+    """A requirements CSV: ``queue, interval_start, agents`` and optionally ``volume,
+    deflected, offered, aht_s`` (e.g. from ``staffplan staff``), checked row by row."""
+    return read_counts(
+        path,
+        config.zone,
+        config.interval_min,
+        kind="requirements",
+        value_column="agents",
+        integer=False,
+        extra_numeric=("volume", "deflected", "offered"),
+        positive_numeric=("aht_s",),
+    )

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 MAX_PANELS = 6
 
@@ -22,21 +19,17 @@ MAX_PANELS = 6
 def coverage_png(coverage: pd.DataFrame, *, title: str = "") -> bytes:
     """PNG bytes plotting ``coverage`` (the coverage table): required vs scheduled agents."""
     panels = _panels(coverage)
-    fig, axes = plt.subplots(
-        len(panels), 1, figsize=(12, 2.6 * len(panels) + 0.8), sharex=True, squeeze=False
-    )
-    try:
-        for ax, (label, frame) in zip(axes[:, 0], panels, strict=True):
-            _draw(ax, label, frame)
-        axes[0, 0].legend(loc="upper right", fontsize=8, ncols=3)
-        axes[-1, 0].set_xlabel(f"interval start ({coverage['interval_start'].dt.tz})")
-        if title:
-            fig.suptitle(title)
-        fig.tight_layout()
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=(12, 2.6 * len(panels) + 0.8))
+    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)
+    for ax, (label, frame) in zip(axes[:, 0], panels, strict=True):
+        _draw(ax, label, frame)
+    axes[0, 0].legend(loc="upper right", fontsize=8, ncols=3)
+    axes[-1, 0].set_xlabel(f"interval start ({coverage['interval_start'].dt.tz})")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -48,7 +41,7 @@ def _panels(coverage: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return [(f"all {len(queues)} queues", total.reset_index())]
 
 
-def _draw(ax: plt.Axes, label: str, frame: pd.DataFrame) -> None:
+def _draw(ax: Axes, label: str, frame: pd.DataFrame) -> None:
     times = frame["interval_start"].dt.tz_localize(None).to_numpy()
     required = frame["required"].to_numpy(dtype=float)
     scheduled = frame["scheduled"].to_numpy(dtype=float)
@@ -56,10 +49,19 @@ def _draw(ax: plt.Axes, label: str, frame: pd.DataFrame) -> None:
     ax.step(times, scheduled, where="post", color="tab:blue", linewidth=1.0, label="scheduled")
     short = scheduled < required - 1e-9
     ax.fill_between(
-        times, scheduled, required, where=short, step="post", color="tab:red", alpha=0.5,
-        label="gap", interpolate=False,
+        times,
+        scheduled,
+        required,
+        where=short,
+        step="post",
+        color="tab:red",
+        alpha=0.5,
+        label="gap",
+        interpolate=False,
     )
-    hours = float(np.maximum(required - scheduled, 0).sum())
-    ax.set_title(f"{label}: {int(short.sum())} intervals short ({hours:g} agent-intervals)", fontsize=9)
+    missing = float(np.maximum(required - scheduled, 0).sum())
+    ax.set_title(
+        f"{label}: {int(short.sum())} intervals short ({missing:g} agent-intervals)", fontsize=9
+    )
     ax.set_ylabel("agents")
     ax.grid(True, alpha=0.3)

@@ -44,6 +44,9 @@ from staffplan.schedule.coverage import coverage_table
 from staffplan.schedule.rules_check import break_times
 from staffplan.schedule.team import AgentConfig, SurgeConfig, TeamConfig
 
+_REPLAN_GAP = 1e-6  # re-plans are small: solve them to optimality
+_REPLAN_TIME_LIMIT_S = 300.0  # a safety net without a team: section
+
 CHANGE_COLUMNS = [
     "kind",
     "agent",
@@ -367,6 +370,7 @@ class _Model:
         self.options, self.adds, self.base, self.team = options, adds, base, team
         self.rules: RulesConfig = config.shifts.rules
         self.surge = team.surge if team is not None else SurgeConfig()
+        self.time_limit_s = team.time_limit_s if team is not None else _REPLAN_TIME_LIMIT_S
         self.columns, self.rows = Columns(), Rows()
         for option in options:
             many = option.kind == "extra_shift"
@@ -381,8 +385,10 @@ class _Model:
         """How many times each option is taken (0/1; extra shifts 0..n)."""
         if not self.options:
             return np.zeros(0)
-        values = solve_milp(self.columns, self.rows)
-        return np.round(values[: len(self.options)]).astype(int)
+        solution = solve_milp(
+            self.columns, self.rows, mip_gap=_REPLAN_GAP, time_limit_s=self.time_limit_s
+        )
+        return np.round(solution.values[: len(self.options)]).astype(int)
 
     def _coverage(self, pools: Pools, present: dict[str, np.ndarray], penalty: float) -> None:
         rows = sparse.csr_array(self.adds)

@@ -43,7 +43,7 @@ class RosterRun:
     coverage: pd.DataFrame
     interval_min: int
 
-    def figures(self) -> dict[str, float | int | str]:
+    def figures(self) -> dict[str, float | int | str | bool]:
         """The headline numbers, JSON-ready."""
         roster, open_shifts = self.assignment.roster, self.assignment.open_shifts
         return {
@@ -54,6 +54,7 @@ class RosterRun:
             "shifts_open": len(open_shifts),
             "open_paid_hours": float(open_shifts["paid_hours"].sum()),
             "uncovered_agent_hours": float(self.coverage["gap"].sum()) * self.interval_min / 60,
+            "timed_out": self.schedule.timed_out or self.assignment.timed_out,
         }
 
     def summary(self) -> str:
@@ -65,10 +66,11 @@ class RosterRun:
             if n["shifts_open"]
             else ""
         )
+        late = " (solver time limit hit: a re-run may differ)" if n["timed_out"] else ""
         return (
             f"{self.label}: {n['agents']} agents, {n['shifts_staffed']} of {total} shifts "
             f"staffed{open_text}, {n['uncovered_agent_hours']:.1f} agent-hours uncovered; "
-            f"wrote {self.folder}"
+            f"wrote {self.folder}{late}"
         )
 
 
@@ -143,6 +145,7 @@ def run_roster(
     """
     team = _team(config)
     ensure_folder(Path(output_dir))
+    config = _team_sized(config, team)
     if requirements is None:
         requirements, schedule = plan_week(config, week_start)
     else:
@@ -190,6 +193,18 @@ def _team(config: Config) -> TeamConfig:
                     f"{name!r} (templates: {', '.join(sorted(known))})"
                 )
     return config.team
+
+
+def _team_sized(config: Config, team: TeamConfig) -> Config:
+    """The config with ``shifts.max_headcount`` at most the rostered team, so the covering
+    model picks the shifts this team can work instead of shifts nobody will take."""
+    heads = len(team.rostered())
+    cap = config.shifts.max_headcount
+    if heads == 0 or (cap is not None and cap <= heads):
+        return config
+    return dataclasses.replace(
+        config, shifts=dataclasses.replace(config.shifts, max_headcount=heads)
+    )
 
 
 def _week_rows(requirements: pd.DataFrame, week_start: dt.date, config: Config) -> pd.DataFrame:

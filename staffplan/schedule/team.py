@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import re
 
-from staffplan.config_fields import Invalid, non_negative, positive
+from staffplan.config_fields import Invalid, non_negative, positive, share
 from staffplan.schedule.config import WEEKDAYS, Weekday, clock_minutes
 
 # How staffplan.schedule.cover labels pooled queues; not imported from there because the
@@ -152,7 +152,9 @@ class TeamConfig:
 
     ``fairness_weeks`` is how many previous rosters in the output folder count towards
     who had the weekends and late shifts. A shift is *late* when it ends after
-    ``late_after`` (local clock) or past midnight.
+    ``late_after`` (local clock) or past midnight. The assignment solver stops within
+    ``mip_gap`` (share of the objective: needed hours lost plus penalties) of its bound,
+    or after ``time_limit_s`` seconds (a safety net: then a re-run may differ).
     """
 
     agents: tuple[AgentConfig, ...]
@@ -161,6 +163,8 @@ class TeamConfig:
     max_hours_over_contract: float = non_negative(0.0, unit="h")
     weights: AssignWeights = AssignWeights()
     surge: SurgeConfig = SurgeConfig()
+    mip_gap: float = share(0.01)
+    time_limit_s: float = positive(300.0, unit="s")
 
     def __post_init__(self) -> None:
         if not self.agents:
