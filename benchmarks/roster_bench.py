@@ -5,7 +5,8 @@ From the repository root:
     PYTHONPATH=. python benchmarks/roster_bench.py [AGENTS ...]    # default: 40 70 100
 
 The week after the bundled sample history (2020-W20, Asia/Shanghai, two queues, 30-minute
-intervals) is forecast, sized and covered once (``plan_week``); then for each team size:
+intervals) is forecast and sized once (``plan_week``); then for each team size the week
+is covered with ``max_headcount`` = the team (as ``run_roster`` does) and:
 
 1. ``assign_agents`` (the MILP) against a greedy peer: shifts in order of need, each to
    the agent with the fewest hours so far whose week stays legal under the independent
@@ -32,6 +33,7 @@ import datetime as dt  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -40,6 +42,7 @@ import pandas as pd  # noqa: E402
 from staffplan.config import Config, parse_config  # noqa: E402
 from staffplan.schedule.assign import assign_agents  # noqa: E402
 from staffplan.schedule.assign_need import requirement_pools, shift_need_hours  # noqa: E402
+from staffplan.schedule.cover import build_schedule  # noqa: E402
 from staffplan.schedule.fairness import unsocial  # noqa: E402
 from staffplan.schedule.replan import replan_surge  # noqa: E402
 from staffplan.schedule.roster import plan_week, run_roster  # noqa: E402
@@ -134,41 +137,53 @@ def timed(work):
 
 def main(sizes: list[int]) -> None:
     base = parse_config(CONFIG)
-    seconds, (requirements, schedule) = timed(lambda: plan_week(team_config(base, 3), MONDAY))
-    pools = requirement_pools(requirements, base)
-    need = shift_need_hours(schedule.shifts, pools)
+    seconds, (requirements, schedule) = timed(lambda: plan_week(base, MONDAY))
     print(
-        f"plan_week (forecast, deflection, staff, cover) {seconds:.2f} s: "
-        f"{len(schedule.shifts)} shifts, {need.sum():.1f} needed hours"
+        f"plan_week (forecast, deflection, staff, cover without a headcount cap) {seconds:.2f} s:"
+        f" {len(schedule.shifts)} shifts, {requirements['agents'].sum() / 2:.0f} agent-hours"
     )
     surge = _surge(requirements, base)
     for size in sizes:
         config = team_config(base, size)
-        t_milp, result = timed(
-            lambda c=config: assign_agents(
-                schedule.shifts, c.team, c.shifts.rules, week_start=MONDAY, need_hours=need
-            )
-        )
-        t_greedy, greedy = timed(lambda c=config: greedy_peer(schedule.shifts, c, need))
-        staffed = need[schedule.shifts["shift_id"].isin(result.roster["shift_id"]).to_numpy()]
-        g_staffed = need[schedule.shifts["shift_id"].isin(greedy["shift_id"]).to_numpy()]
-        print(
-            f"{size} agents | MILP {t_milp:.2f} s, {staffed.sum():.1f} needed h staffed, "
-            f"{len(result.open_shifts)} open, unsocial spread {spread(result.roster, config)} "
-            f"| greedy {t_greedy:.2f} s, {g_staffed.sum():.1f} h, "
-            f"{len(schedule.shifts) - len(greedy)} open, spread {spread(greedy, config)}"
-        )
+        roster = _bench_assign(config, requirements)
         with tempfile.TemporaryDirectory() as folder:
             runs = [
-                timed(
-                    lambda c=config: run_roster(c, MONDAY, Path(folder), requirements=requirements)
-                )
+                timed(partial(run_roster, config, MONDAY, Path(folder), requirements=requirements))
                 for _ in range(2)
             ]
             roster = runs[-1][1].assignment.roster
         best = min(t for t, _ in runs)
         print(f"{size} agents | run_roster from requirements, best of 2: {best:.2f} s")
         _bench_replan(roster, surge, config)
+
+
+def _bench_assign(config: Config, requirements: pd.DataFrame) -> pd.DataFrame:
+    size = len(config.team.agents)
+    capped = dataclasses.replace(
+        config, shifts=dataclasses.replace(config.shifts, max_headcount=size)
+    )
+    t_cover, schedule = timed(partial(build_schedule, requirements, capped))
+    need = shift_need_hours(schedule.shifts, requirement_pools(requirements, config))
+    print(
+        f"{size} agents | cover with max_headcount {size}: {t_cover:.2f} s, "
+        f"{len(schedule.shifts)} shifts, {need.sum():.1f} needed hours"
+    )
+    rules = config.shifts.rules
+    t_milp, result = timed(
+        partial(
+            assign_agents, schedule.shifts, config.team, rules, week_start=MONDAY, need_hours=need
+        )
+    )
+    t_greedy, greedy = timed(partial(greedy_peer, schedule.shifts, config, need))
+    staffed = need[schedule.shifts["shift_id"].isin(result.roster["shift_id"]).to_numpy()]
+    g_staffed = need[schedule.shifts["shift_id"].isin(greedy["shift_id"]).to_numpy()]
+    print(
+        f"{size} agents | MILP {t_milp:.2f} s, {staffed.sum():.1f} needed h staffed, "
+        f"{len(result.open_shifts)} open, unsocial spread {spread(result.roster, config)} "
+        f"| greedy {t_greedy:.2f} s, {g_staffed.sum():.1f} h, "
+        f"{len(schedule.shifts) - len(greedy)} open, spread {spread(greedy, config)}"
+    )
+    return result.roster
 
 
 def _surge(requirements: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -180,7 +195,7 @@ def _surge(requirements: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 
 def _bench_replan(roster: pd.DataFrame, surge: pd.DataFrame, config: Config) -> None:
-    t_replan, plan = timed(lambda: replan_surge(roster, surge, config))
+    t_replan, plan = timed(partial(replan_surge, roster, surge, config))
     priced_out = dataclasses.replace(
         config.team,
         surge=dataclasses.replace(

@@ -210,3 +210,42 @@ def test_read_baseline_checks_rows(tmp_path: Path):
     bad.write_text(to_csv_text(BASE.assign(breaks=["12:00-12:30", "noon"])), encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.csv: row 3, column 'breaks'"):
         read_baseline(bad, config())
+
+
+def test_a_named_re_plan_keeps_every_labour_rule():
+    """Merge each agent's overtime into the shift it extends, then run the independent
+    checker (weekly hours may grow by the overtime allowance, 8 h)."""
+    import dataclasses
+
+    from staffplan.schedule.rules_check import violations
+
+    week = [("Ana", "08:00", "16:00", d) for d in range(5)] + [
+        ("Bo", "12:00", "20:00", d) for d in range(1, 6)
+    ]
+    base = baseline(*week)
+    levels = {("08:00", "12:00"): 1, ("12:00", "16:00"): 2, ("16:00", "20:00"): 1}
+    need = requirements(levels, days=7, every_day=True)
+    surge = need.copy()
+    for day, begin, end in ((0, "16:00", "22:00"), (2, "06:00", "09:00"), (5, "07:00", "12:00")):
+        window = (surge["interval_start"] >= at(begin, day)) & (
+            surge["interval_start"] < at(end, day)
+        )
+        surge.loc[window, "agents"] += 1
+    cfg = config()
+    result = replan_surge(base, surge, cfg)
+    assert unchanged(result, base) and not result.changes.empty
+    named = result.schedule[result.schedule["agent"].isin(["Ana", "Bo", "Oz"])].copy()
+    extra = named["kind"].str.startswith("overtime")
+    merged = named[~extra].set_index("shift_id")
+    for row in named[extra].itertuples(index=False):
+        merged.loc[row.shift_id, "start"] = min(merged.loc[row.shift_id, "start"], row.start)
+        merged.loc[row.shift_id, "end"] = max(merged.loc[row.shift_id, "end"], row.end)
+        merged.loc[row.shift_id, "paid_hours"] += row.paid_hours
+    rules = dataclasses.replace(cfg.shifts.rules, max_hours_per_week=40 + 8)
+    team = dataclasses.replace(
+        cfg.team,
+        max_hours_over_contract=8,
+        agents=tuple(dataclasses.replace(a, on_call=False) for a in cfg.team.agents),
+    )
+    roster = merged.reset_index()
+    assert violations(roster, rules, team, week_start=MONDAY) == []

@@ -44,7 +44,7 @@ from staffplan.schedule.coverage import coverage_table
 from staffplan.schedule.rules_check import break_times
 from staffplan.schedule.team import AgentConfig, SurgeConfig, TeamConfig
 
-_REPLAN_GAP = 1e-6  # re-plans are small: solve them to optimality
+_REPLAN_GAP = 1e-3  # within 0.1 % of the cheapest re-plan: seconds, even for big gaps
 _REPLAN_TIME_LIMIT_S = 300.0  # a safety net without a team: section
 
 CHANGE_COLUMNS = [
@@ -538,13 +538,28 @@ def free_agents(
 
 
 def _name_extra_shifts(
-    extras: list[Option], base: pd.DataFrame, team: TeamConfig | None, rules: RulesConfig
+    extras: list[Option],
+    overtime: list[Option],
+    base: pd.DataFrame,
+    team: TeamConfig | None,
+    rules: RulesConfig,
 ) -> list[str]:
     """An agent for each extra shift (in start order), or "" where nobody free keeps the
-    rules (rest, days per week, consecutive days, hours)."""
+    rules (rest, days per week, consecutive days, hours) given the baseline and the
+    overtime already chosen."""
     if team is None or not (base["agent"] != "").any():
         return [""] * len(extras)
-    taken = base[["agent", "start", "end", "paid_hours"]].copy()
+    spans = pd.DataFrame(
+        {
+            "agent": [o.agent for o in overtime],
+            "start": [o.start for o in overtime],
+            "end": [o.end for o in overtime],
+            "paid_hours": [o.hours for o in overtime],
+        }
+    )
+    taken = base[["agent", "start", "end", "paid_hours"]]
+    if overtime:
+        taken = pd.concat([taken, spans], ignore_index=True)
     names = []
     for option in extras:
         day = option.start.date()
@@ -614,20 +629,18 @@ def _result(
     taken.sort(key=lambda i: (options[i].start, options[i].kind, options[i].agent, i))
     extras = [options[i] for i in taken if options[i].kind == "extra_shift"]
     named = team is not None and bool((base["agent"] != "").any())
-    names = iter(_name_extra_shifts(extras, base, team, config.shifts.rules))
+    overtime = [options[i] for i in taken if options[i].kind.startswith("overtime")]
+    names = iter(_name_extra_shifts(extras, overtime, base, team, config.shifts.rules))
     agents = [next(names) if options[i].kind == "extra_shift" else options[i].agent for i in taken]
     after = {p: present[p] + adds @ (counts * _in_pool(options, p)) for p in present}
     service = _Service(requirements, pools, config)
-    levels_after = service.levels(after)
+    nearby = service.nearby(after)
     records, numbers = [], {"extra_shift": 0, "on_call": 0}
     for i, agent in zip(taken, agents, strict=True):
-        column = adds[:, [i]].toarray().ravel()
-        without = {**after, options[i].pool: after[options[i].pool] - column}
-        touched = {options[i].pool: np.flatnonzero(np.abs(column) > 1e-9)}
-        levels = (
-            service.level(service.levels(without), touched),
-            service.level(levels_after, touched),
-        )
+        pool, column = options[i].pool, adds[:, [i]].toarray().ravel()
+        touched = {pool: np.flatnonzero(np.abs(column) > 1e-9)}
+        without = service.leave_out(nearby, after, pool, column)
+        levels = (service.level(without, touched), service.level(nearby[0], touched))
         kind = options[i].kind
         numbers[kind] = numbers.get(kind, 0) + 1
         records.append(_change(options[i], agent, base, levels, numbers[kind], named))
@@ -777,6 +790,29 @@ class _Service:
             label: table.loc[table["queue"] == label, "service_level"].to_numpy()
             for label in labels
         }
+
+    def nearby(self, scheduled: dict[str, np.ndarray]) -> dict[int, dict[str, np.ndarray]]:
+        """Service levels with ``scheduled`` agents and with one agent fewer or more in
+        every interval: enough to price leaving out any one change (one agent at most)."""
+        return {
+            step: self.levels({k: np.maximum(v + step, 0.0) for k, v in scheduled.items()})
+            for step in (-1, 0, 1)
+        }
+
+    @staticmethod
+    def leave_out(
+        nearby: dict[int, dict[str, np.ndarray]],
+        scheduled: dict[str, np.ndarray],
+        pool: str,
+        column: np.ndarray,
+    ) -> dict[str, np.ndarray]:
+        """Service levels without the change adding ``column`` agents to ``pool``; the
+        coverage table counts whole agents, so only the floor's step matters."""
+        now = np.floor(scheduled[pool] + 1e-9)
+        step = np.clip(np.floor(scheduled[pool] - column + 1e-9) - now, -1, 1).astype(int)
+        levels = {**nearby[0]}
+        levels[pool] = np.choose(step + 1, [nearby[s][pool] for s in (-1, 0, 1)])
+        return levels
 
     def level(self, levels: dict[str, np.ndarray], where: dict[str, np.ndarray]) -> float:
         """Offered-weighted service level over the intervals ``where[label]``."""
