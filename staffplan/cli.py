@@ -512,22 +512,46 @@ def schedule(
         float | None, typer.Option(help="Solver seconds (default: shifts.time_limit_s, 30).")
     ] = None,
     plot: Annotated[Path | None, typer.Option(help="Also draw required vs scheduled, PNG.")] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="Published shifts/roster CSV to keep; add only the cheapest cover."),
+    ] = None,
+    allow_moves: Annotated[
+        bool, typer.Option(help="With --baseline: published shifts may move earlier or later.")
+    ] = False,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
     """Cover the required agents with shifts (templates, breaks, caps from shifts:).
+
+    With --baseline (a surge on a published schedule) nothing published changes unless
+    --allow-moves: overtime, extra short shifts and on-call activations are added at
+    least cost, and --output gets changes.csv (each change, its cost and the service
+    level it buys), shifts.csv, coverage.csv and summary.json.
 
     Writes shifts.csv, coverage.csv and summary.json into --output and prints the paid
     hours, the gap to the LP bound and the uncovered agent-hours.
 
     Example: staffplan schedule --requirements requirements.csv --config configs/example.yaml
     --output schedule/ --plot coverage.png
+
+    Example: staffplan schedule --requirements surge.csv --baseline rosters/2026-W50/roster.csv
+    --output surge/
     """
     from staffplan.config import load_config
     from staffplan.schedule.cover import build_schedule
     from staffplan.schedule.cover_files import read_requirements, write_schedule
 
     cfg = load_config(config)
+    if baseline is not None:
+        from staffplan.schedule.replan import read_baseline, replan_surge, write_replan
+
+        table = read_requirements(requirements, cfg)
+        plan = replan_surge(read_baseline(baseline, cfg), table, cfg, allow_moves=allow_moves)
+        write_replan(plan, output)
+        if not quiet:
+            render(plan.changes, fmt, None, title=f"Changes written to {output}")
+        return
     result = build_schedule(read_requirements(requirements, cfg), cfg, time_limit_s=time_limit)
     write_schedule(result, output, plot=plot)
     if not quiet:
@@ -563,13 +587,9 @@ def roster(
     from staffplan.config import load_config
     from staffplan.plan import input_files
     from staffplan.provenance import manifest, output_lock
+    from staffplan.schedule.cover_files import read_requirements
     from staffplan.schedule.fairness import week_label
-    from staffplan.schedule.roster import (
-        ensure_folder,
-        read_requirements,
-        resolve_week,
-        run_roster,
-    )
+    from staffplan.schedule.roster import ensure_folder, resolve_week, run_roster
 
     cfg = load_config(config)
     monday = resolve_week(week, dt.datetime.now(cfg.zone).date())

@@ -249,3 +249,29 @@ def test_a_named_re_plan_keeps_every_labour_rule():
     )
     roster = merged.reset_index()
     assert violations(roster, rules, team, week_start=MONDAY) == []
+
+
+def test_cli_schedule_with_a_baseline_writes_only_the_changes(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from staffplan.cli import app
+
+    (tmp_path / "c.yaml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "roster.csv").write_text(to_csv_text(BASE), encoding="utf-8")
+    surge = requirements({**NORMAL, ("16:00", "17:00"): 2})
+    (tmp_path / "surge.csv").write_text(to_csv_text(surge), encoding="utf-8")
+    args = [
+        "schedule",
+        "-c",
+        str(tmp_path / "c.yaml"),
+        "--requirements",
+        str(tmp_path / "surge.csv"),
+    ]
+    args += ["--baseline", str(tmp_path / "roster.csv"), "-o", str(tmp_path / "out"), "-f", "csv"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    changes = pd.read_csv(tmp_path / "out" / "changes.csv")
+    assert list(changes["kind"]) == ["overtime_after"] and changes["cost"].item() == 1.5
+    assert result.stdout.startswith(",".join(CHANGE_COLUMNS))
+    broken = CliRunner().invoke(app, [*args[:-4], "--baseline", str(tmp_path / "none.csv")])
+    assert broken.exit_code == 2 and "none.csv: baseline shifts file not found" in broken.stderr

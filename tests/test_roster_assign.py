@@ -224,6 +224,12 @@ def test_skills_dates_and_pooled_queues_limit_who_works_what():
     assert who["S1"] == "both" and who["S2"] == "both" and who["S3"] in {"caller", "both"}
 
 
+def test_pooled_labels_are_read_as_the_covering_model_writes_them():
+    from staffplan.schedule import cover, team
+
+    assert team.POOLED_SEPARATOR == cover.POOLED_SEPARATOR
+
+
 def test_last_weeks_late_sunday_keeps_monday_morning_free():
     team = team_of(AgentConfig(name="x"), AgentConfig(name="y"))
     shifts = shifts_table([(0, 6, 8)])

@@ -3,18 +3,19 @@
 1. The LP relaxation gives the bound every schedule is measured against.
 2. A restricted MILP keeps what the LP decided firmly: each shift the LP uses at least
    ``floor(x)`` times stays, at most ``ceil(x) + 1``; other lengths of the same start group
-   may be added; shifts the LP does not use are left out. HiGHS solves this small MILP to
-   ``mip_gap``.
-3. If that is not within ``mip_gap`` of the LP bound and time is left, a wider
-   neighbourhood (starts next to the LP's) is solved, and the better schedule kept.
-4. Should HiGHS return no schedule in time, a greedy fallback (:mod:`._greedy`) keeps
-   ``floor(x)``, places breaks where the most agents are spare and adds shifts where
-   coverage is short.
+   may be added; shifts the LP does not use are left out. HiGHS solves it in its root
+   node only: its root heuristics find the good schedules, while branching on these
+   models is slow and would only end at the time limit. A root-only search does the
+   same work on every run, so the schedule is the same on every run.
+3. If that is not within ``mip_gap`` of the LP bound, a wider neighbourhood (starts next
+   to the LP's, no cap on the counts) is solved the same way and the better schedule kept.
+4. Should HiGHS return no schedule within the time limit, a greedy fallback
+   (:mod:`._greedy`) keeps ``floor(x)``, places breaks where the most agents are spare
+   and adds shifts where coverage is short; it is much worse, and flagged.
 
 The LP is not cut short by the time limit (it takes well under a second for a week of
-quarter-hours and every answer depends on it); the limit bounds the integer search.
-
-Without a time limit cutting a stage short, every step is deterministic.
+quarter-hours and every answer depends on it); the limit bounds the integer search, and
+a schedule cut short by it is flagged ``timed_out`` (it may differ between runs).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from staffplan.schedule._greedy import greedy_schedule
 from staffplan.schedule._model import CoverModel
 
 _EPS = 1e-6
+ROOT_ONLY = 1  # HiGHS finds its schedules in the root; nodes are slow and cut by time
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,7 +83,7 @@ def solve_cover(
     best: Solved | None = None
     timed_out = lp.status == 1
     for radius, extra in ((0, 1.0), (1, np.inf)):
-        if best is not None and (best.gap <= mip_gap or clock.left() <= 0):
+        if best is not None and best.gap <= mip_gap:
             break
         result = _restricted(model, cands, lp.x, radius, extra, clock, mip_gap)
         timed_out = timed_out or result.status == 1 or clock.timed_out
@@ -113,7 +115,7 @@ def _restricted(
         ub[layout.x] = np.where(near[cands.group], np.inf, 0.0)
         ub[layout.x] = np.where(used, np.ceil(x - _EPS) + extra, ub[layout.x])
         ub[layout.b] = np.where(near[cands.slot_group], np.inf, 0.0)
-    return _milp(model, model.integer.astype(np.uint8), lb, ub, clock.left(), mip_gap)
+    return _milp(model, model.integer.astype(np.uint8), lb, ub, clock.left(), mip_gap, ROOT_ONLY)
 
 
 def _near_groups(cands: Candidates, groups: np.ndarray, radius: int) -> np.ndarray:
@@ -134,8 +136,11 @@ def _milp(
     ub: np.ndarray,
     time_limit_s: float | None,
     mip_gap: float,
+    node_limit: int | None = None,
 ) -> so.OptimizeResult:
     options: dict[str, float] = {"mip_rel_gap": mip_gap}
+    if node_limit is not None:
+        options["node_limit"] = node_limit
     if time_limit_s is not None:
         options["time_limit"] = max(time_limit_s, 0.01)
     with warnings.catch_warnings():

@@ -1,14 +1,16 @@
 """The assignment MILP: which named agent works which shift of the week.
 
-One binary ``x[a, s]`` per agent and shift the agent may work (skill, availability,
-hours, rest after last week). Hard rows: a shift to at most one agent; one shift a day;
-rest between shifts (grouped into cliques: every pair in a row conflicts); days, hours,
-consecutive working days (counting last week's run) and a block of consecutive days off;
-optionally one start time all week. The objective is uncovered need first (100 per
-needed hour), then fairness (weekend and late shifts cost more for agents who had them
-recently, and more again above an even share this week), preferences and hours below
-contract. A constant offset
-makes the reported objective "what is lost", so HiGHS's relative gap is meaningful.
+Shifts alike for the rules (same times, paid hours, queue and template) form a *kind*.
+One binary ``x[a, k]`` per agent and kind the agent may work (skill, availability, hours,
+rest after last week); the agents taking a kind staff its shifts most-needed first. Hard
+rows: one shift a day; rest between shifts (grouped into cliques: every pair in a row
+conflicts); days, hours, consecutive working days (counting last week's run) and a block
+of consecutive days off (which may start in last week's days off); optionally one start
+time all week. The objective is uncovered need first (100 per needed hour), then
+fairness (weekend and late shifts cost more for agents who had them recently, and more
+again above an even share this week), preferences and hours below contract. A constant
+offset makes the objective "what is lost", so HiGHS's relative gap is measured against
+that, not against the (large) value of the covered shifts.
 """
 
 from __future__ import annotations

@@ -20,10 +20,11 @@ import pandas as pd
 
 from staffplan.config import Config
 from staffplan.errors import ConfigError, InputError
-from staffplan.io import atomic_folder, read_counts, to_csv_text
+from staffplan.io import atomic_folder, to_csv_text
 from staffplan.schedule.assign import Assignment, assign_agents
 from staffplan.schedule.assign_need import coverage_of, requirement_pools, shift_need_hours
 from staffplan.schedule.cover import Schedule, build_schedule
+from staffplan.schedule.cover_files import read_requirements as read_requirements  # re-export
 from staffplan.schedule.fairness import previous_rosters, week_label
 from staffplan.schedule.ics import Published, agent_calendar, calendar_file_name, read_published
 from staffplan.schedule.team import TeamConfig
@@ -96,21 +97,6 @@ def resolve_week(week: str, today: dt.date) -> dt.date:
             f"--week {week}: that week ended before today ({today}); roster this or a later week"
         )
     return monday
-
-
-def read_requirements(path: Path, config: Config) -> pd.DataFrame:
-    """A requirements CSV (``queue, interval_start, agents`` and optionally ``volume,
-    deflected, offered, aht_s``, e.g. from ``staffplan staff``), checked row by row."""
-    return read_counts(
-        path,
-        config.zone,
-        config.interval_min,
-        kind="requirements",
-        value_column="agents",
-        integer=False,
-        extra_numeric=("volume", "deflected", "offered"),
-        positive_numeric=("aht_s",),
-    )
 
 
 def plan_week(config: Config, week_start: dt.date) -> tuple[pd.DataFrame, Schedule]:
