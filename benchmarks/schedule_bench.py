@@ -27,12 +27,12 @@ import scipy.optimize as so
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.sdp_instances import as_inputs, read_instance  # noqa: E402
-from staffplan.config import Config, QueueConfig  # noqa: E402
-from staffplan.schedule._candidates import build_candidates, build_grid  # noqa: E402
-from staffplan.schedule._model import build_model  # noqa: E402
-from staffplan.schedule.config import BreakConfig, LunchConfig, ShiftsConfig, ShiftTemplate  # noqa: E402
-from staffplan.schedule.cover import Schedule, build_schedule  # noqa: E402
+from benchmarks.sdp_instances import as_inputs, read_instance
+from staffplan.config import Config, QueueConfig
+from staffplan.schedule._candidates import build_candidates, build_grid
+from staffplan.schedule._model import build_model
+from staffplan.schedule.config import BreakConfig, LunchConfig, ShiftsConfig, ShiftTemplate
+from staffplan.schedule.cover import Schedule, build_schedule
 
 SDP = Path("/work/shared/data/scheduling/shift_design_dbai/DataSet1")
 MONDAY = "2026-03-02"
@@ -163,7 +163,8 @@ def bench_queues(limit: float) -> None:
     schedule = run("30-queue week", requirements, config, limit)
     by_queue = schedule.shifts.groupby("queue")["cost"].sum()
     print(
-        f"  queues: {len(by_queue)}, smallest paid {by_queue.min():,.1f} h, largest {by_queue.max():,.1f} h"
+        f"  queues: {len(by_queue)}, paid hours per queue {by_queue.min():,.1f} to "
+        f"{by_queue.max():,.1f}"
     )
 
 

@@ -589,11 +589,20 @@ def roster(
     from staffplan.provenance import manifest, output_lock
     from staffplan.schedule.cover_files import read_requirements
     from staffplan.schedule.fairness import week_label
-    from staffplan.schedule.roster import ensure_folder, resolve_week, run_roster
+    from staffplan.schedule.roster import (
+        ensure_folder,
+        resolve_week,
+        roster_team,
+        run_roster,
+        week_requirements,
+    )
 
     cfg = load_config(config)
     monday = resolve_week(week, dt.datetime.now(cfg.zone).date())
-    table = None if requirements is None else read_requirements(requirements, cfg)
+    roster_team(cfg)  # config problems end the run before any output folder exists
+    table = None
+    if requirements is not None:
+        table = week_requirements(read_requirements(requirements, cfg), monday, cfg, requirements)
     inputs = {**input_files(cfg), "requirements": requirements}
     record = manifest("roster", [f"--week={week_label(monday)}"], inputs, cfg.timezone)
     ensure_folder(output)

@@ -145,7 +145,7 @@ def test_next_week_remembers_the_weekends_and_last_weeks_shifts(tmp_path: Path, 
     next_monday = AUTUMN_DST + dt.timedelta(days=7)
     run = run_roster(config, next_monday, tmp_path, requirements=requirements(next_monday))
     last = read_roster(tmp_path / "2026-W43" / "roster.csv", BERLIN)
-    weekend = set(last.loc[pd.to_datetime(last["day"]).dt.dayofweek >= 5, "agent"])
+    weekend = set(last.loc[pd.to_datetime(last["day"]).dt.day_of_week >= 5, "agent"])
     loads = run.assignment.agents.set_index("agent")["recent_load"]
     assert all(loads[a] > 0 for a in weekend) and weekend
     this = run.assignment.roster

@@ -129,13 +129,13 @@ def run_roster(
     outside the week are ignored. Needs the ``shifts:`` and ``team:`` sections.
     ``manifest_text`` is written as ``manifest.json`` (see :mod:`staffplan.provenance`).
     """
-    team = _team(config)
+    team = roster_team(config)
     ensure_folder(Path(output_dir))
     config = _team_sized(config, team)
     if requirements is None:
         requirements, schedule = plan_week(config, week_start)
     else:
-        requirements = _week_rows(requirements, week_start, config)
+        requirements = week_requirements(requirements, week_start, config)
         schedule = build_schedule(requirements, config)
     pools = requirement_pools(requirements, config)
     history = previous_rosters(output_dir, week_start, max(team.fairness_weeks, 1), config.zone)
@@ -164,7 +164,8 @@ def ensure_folder(folder: Path) -> None:
         raise InputError(f"{folder}: cannot create the output folder ({exc.strerror})") from None
 
 
-def _team(config: Config) -> TeamConfig:
+def roster_team(config: Config) -> TeamConfig:
+    """The config's team, checked against its shift templates (before any output exists)."""
     where = config.source or "config"
     if config.shifts is None:
         raise ConfigError(f"{where}: no shifts: section; add shift templates and rules to roster")
@@ -193,13 +194,20 @@ def _team_sized(config: Config, team: TeamConfig) -> Config:
     )
 
 
-def _week_rows(requirements: pd.DataFrame, week_start: dt.date, config: Config) -> pd.DataFrame:
+def week_requirements(
+    requirements: pd.DataFrame,
+    week_start: dt.date,
+    config: Config,
+    source: Path | None = None,
+) -> pd.DataFrame:
+    """The rows of ``requirements`` inside the week; :class:`InputError` naming ``source``
+    if there are none."""
     local = requirements["interval_start"].dt.tz_convert(config.zone)
     days = local.dt.date
     inside = (days >= week_start) & (days < week_start + dt.timedelta(days=7))
     if not inside.any():
         raise InputError(
-            f"the requirements have no intervals in the week of {week_start} "
+            f"{source or 'requirements'}: no intervals in the week of {week_start} "
             f"({week_label(week_start)}); forecast or size that week first"
         )
     return requirements[inside.to_numpy()].reset_index(drop=True)
