@@ -15,7 +15,8 @@ _EXPORTS = {
     "Schedule": "staffplan.schedule.cover",
     "build_schedule": "staffplan.schedule.cover",
     "write_schedule": "staffplan.schedule.cover_files",
-    "plot_coverage": "staffplan.schedule.plot",
+    "coverage_png": "staffplan.schedule.plot",
+    "read_requirements": "staffplan.schedule.cover_files",
 }
 
 __all__ = sorted(_EXPORTS)

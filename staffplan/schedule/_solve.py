@@ -1,21 +1,21 @@
 """Solve the covering model: LP bound first, then a fast near-optimal integer schedule.
 
 1. The LP relaxation gives the bound every schedule is measured against.
-2. A restricted MILP keeps what the LP decided firmly: each shift the LP uses at least
+2. A quick rounding of the LP (:mod:`._quick`, a fraction of a second) gives a first
+   schedule, so there is always one, however short the time limit.
+3. A restricted MILP keeps what the LP decided firmly: each shift the LP uses at least
    ``floor(x)`` times stays, at most ``ceil(x) + 1``; other lengths of the same start group
    may be added; shifts the LP does not use are left out. HiGHS solves it in its root
    node only: its root heuristics find the good schedules, while branching on these
    models is slow and would only end at the time limit. A root-only search does the
    same work on every run, so the schedule is the same on every run.
-3. If that is not within ``mip_gap`` of the LP bound, a wider neighbourhood (starts next
-   to the LP's, no cap on the counts) is solved the same way and the better schedule kept.
-4. Should HiGHS return no schedule within the time limit, a greedy fallback
-   (:mod:`._greedy`) keeps ``floor(x)``, places breaks where the most agents are spare
-   and adds shifts where coverage is short; it is much worse, and flagged.
+4. If the best schedule is not within ``mip_gap`` of the LP bound, a wider neighbourhood
+   (starts next to the LP's, no cap on the counts) is solved the same way.
 
-The LP is not cut short by the time limit (it takes well under a second for a week of
-quarter-hours and every answer depends on it); the limit bounds the integer search, and
-a schedule cut short by it is flagged ``timed_out`` (it may differ between runs).
+The best schedule found is kept. The LP is not cut short by the time limit (it takes
+well under a second for a week of quarter-hours and every answer depends on it); the
+limit bounds the integer search, and a schedule cut short by it is flagged
+``timed_out`` (it may differ between runs).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import numpy as np
 import scipy.optimize as so
 
 from staffplan.schedule._candidates import Candidates
-from staffplan.schedule._greedy import greedy_schedule
 from staffplan.schedule._model import CoverModel
+from staffplan.schedule._quick import quick_schedule
 
 _EPS = 1e-6
 ROOT_ONLY = 1  # HiGHS finds its schedules in the root; nodes are slow and cut by time
@@ -63,38 +63,41 @@ def solve_lp(model: CoverModel) -> so.OptimizeResult:
     return _milp(model, np.zeros(model.c.size), model.lb, model.ub, None, 0.0)
 
 
-def solve_cover(
+def quick_solution(model: CoverModel, cands: Candidates, lp: so.OptimizeResult) -> Solved | None:
+    """The quick rounding of the LP ``lp`` as a :class:`Solved`, or None if it fails."""
+    values = quick_schedule(model, cands, lp.x)
+    if values is None:
+        return None
+    return Solved(values, float(model.c @ values), float(lp.fun), lp.x, "LP + rounding", False)
+
+
+def improve(
     model: CoverModel,
     cands: Candidates,
+    lp: so.OptimizeResult,
+    best: Solved | None,
     *,
     time_limit_s: float,
     mip_gap: float,
-    lp: so.OptimizeResult | None = None,
-) -> Solved:
-    """An integer schedule for ``model`` within ``mip_gap`` of the LP bound if time allows.
-
-    ``lp`` may pass an already solved relaxation. The model must be LP-feasible.
-    """
+) -> Solved | None:
+    """``best`` improved by the restricted MILPs (steps 3-4) within ``time_limit_s``."""
     clock = _Clock(time_limit_s)
-    lp = lp if lp is not None else solve_lp(model)
-    if lp.x is None:
-        raise RuntimeError(f"the covering LP has no solution ({lp.message})")
-    bound = float(lp.fun)
-    best: Solved | None = None
-    timed_out = lp.status == 1
+    timed_out = False
     for radius, extra in ((0, 1.0), (1, np.inf)):
         if best is not None and best.gap <= mip_gap:
             break
         result = _restricted(model, cands, lp.x, radius, extra, clock, mip_gap)
         timed_out = timed_out or result.status == 1 or clock.timed_out
-        if result.x is not None and (best is None or result.fun < best.objective - _EPS):
-            values = model.settle(result.x)
+        if result.x is None:
+            continue
+        values = model.settle(result.x)
+        objective = float(model.c @ values)
+        if best is None or objective < best.objective - _EPS:
             method = f"LP + restricted MILP (neighbourhood {radius})"
-            best = Solved(values, float(model.c @ values), bound, lp.x, method, timed_out)
+            best = Solved(values, objective, float(lp.fun), lp.x, method, timed_out)
     if best is None:
-        values = greedy_schedule(model, cands, lp.x)
-        best = Solved(values, float(model.c @ values), bound, lp.x, "greedy fallback", True)
-    return best
+        return None
+    return dataclasses.replace(best, timed_out=best.timed_out or timed_out)
 
 
 def _restricted(

@@ -5,7 +5,9 @@ interval_start, agents``) and the config's ``shifts:`` section and returns the s
 and coverage tables with the LP bound and the gap to it. Each queue is covered by its
 own shifts unless ``shifts.shared_queues`` pools them (then one block covers the summed
 ``agents`` and its coverage rows are labelled with the joined queue names). Queues are
-solved one at a time, sharing the time limit, unless ``max_headcount`` couples them.
+separate models unless ``max_headcount`` couples them into one. Every model first gets
+its LP bound and a quick rounding; the time limit then goes to the models furthest from
+their bound.
 
 Costs are in paid hours × ``cost_per_hour``; the objective adds
 ``understaffing_penalty`` per uncovered agent-interval and ``overstaffing_penalty`` per
@@ -20,12 +22,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import scipy.optimize as so
 
-from staffplan.errors import ConfigError, InfeasiblePlanError, InputError
+from staffplan.errors import ConfigError, InfeasiblePlanError, InputError, StaffplanError
 from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
 from staffplan.schedule._model import CoverModel, build_model
 from staffplan.schedule._shift_table import shift_table
-from staffplan.schedule._solve import Solved, solve_cover, solve_lp
+from staffplan.schedule._solve import Solved, improve, quick_solution, solve_lp
 from staffplan.schedule.config import ShiftsConfig
 from staffplan.schedule.coverage import coverage_table
 
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from staffplan.config import Config
 
 POOLED_SEPARATOR = "+"
+MIN_SHARE_S = 10.0  # seconds: the least time worth giving one model's restricted MILP
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +73,8 @@ class Schedule:
             "shifts": len(self.shifts),
             "paid_hours": round(self.paid_hours, 4),
             "objective": round(self.objective, 4),
+            "shift_cost": round(float(self.shifts["cost"].sum()), 4),
+            "penalty_cost": round(self.objective - float(self.shifts["cost"].sum()), 4),
             "lp_bound": round(self.lp_bound, 4),
             "gap_to_lp_bound": round(self.gap, 6),
             "uncovered_agent_hours": round(self.uncovered_agent_hours, 4),
@@ -107,14 +113,12 @@ def build_schedule(
     groups = (
         [list(range(len(labels)))] if shifts.max_headcount else [[i] for i in range(len(labels))]
     )
-    results, models = [], []
-    for position, members in enumerate(groups):
-        model = build_model(cands, grid, [required[i] for i in members], shifts)
-        left = budget - (time.monotonic() - started)
-        share = max(left, 0.0) / (len(groups) - position)
-        solved = _solve(model, cands, grid, shifts, [labels[i] for i in members], share, gap)
-        results.append(solved)
-        models.append(model)
+    models = [build_model(cands, grid, [required[i] for i in g], shifts) for g in groups]
+    firsts = [
+        _first(model, cands, grid, shifts, [labels[i] for i in g])
+        for model, g in zip(models, groups, strict=True)
+    ]
+    results = _improve_all(models, firsts, cands, budget - (time.monotonic() - started), gap)
     return _assemble(results, models, groups, labels, requirements, cands, grid, config)
 
 
@@ -167,19 +171,51 @@ def _blocks(
     return names, required
 
 
-def _solve(
-    model: CoverModel,
-    cands: Candidates,
-    grid: Grid,
-    shifts: ShiftsConfig,
-    labels: list[str],
-    time_limit_s: float,
-    mip_gap: float,
-) -> Solved:
+def _first(
+    model: CoverModel, cands: Candidates, grid: Grid, shifts: ShiftsConfig, labels: list[str]
+) -> tuple[so.OptimizeResult, Solved | None]:
+    """The LP (or the hard-coverage failure it proves) and the quick schedule from it."""
     lp = solve_lp(model)
     if lp.status == 2:
         _raise_short(model, cands, grid, shifts, labels)
-    return solve_cover(model, cands, time_limit_s=time_limit_s, mip_gap=mip_gap, lp=lp)
+    if lp.x is None:
+        raise RuntimeError(f"the covering LP failed: {lp.message}")
+    return lp, quick_solution(model, cands, lp)
+
+
+def _improve_all(
+    models: list[CoverModel],
+    firsts: list[tuple[so.OptimizeResult, Solved | None]],
+    cands: Candidates,
+    budget_s: float,
+    mip_gap: float,
+) -> list[Solved]:
+    """Spend the time left on the models furthest from their bound first: an equal share
+    each of what remains, but at least ``MIN_SHARE_S`` (a restricted MILP cut shorter
+    rarely returns anything), so with little time only the worst models are improved."""
+    started = time.monotonic()
+    results = [first for _, first in firsts]
+    order = sorted(range(len(models)), key=lambda i: -_distance(results[i], firsts[i][0]))
+    for position, i in enumerate(order):
+        left = budget_s - (time.monotonic() - started)
+        share = max(left / (len(order) - position), min(left, MIN_SHARE_S))
+        first = results[i]
+        if share <= 0 and first is not None and first.gap > mip_gap:
+            results[i] = dataclasses.replace(first, timed_out=True)  # no time left to improve
+            continue
+        lp = firsts[i][0]
+        results[i] = improve(models[i], cands, lp, first, time_limit_s=share, mip_gap=mip_gap)
+    if any(result is None for result in results):
+        raise StaffplanError(
+            f"no schedule that covers every interval was found within the time limit "
+            f"({budget_s:.0f} s left after the LP); raise --time-limit or use "
+            "shifts.understaffing: soft"
+        )
+    return [result for result in results if result is not None]
+
+
+def _distance(result: Solved | None, lp: so.OptimizeResult) -> float:
+    return np.inf if result is None else result.objective - float(lp.fun)
 
 
 def _raise_short(
@@ -192,9 +228,9 @@ def _raise_short(
     """Explain a hard-coverage failure: the least uncovered agent-hours any schedule has."""
     soft = dataclasses.replace(shifts, understaffing="soft", understaffing_penalty=1.0)
     relaxed = build_model(cands, grid, list(model.required), soft)
-    costs = relaxed.c.copy()
+    costs = np.zeros_like(relaxed.c)
     for layout in relaxed.blocks:
-        costs[layout.x] = 0.0
+        costs[layout.u] = 1.0
     lp = solve_lp(dataclasses.replace(relaxed, c=costs))
     short = np.vstack([lp.x[layout.u] for layout in relaxed.blocks])
     block, worst = np.unravel_index(int(np.argmax(short)), short.shape)

@@ -24,7 +24,7 @@ import pandas as pd
 from staffplan.schedule._candidates import Grid
 
 if TYPE_CHECKING:
-    from staffplan.config import Config
+    from staffplan.config import Config, QueueConfig
 
 COVERAGE_COLUMNS = [
     "queue",
@@ -98,7 +98,7 @@ def _metrics(
     table: pd.DataFrame,
     known: np.ndarray,
     source: pd.DataFrame,
-    queues: list,
+    queues: list[QueueConfig],
     volume: str,
     interval_min: int,
 ) -> np.ndarray:
