@@ -83,7 +83,7 @@ def improve(
     """``best`` improved by the restricted MILPs (steps 3-4) within ``time_limit_s``."""
     clock = _Clock(time_limit_s)
     timed_out = False
-    for radius, extra in ((0, 1.0), (1, np.inf)):
+    for radius, extra in ((0, np.inf), (1, np.inf)):
         if best is not None and best.gap <= mip_gap:
             break
         result = _restricted(model, cands, lp.x, radius, extra, clock, mip_gap)
