@@ -193,19 +193,11 @@ def staff(
     --output requirements.csv
     """
     from staffplan.config import load_config
-    from staffplan.io import read_counts
+    from staffplan.io import read_forecast_table
     from staffplan.staffing import size_requirements
 
     cfg = load_config(config)
-    table = read_counts(
-        forecast,
-        cfg.zone,
-        cfg.interval_min,
-        kind="forecast",
-        integer=False,
-        extra_numeric=("deflected", "offered"),
-        positive_numeric=("aht_s",),
-    )
+    table = read_forecast_table(forecast, cfg.zone, cfg.interval_min)
     render(size_requirements(table, cfg), fmt, output, title="Requirements", quiet=quiet)
 
 
@@ -339,17 +331,10 @@ def deflection(
     """
     from staffplan.config import load_config
     from staffplan.deflection import ENGINE_NOTE, SUMMARY_SCREEN_COLUMNS, project_deflection
-    from staffplan.io import read_counts
+    from staffplan.io import read_forecast_table
 
     cfg = load_config(config)
-    table = read_counts(
-        forecast,
-        cfg.zone,
-        cfg.interval_min,
-        kind="forecast",
-        integer=False,
-        positive_numeric=("aht_s",),
-    )
+    table = read_forecast_table(forecast, cfg.zone, cfg.interval_min)
     result = project_deflection(table, cfg)
     if output is not None:
         render(result.intervals, fmt, output, quiet=quiet)

@@ -612,3 +612,19 @@ def _check_market_steps(times: pd.Series, path: str | Path) -> None:
             f"{'hourly' if bar == MARKET_STEPS[0] else 'daily'} grid of the other rows; "
             "export one bar per row"
         )
+
+
+def read_forecast_table(
+    path: str | Path, zone: zoneinfo.ZoneInfo, interval_min: int
+) -> pd.DataFrame:
+    """A forecast (or net-of-deflection) table: ``queue, interval_start, volume`` with
+    optional ``deflected``, ``offered`` and ``aht_s``; volumes may be fractional."""
+    return read_counts(
+        path,
+        zone,
+        interval_min,
+        kind="forecast",
+        integer=False,
+        extra_numeric=("deflected", "offered"),
+        positive_numeric=("aht_s",),
+    )

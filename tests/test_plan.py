@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from report_parsing import ReportParser
 from typer.testing import CliRunner
 
 from staffplan.cli import app
@@ -56,28 +56,8 @@ def test_plan_starts_the_monday_after_the_history(plan_folder):
     assert (first - last) < pd.Timedelta(days=8)
 
 
-class _Report(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.images: list[str] = []
-        self.headlines: dict[str, str] = {}
-        self._label: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "img":
-            self.images.append(attrs["src"])
-        if "data-headline" in attrs:
-            self._label = attrs["data-headline"]
-
-    def handle_data(self, data):
-        if self._label is not None and data.strip():
-            self.headlines[self._label] = data.strip()
-            self._label = None
-
-
 def test_report_images_are_embedded_and_headlines_match_the_csvs(plan_folder):
-    report = _Report()
+    report = ReportParser()
     report.feed((plan_folder / "report.html").read_text(encoding="utf-8"))
     assert len(report.images) >= 2
     for src in report.images:

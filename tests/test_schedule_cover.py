@@ -337,3 +337,59 @@ def test_each_queue_is_covered_by_its_own_shifts_unless_pooled():
     assert pooled.uncovered_agent_hours == separate.uncovered_agent_hours == 0
     assert math.isnan(pooled.coverage["service_level"].iloc[0])
     assert "pooled" in pooled.service_level_note
+
+
+def test_without_time_for_the_milp_the_lp_rounding_still_covers_everything():
+    config = make_config()
+    requirements = two_humps("2026-03-02", "Europe/Berlin", days=2, scale=3.0)
+    schedule = build_schedule(requirements, config, time_limit_s=0)
+    check_schedule(schedule, config)
+    assert schedule.method == "LP + rounding"
+    assert schedule.uncovered_agent_hours == 0
+    assert schedule.lp_bound <= schedule.objective
+    assert schedule.timed_out == (schedule.gap > config.shifts.mip_gap)
+    assert schedule.gap < 0.15, f"the rounding alone is {schedule.gap:.1%} above the bound"
+    timed = build_schedule(requirements, config)
+    assert timed.objective <= schedule.objective, "more time never gives a worse schedule"
+
+
+def test_no_requirement_gives_no_shifts():
+    requirements = two_humps("2026-03-02", "Europe/Berlin").assign(agents=0.0)
+    schedule = build_schedule(requirements, make_config())
+    assert schedule.shifts.empty and schedule.objective == 0 == schedule.gap
+    assert (schedule.coverage["scheduled"] == 0).all()
+
+
+def test_a_business_hours_queue_needs_no_rows_for_the_night():
+    requirements = two_humps("2026-03-02", "Europe/Berlin")
+    hour = requirements["interval_start"].dt.hour
+    day_only = requirements[(hour >= 8) & (hour < 18)]
+    config = make_config(first="06:00", last="12:00", lengths="[480]")
+    schedule = build_schedule(day_only, config)
+    check_schedule(schedule, config)
+    assert len(schedule.coverage) == 96, "the whole day is reported, the night as 0 required"
+    night = schedule.coverage[schedule.coverage["interval_start"].dt.hour < 6]
+    assert (night["required"] == 0).all() and schedule.uncovered_agent_hours == 0
+
+
+def test_headcount_cap_is_shared_by_all_queues():
+    text = BASE.format(
+        zone="UTC",
+        interval=15,
+        cyclic="false",
+        mode="soft",
+        cap=6,
+        first="00:00",
+        last="23:00",
+        every=60,
+        lengths="[480]",
+    ).replace("queues: [", "queues: [{name: mail, aht_s: 600}, ")
+    chat = two_humps("2026-03-02", "UTC", days=2)
+    mail = chat.assign(queue="mail")
+    config = parse_config(text)
+    schedule = build_schedule(pd.concat([chat, mail], ignore_index=True), config)
+    for queue in ("chat", "mail"):
+        check_schedule(schedule, config, queue)
+    per_day = schedule.shifts.groupby("day").size()
+    assert (per_day <= 6).all(), f"more than 6 shifts start on a day: {per_day.to_dict()}"
+    assert schedule.uncovered_agent_hours > 0, "6 agents cannot cover two 1-8 agent queues"

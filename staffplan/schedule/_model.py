@@ -9,7 +9,12 @@ an overstaffing penalty). Rows:
   ≥ ``required_t`` (= with ``o``);
 * links, per start group and pause: Σ slots ``b`` = Σ shifts ``x`` of the group (each shift
   takes each of its breaks exactly once, somewhere in the window);
-* team caps (only with ``max_headcount``), shared by all blocks.
+* team caps (only with ``max_headcount``), shared by all blocks: per day at most that
+  many shift starts; per week at most ``days_per_week`` shifts and
+  ``max_hours_per_week`` paid hours per head (pro rata for shorter horizons).
+
+On a cyclic week interval indices wrap, so a shift running past the last interval covers
+the first ones; otherwise the part past the horizon covers nothing.
 """
 
 from __future__ import annotations
@@ -71,12 +76,13 @@ class CoverModel:
 
 def coverage_matrices(cands: Candidates, grid: Grid) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """Agents present per interval per shift (T × shifts) and per break slot (T × slots)."""
-    size = grid.size
+    size, n_shifts, n_slots = grid.size, cands.start.size, cands.slot_group.size
     offsets = np.concatenate([np.arange(n) for n in cands.length])
-    shift_cols = np.repeat(np.arange(cands.start.size), cands.length)
+    shift_cols = np.repeat(np.arange(n_shifts), cands.length)
     shift_rows = np.repeat(cands.start, cands.length) + offsets
-    present = _fold(shift_rows, shift_cols, np.ones(shift_rows.size), size, grid.cyclic)
-    rows, cols, weights = [], [], []
+    ones = np.ones(shift_rows.size)
+    present = _fold(shift_rows, shift_cols, ones, (size, n_shifts), grid.cyclic)
+    rows, cols, weights = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [ones[:0]]
     slot_start = cands.group_start[cands.slot_group] + cands.slot_offset
     slot_template = cands.group_template[cands.slot_group]
     for t, covers in enumerate(cands.pause_cover):
@@ -86,45 +92,39 @@ def coverage_matrices(cands: Candidates, grid: Grid) -> tuple[sp.csr_matrix, sp.
                 rows.append(slot_start[chosen] + step)
                 cols.append(chosen)
                 weights.append(np.full(chosen.size, share))
-    n_slots = cands.slot_group.size
-    if rows:
-        away = _fold(
-            np.concatenate(rows), np.concatenate(cols), np.concatenate(weights), size, grid.cyclic
-        )
-    else:
-        away = sp.csr_matrix((size, n_slots))
-    return present, sp.csr_matrix(away, shape=(size, n_slots))
+    away = _fold(
+        np.concatenate(rows),
+        np.concatenate(cols),
+        np.concatenate(weights),
+        (size, n_slots),
+        grid.cyclic,
+    )
+    return present, away
 
 
 def _fold(
-    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, size: int, cyclic: bool
+    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape: tuple[int, int], cyclic: bool
 ) -> sp.csr_matrix:
-    n_cols = int(cols.max()) + 1 if cols.size else 0
+    """A sparse matrix of ``shape`` whose row indices wrap (cyclic) or are cut at the end."""
     if cyclic:
-        rows = rows % size
+        rows = rows % shape[0]
     else:
-        inside = rows < size
+        inside = rows < shape[0]
         rows, cols, values = rows[inside], cols[inside], values[inside]
-    return sp.csr_matrix(sp.coo_matrix((values, (rows, cols)), shape=(size, n_cols)))
+    return sp.csr_matrix(sp.coo_matrix((values, (rows, cols)), shape=shape))
 
 
 def build_model(
     cands: Candidates, grid: Grid, required: list[np.ndarray], shifts: ShiftsConfig
 ) -> CoverModel:
     """The model covering each array in ``required`` (agents per grid interval) as a block."""
-    present, away = coverage_matrices(cands, grid)
-    present = sp.csr_matrix(present, shape=(grid.size, cands.start.size))
-    link_x, link_b = _link_matrices(cands)
     soft = shifts.understaffing == "soft"
     over = shifts.overstaffing_penalty > 0
-    size, n, m = grid.size, cands.start.size, cands.slot_group.size
-    eye = sp.identity(size, format="csr")
-    zero_t = sp.csr_matrix((link_x.shape[0], size))
-    cover_parts = [present, -away] + ([eye] if soft else []) + ([-eye] if over else [])
-    link_parts = [-link_x, link_b] + ([zero_t] if soft else []) + ([zero_t] if over else [])
-    block = sp.vstack([sp.hstack(cover_parts), sp.hstack(link_parts)], format="csr")
-    width = block.shape[1]
-    layouts, c, lb, ub, row_lb, row_ub, integer = [], [], [], [], [], [], []
+    present, away = coverage_matrices(cands, grid)
+    block = _block_matrix(cands, present, away, soft, over)
+    size, n, m, width = grid.size, cands.start.size, cands.slot_group.size, block.shape[1]
+    links = block.shape[0] - size
+    layouts, parts = [], []
     for i, need in enumerate(required):
         base = i * width
         u_end = base + n + m + (size if soft else 0)
@@ -136,13 +136,8 @@ def build_model(
                 slice(u_end, u_end + (size if over else 0)),
             )
         )
-        c.append(_costs(cands, size, m, soft, over, shifts))
-        lb.append(np.zeros(width))
-        ub.append(np.concatenate([np.full(n + m, np.inf), need if soft else [], _inf(size, over)]))
-        row_lb.append(np.concatenate([need, np.zeros(link_x.shape[0])]))
-        upper = need if over else np.full(size, np.inf)
-        row_ub.append(np.concatenate([upper, np.zeros(link_x.shape[0])]))
-        integer.append(np.concatenate([np.ones(n + m), np.zeros(width - n - m)]))
+        parts.append(_block_vectors(cands, need, links, soft, over, shifts))
+    c, lb, ub, row_lb, row_ub, integer = (list(p) for p in zip(*parts, strict=True))
     A = sp.block_diag([block] * len(required), format="csr")
     cap_rows = slice(A.shape[0], A.shape[0])
     if shifts.max_headcount is not None:
@@ -163,8 +158,35 @@ def build_model(
         tuple(np.asarray(r, dtype=float) for r in required),
         cap_rows,
         present,
-        sp.csr_matrix(away),
+        away,
     )
+
+
+def _block_matrix(
+    cands: Candidates, present: sp.csr_matrix, away: sp.csr_matrix, soft: bool, over: bool
+) -> sp.csr_matrix:
+    """One block's rows (coverage, then links) over its columns (x, b[, u][, o])."""
+    link_x, link_b = _link_matrices(cands)
+    size = present.shape[0]
+    eye = sp.identity(size, format="csr")
+    zero = sp.csr_matrix((link_x.shape[0], size))
+    cover = [present, -away] + ([eye] if soft else []) + ([-eye] if over else [])
+    link = [-link_x, link_b] + ([zero] if soft else []) + ([zero] if over else [])
+    return sp.vstack([sp.hstack(cover), sp.hstack(link)], format="csr")
+
+
+def _block_vectors(
+    cands: Candidates, need: np.ndarray, links: int, soft: bool, over: bool, shifts: ShiftsConfig
+) -> tuple[np.ndarray, ...]:
+    """One block's costs, variable bounds, row bounds and integrality."""
+    size, n, m = need.size, cands.start.size, cands.slot_group.size
+    costs = _costs(cands, size, m, soft, over, shifts)
+    lb = np.zeros(costs.size)
+    ub = np.concatenate([np.full(n + m, np.inf), need if soft else [], _inf(size, over)])
+    row_lb = np.concatenate([need, np.zeros(links)])
+    row_ub = np.concatenate([need if over else np.full(size, np.inf), np.zeros(links)])
+    integer = np.concatenate([np.ones(n + m), np.zeros(costs.size - n - m)])
+    return costs, lb, ub, row_lb, row_ub, integer
 
 
 def _inf(size: int, present: bool) -> np.ndarray:

@@ -12,7 +12,8 @@ to beat otherwise:
 3. Add shifts where coverage is short, the one covering most shortfall per unit of cost
    first (while the team caps allow and, under soft understaffing, while it pays).
 4. Drop shifts, the costliest first, whose removal (with their breaks) leaves no
-   interval short.
+   interval short; then swap shifts for a shorter length of the same start where the
+   intervals given up have an agent to spare.
 
 The best schedule over the roundings that keeps the hard rules is returned.
 """
@@ -38,9 +39,10 @@ def quick_schedule(model: CoverModel, cands: Candidates, lp_x: np.ndarray) -> np
     best, best_cost = None, np.inf
     for offset in (None, *_OFFSETS):
         values = np.zeros_like(lp_x)
-        for i, layout in enumerate(model.blocks):
+        for layout in model.blocks:  # all blocks first: the team caps see every block
             values[layout.x] = _rounded(lp_x[layout.x], cands, offset)
             values[layout.b] = _scaled_breaks(values[layout.x], lp_x[layout.b], cands)
+        for i, layout in enumerate(model.blocks):
             spare = present @ values[layout.x] - away @ values[layout.b] - model.required[i]
             _add_shifts(model, cands, values, layout, present, away, spare)
             _drop_shifts(cands, values, layout, present, away, spare)

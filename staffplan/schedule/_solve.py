@@ -3,25 +3,21 @@
 1. The LP relaxation gives the bound every schedule is measured against.
 2. A quick rounding of the LP (:mod:`._quick`, a fraction of a second) gives a first
    schedule, so there is always one, however short the time limit.
-3. A restricted MILP keeps what the LP decided firmly: each shift the LP uses at least
-   ``floor(x)`` times stays, at most ``ceil(x) + 1``; other lengths of the same start group
-   may be added; shifts the LP does not use are left out. HiGHS solves it in its root
-   node only: its root heuristics find the good schedules, while branching on these
-   models is slow and would only end at the time limit. A root-only search does the
-   same work on every run, so the schedule is the same on every run.
-4. If the best schedule is not within ``mip_gap`` of the LP bound, a wider neighbourhood
-   (starts next to the LP's, no cap on the counts) is solved the same way.
+3. Unless that is already within ``mip_gap`` of the bound, a restricted MILP keeps what
+   the LP decided firmly: each shift the LP uses at least ``floor(x)`` times stays, any
+   length of a start group the LP uses may be added, start groups the LP does not use
+   are left out. HiGHS solves it in its root node only: its root heuristics find the
+   good schedules, while branching on these models is slow and would only end at the
+   time limit. A root-only search does the same work on every run, so it returns the
+   same schedule on every run unless the time limit cuts it short (``timed_out``).
 
-The best schedule found is kept. The LP is not cut short by the time limit (it takes
-well under a second for a week of quarter-hours and every answer depends on it); the
-limit bounds the integer search, and a schedule cut short by it is flagged
-``timed_out`` (it may differ between runs).
+The better of the two schedules is kept. The LP is not cut short by the time limit (it
+takes well under a second for a week of quarter-hours and every answer depends on it).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import time
 import warnings
 
 import numpy as np
@@ -46,7 +42,6 @@ class Solved:
     values: np.ndarray
     objective: float
     lp_bound: float
-    lp_values: np.ndarray
     method: str
     timed_out: bool
 
@@ -68,7 +63,7 @@ def quick_solution(model: CoverModel, cands: Candidates, lp: so.OptimizeResult) 
     values = quick_schedule(model, cands, lp.x)
     if values is None:
         return None
-    return Solved(values, float(model.c @ values), float(lp.fun), lp.x, "LP + rounding", False)
+    return Solved(values, float(model.c @ values), float(lp.fun), "LP + rounding", False)
 
 
 def improve(
@@ -80,56 +75,36 @@ def improve(
     time_limit_s: float,
     mip_gap: float,
 ) -> Solved | None:
-    """``best`` improved by the restricted MILPs (steps 3-4) within ``time_limit_s``."""
-    clock = _Clock(time_limit_s)
-    timed_out = False
-    for radius, extra in ((0, np.inf), (1, np.inf)):
-        if best is not None and best.gap <= mip_gap:
-            break
-        result = _restricted(model, cands, lp.x, radius, extra, clock, mip_gap)
-        timed_out = timed_out or result.status == 1 or clock.timed_out
-        if result.x is None:
-            continue
+    """``best`` replaced by the restricted MILP's schedule (step 3) if that is better."""
+    if best is not None and best.gap <= mip_gap:
+        return best
+    result = _restricted(model, cands, lp.x, time_limit_s, mip_gap)
+    timed_out = result.status == 1
+    if result.x is not None:
         values = model.settle(result.x)
         objective = float(model.c @ values)
         if best is None or objective < best.objective - _EPS:
-            method = f"LP + restricted MILP (neighbourhood {radius})"
-            best = Solved(values, objective, float(lp.fun), lp.x, method, timed_out)
+            method = "LP + restricted MILP"
+            return Solved(values, objective, float(lp.fun), method, timed_out)
     if best is None:
         return None
     return dataclasses.replace(best, timed_out=best.timed_out or timed_out)
 
 
 def _restricted(
-    model: CoverModel,
-    cands: Candidates,
-    lp_x: np.ndarray,
-    radius: int,
-    extra: float,
-    clock: _Clock,
-    mip_gap: float,
+    model: CoverModel, cands: Candidates, lp_x: np.ndarray, time_limit_s: float, mip_gap: float
 ) -> so.OptimizeResult:
+    """HiGHS, root node only, on the start groups the LP uses, keeping its floors."""
     lb, ub = model.lb.copy(), model.ub.copy()
     for layout in model.blocks:
         x = lp_x[layout.x]
-        used = x > _EPS
-        near = _near_groups(cands, np.unique(cands.group[used]), radius)
+        used = np.zeros(cands.group_start.size, dtype=bool)
+        used[cands.group[x > _EPS]] = True
         lb[layout.x] = np.floor(x + _EPS)
-        ub[layout.x] = np.where(near[cands.group], np.inf, 0.0)
-        ub[layout.x] = np.where(used, np.ceil(x - _EPS) + extra, ub[layout.x])
-        ub[layout.b] = np.where(near[cands.slot_group], np.inf, 0.0)
-    return _milp(model, model.integer.astype(np.uint8), lb, ub, clock.left(), mip_gap, ROOT_ONLY)
-
-
-def _near_groups(cands: Candidates, groups: np.ndarray, radius: int) -> np.ndarray:
-    near = np.zeros(cands.group_start.size, dtype=bool)
-    for step in range(-radius, radius + 1):
-        moved = groups + step
-        inside = (moved >= 0) & (moved < near.size)
-        same = inside.copy()
-        same[inside] = cands.group_template[moved[inside]] == cands.group_template[groups[inside]]
-        near[moved[same]] = True
-    return near
+        ub[layout.x] = np.where(used[cands.group], np.inf, 0.0)
+        ub[layout.b] = np.where(used[cands.slot_group], np.inf, 0.0)
+    integer = model.integer.astype(np.uint8)
+    return _milp(model, integer, lb, ub, max(time_limit_s, 0.01), mip_gap, ROOT_ONLY)
 
 
 def _milp(
@@ -155,17 +130,3 @@ def _milp(
             constraints=so.LinearConstraint(model.A, model.row_lb, model.row_ub),
             options=options,
         )
-
-
-class _Clock:
-    """Seconds left of a time budget; remembers whether it ran out."""
-
-    def __init__(self, budget_s: float) -> None:
-        self._deadline = time.monotonic() + budget_s
-        self.timed_out = False
-
-    def left(self) -> float:
-        left = self._deadline - time.monotonic()
-        if left <= 0:
-            self.timed_out = True
-        return max(left, 0.0)
