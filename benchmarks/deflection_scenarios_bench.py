@@ -30,11 +30,11 @@ from pathlib import Path  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
-from staffplan._scenario_inputs import read_scenario_history  # noqa: E402
 from staffplan.config import Config, load_config  # noqa: E402
 from staffplan.deflection import project_deflection  # noqa: E402
-from staffplan.report_scenarios import scenario_chart, scenario_workbook  # noqa: E402
-from staffplan.scenarios import representative_week, run_scenarios  # noqa: E402
+from staffplan.finance.inputs import read_scenario_history  # noqa: E402
+from staffplan.finance.report import scenario_chart, scenario_workbook  # noqa: E402
+from staffplan.finance.scenarios import representative_week, run_scenarios  # noqa: E402
 
 
 def best_of(runs: int, work: Callable[[], object]) -> tuple[str, object]:

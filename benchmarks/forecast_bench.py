@@ -36,7 +36,7 @@ import pandas as pd
 
 from staffplan.forecast import SameSlotAverage, SeasonalNaive, StaffplanForecaster, backtest
 from staffplan.forecast.synthetic import SAMPLE_QUEUES
-from staffplan.io import read_history, read_market
+from staffplan.tables import read_history, read_market
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = {  # 4-week same-slot average MASE from the issue, 4 and 8 origins

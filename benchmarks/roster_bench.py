@@ -40,14 +40,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from staffplan.config import Config, parse_config  # noqa: E402
-from staffplan.schedule.assign import assign_agents  # noqa: E402
-from staffplan.schedule.assign_need import requirement_pools, shift_need_hours  # noqa: E402
+from staffplan.config.team import AgentConfig  # noqa: E402
+from staffplan.jobs.roster import plan_week, run_roster  # noqa: E402
+from staffplan.replan import replan_surge  # noqa: E402
+from staffplan.roster.assign import assign_agents  # noqa: E402
+from staffplan.roster.fairness import unsocial  # noqa: E402
+from staffplan.roster.need import requirement_pools, shift_need_hours  # noqa: E402
+from staffplan.roster.rules_check import violations  # noqa: E402
 from staffplan.schedule.cover import build_schedule  # noqa: E402
-from staffplan.schedule.fairness import unsocial  # noqa: E402
-from staffplan.schedule.replan import replan_surge  # noqa: E402
-from staffplan.schedule.roster import plan_week, run_roster  # noqa: E402
-from staffplan.schedule.rules_check import violations  # noqa: E402
-from staffplan.schedule.team import AgentConfig  # noqa: E402
 from staffplan.staffing import size_requirements  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"

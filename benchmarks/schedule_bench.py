@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.sdp_instances import as_inputs, read_instance
 from staffplan.config import Config, QueueConfig
+from staffplan.config.shifts import BreakConfig, LunchConfig, ShiftsConfig, ShiftTemplate
 from staffplan.schedule._candidates import build_candidates, build_grid
 from staffplan.schedule._model import build_model
-from staffplan.schedule.config import BreakConfig, LunchConfig, ShiftsConfig, ShiftTemplate
 from staffplan.schedule.cover import Schedule, build_schedule
 
 SDP = Path("/work/shared/data/scheduling/shift_design_dbai/DataSet1")

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan.config import Config, QueueConfig
-from staffplan.schedule.config import ShiftsConfig, ShiftTemplate
+from staffplan.config.shifts import ShiftsConfig, ShiftTemplate
 
 MONDAY = dt.date(2026, 3, 2)
 

@@ -28,9 +28,9 @@ import time
 
 import numpy as np
 
+from staffplan.config.simulation import SimulationConfig
 from staffplan.simulate.model import QueueArrays
 from staffplan.simulate.replicate import run_replications
-from staffplan.simulate.settings import SimulationConfig
 from staffplan.simulate.tallies import ABANDONED, OFFERED, WITHIN
 
 INTERVAL_S = 1800.0

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from staffplan.forecast.synthetic import SAMPLE_QUEUES, simulate_history
-from staffplan.io import atomic_write_text, read_market, to_csv_text
+from staffplan.tables import atomic_write_text, read_market, to_csv_text
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 START = pd.Timestamp("2020-01-06", tz=ZONE)

@@ -107,17 +107,17 @@ def render(
     quiet: bool = False,
 ) -> None:
     """Show or write ``result``: to ``output`` (format from its suffix) or to stdout."""
-    from staffplan import console, io
+    from staffplan import console, tables
 
     if output is not None:
-        text = io.to_json_text(result) if output.suffix == ".json" else _csv_text(result)
-        io.atomic_write_text(output, text)
+        text = tables.to_json_text(result) if output.suffix == ".json" else _csv_text(result)
+        tables.atomic_write_text(output, text)
         if not quiet:
             rows = f"{len(result)} rows" if isinstance(result, pd.DataFrame) else "result"
             typer.echo(f"wrote {rows} to {output}", err=True)
         return
     if fmt is OutputFormat.json:
-        typer.echo(io.to_json_text(result), nl=False)
+        typer.echo(tables.to_json_text(result), nl=False)
     elif fmt is OutputFormat.csv:
         typer.echo(_csv_text(result), nl=False)
     else:
@@ -125,10 +125,10 @@ def render(
 
 
 def _csv_text(result: pd.DataFrame | dict[str, Any]) -> str:
-    from staffplan import io
+    from staffplan import tables
 
     frame = result if isinstance(result, pd.DataFrame) else pd.DataFrame([result])
-    return io.to_csv_text(frame)
+    return tables.to_csv_text(frame)
 
 
 @app.callback()
@@ -193,8 +193,8 @@ def staff(
     --output requirements.csv
     """
     from staffplan.config import load_config
-    from staffplan.io import read_forecast_table
     from staffplan.staffing import size_requirements
+    from staffplan.tables import read_forecast_table
 
     cfg = load_config(config)
     table = read_forecast_table(forecast, cfg.zone, cfg.interval_min)
@@ -245,7 +245,7 @@ def forecast(
     """
     from staffplan.config import load_config
     from staffplan.forecast import ForecastConfig, parse_scenario, run_forecast
-    from staffplan.forecast.inputs import load_history, load_market
+    from staffplan.tables.inputs import load_history, load_market
 
     cfg = load_config(config)
     scenario = parse_scenario(volatility_scenario)
@@ -291,7 +291,7 @@ def backtest(
 
     from staffplan.config import load_config
     from staffplan.forecast import run_backtest
-    from staffplan.forecast.inputs import load_history, load_market
+    from staffplan.tables.inputs import load_history, load_market
 
     cfg = load_config(config)
     table = load_history(cfg, history, fill_gaps)
@@ -331,7 +331,7 @@ def deflection(
     """
     from staffplan.config import load_config
     from staffplan.deflection import ENGINE_NOTE, SUMMARY_SCREEN_COLUMNS, project_deflection
-    from staffplan.io import read_forecast_table
+    from staffplan.tables import read_forecast_table
 
     cfg = load_config(config)
     table = read_forecast_table(forecast, cfg.zone, cfg.interval_min)
@@ -369,17 +369,17 @@ def scenarios(
     Example: staffplan scenarios --config configs/example.yaml --output scenarios.xlsx
     --plot scenarios.png
     """
-    from staffplan import io
-    from staffplan._scenario_inputs import read_scenario_history
+    from staffplan import tables
     from staffplan.config import load_config
-    from staffplan.report_scenarios import (
+    from staffplan.finance.inputs import read_scenario_history
+    from staffplan.finance.report import (
         check_output,
         json_text,
         presentable,
         scenario_chart,
         write_scenarios,
     )
-    from staffplan.scenarios import SCENARIO_COLUMNS, scenarios_from_history
+    from staffplan.finance.scenarios import SCENARIO_COLUMNS, scenarios_from_history
 
     if output is not None:
         check_output(output)
@@ -389,7 +389,7 @@ def scenarios(
     result = scenarios_from_history(read_scenario_history(cfg, history), cfg)
     written = write_scenarios(result, output) if output is not None else []
     if plot is not None:
-        io.atomic_write_bytes(plot, scenario_chart(result))
+        tables.atomic_write_bytes(plot, scenario_chart(result))
         written.append(plot)
     if output is None and fmt is OutputFormat.json:  # every table, as --output x.json
         typer.echo(json_text(result), nl=False)
@@ -442,7 +442,7 @@ def simulate(
     from rich.console import Console
     from rich.progress import Progress
 
-    from staffplan import io
+    from staffplan import tables
     from staffplan.config import load_config
     from staffplan.simulate import (
         plot_simulation,
@@ -472,7 +472,7 @@ def simulate(
         write_simulation(result, output)
         written.append(output)
     if plot is not None:
-        io.atomic_write_bytes(plot, plot_simulation(result))
+        tables.atomic_write_bytes(plot, plot_simulation(result))
         written.append(plot)
     if output is None or not quiet:
         daily = result.daily[DAILY_SCREEN_COLUMNS] if fmt is OutputFormat.table else result.daily
@@ -529,7 +529,7 @@ def schedule(
 
     cfg = load_config(config)
     if baseline is not None:
-        from staffplan.schedule.replan import read_baseline, replan_surge, write_replan
+        from staffplan.replan import read_baseline, replan_surge, write_replan
 
         table = read_requirements(requirements, cfg)
         plan = replan_surge(read_baseline(baseline, cfg), table, cfg, allow_moves=allow_moves)
@@ -570,17 +570,17 @@ def roster(
     Example: staffplan roster --config configs/example.yaml --week next --output rosters/
     """
     from staffplan.config import load_config
-    from staffplan.plan import input_files
-    from staffplan.provenance import manifest, output_lock
-    from staffplan.schedule.cover_files import read_requirements
-    from staffplan.schedule.fairness import week_label
-    from staffplan.schedule.roster import (
+    from staffplan.jobs.plan import input_files
+    from staffplan.jobs.publish import manifest, output_lock
+    from staffplan.jobs.roster import (
         ensure_folder,
         resolve_week,
         roster_team,
         run_roster,
         week_requirements,
     )
+    from staffplan.roster.fairness import week_label
+    from staffplan.schedule.cover_files import read_requirements
 
     cfg = load_config(config)
     monday = resolve_week(week, dt.datetime.now(cfg.zone).date())
@@ -633,12 +633,12 @@ def plan(
     Example: staffplan plan --config configs/example.yaml --start 2020-05-11 --output plan/
     """
     from staffplan import console
-    from staffplan import plan as planning
     from staffplan.config import load_config
     from staffplan.forecast import parse_scenario
-    from staffplan.forecast.inputs import load_history, load_market
-    from staffplan.io import atomic_folder
-    from staffplan.provenance import manifest, output_lock
+    from staffplan.jobs import plan as planning
+    from staffplan.jobs.publish import manifest, output_lock
+    from staffplan.tables import atomic_folder
+    from staffplan.tables.inputs import load_history, load_market
 
     def stage(name: str) -> None:
         if not quiet:

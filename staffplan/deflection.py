@@ -34,8 +34,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from staffplan._deflection_config import DeflectionConfig, QueueDeflection, Reason
 from staffplan.config import Config
+from staffplan.config.deflection import DeflectionConfig, QueueDeflection, Reason
 from staffplan.errors import ConfigError
 from staffplan.staffing import queue_parameters, size_requirements
 

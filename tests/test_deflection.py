@@ -278,7 +278,7 @@ def test_cli_writes_the_table_staff_reads(tmp_path):
     from typer.testing import CliRunner
 
     from staffplan.cli import app
-    from staffplan.io import to_csv_text
+    from staffplan.tables import to_csv_text
 
     cfg = tmp_path / "c.yaml"
     cfg.write_text(QUEUES + DEFLECTION, encoding="utf-8")

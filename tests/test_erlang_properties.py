@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from staffplan.erlang import required_agents, staffing_metrics
@@ -100,6 +100,7 @@ def test_arrays_equal_scalar_calls(rows) -> None:
     st.one_of(st.none(), st.floats(1e-3, 1e12)),
     concurrencies,
 )
+@example(2277.0, 827, 73.0, 14.0, 163878848772.0, 3)  # service level rounded to 1 + 2e-16
 def test_metrics_are_never_nan_and_shares_stay_in_range(
     load, agents, aht_s, within_s, patience_s, k
 ) -> None:

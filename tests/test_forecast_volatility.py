@@ -22,7 +22,7 @@ from staffplan.forecast import (
     parse_scenario,
 )
 from staffplan.forecast.synthetic import SAMPLE_QUEUES, simulate_history
-from staffplan.io import read_market
+from staffplan.tables import read_market
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -151,7 +151,7 @@ def test_an_uninformative_market_costs_at_most_one_percent_of_mase():
 
 
 def test_the_sample_history_carries_a_volatility_effect_of_the_documented_size():
-    from staffplan.io import read_history
+    from staffplan.tables import read_history
 
     table = read_history(SAMPLE / "history.csv", ZONE, 30)
     assert sorted(table["queue"].unique()) == ["chat_en", "phone_zh"]

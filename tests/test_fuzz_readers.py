@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from staffplan import io
+from staffplan import tables
 from staffplan.config import parse_config
 from staffplan.errors import StaffplanError
-from staffplan.schedule.roster import read_requirements
+from staffplan.jobs.roster import read_requirements
 from staffplan.simulate import read_coverage
 
 ZONE = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -35,10 +35,10 @@ FUZZ = settings(
 
 # reader name -> (read(path), value column checked >= 0, time column)
 READERS: dict[str, tuple[Callable[[Path], pd.DataFrame], str, str]] = {
-    "counts": (lambda p: io.read_counts(p, ZONE, INTERVAL_MIN), "volume", "interval_start"),
-    "history": (lambda p: io.read_history(p, ZONE, INTERVAL_MIN), "volume", "interval_start"),
-    "events": (lambda p: io.read_events(p, ZONE, INTERVAL_MIN), "volume", "interval_start"),
-    "market": (io.read_market, "close", "timestamp"),
+    "counts": (lambda p: tables.read_counts(p, ZONE, INTERVAL_MIN), "volume", "interval_start"),
+    "history": (lambda p: tables.read_history(p, ZONE, INTERVAL_MIN), "volume", "interval_start"),
+    "events": (lambda p: tables.read_events(p, ZONE, INTERVAL_MIN), "volume", "interval_start"),
+    "market": (tables.read_market, "close", "timestamp"),
     "coverage": (lambda p: read_coverage(p, CONFIG), "scheduled", "interval_start"),
     "requirements": (lambda p: read_requirements(p, CONFIG), "agents", "interval_start"),
 }
@@ -125,7 +125,7 @@ def test_text_among_offset_timestamps_is_named_as_not_a_timestamp(tmp_path: Path
     path = tmp_path / "history.csv"
     path.write_text("created_at,queue\n2026-12-07T09:05:00+01:00,chat_en\nnoon,chat_en\n")
     with pytest.raises(StaffplanError, match=r"row 3, column 'created_at': 'noon' is not a"):
-        io.read_events(path, ZONE, INTERVAL_MIN)
+        tables.read_events(path, ZONE, INTERVAL_MIN)
 
 
 def test_a_lone_carriage_return_in_the_header_is_refused_cleanly(tmp_path: Path) -> None:
@@ -134,4 +134,4 @@ def test_a_lone_carriage_return_in_the_header_is_refused_cleanly(tmp_path: Path)
     path = tmp_path / "history.csv"
     path.write_bytes(b"\r\x00")
     with pytest.raises(StaffplanError, match=r"history\.csv"):
-        io.read_history(path, ZONE, INTERVAL_MIN)
+        tables.read_history(path, ZONE, INTERVAL_MIN)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from staffplan.errors import InputError
-from staffplan.io import read_events, read_history, read_market
+from staffplan.tables import read_events, read_history, read_market
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")

@@ -9,7 +9,7 @@ import zoneinfo
 import icalendar
 import pandas as pd
 
-from staffplan.schedule.ics import agent_calendar, calendar_file_name, event_uid, read_published
+from staffplan.roster.ics import agent_calendar, calendar_file_name, event_uid, read_published
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 DST_MONDAY = dt.date(2026, 10, 19)  # clocks go back on Sunday 2026-10-25 03:00 -> 02:00

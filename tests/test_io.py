@@ -7,7 +7,7 @@ import zoneinfo
 import pandas as pd
 import pytest
 
-from staffplan import io
+from staffplan import tables
 from staffplan.errors import InputError
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -21,7 +21,7 @@ def write(tmp_path, text: str, name: str = "h.csv", encoding: str = "utf-8"):
 
 
 def read(path, interval_min: int = 60):
-    return io.read_counts(path, BERLIN, interval_min)
+    return tables.read_counts(path, BERLIN, interval_min)
 
 
 def test_counts_with_offsets_convert_to_the_planning_zone(tmp_path):
@@ -95,8 +95,8 @@ def test_gaps_are_errors_unless_filled_with_zero(tmp_path):
     path = write(tmp_path, HEADER + "a,2026-01-05 08:00,1\na,2026-01-05 11:00,2\n")
     table = read(path)
     with pytest.raises(InputError, match="no rows for 2 interval"):
-        io.check_gaps(table, path, 60)
-    filled = io.check_gaps(table, path, 60, fill_zero=True)
+        tables.check_gaps(table, path, 60)
+    filled = tables.check_gaps(table, path, 60, fill_zero=True)
     assert filled["volume"].tolist() == [1.0, 0.0, 0.0, 2.0]
 
 
@@ -104,7 +104,7 @@ def test_csv_text_has_iso_timestamps_with_offset():
     frame = pd.DataFrame(
         {"interval_start": pd.date_range("2026-03-29", periods=3, freq="h", tz=BERLIN)}
     )
-    lines = io.to_csv_text(frame).splitlines()
+    lines = tables.to_csv_text(frame).splitlines()
     assert lines[1:] == [
         "2026-03-29T00:00:00+01:00",
         "2026-03-29T01:00:00+01:00",
@@ -113,7 +113,7 @@ def test_csv_text_has_iso_timestamps_with_offset():
 
 
 def test_json_turns_infinity_into_null():
-    assert '"asa_s": null' in io.to_json_text({"asa_s": float("inf")})
+    assert '"asa_s": null' in tables.to_json_text({"asa_s": float("inf")})
 
 
 def test_atomic_write_leaves_no_partial_file_on_failure(tmp_path, monkeypatch):
@@ -123,27 +123,27 @@ def test_atomic_write_leaves_no_partial_file_on_failure(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(io.os, "replace", explode)
+    monkeypatch.setattr(tables.write.os, "replace", explode)
     with pytest.raises(OSError):
-        io.atomic_write_text(target, "new")
+        tables.atomic_write_text(target, "new")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
 def test_atomic_folder_keeps_the_previous_version_when_the_run_fails(tmp_path):
     out = tmp_path / "plan"
-    with io.atomic_folder(out) as staging:
+    with tables.atomic_folder(out) as staging:
         (staging / "a.csv").write_text("v1", encoding="utf-8")
-    with pytest.raises(RuntimeError), io.atomic_folder(out) as staging:
+    with pytest.raises(RuntimeError), tables.atomic_folder(out) as staging:
         (staging / "a.csv").write_text("v2", encoding="utf-8")
         raise RuntimeError("killed halfway")
     assert (out / "a.csv").read_text(encoding="utf-8") == "v1"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
-    with io.atomic_folder(out) as staging:
+    with tables.atomic_folder(out) as staging:
         (staging / "b.csv").write_text("v3", encoding="utf-8")
     assert sorted(p.name for p in out.iterdir()) == ["b.csv"]
 
 
 def test_unwritable_output_folder_is_a_clear_error(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
-        io.atomic_write_text(tmp_path / "no" / "such" / "out.csv", "x")
+        tables.atomic_write_text(tmp_path / "no" / "such" / "out.csv", "x")

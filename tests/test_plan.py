@@ -96,7 +96,7 @@ def test_failed_plan_leaves_the_previous_plan_intact(plan_folder, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("killed halfway")
 
-    monkeypatch.setattr("staffplan.plan.daily_summary", crash)
+    monkeypatch.setattr("staffplan.jobs.plan.daily_summary", crash)
     monkeypatch.setenv("STAFFPLAN_LOG_DIR", str(plan_folder.parent / "logs"))
     result = CliRunner().invoke(app, ["plan", "--time-limit", "5", "--quiet"])
     assert result.exit_code == 1

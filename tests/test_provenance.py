@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from staffplan.provenance import OutputLockedError, manifest, output_lock
+from staffplan.jobs.publish import OutputLockedError, manifest, output_lock
 
 
 def test_manifest_hashes_inputs_and_is_reproducible(tmp_path):

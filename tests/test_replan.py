@@ -12,8 +12,8 @@ import pytest
 
 from staffplan.config import parse_config
 from staffplan.errors import InputError
-from staffplan.io import to_csv_text
-from staffplan.schedule.replan import CHANGE_COLUMNS, read_baseline, replan_surge, write_replan
+from staffplan.replan import CHANGE_COLUMNS, read_baseline, replan_surge, write_replan
+from staffplan.tables import to_csv_text
 
 CONFIG = """
 timezone: Europe/Berlin
@@ -217,7 +217,7 @@ def test_a_named_re_plan_keeps_every_labour_rule():
     checker (weekly hours may grow by the overtime allowance, 8 h)."""
     import dataclasses
 
-    from staffplan.schedule.rules_check import violations
+    from staffplan.roster.rules_check import violations
 
     week = [("Ana", "08:00", "16:00", d) for d in range(5)] + [
         ("Bo", "12:00", "20:00", d) for d in range(1, 6)

@@ -7,7 +7,7 @@ import base64
 import pandas as pd
 from report_parsing import ReportParser
 
-from staffplan.report import render_report
+from staffplan.jobs.report import render_report
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="

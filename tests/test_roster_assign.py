@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from staffplan.schedule.assign import assign_agents
-from staffplan.schedule.config import RulesConfig
-from staffplan.schedule.rules_check import violations
-from staffplan.schedule.team import AgentConfig, AssignWeights, TeamConfig
+from staffplan.config.shifts import RulesConfig
+from staffplan.config.team import AgentConfig, AssignWeights, TeamConfig
+from staffplan.roster.assign import assign_agents
+from staffplan.roster.rules_check import violations
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 MONDAY = dt.date(2026, 12, 7)
@@ -222,12 +222,6 @@ def test_skills_dates_and_pooled_queues_limit_who_works_what():
     result = assign_agents(shifts, team, RULES, week_start=MONDAY)
     who = dict(zip(result.roster["shift_id"], result.roster["agent"], strict=True))
     assert who["S1"] == "both" and who["S2"] == "both" and who["S3"] in {"caller", "both"}
-
-
-def test_pooled_labels_are_read_as_the_covering_model_writes_them():
-    from staffplan.schedule import cover, team
-
-    assert team.POOLED_SEPARATOR == cover.POOLED_SEPARATOR
 
 
 def test_last_weeks_late_sunday_keeps_monday_morning_free():

@@ -8,9 +8,9 @@ import zoneinfo
 import pandas as pd
 import pytest
 
-from staffplan.schedule.config import BreakConfig, RulesConfig, ShiftTemplate
-from staffplan.schedule.rules_check import break_times, violations
-from staffplan.schedule.team import AgentConfig, TeamConfig
+from staffplan.config.shifts import BreakConfig, RulesConfig, ShiftTemplate
+from staffplan.config.team import AgentConfig, TeamConfig
+from staffplan.roster.rules_check import break_times, violations
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 MONDAY = dt.date(2026, 12, 7)

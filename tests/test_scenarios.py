@@ -10,17 +10,17 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from staffplan._headcount import plan_headcount
 from staffplan.config import parse_config
 from staffplan.errors import ConfigError, InputError
-from staffplan.report_scenarios import (
+from staffplan.finance.headcount import plan_headcount
+from staffplan.finance.report import (
     csv_text,
     presentable,
     scenario_chart,
     scenario_workbook,
     write_scenarios,
 )
-from staffplan.scenarios import (
+from staffplan.finance.scenarios import (
     SCENARIO_COLUMNS,
     representative_week,
     run_scenarios,
@@ -283,7 +283,7 @@ def test_cli_writes_workbook_and_chart(tmp_path):
     from typer.testing import CliRunner
 
     from staffplan.cli import app
-    from staffplan.io import to_csv_text
+    from staffplan.tables import to_csv_text
 
     cfg = tmp_path / "c.yaml"
     cfg.write_text(BASE, encoding="utf-8")

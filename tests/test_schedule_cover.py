@@ -15,8 +15,8 @@ import pytest
 
 from staffplan.config import Config, parse_config
 from staffplan.errors import InfeasiblePlanError
-from staffplan.io import to_csv_text
 from staffplan.schedule.cover import Schedule, build_schedule
+from staffplan.tables import to_csv_text
 
 BASE = """
 timezone: {zone}

@@ -429,7 +429,7 @@ def test_read_files_round_trip(tmp_path):
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
-    from staffplan.io import to_csv_text
+    from staffplan.tables import to_csv_text
 
     path.write_text(to_csv_text(frame), encoding="utf-8")
 

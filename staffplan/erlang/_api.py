@@ -132,16 +132,21 @@ def staffing_metrics(
 
 
 def _frame(out: Metrics, q: dict[str, np.ndarray]) -> pd.DataFrame:
+    # shares are probabilities: clip the last-bit rounding of sums like 1 - tail + tail
     return pd.DataFrame(
         {
-            "service_level": out.service_level,
+            "service_level": _share(out.service_level),
             "asa_s": out.asa * q["aht_s"],
-            "p_wait": out.p_wait,
-            "occupancy": out.occupancy,
-            "abandon_rate": out.abandon_rate,
+            "p_wait": _share(out.p_wait),
+            "occupancy": _share(out.occupancy),
+            "abandon_rate": _share(out.abandon_rate),
             "workload_erlangs": q["load"],
         }
     )
+
+
+def _share(values: np.ndarray) -> np.ndarray:
+    return np.clip(values, 0.0, 1.0)
 
 
 def required_fte(agents: ArrayLike, shrinkage: ArrayLike) -> np.ndarray:

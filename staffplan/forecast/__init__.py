@@ -7,10 +7,10 @@ Every model has the same contract (``fit(history, market) -> self``,
 
 from __future__ import annotations
 
+from staffplan.config.forecast import ForecastConfig
 from staffplan.forecast._base import Forecaster
 from staffplan.forecast.backtest import backtest
 from staffplan.forecast.baselines import SameSlotAverage, SeasonalNaive
-from staffplan.forecast.config import ForecastConfig
 from staffplan.forecast.model import StaffplanForecaster
 from staffplan.forecast.run import (
     ForecastRun,

@@ -168,7 +168,8 @@ def _checked(history: pd.DataFrame) -> pd.DataFrame:
         )
     if not isinstance(history["interval_start"].dtype, pd.DatetimeTZDtype):
         raise InputError(
-            "history interval_start must be timezone-aware; read it with staffplan.io.read_history"
+            "history interval_start must be timezone-aware; "
+            "read it with staffplan.tables.read_history"
         )
     return history.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
 

@@ -37,7 +37,7 @@ class _State:
 class StaffplanForecaster(Forecaster):
     """Robust profile, adaptive level and a multiplicative volatility effect.
 
-    Parameters (see :class:`~staffplan.forecast.config.ForecastConfig` for the meaning):
+    Parameters (see :class:`~staffplan.config.forecast.ForecastConfig` for the meaning):
     ``history_weeks``, ``level_weeks``, ``shape_weeks``, ``outlier_threshold``,
     ``calibration_weeks``, ``volatility_window_h``, ``shock_window_h``.
     Learned: ``queues_`` (per queue: profile, effect, dispersion), ``drivers_`` (the

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from staffplan.forecast.run import ForecastRun
-from staffplan.io import atomic_write_bytes
+from staffplan.tables import atomic_write_bytes
 
 TAIL_DAYS = 14
 

@@ -9,11 +9,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from staffplan.config.forecast import ForecastConfig
 from staffplan.forecast import volatility
 from staffplan.forecast._base import Forecaster
 from staffplan.forecast.backtest import backtest
 from staffplan.forecast.baselines import SameSlotAverage, SeasonalNaive
-from staffplan.forecast.config import ForecastConfig
 from staffplan.forecast.model import StaffplanForecaster
 
 SAME_SLOT_WEEKS = 4  # the baseline to beat: the plain 4-week same-slot average

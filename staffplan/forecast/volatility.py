@@ -54,7 +54,7 @@ class MarketDrivers:
 
 
 def market_drivers(prices: pd.DataFrame, window_h: int = 24, shock_h: int = 6) -> MarketDrivers:
-    """Drivers from a checked price table (see :func:`staffplan.io.read_market`)."""
+    """Drivers from a checked price table (see :func:`staffplan.tables.read_market`)."""
     times = pd.DatetimeIndex(prices["timestamp"])
     bar = pd.Timedelta(times.to_series().diff().median())
     per_day = pd.Timedelta(days=1) / bar

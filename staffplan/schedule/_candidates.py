@@ -21,8 +21,8 @@ import zoneinfo
 import numpy as np
 import pandas as pd
 
+from staffplan.config.shifts import WEEKDAYS, ShiftsConfig, ShiftTemplate, clock_minutes
 from staffplan.errors import ConfigError, InputError
-from staffplan.schedule.config import WEEKDAYS, ShiftsConfig, ShiftTemplate, clock_minutes
 
 
 @dataclasses.dataclass(frozen=True)

@@ -24,8 +24,8 @@ import dataclasses
 import numpy as np
 import scipy.sparse as sp
 
+from staffplan.config.shifts import ShiftsConfig
 from staffplan.schedule._candidates import Candidates, Grid
-from staffplan.schedule.config import ShiftsConfig
 
 
 @dataclasses.dataclass(frozen=True)

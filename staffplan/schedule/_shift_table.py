@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from staffplan.config.shifts import ShiftTemplate
 from staffplan.schedule._candidates import Candidates, Grid
-from staffplan.schedule.config import ShiftTemplate
 
 if TYPE_CHECKING:
     from staffplan.config import Config

@@ -24,18 +24,18 @@ import numpy as np
 import pandas as pd
 import scipy.optimize as so
 
+from staffplan.config.shifts import ShiftsConfig
+from staffplan.config.team import POOLED_SEPARATOR
 from staffplan.errors import ConfigError, InfeasiblePlanError, InputError, StaffplanError
 from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
 from staffplan.schedule._model import CoverModel, build_model
 from staffplan.schedule._shift_table import shift_table
 from staffplan.schedule._solve import Solved, improve, quick_solution, solve_lp
-from staffplan.schedule.config import ShiftsConfig
 from staffplan.schedule.coverage import coverage_table
 
 if TYPE_CHECKING:
     from staffplan.config import Config
 
-POOLED_SEPARATOR = "+"
 MIN_SHARE_S = 10.0  # seconds: the least time worth giving one model's restricted MILP
 
 

@@ -13,9 +13,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from staffplan.io import atomic_folder, atomic_write_bytes, read_counts, to_csv_text, to_json_text
 from staffplan.schedule.cover import Schedule
 from staffplan.schedule.plot import coverage_png
+from staffplan.tables import (
+    atomic_folder,
+    atomic_write_bytes,
+    read_counts,
+    to_csv_text,
+    to_json_text,
+)
 
 if TYPE_CHECKING:
     from staffplan.config import Config

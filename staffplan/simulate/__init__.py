@@ -7,12 +7,12 @@ go, and repeats the day many times, so a peak's backlog and the forecast's risk 
 
 from __future__ import annotations
 
+from staffplan.config.simulation import SimulationConfig
 from staffplan.simulate.inputs import queue_arrays, read_coverage, read_forecast
 from staffplan.simulate.model import QueueArrays
 from staffplan.simulate.output import plot_simulation, write_simulation
 from staffplan.simulate.replicate import replicate_queue, run_replications
 from staffplan.simulate.run import SimulationResult, simulate_schedule
-from staffplan.simulate.settings import SimulationConfig
 
 __all__ = [
     "QueueArrays",

@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 
+from staffplan.config.simulation import SimulationConfig
 from staffplan.simulate.model import QueueArrays
-from staffplan.simulate.settings import SimulationConfig
 
 
 def expected_counts(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from staffplan import io
+from staffplan import tables
 from staffplan.errors import InputError
 from staffplan.simulate.model import QueueArrays
 
@@ -39,7 +39,7 @@ def read_coverage(path: str | Path, config: Config) -> pd.DataFrame:
                 f"{path.parent}: no coverage.csv in this folder; pass the folder written by "
                 "staffplan schedule, or a coverage CSV with queue, interval_start, scheduled"
             )
-    return io.read_counts(
+    return tables.read_counts(
         path,
         config.zone,
         config.interval_min,
@@ -56,27 +56,27 @@ def read_forecast(path: str | Path, config: Config, scenario: str | None = None)
     agents, from a requirements table) and ``lo80``/``hi80`` (both, for over-dispersion)
     are kept when present.
     """
-    frame = io.read_csv(path, required=("queue", "interval_start", "volume"), kind="forecast")
+    frame = tables.read_csv(path, required=("queue", "interval_start", "volume"), kind="forecast")
     queue = frame["queue"].astype(str).str.strip()
     if (queue == "").any():
         i = int(np.flatnonzero((queue == "").to_numpy())[0])
-        raise InputError(f"{path}: row {io.row_number(i)}, column 'queue': blank queue name")
+        raise InputError(f"{path}: row {tables.row_number(i)}, column 'queue': blank queue name")
     names = _scenario_column(frame, path, scenario)
     frame = frame.assign(queue=queue, _series=queue + "\x1f" + names)
     table = pd.DataFrame({"queue": queue})
-    table["interval_start"] = io.parse_times(
+    table["interval_start"] = tables.parse_times(
         frame, "interval_start", path, config.zone, group="_series"
     )
-    io.check_aligned(table["interval_start"], config.interval_min, path)
-    table["volume"] = io.parse_numbers(frame, "volume", path)
+    tables.check_aligned(table["interval_start"], config.interval_min, path)
+    table["volume"] = tables.parse_numbers(frame, "volume", path)
     if "offered" in frame.columns:
-        table["offered"] = io.parse_numbers(frame, "offered", path)
+        table["offered"] = tables.parse_numbers(frame, "offered", path)
     if {"lo80", "hi80"} <= set(frame.columns):
-        table["lo80"] = io.parse_numbers(frame, "lo80", path)
-        table["hi80"] = io.parse_numbers(frame, "hi80", path)
+        table["lo80"] = tables.parse_numbers(frame, "lo80", path)
+        table["hi80"] = tables.parse_numbers(frame, "hi80", path)
         _check_interval(path, table["lo80"], table["volume"], table["hi80"])
     table = table[(names == scenario).to_numpy()] if scenario is not None else table
-    io.check_series_order(table, path)
+    tables.check_series_order(table, path)
     return table
 
 
@@ -106,7 +106,7 @@ def _check_interval(path: str | Path, lo80: pd.Series, volume: pd.Series, hi80: 
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {io.row_number(i)}: the 80% interval [{lo80.iloc[i]:g}, "
+            f"{path}: row {tables.row_number(i)}: the 80% interval [{lo80.iloc[i]:g}, "
             f"{hi80.iloc[i]:g}] does not contain the forecast volume {volume.iloc[i]:g}; "
             "check the lo80 and hi80 columns"
         )

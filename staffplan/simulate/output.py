@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from staffplan import io
+from staffplan import tables
 from staffplan.simulate.run import SimulationResult
 
 PEAK_QUANTILE = 0.9  # intervals in a queue's top 10% of volume are shaded as peaks
@@ -16,9 +16,11 @@ PEAK_QUANTILE = 0.9  # intervals in a queue's top 10% of volume are shaded as pe
 
 def write_simulation(result: SimulationResult, folder: str | Path) -> None:
     """Write ``simulation.csv`` and ``daily.csv`` into ``folder``, replacing it atomically."""
-    with io.atomic_folder(folder) as staging:
-        (staging / "simulation.csv").write_text(io.to_csv_text(result.intervals), encoding="utf-8")
-        (staging / "daily.csv").write_text(io.to_csv_text(result.daily), encoding="utf-8")
+    with tables.atomic_folder(folder) as staging:
+        (staging / "simulation.csv").write_text(
+            tables.to_csv_text(result.intervals), encoding="utf-8"
+        )
+        (staging / "daily.csv").write_text(tables.to_csv_text(result.daily), encoding="utf-8")
 
 
 def plot_simulation(result: SimulationResult) -> bytes:

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
+from staffplan.config.simulation import SimulationConfig
 from staffplan.simulate._draws import arrival_times, expected_counts, give_up_times, handle_times
 from staffplan.simulate._engine import serve_fcfs, slot_windows
 from staffplan.simulate.model import QueueArrays
-from staffplan.simulate.settings import SimulationConfig
 from staffplan.simulate.tallies import N_TALLIES, interval_tallies
 
 Progress = Callable[[int, int], None]

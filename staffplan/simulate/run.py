@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from staffplan.config.simulation import SimulationConfig
 from staffplan.errors import InputError
 from staffplan.simulate.inputs import queue_arrays, unscheduled_queues
 from staffplan.simulate.model import QueueArrays
 from staffplan.simulate.replicate import Progress, run_replications
-from staffplan.simulate.settings import SimulationConfig
 from staffplan.simulate.summary import (
     DAILY_COLUMNS,
     INTERVAL_COLUMNS,
@@ -120,7 +120,7 @@ def _check_tables(forecast: pd.DataFrame, coverage: pd.DataFrame) -> None:
         if not isinstance(frame["interval_start"].dtype, pd.DatetimeTZDtype):
             raise InputError(
                 f"the {kind} table's interval_start must be timezone-aware timestamps; "
-                "read it with staffplan.io or localize it to the planning zone"
+                "read it with staffplan.tables or localize it to the planning zone"
             )
 
 

@@ -3,7 +3,7 @@
 The library behind ``staffplan roster``: takes the shifts table chosen by the covering
 model and the team, returns who works which shift (with the shift's break times), the
 shifts nobody could take, and each agent's week in numbers. Every roster is checked by
-the independent :func:`~staffplan.schedule.rules_check.violations` before it is returned.
+the independent :func:`~staffplan.roster.rules_check.violations` before it is returned.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from staffplan.config.shifts import RulesConfig, ShiftTemplate, clock_minutes
+from staffplan.config.team import TeamConfig
 from staffplan.errors import InputError
-from staffplan.schedule.assign_model import CarryIn, WeekShifts, solve_assignment, week_days
-from staffplan.schedule.assign_need import text_column
-from staffplan.schedule.config import RulesConfig, ShiftTemplate, clock_minutes
-from staffplan.schedule.fairness import recent_load, unsocial
-from staffplan.schedule.rules_check import violations
-from staffplan.schedule.team import TeamConfig
+from staffplan.roster.assign_model import CarryIn, WeekShifts, solve_assignment, week_days
+from staffplan.roster.fairness import recent_load, unsocial
+from staffplan.roster.need import text_column
+from staffplan.roster.rules_check import violations
 
 ROSTER_COLUMNS = [
     "agent",
@@ -69,9 +69,9 @@ def assign_agents(
     ``shifts`` is the shifts table (``shift_id, start, end, paid_hours, breaks`` and
     optionally ``queue, template``), every shift starting in the week. ``need_hours`` is
     how many hours of each shift are needed (default its paid hours; see
-    :func:`~staffplan.schedule.assign_need.shift_need_hours`). ``history`` are earlier rosters
+    :func:`~staffplan.roster.need.shift_need_hours`). ``history`` are earlier rosters
     with ``agent, start, end, weeks_ago`` (see
-    :func:`~staffplan.schedule.fairness.previous_rosters`). Raises :class:`InputError` for a
+    :func:`~staffplan.roster.fairness.previous_rosters`). Raises :class:`InputError` for a
     shift outside the week; a broken rule in the result is a bug (RuntimeError).
     """
     shifts = shifts.reset_index(drop=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from staffplan.errors import ConfigError
-from staffplan.io import read_history, read_market
+from staffplan.tables import read_history, read_market
 
 if TYPE_CHECKING:
     from staffplan.config import Config

@@ -2,7 +2,7 @@
 
 This reads the roster as a team lead would (one agent's week at a time, shift by shift,
 in real elapsed time) and shares no code with the assignment model, so it can verify the
-solver: the tests run it on every roster, and :func:`~staffplan.schedule.assign.assign_agents`
+solver: the tests run it on every roster, and :func:`~staffplan.roster.assign.assign_agents`
 runs it after every solve.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from staffplan.schedule.config import RulesConfig, ShiftTemplate, clock_minutes
-from staffplan.schedule.team import AgentConfig, TeamConfig
+from staffplan.config.shifts import RulesConfig, ShiftTemplate, clock_minutes
+from staffplan.config.team import AgentConfig, TeamConfig
 
 _EPS_H = 1e-6
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from staffplan.config_fields import Invalid, positive, share
+from staffplan.config.fields import Invalid, positive, share
 
 ModelName = Literal["staffplan", "same_slot_average", "seasonal_naive"]
 

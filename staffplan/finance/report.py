@@ -17,10 +17,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import EngFormatter
 
-from staffplan import io as staffplan_io
-from staffplan._excel import escape_text, workbook_bytes
+from staffplan import tables
 from staffplan.errors import InputError
-from staffplan.scenarios import ScenarioResult, compare
+from staffplan.finance.excel import escape_text, workbook_bytes
+from staffplan.finance.scenarios import ScenarioResult, compare
 
 WHOLE = (
     "volume",
@@ -102,12 +102,12 @@ def csv_text(table: pd.DataFrame) -> str:
 
 def json_text(result: ScenarioResult) -> str:
     """All four tables as one JSON document (rounded like the workbook)."""
-    return staffplan_io.to_json_text(
+    return tables.to_json_text(
         {
-            "scenarios": staffplan_io.records(presentable(result.months)),
-            "comparison": staffplan_io.records(presentable(compare(presentable(result.months)))),
-            "sensitivity": staffplan_io.records(presentable(result.sensitivity)),
-            "assumptions": staffplan_io.records(result.assumptions),
+            "scenarios": tables.records(presentable(result.months)),
+            "comparison": tables.records(presentable(compare(presentable(result.months)))),
+            "sensitivity": tables.records(presentable(result.sensitivity)),
+            "assumptions": tables.records(result.assumptions),
         }
     )
 
@@ -129,14 +129,14 @@ def write_scenarios(result: ScenarioResult, path: Path) -> list[Path]:
     check_output(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        staffplan_io.atomic_write_bytes(path, scenario_workbook(result))
+        tables.atomic_write_bytes(path, scenario_workbook(result))
         return [path]
     if suffix == ".json":
-        staffplan_io.atomic_write_text(path, json_text(result))
+        tables.atomic_write_text(path, json_text(result))
         return [path]
     sensitivity = path.with_name(path.stem + SENSITIVITY_SUFFIX + path.suffix)  # .csv
-    staffplan_io.atomic_write_text(path, csv_text(result.months))
-    staffplan_io.atomic_write_text(sensitivity, csv_text(result.sensitivity))
+    tables.atomic_write_text(path, csv_text(result.months))
+    tables.atomic_write_text(sensitivity, csv_text(result.sensitivity))
     return [path, sensitivity]
 
 

@@ -26,8 +26,15 @@ import pandas as pd
 from scipy import sparse
 
 from staffplan.config import Config
+from staffplan.config.shifts import RulesConfig
+from staffplan.config.team import AgentConfig, SurgeConfig, TeamConfig
 from staffplan.errors import ConfigError, InputError
-from staffplan.io import (
+from staffplan.roster.assign_model import Columns, Rows, solve_milp
+from staffplan.roster.need import Pools, presence_matrix, requirement_pools, text_column
+from staffplan.roster.rules_check import break_times
+from staffplan.schedule.cover import POOLED_SEPARATOR
+from staffplan.schedule.coverage import coverage_table
+from staffplan.tables import (
     atomic_folder,
     parse_numbers,
     parse_times,
@@ -36,13 +43,6 @@ from staffplan.io import (
     to_csv_text,
     to_json_text,
 )
-from staffplan.schedule.assign_model import Columns, Rows, solve_milp
-from staffplan.schedule.assign_need import Pools, presence_matrix, requirement_pools, text_column
-from staffplan.schedule.config import RulesConfig
-from staffplan.schedule.cover import POOLED_SEPARATOR
-from staffplan.schedule.coverage import coverage_table
-from staffplan.schedule.rules_check import break_times
-from staffplan.schedule.team import AgentConfig, SurgeConfig, TeamConfig
 
 _REPLAN_GAP = 1e-3  # within 0.1 % of the cheapest re-plan: seconds, even for big gaps
 _REPLAN_TIME_LIMIT_S = 300.0  # a safety net without a team: section

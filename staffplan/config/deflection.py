@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from staffplan.config_fields import Invalid, non_negative, positive
-from staffplan.config_fields import share as share_of_1  # a field of Reason is called share
+from staffplan.config.fields import Invalid, non_negative, positive
+from staffplan.config.fields import share as share_of_1  # a field of Reason is called share
 
 SHARE_TOLERANCE = 0.001  # reason shares may be rounded percentages (3 × 0.333)
 

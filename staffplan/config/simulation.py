@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from staffplan.config_fields import Invalid, positive
+from staffplan.config.fields import Invalid, positive
 
 HandleTime = Literal["exponential", "lognormal"]
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from staffplan.io import iso_times
+from staffplan.tables import iso_times
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1b1f24}

@@ -9,7 +9,7 @@ are sized separately; a month's required FTE is their mix by the case's
 ``stressed_share`` of days. FTE = paid hours per week (agents grossed up by shrinkage)
 over ``hours_per_fte_week``.
 
-Supply is the cohort model of :mod:`staffplan._headcount`: attrition, hires arriving
+Supply is the cohort model of :mod:`staffplan.finance.headcount`: attrition, hires arriving
 after the lead time, ramp-adjusted productivity, and hires requisitioned to meet each
 month's need on time. The gap is bought as overtime/outsourcing. The sensitivity table
 moves each driver by ±``sensitivity_step`` (relative) and reports the change in mean
@@ -24,12 +24,12 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from staffplan._headcount import HeadcountPlan, plan_headcount
-from staffplan._scenarios_config import Case, ScenariosConfig
 from staffplan.config import Config
+from staffplan.config.scenarios import Case, ScenariosConfig
 from staffplan.deflection import apply_deflection
 from staffplan.erlang import required_agents, required_fte
 from staffplan.errors import ConfigError, InputError
+from staffplan.finance.headcount import HeadcountPlan, plan_headcount
 from staffplan.staffing import queue_parameters
 
 __all__ = [

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from staffplan.io import parse_times, read_csv
+from staffplan.tables import parse_times, read_csv
 
 
 def week_label(monday: dt.date) -> str:

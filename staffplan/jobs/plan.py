@@ -19,10 +19,10 @@ import pandas as pd
 from staffplan.deflection import DeflectionResult, project_deflection
 from staffplan.errors import ConfigError, InputError
 from staffplan.forecast import ForecastRun, run_forecast
-from staffplan.io import atomic_write_bytes, atomic_write_text, to_csv_text
-from staffplan.report import render_report
+from staffplan.jobs.report import render_report
 from staffplan.schedule import Schedule, build_schedule
 from staffplan.staffing import size_requirements
+from staffplan.tables import atomic_write_bytes, atomic_write_text, to_csv_text
 
 if TYPE_CHECKING:
     from staffplan.config import Config

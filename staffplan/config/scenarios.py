@@ -1,8 +1,8 @@
 """The ``scenarios:`` config section: finance what-ifs over a horizon of months.
 
-Kept apart from :mod:`staffplan.scenarios` so that :mod:`staffplan.config` can import the
+Kept apart from :mod:`staffplan.finance.scenarios` so that :mod:`staffplan.config` can import the
 dataclasses without importing the staffing engine. Import them from
-:mod:`staffplan.scenarios`.
+:mod:`staffplan.finance.scenarios`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from staffplan.config_fields import Invalid, non_negative, positive, share
+from staffplan.config.fields import Invalid, non_negative, positive, share
 
 MAX_HORIZON_MONTHS = 120
 OVERTIME_PREMIUM = 1.5  # default overtime/outsourced FTE cost: time and a half

@@ -10,8 +10,8 @@ import dataclasses
 import datetime as dt
 import re
 
-from staffplan.config_fields import Invalid, non_negative, positive, share
-from staffplan.schedule.config import WEEKDAYS, Weekday, clock_minutes
+from staffplan.config.fields import Invalid, non_negative, positive, share
+from staffplan.config.shifts import WEEKDAYS, Weekday, clock_minutes
 
 # How staffplan.schedule.cover labels pooled queues; not imported from there because the
 # config loader imports this module and the solver modules must not load with it.

@@ -14,7 +14,7 @@ import dataclasses
 import re
 from typing import Literal
 
-from staffplan.config_fields import Invalid, non_negative, positive, share
+from staffplan.config.fields import Invalid, non_negative, positive, share
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, sparse
 
-from staffplan.schedule.config import RulesConfig
-from staffplan.schedule.team import AgentConfig, TeamConfig
+from staffplan.config.shifts import RulesConfig
+from staffplan.config.team import AgentConfig, TeamConfig
 
 NEED_WEIGHT = 100.0  # cost of one needed hour left uncovered, in paid-hour units
 

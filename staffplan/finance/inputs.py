@@ -8,7 +8,7 @@ import pandas as pd
 
 from staffplan.config import Config
 from staffplan.errors import ConfigError, InputError
-from staffplan.io import read_history
+from staffplan.tables import read_history
 
 
 def read_scenario_history(config: Config, history: Path | None = None) -> pd.DataFrame:

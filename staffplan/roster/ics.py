@@ -21,8 +21,8 @@ from typing import Any
 import icalendar
 import pandas as pd
 
-from staffplan.schedule.rules_check import break_times
-from staffplan.schedule.team import file_stem
+from staffplan.config.team import file_stem
+from staffplan.roster.rules_check import break_times
 
 PRODID = "-//staffplan//roster//EN"
 

@@ -19,15 +19,15 @@ from pathlib import Path
 import pandas as pd
 
 from staffplan.config import Config
+from staffplan.config.team import TeamConfig
 from staffplan.errors import ConfigError, InputError
-from staffplan.io import atomic_folder, to_csv_text
-from staffplan.schedule.assign import Assignment, assign_agents
-from staffplan.schedule.assign_need import coverage_of, requirement_pools, shift_need_hours
+from staffplan.roster.assign import Assignment, assign_agents
+from staffplan.roster.fairness import previous_rosters, week_label
+from staffplan.roster.ics import Published, agent_calendar, calendar_file_name, read_published
+from staffplan.roster.need import coverage_of, requirement_pools, shift_need_hours
 from staffplan.schedule.cover import Schedule, build_schedule
 from staffplan.schedule.cover_files import read_requirements as read_requirements  # re-export
-from staffplan.schedule.fairness import previous_rosters, week_label
-from staffplan.schedule.ics import Published, agent_calendar, calendar_file_name, read_published
-from staffplan.schedule.team import TeamConfig
+from staffplan.tables import atomic_folder, to_csv_text
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -102,8 +102,8 @@ def resolve_week(week: str, today: dt.date) -> dt.date:
 def plan_week(config: Config, week_start: dt.date) -> tuple[pd.DataFrame, Schedule]:
     """Requirements and covering schedule of the week, as ``staffplan plan`` makes them:
     the configured forecast of the queues' history (and market), deflection, sizing."""
-    from staffplan.forecast.inputs import load_history, load_market
-    from staffplan.plan import parse_start, run_plan
+    from staffplan.jobs.plan import parse_start, run_plan
+    from staffplan.tables.inputs import load_history, load_market
 
     result = run_plan(
         config,
@@ -127,7 +127,7 @@ def run_roster(
 
     ``requirements`` (``queue, interval_start, agents`` ...) replaces the forecast; rows
     outside the week are ignored. Needs the ``shifts:`` and ``team:`` sections.
-    ``manifest_text`` is written as ``manifest.json`` (see :mod:`staffplan.provenance`).
+    ``manifest_text`` is written as ``manifest.json`` (see :mod:`staffplan.jobs.publish`).
     """
     team = roster_team(config)
     ensure_folder(Path(output_dir))

@@ -1,0 +1,127 @@
+"""The top level of the config: queues, targets, market, and the sections they hold.
+
+Every section is a frozen dataclass; :mod:`staffplan.config.loader` fills them from YAML.
+Cross-section rules (names one section uses that another defines) are checked in
+:meth:`Config.__post_init__` via :mod:`staffplan.config.rules`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zoneinfo
+from pathlib import Path
+from typing import Literal
+
+from staffplan.config.deflection import DeflectionConfig
+from staffplan.config.fields import Invalid, non_negative, positive, share
+from staffplan.config.forecast import ForecastConfig
+from staffplan.config.scenarios import ScenariosConfig
+from staffplan.config.shifts import ShiftsConfig
+from staffplan.config.simulation import SimulationConfig
+from staffplan.config.team import TeamConfig
+from staffplan.errors import ConfigError
+
+Channel = Literal["phone", "chat", "email"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """The response-time target: ``service_level`` of contacts answered within
+    ``answer_within_s`` seconds (e.g. 80/20 is 0.8 and 20)."""
+
+    service_level: float = share()
+    answer_within_s: float = non_negative(unit="s")
+
+    def __post_init__(self) -> None:
+        if self.service_level >= 1.0:
+            raise Invalid(
+                "service_level",
+                "a 100% service level needs infinitely many agents; use a target below 1, e.g. 0.8",
+            )
+        if self.service_level <= 0.0:
+            raise Invalid("service_level", "must be above 0, e.g. 0.8")
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueConfig:
+    """One contact queue: its channel, handling time, target and staffing limits."""
+
+    name: str
+    aht_s: float = positive(unit="s")
+    target: Target = Target(0.8, 20.0)
+    channel: Channel = "phone"
+    history: Path | None = None
+    concurrency: int = 1
+    patience_s: float | None = positive(None, unit="s")
+    max_occupancy: float = share(1.0)
+    shrinkage: float = share(0.0)
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise Invalid("name", "must not be empty")
+        if self.concurrency < 1:
+            raise Invalid("concurrency", "must be at least 1 (contacts one agent handles at once)")
+        if self.concurrency > 1 and self.channel == "phone":
+            raise Invalid("concurrency", "a phone agent takes one call at a time; use 1")
+        if self.max_occupancy <= 0:
+            raise Invalid("max_occupancy", "must be above 0, e.g. 0.85")
+        if self.shrinkage >= 1:
+            raise Invalid("shrinkage", "must be below 1: with 100% shrinkage nobody takes contacts")
+
+
+@dataclasses.dataclass(frozen=True)
+class MarketConfig:
+    """Market prices used as the volatility driver (e.g. BTC-USD hourly closes)."""
+
+    prices: Path | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """The whole planning config. ``source`` is the file it was read from (for messages)."""
+
+    queues: tuple[QueueConfig, ...]
+    timezone: str = "UTC"
+    interval_min: Literal[15, 30, 60] = 30
+    market: MarketConfig = MarketConfig()
+    forecast: ForecastConfig | None = None
+    shifts: ShiftsConfig | None = None
+    simulation: SimulationConfig | None = None
+    deflection: DeflectionConfig | None = None
+    scenarios: ScenariosConfig | None = None
+    team: TeamConfig | None = None
+    source: Path | None = dataclasses.field(default=None, metadata={"internal": True})
+
+    def __post_init__(self) -> None:
+        try:
+            zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise Invalid(
+                "timezone",
+                f"unknown time zone {self.timezone!r}; use an IANA name like "
+                "'Europe/Berlin' or 'Asia/Shanghai'",
+            ) from None
+        if not self.queues:
+            raise Invalid("queues", "list at least one queue")
+        names = [q.name for q in self.queues]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise Invalid(f"queues[{i}].name", f"queue {name!r} is listed twice")
+        if self.team is not None:
+            self.team.check_queues(names)
+
+    def queue(self, name: str) -> QueueConfig:
+        """The queue called ``name``; a :class:`ConfigError` naming it if there is none."""
+        for q in self.queues:
+            if q.name == name:
+                return q
+        known = ", ".join(q.name for q in self.queues)
+        raise ConfigError(
+            f"{self.source or 'config'}: queue {name!r} is not in the config "
+            f"(queues: {known}); add it under queues: or fix the name"
+        )
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The planning time zone."""
+        return zoneinfo.ZoneInfo(self.timezone)

@@ -1,0 +1,61 @@
+"""Tables between stages: the schema, readers, writers and the inputs a config names.
+
+Every stage exchanges the long tables documented in ``docs/tables.md``; the schema in
+:mod:`staffplan.tables.schema` holds their columns and types, and one ``check()``
+validates any of them. Readers name the file and spreadsheet row of every problem;
+writers are atomic.
+"""
+
+from __future__ import annotations
+
+from staffplan.tables.parse import (
+    MAX_COUNT,
+    check_aligned,
+    check_series_order,
+    iso_times,
+    parse_numbers,
+    parse_times,
+    read_csv,
+    row_number,
+)
+from staffplan.tables.read import (
+    HISTORY_FORMATS,
+    check_gaps,
+    read_counts,
+    read_events,
+    read_forecast_table,
+    read_history,
+    read_market,
+)
+from staffplan.tables.write import (
+    atomic_folder,
+    atomic_write_bytes,
+    atomic_write_text,
+    records,
+    to_csv_text,
+    to_json_text,
+)
+
+__all__ = [
+    "HISTORY_FORMATS",
+    "MAX_COUNT",
+    "atomic_folder",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "check_aligned",
+    "check_gaps",
+    "check_series_order",
+    "iso_times",
+    "parse_numbers",
+    "parse_times",
+    "read_counts",
+    "read_csv",
+    "read_events",
+    "read_forecast_table",
+    "read_history",
+    "read_market",
+    "records",
+    "row_number",
+    "to_csv_text",
+    "to_json_text",
+]

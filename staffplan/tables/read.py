@@ -1,0 +1,247 @@
+"""The input tables: counts (history, coverage, requirements), events, market, forecast.
+
+Each reader returns a table with the documented columns (see ``docs/tables.md``) and
+checks every row; problems name the file and the spreadsheet row.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import zoneinfo
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from staffplan.errors import InputError
+from staffplan.tables.parse import (
+    _read_bytes,
+    check_aligned,
+    check_series_order,
+    parse_numbers,
+    parse_times,
+    read_csv,
+    row_number,
+)
+
+
+def read_counts(
+    path: str | Path,
+    zone: zoneinfo.ZoneInfo,
+    interval_min: int,
+    *,
+    kind: str = "history",
+    value_column: str = "volume",
+    integer: bool = True,
+    extra_numeric: Sequence[str] = (),
+    positive_numeric: Sequence[str] = (),
+) -> pd.DataFrame:
+    """A long table ``queue, interval_start, <value_column>[, extra]`` checked row by row.
+
+    ``integer`` demands whole counts (observed history); forecasts may be fractional.
+    Timestamps must start ``interval_min`` intervals; per queue no duplicates and in
+    order. Columns in ``extra_numeric`` (>= 0) and ``positive_numeric`` (> 0, e.g.
+    ``aht_s``) are parsed when present. Gaps
+    are not checked here (see :func:`check_gaps`).
+    """
+    frame = read_csv(path, required=("queue", "interval_start", value_column), kind=kind)
+    queue = frame["queue"].astype(str).str.strip()
+    empty = (queue == "").to_numpy()
+    if empty.any():
+        i = int(np.flatnonzero(empty)[0])
+        raise InputError(f"{path}: row {row_number(i)}, column 'queue': blank queue name")
+    frame = frame.assign(queue=queue)
+    out = pd.DataFrame({"queue": queue})
+    out["interval_start"] = parse_times(frame, "interval_start", path, zone, group="queue")
+    out[value_column] = parse_numbers(frame, value_column, path, integer=integer)
+    for column in (*extra_numeric, *positive_numeric):
+        if column in frame.columns:
+            positive = column in positive_numeric
+            out[column] = parse_numbers(frame, column, path, strictly_positive=positive)
+    check_aligned(out["interval_start"], interval_min, path)
+    check_series_order(out, path)
+    return out
+
+
+def check_gaps(
+    counts: pd.DataFrame,
+    path: str | Path,
+    interval_min: int,
+    *,
+    fill_zero: bool = False,
+    value_column: str = "volume",
+) -> pd.DataFrame:
+    """Check each queue's intervals are contiguous; with ``fill_zero`` fill gaps with 0.
+
+    Without ``fill_zero`` the first gap is an error naming the queue, the row after it and
+    the number of missing intervals.
+    """
+    step = pd.Timedelta(minutes=interval_min)
+    filled = []
+    for name, group in counts.groupby("queue", sort=False):
+        times = group["interval_start"]
+        jumps = (times.diff() > step).to_numpy()
+        if jumps.any() and not fill_zero:
+            j = int(np.flatnonzero(jumps)[0])
+            missing = int((times.iloc[j] - times.iloc[j - 1]) / step) - 1
+            raise InputError(
+                f"{path}: row {row_number(group.index[j])}: queue {name!r} has no rows for "
+                f"{missing} interval(s) between {times.iloc[j - 1].isoformat()} and "
+                f"{times.iloc[j].isoformat()}; add them, or pass --fill-gaps zero if those "
+                "intervals really had no contacts"
+            )
+        grid = pd.date_range(times.iloc[0], times.iloc[-1], freq=step)
+        full = group.set_index("interval_start").reindex(grid)
+        full.index.name = "interval_start"
+        full["queue"] = name
+        full[value_column] = full[value_column].fillna(0.0)
+        filled.append(full.reset_index())
+    return pd.concat(filled, ignore_index=True)[list(counts.columns)]
+
+
+# --------------------------------------------------------------------------- history and market
+
+HISTORY_FORMATS = (
+    "counts (queue, interval_start, volume[, aht_s])",
+    "events (created_at, queue[, reason][, handle_time_s])",
+)
+
+
+def read_history(
+    path: str | Path,
+    zone: zoneinfo.ZoneInfo,
+    interval_min: int,
+    *,
+    fill_gaps: str | None = None,
+) -> pd.DataFrame:
+    """Contact history as counts ``queue, interval_start, volume[, aht_s]``.
+
+    The header says which format the file is: counts (``interval_start`` column, whole
+    contacts per interval) or raw events (``created_at`` column, one row per contact,
+    aggregated by :func:`read_events`). Missing intervals in a counts file are an error
+    unless ``fill_gaps == "zero"``, which records them as intervals with no contacts.
+    """
+    if fill_gaps not in (None, "zero"):
+        raise InputError(f"--fill-gaps {fill_gaps!r} is not supported; use 'zero' or leave it out")
+    header = _header(Path(path), "history")
+    if "created_at" in header:
+        return read_events(path, zone, interval_min)
+    if "interval_start" not in header:
+        raise InputError(
+            f"{path}: not a history file; expected the columns of {HISTORY_FORMATS[0]} or "
+            f"{HISTORY_FORMATS[1]} (present: {', '.join(header)})"
+        )
+    counts = read_counts(path, zone, interval_min, positive_numeric=("aht_s",))
+    return check_gaps(counts, path, interval_min, fill_zero=fill_gaps == "zero")
+
+
+def _header(path: Path, kind: str) -> list[str]:
+    raw = _read_bytes(path, kind)
+    first = re.split(rb"[\r\n]", raw, maxsplit=1)[0].decode("utf-8-sig", errors="replace")
+    return [cell.strip() for cell in next(csv.reader([first]), [])]
+
+
+def read_events(path: str | Path, zone: zoneinfo.ZoneInfo, interval_min: int) -> pd.DataFrame:
+    """Raw contacts ``created_at, queue[, reason][, handle_time_s]`` as a counts table.
+
+    Each contact is counted in the ``interval_min`` interval (planning-zone clock) that
+    contains its ``created_at``. Every queue gets every interval from the first to the last
+    contact in the file, zero where none arrived. With ``handle_time_s`` the table has
+    ``aht_s``: the mean handle time in seconds of the interval's contacts (empty when none).
+    """
+    frame = read_csv(path, required=("created_at", "queue"), kind="history")
+    queue = frame["queue"].astype(str).str.strip()
+    if (queue == "").any():
+        i = int(np.flatnonzero((queue == "").to_numpy())[0])
+        raise InputError(f"{path}: row {row_number(i)}, column 'queue': blank queue name")
+    frame = frame.assign(queue=queue)
+    created = parse_times(frame, "created_at", path, zone, group="queue")
+    minutes = created.dt.hour * 60 + created.dt.minute
+    into = pd.to_timedelta((minutes % interval_min) * 60 + created.dt.second, unit="s")
+    starts = (created - into - pd.to_timedelta(created.dt.microsecond, unit="us")).dt.floor("s")
+    events = pd.DataFrame({"queue": queue, "interval_start": starts, "volume": 1.0})
+    if "handle_time_s" in frame.columns:
+        events["handle_time_s"] = parse_numbers(frame, "handle_time_s", path, maximum=None)
+    grid = pd.date_range(starts.min(), starts.max(), freq=pd.Timedelta(minutes=interval_min))
+    grid.name = "interval_start"
+    tables = []
+    for name in sorted(events["queue"].unique()):
+        group = events[events["queue"] == name].groupby("interval_start")
+        table = pd.DataFrame({"volume": group["volume"].sum()}).reindex(grid, fill_value=0.0)
+        if "handle_time_s" in events.columns:
+            table["aht_s"] = group["handle_time_s"].mean().reindex(grid)
+        tables.append(table.reset_index().assign(queue=name))
+    columns = ["queue", "interval_start", "volume"]
+    columns += ["aht_s"] if "handle_time_s" in events.columns else []
+    return pd.concat(tables, ignore_index=True)[columns]
+
+
+MARKET_STEPS = (pd.Timedelta(hours=1), pd.Timedelta(days=1))
+
+
+def read_market(path: str | Path) -> pd.DataFrame:
+    """Market prices ``timestamp, close[, high, low, volume]``, hourly or daily.
+
+    ``timestamp`` marks the start of each bar (its close is known one bar later).
+    Timestamps with a UTC offset are converted to UTC; naive timestamps are read as UTC
+    (crypto exchanges export UTC). Closes must be positive; rows must be in time order
+    without duplicates, one bar per hour or per day (missing bars are allowed).
+    Returns the columns present, ``timestamp`` as tz-aware UTC.
+    """
+    frame = read_csv(path, required=("timestamp", "close"), kind="market")
+    out = pd.DataFrame(
+        {"timestamp": parse_times(frame, "timestamp", path, zoneinfo.ZoneInfo("UTC"))}
+    )
+    out["close"] = parse_numbers(frame, "close", path, strictly_positive=True, maximum=None)
+    for column in ("high", "low"):
+        if column in frame.columns:
+            out[column] = parse_numbers(frame, column, path, strictly_positive=True, maximum=None)
+    if "volume" in frame.columns:
+        out["volume"] = parse_numbers(frame, "volume", path, maximum=None)
+    if "high" in out.columns and "low" in out.columns:
+        bad = (out["low"] > out["high"]).to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(f"{path}: row {row_number(i)}: low is above high; check the columns")
+    _check_market_steps(out["timestamp"], path)
+    return out
+
+
+def _check_market_steps(times: pd.Series, path: str | Path) -> None:
+    check_series_order(
+        times.to_frame().assign(series="market"), path, key="series", time="timestamp"
+    )
+    steps = times.diff().iloc[1:]
+    if steps.empty:
+        raise InputError(f"{path}: the market file needs at least two prices to measure returns")
+    bar = steps.mode().iloc[0]
+    if bar not in MARKET_STEPS:
+        raise InputError(
+            f"{path}: prices are {bar} apart; use hourly or daily closes (one row per bar)"
+        )
+    uneven = (steps % bar != pd.Timedelta(0)).to_numpy()
+    if uneven.any():
+        i = int(np.flatnonzero(uneven)[0]) + 1
+        raise InputError(
+            f"{path}: row {row_number(i)}: {times.iloc[i].isoformat()} is off the "
+            f"{'hourly' if bar == MARKET_STEPS[0] else 'daily'} grid of the other rows; "
+            "export one bar per row"
+        )
+
+
+def read_forecast_table(
+    path: str | Path, zone: zoneinfo.ZoneInfo, interval_min: int
+) -> pd.DataFrame:
+    """A forecast (or net-of-deflection) table: ``queue, interval_start, volume`` with
+    optional ``deflected``, ``offered`` and ``aht_s``; volumes may be fractional."""
+    return read_counts(
+        path,
+        zone,
+        interval_min,
+        kind="forecast",
+        integer=False,
+        extra_numeric=("deflected", "offered"),
+        positive_numeric=("aht_s",),
+    )
