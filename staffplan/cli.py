@@ -66,7 +66,7 @@ def command(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except StaffplanError as exc:
-            typer.echo(f"error: {exc.message}", err=True)
+            typer.echo(f"error: {exc.for_command_line()}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
@@ -194,10 +194,10 @@ def staff(
     """
     from staffplan.config import load_config
     from staffplan.staffing import size_requirements
-    from staffplan.tables import read_forecast_table
+    from staffplan.tables import read_demand
 
     cfg = load_config(config)
-    table = read_forecast_table(forecast, cfg.zone, cfg.interval_min)
+    table = read_demand(forecast, cfg.zone, cfg.interval_min)
     render(size_requirements(table, cfg), fmt, output, title="Requirements", quiet=quiet)
 
 
@@ -331,10 +331,10 @@ def deflection(
     """
     from staffplan.config import load_config
     from staffplan.deflection import ENGINE_NOTE, SUMMARY_SCREEN_COLUMNS, project_deflection
-    from staffplan.tables import read_forecast_table
+    from staffplan.tables import read_demand
 
     cfg = load_config(config)
-    table = read_forecast_table(forecast, cfg.zone, cfg.interval_min)
+    table = read_demand(forecast, cfg.zone, cfg.interval_min)
     result = project_deflection(table, cfg)
     if output is not None:
         render(result.intervals, fmt, output, quiet=quiet)
@@ -645,7 +645,6 @@ def plan(
             typer.echo(f"staffplan plan: {name} ...", err=True)
 
     cfg = load_config(config)
-    first_day = planning.parse_start(start, cfg.zone)
     scenario = parse_scenario(volatility_scenario)
     stage("read inputs")
     history = load_history(cfg)
@@ -655,7 +654,7 @@ def plan(
             cfg,
             history,
             market,
-            start=first_day,
+            start=start,
             horizon_days=horizon_days,
             scenario=scenario,
             time_limit_s=time_limit,

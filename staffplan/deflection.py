@@ -37,7 +37,12 @@ import pandas as pd
 from staffplan.config import Config
 from staffplan.config.deflection import DeflectionConfig, QueueDeflection, Reason
 from staffplan.errors import ConfigError
-from staffplan.staffing import queue_parameters, size_requirements
+from staffplan.staffing import (
+    DEMAND_COLUMNS,
+    SIZING_COLUMNS,
+    queue_parameters,
+    size_requirements,
+)
 
 __all__ = [
     "DEFLECTION_COLUMNS",
@@ -51,7 +56,7 @@ __all__ = [
     "project_deflection",
 ]
 
-DEFLECTION_COLUMNS = ["queue", "interval_start", "volume", "deflected", "offered", "aht_s"]
+DEFLECTION_COLUMNS = DEMAND_COLUMNS  # always in the output; the input's other columns stay
 SUMMARY_COLUMNS = [
     "channel",
     "programme",
@@ -131,7 +136,10 @@ def apply_deflection(
     containment_scale: float = 1.0,
     as_of: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Net volume per queue × interval after deflection (:data:`DEFLECTION_COLUMNS`).
+    """The demand table with ``deflected, offered, aht_s`` set (added, or replaced).
+
+    Every other column of ``forecast`` is kept; sizing columns of an earlier ``staff`` run
+    are dropped, since deflection changes what they were computed from.
 
     ``forecast`` needs ``queue, interval_start, volume`` (contacts per interval) and may
     carry ``aht_s`` (seconds; blank means the queue's). Queues without deflection
@@ -151,13 +159,10 @@ def apply_deflection(
         )
         deflected[index] = flows.deflected.sum(axis=1)
         aht_s[index] = flows.offered_aht_s(base_aht_s[index])
-    out = pd.DataFrame(
-        {"queue": rows["queue"].to_numpy(), "volume": volume, "deflected": deflected}
+    stale = [c for c in SIZING_COLUMNS if c in rows.columns]  # sized before deflection
+    return rows.drop(columns=stale).assign(
+        deflected=deflected, offered=volume - deflected, aht_s=aht_s
     )
-    out.insert(1, "interval_start", rows["interval_start"])
-    out["offered"] = volume - deflected
-    out["aht_s"] = aht_s
-    return out[DEFLECTION_COLUMNS]
 
 
 def project_deflection(forecast: pd.DataFrame, config: Config) -> DeflectionResult:

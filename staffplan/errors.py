@@ -9,13 +9,24 @@ from __future__ import annotations
 
 
 class StaffplanError(Exception):
-    """A user-facing error: bad input, bad config, or an impossible request (exit code 2)."""
+    """A user-facing error: bad input, bad config, or an impossible request (exit code 2).
+
+    ``parameter`` names the library argument at fault (``start``, ``replications``), so a
+    notebook user reads ``start: …`` and a command-line user ``--start: …``.
+    """
 
     exit_code = 2
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(f"{parameter} {message}" if parameter else message)
         self.message = message
+        self.parameter = parameter
+
+    def for_command_line(self) -> str:
+        """The message as the CLI shows it: a parameter named as its flag (``--start``)."""
+        if self.parameter is None:
+            return self.message
+        return f"--{self.parameter.replace('_', '-')} {self.message}"
 
 
 class ConfigError(StaffplanError):

@@ -14,13 +14,8 @@ from staffplan.config import Config
 from staffplan.erlang import required_agents, required_fte, staffing_metrics
 from staffplan.errors import ConfigError
 
-REQUIREMENTS_COLUMNS = [
-    "queue",
-    "interval_start",
-    "volume",
-    "deflected",
-    "offered",
-    "aht_s",
+DEMAND_COLUMNS = ["queue", "interval_start", "volume", "deflected", "offered", "aht_s"]
+SIZING_COLUMNS = [
     "workload_erlangs",
     "agents",
     "service_level",
@@ -30,6 +25,7 @@ REQUIREMENTS_COLUMNS = [
     "abandon_rate",
     "required_fte",
 ]
+REQUIREMENTS_COLUMNS = [*DEMAND_COLUMNS, *SIZING_COLUMNS]  # always there; more are passed on
 
 
 def queue_parameters(queues: pd.Series, config: Config) -> pd.DataFrame:
@@ -57,11 +53,13 @@ def queue_parameters(queues: pd.Series, config: Config) -> pd.DataFrame:
 
 
 def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """The requirements table (design.md) for a forecast table.
+    """The requirements table (docs/tables.md): the demand table plus the sizing columns.
 
     ``forecast`` needs ``queue, interval_start, volume``; optional ``deflected``,
     ``offered`` (contacts reaching agents; default ``volume - deflected``) and ``aht_s``
     (seconds, per row; default the queue's ``aht_s``) come from the deflection stage.
+    Every other column (prediction intervals, model, volatility path, peak…) is kept in
+    its place; the :data:`SIZING_COLUMNS` follow, replaced if the input had them.
     ``agents`` is the minimum on the phones/chats meeting the queue's target;
     ``required_fte`` divides by (1 - shrinkage), unrounded.
     """
@@ -95,22 +93,16 @@ def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
         patience_s=with_patience,
         concurrency=params["concurrency"].to_numpy(),
     )
-    out = pd.DataFrame(
-        {
-            "queue": rows["queue"].to_numpy(),
-            "volume": volume,
-            "deflected": deflected,
-            "offered": offered,
-            "aht_s": aht_s,
-            "agents": agents,
-        }
-    )
-    out["interval_start"] = rows["interval_start"].reset_index(drop=True)
-    for column in ("workload_erlangs", "service_level", "asa_s", "occupancy", "p_wait"):
-        out[column] = metrics[column].to_numpy()
-    out["abandon_rate"] = metrics["abandon_rate"].to_numpy()
-    out["required_fte"] = required_fte(agents, params["shrinkage"].to_numpy())
-    return out[REQUIREMENTS_COLUMNS]
+    out = rows.drop(columns=[c for c in SIZING_COLUMNS if c in rows.columns])
+    out = out.assign(volume=volume, deflected=deflected, offered=offered, aht_s=aht_s)
+    sizing = {
+        "workload_erlangs": metrics["workload_erlangs"].to_numpy(),
+        "agents": agents,
+        **{c: metrics[c].to_numpy() for c in ("service_level", "asa_s", "occupancy", "p_wait")},
+        "abandon_rate": metrics["abandon_rate"].to_numpy(),
+        "required_fte": required_fte(agents, params["shrinkage"].to_numpy()),
+    }
+    return out.assign(**sizing)
 
 
 def _column(frame: pd.DataFrame, name: str, default: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from staffplan.config import parse_config
 from staffplan.errors import ConfigError
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
-FORECAST_COLUMNS = "queue,interval_start,volume,lo80,hi80,lo95,hi95,model,scenario,peak"
+FORECAST_COLUMNS = "queue,interval_start,volume,lo80,hi80,lo95,hi95,model,volatility_path,peak"
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_forecast_writes_the_table_and_the_plot(config, tmp_path):
     table = pd.read_csv(io.StringIO(text))
     assert len(table) == 2 * 7 * 48
     assert table["interval_start"].iloc[0] == "2020-05-11T00:00:00+08:00"
-    assert set(table["scenario"]) == {"conditional", "decay"}
+    assert set(table["volatility_path"]) == {"conditional", "decay"}
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -70,7 +70,7 @@ def test_forecast_scenario_option_sets_every_row_and_is_deterministic(config):
     first, second = run(*args), run(*args)
     assert first.exit_code == 0, first.output
     table = pd.read_csv(io.StringIO(first.stdout))
-    assert set(table["scenario"]) == {"stressed"}
+    assert set(table["volatility_path"]) == {"stressed"}
     assert first.stdout == second.stdout
 
 

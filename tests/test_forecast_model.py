@@ -18,7 +18,7 @@ from staffplan.forecast import (
     mark_peaks,
 )
 
-COLUMNS = ["queue", "interval_start", "volume", "lo80", "hi80", "lo95", "hi95", "model", "scenario"]
+COLUMNS = ["queue", "interval_start", "volume", "lo80", "hi80", "lo95", "hi95", "model", "volatility_path"]
 MODELS = (StaffplanForecaster, SameSlotAverage, SeasonalNaive)
 
 
@@ -65,7 +65,7 @@ def test_every_model_returns_the_forecast_table(model):
     assert list(forecast.columns) == COLUMNS
     assert len(forecast) == 2 * 7 * 48
     assert set(forecast["model"]) == {model.name}
-    assert set(forecast["scenario"]) == {"none"}
+    assert set(forecast["volatility_path"]) == {"none"}
     assert (forecast["lo95"] <= forecast["lo80"]).all()
     assert (forecast["lo80"] <= forecast["hi80"]).all()
     assert (forecast["hi80"] <= forecast["hi95"]).all()

@@ -65,9 +65,9 @@ def test_horizon_path_is_conditional_where_the_market_covers_it_then_decays():
     drivers = market_drivers(prices())
     times = pd.date_range("2020-05-10 20:00", periods=24, freq="30min", tz=ZONE)
     path = horizon_path(drivers, times)
-    assert path["scenario"].iloc[0] == "conditional"
-    assert path["scenario"].iloc[-1] == "decay"
-    decay = path.loc[path["scenario"] == "decay", "daily_vol"].to_numpy()
+    assert path["volatility_path"].iloc[0] == "conditional"
+    assert path["volatility_path"].iloc[-1] == "decay"
+    decay = path.loc[path["volatility_path"] == "decay", "daily_vol"].to_numpy()
     typical = drivers.scenario_vol("typical")
     assert np.all(np.abs(np.diff(np.log(decay / typical))) >= 0)  # moves one way
     assert abs(np.log(decay[-1] / typical)) < abs(np.log(drivers.daily_vol[-1] / typical))
@@ -81,9 +81,9 @@ def test_explicit_scenario_wins_and_scenarios_are_ordered():
         for name in ("calm", "typical", "stressed", "crash")
     ]
     assert levels == sorted(levels) and levels[0] < levels[-1]
-    assert set(horizon_path(drivers, times, "stressed")["scenario"]) == {"stressed"}
+    assert set(horizon_path(drivers, times, "stressed")["volatility_path"]) == {"stressed"}
     fixed = horizon_path(drivers, times, 0.05)
-    assert set(fixed["scenario"]) == {"vol=0.05"} and np.allclose(fixed["daily_vol"], 0.05)
+    assert set(fixed["volatility_path"]) == {"vol=0.05"} and np.allclose(fixed["daily_vol"], 0.05)
     assert levels[1] == pytest.approx(np.median(drivers.daily_vol))
 
 

@@ -20,6 +20,7 @@ from staffplan.errors import InputError
 from staffplan.forecast import _calendar
 from staffplan.forecast._days import DayMatrix, day_matrix
 from staffplan.forecast._intervals import Dispersion, fit_dispersion, quantiles
+from staffplan.tables.dates import parse_start
 
 FORECAST_COLUMNS = ("queue", "interval_start", "volume")
 
@@ -72,18 +73,18 @@ class Forecaster(abc.ABC):
         scenario: str | float | None = None,
     ) -> pd.DataFrame:
         """Forecast ``horizon_days`` local days from ``start``: the forecast table
-        ``queue, interval_start, volume, lo<L>, hi<L>..., model, scenario``.
+        ``queue, interval_start, volume, lo<L>, hi<L>..., model, volatility_path``.
 
         ``volume`` is the expected contacts per interval; ``lo<L>``/``hi<L>`` bound the
         central ``L`` % prediction interval. ``market`` and ``scenario`` choose the
         volatility path (see :func:`staffplan.forecast.volatility.horizon_path`); models
-        fitted without a market ignore them and report scenario ``none``.
+        fitted without a market ignore them and report the volatility path ``none``.
         """
         if not hasattr(self, "queues_"):
             raise RuntimeError(f"{type(self).__name__} is not fitted; call fit() first")
         if horizon_days < 1:
             raise InputError(f"horizon of {horizon_days} days: forecast at least 1 day")
-        start = _calendar.as_start(start, self.zone_, self.interval_min_)
+        start = parse_start(start, self.zone_, self.interval_min_)
         times = _calendar.horizon(start, horizon_days, self.interval_min_)
         pos = _calendar.positions(times, self.interval_min_)
         drivers, labels = self._horizon_drivers(times, market, scenario)
@@ -97,7 +98,7 @@ class Forecaster(abc.ABC):
                 tail = (1 - level / 100) / 2
                 table[f"lo{level}"] = quantiles(mu, variance, tail)
                 table[f"hi{level}"] = quantiles(mu, variance, 1 - tail)
-            tables.append(table.assign(model=self.name, scenario=labels))
+            tables.append(table.assign(model=self.name, volatility_path=labels))
         return pd.concat(tables, ignore_index=True)
 
     # ------------------------------------------------------------------ hooks

@@ -8,12 +8,9 @@ fall-back day has two rows for the repeated slots (both get that slot's rate).
 from __future__ import annotations
 
 import dataclasses
-from datetime import tzinfo
 
 import numpy as np
 import pandas as pd
-
-from staffplan.errors import InputError
 
 MINUTES_PER_DAY = 1440
 
@@ -46,29 +43,3 @@ def horizon(start: pd.Timestamp, horizon_days: int, interval_min: int) -> pd.Dat
     grid = pd.date_range(start, end, freq=pd.Timedelta(minutes=interval_min), inclusive="left")
     grid.name = "interval_start"
     return grid
-
-
-def as_start(start: pd.Timestamp | str, zone: tzinfo, interval_min: int) -> pd.Timestamp:
-    """``start`` as a tz-aware timestamp in ``zone``, checked to begin an interval.
-
-    A naive ``start`` (``2026-12-07``) is read as planning-zone clock time.
-    """
-    try:
-        stamp = pd.Timestamp(start)
-    except ValueError:
-        raise InputError(f"start {start!r} is not a date; use e.g. 2026-12-07") from None
-    if stamp.tzinfo is None:
-        try:
-            stamp = stamp.tz_localize(zone, nonexistent="raise", ambiguous="raise")
-        except ValueError:
-            raise InputError(
-                f"start {start} does not exist exactly once in {zone} (a DST change); "
-                "give it with a UTC offset, e.g. 2026-10-25T02:00:00+02:00"
-            ) from None
-    stamp = stamp.tz_convert(zone)
-    if (stamp.hour * 60 + stamp.minute) % interval_min or stamp.second or stamp.microsecond:
-        raise InputError(
-            f"start {stamp.isoformat()} is not the start of a {interval_min}-minute interval; "
-            "use a round time like 2026-12-07 or 2026-12-07T09:00"
-        )
-    return stamp

@@ -126,7 +126,7 @@ class StaffplanForecaster(Forecaster):
             return None, "none"
         drivers = self.drivers_ if market is None else self._drivers_from(market)
         path = volatility.horizon_path(drivers, times, scenario)
-        return self._standardised(path), path["scenario"].to_numpy()
+        return self._standardised(path), path["volatility_path"].to_numpy()
 
     # ------------------------------------------------------------------ point forecast
 

@@ -105,7 +105,7 @@ def _driver(
     future = pd.DatetimeIndex(forecast["interval_start"].drop_duplicates())
     seen = volatility.observed(drivers, past).assign(source="observed")
     ahead = volatility.horizon_path(drivers, future, scenario)
-    both = pd.concat([seen, ahead.rename(columns={"scenario": "source"})])
+    both = pd.concat([seen, ahead.rename(columns={"volatility_path": "source"})])
     both = both[["daily_vol", "source"]].rename_axis("interval_start").reset_index()
     return both.dropna(subset=["daily_vol"])
 

@@ -126,7 +126,8 @@ def _with_logs(
 def horizon_path(
     drivers: MarketDrivers, times: pd.DatetimeIndex, scenario: str | float | None = None
 ) -> pd.DataFrame:
-    """Drivers over a forecast horizon, with a ``scenario`` column saying where they came from.
+    """Drivers over a forecast horizon, with a ``volatility_path`` column saying where they
+    came from.
 
     An explicit ``scenario`` wins: a name in :data:`SCENARIO_QUANTILES` or a daily
     volatility (0.05 = 5 % a day) held over the horizon. Otherwise intervals the market
@@ -137,13 +138,13 @@ def horizon_path(
     if scenario is not None:
         vol = np.full(len(times), scenario_daily_vol(drivers, scenario))
         path = _with_logs(drivers, vol, drivers.implied_shock(vol), times)
-        return path.assign(scenario=scenario_label(scenario))
-    path = observed(drivers, times).assign(scenario="conditional")
+        return path.assign(volatility_path=scenario_label(scenario))
+    path = observed(drivers, times).assign(volatility_path="conditional")
     missing = path["daily_vol"].isna().to_numpy()
     if missing.any():
         decayed = _decay(drivers, times[missing])
         path.loc[missing, ["daily_vol", "log_daily_vol", "log_shock"]] = decayed.to_numpy()
-        path.loc[missing, "scenario"] = "decay"
+        path.loc[missing, "volatility_path"] = "decay"
     return path
 
 
@@ -166,7 +167,7 @@ def scenario_daily_vol(drivers: MarketDrivers, scenario: str | float) -> float:
 
 
 def scenario_label(scenario: str | float) -> str:
-    """The ``scenario`` column value: the name, or ``vol=0.05`` for a number."""
+    """The ``volatility_path`` label of a scenario: the name, or ``vol=0.05`` for a number."""
     return scenario if isinstance(scenario, str) else f"vol={scenario:g}"
 
 

@@ -12,21 +12,21 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from staffplan.deflection import DeflectionResult, project_deflection
-from staffplan.errors import ConfigError, InputError
+from staffplan.errors import ConfigError
 from staffplan.forecast import ForecastRun, run_forecast
 from staffplan.jobs.report import render_report
 from staffplan.schedule import Schedule, build_schedule
+from staffplan.simulate import SimulationResult, simulate_schedule
 from staffplan.staffing import size_requirements
-from staffplan.tables import atomic_write_bytes, atomic_write_text, to_csv_text
+from staffplan.tables import as_written, atomic_write_bytes, atomic_write_text, to_csv_text
+from staffplan.tables.dates import parse_start
 
 if TYPE_CHECKING:
     from staffplan.config import Config
-    from staffplan.simulate import SimulationResult
 
 FTE_DAY_HOURS = 8.0  # one FTE-day in the summaries: eight paid hours
 Stage = Callable[[str], None]
@@ -63,7 +63,7 @@ def run_plan(
     history: pd.DataFrame,
     market: pd.DataFrame | None = None,
     *,
-    start: pd.Timestamp | None = None,
+    start: pd.Timestamp | str | None = None,
     horizon_days: int = 7,
     scenario: str | float | None = None,
     time_limit_s: float | None = None,
@@ -73,38 +73,43 @@ def run_plan(
 ) -> PlanResult:
     """Run the pipeline for ``horizon_days`` from ``start`` (default: :func:`default_start`).
 
-    Deflection runs when the config has a ``deflection:`` section; the simulation runs
-    when ``simulate_replications`` > 0. ``stage(name)`` is called as each stage begins
-    (the CLI shows progress with it).
+    One demand table grows through the stages (forecast → deflection → staff), each
+    stage getting its predecessor's table exactly as written to the folder, so every stage
+    can be re-run alone on the plan's files with the same result. Deflection runs when
+    the config has a ``deflection:`` section; the simulation (of the requirements table
+    against the schedule's coverage) when ``simulate_replications`` > 0. ``stage(name)``
+    is called as each stage begins (the CLI shows progress with it).
     """
     if config.shifts is None:
         raise ConfigError(
             f"{config.source or 'config'}: no shifts: section; add shift templates to plan "
             "shifts (see configs/example.yaml)"
         )
-    start = default_start(history) if start is None else start
+    if start is None:
+        start = default_start(history)
+    else:
+        start = parse_start(start, config.zone, config.interval_min)
     stage("forecast")
     forecast_run = run_forecast(
         history, start, horizon_days, market=market, settings=config.forecast, scenario=scenario
     )
+    forecast_run = dataclasses.replace(forecast_run, forecast=as_written(forecast_run.forecast))
     deflection = None
     demand = forecast_run.forecast
     if config.deflection is not None:
         stage("deflection")
         deflection = project_deflection(demand, config)
-        demand = deflection.intervals
+        demand = as_written(deflection.intervals)
     stage("staff")
-    requirements = size_requirements(demand, config)
+    requirements = as_written(size_requirements(demand, config))
     stage("schedule")
     schedule = build_schedule(requirements, config, time_limit_s=time_limit_s)
     simulation = None
     if simulate_replications > 0:
-        from staffplan.simulate import simulate_schedule
-
         stage("simulate")
         simulation = simulate_schedule(
-            _simulation_demand(forecast_run.forecast, requirements),
-            schedule.coverage,
+            requirements,
+            as_written(schedule.coverage),
             config,
             replications=simulate_replications,
             seed=seed,
@@ -119,12 +124,6 @@ def run_plan(
         schedule,
         simulation,
     )
-
-
-def _simulation_demand(forecast: pd.DataFrame, requirements: pd.DataFrame) -> pd.DataFrame:
-    """The forecast with the contacts that reach agents (``offered``) for the simulation."""
-    offered = requirements[["queue", "interval_start", "offered"]]
-    return forecast.merge(offered, on=["queue", "interval_start"], how="left")
 
 
 def daily_summary(result: PlanResult) -> pd.DataFrame:
@@ -185,7 +184,7 @@ def plan_headlines(result: PlanResult) -> dict[str, str]:
         headlines["Deflection saving (FTE)"] = f"{total['fte_saved']:,.1f}"
     if result.simulation is not None:
         sim = result.simulation.intervals
-        headlines["Simulated service level (mean)"] = f"{_simulated_mean(sim, req):.1%}"
+        headlines["Simulated service level (mean)"] = f"{_simulated_mean(sim):.1%}"
     return headlines
 
 
@@ -193,10 +192,8 @@ def _peak_agents(req: pd.DataFrame) -> float:
     return float(req.groupby("interval_start")["agents"].sum().max())
 
 
-def _simulated_mean(sim: pd.DataFrame, req: pd.DataFrame) -> float:
-    keys = ["queue", "interval_start"]
-    joined = sim.merge(req[[*keys, "offered"]], on=keys)
-    return _weighted_mean(joined["service_level"], joined["offered"])
+def _simulated_mean(sim: pd.DataFrame) -> float:
+    return _weighted_mean(sim["service_level"], sim["volume"])
 
 
 def _projected_service_level(req: pd.DataFrame, coverage: pd.DataFrame) -> pd.Series:
@@ -266,21 +263,6 @@ def write_plan(result: PlanResult, folder: Path, *, manifest_text: str) -> list[
     atomic_write_text(folder / "report.html", page)
     atomic_write_text(folder / "manifest.json", manifest_text)
     return sorted(p.name for p in folder.iterdir())
-
-
-def parse_start(text: str | None, zone: ZoneInfo) -> pd.Timestamp | None:
-    """``--start`` as local midnight in ``zone`` (``None`` stays ``None``)."""
-    if text is None:
-        return None
-    try:
-        day = pd.Timestamp(text)
-    except ValueError:
-        raise InputError(
-            f"--start {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-12-07"
-        ) from None
-    if day.tzinfo is not None:
-        return day.tz_convert(zone)
-    return day.tz_localize(zone)
 
 
 def input_files(config: Config) -> dict[str, Path | None]:

@@ -102,14 +102,14 @@ def resolve_week(week: str, today: dt.date) -> dt.date:
 def plan_week(config: Config, week_start: dt.date) -> tuple[pd.DataFrame, Schedule]:
     """Requirements and covering schedule of the week, as ``staffplan plan`` makes them:
     the configured forecast of the queues' history (and market), deflection, sizing."""
-    from staffplan.jobs.plan import parse_start, run_plan
+    from staffplan.jobs.plan import run_plan
     from staffplan.tables.inputs import load_history, load_market
 
     result = run_plan(
         config,
         load_history(config),
         load_market(config),
-        start=parse_start(week_start.isoformat(), config.zone),
+        start=week_start.isoformat(),
         horizon_days=7,
     )
     return result.requirements, result.schedule

@@ -18,7 +18,7 @@ from staffplan.schedule.plot import coverage_png
 from staffplan.tables import (
     atomic_folder,
     atomic_write_bytes,
-    read_counts,
+    read_demand,
     to_csv_text,
     to_json_text,
 )
@@ -45,15 +45,8 @@ def write_schedule(
 
 
 def read_requirements(path: str | Path, config: Config) -> pd.DataFrame:
-    """A requirements CSV: ``queue, interval_start, agents`` and optionally ``volume,
-    deflected, offered, aht_s`` (e.g. from ``staffplan staff``), checked row by row."""
-    return read_counts(
-        path,
-        config.zone,
-        config.interval_min,
-        kind="requirements",
-        value_column="agents",
-        integer=False,
-        extra_numeric=("volume", "deflected", "offered"),
-        positive_numeric=("aht_s",),
+    """A requirements CSV: ``queue, interval_start, agents`` and any other demand-table
+    column (e.g. the whole table ``staffplan staff`` writes), checked row by row."""
+    return read_demand(
+        path, config.zone, config.interval_min, value_column="agents", kind="requirements"
     )

@@ -39,13 +39,18 @@ def arrival_times(expected: np.ndarray, interval_s: float, rng: np.random.Genera
 
 
 def handle_times(
-    n: int, aht_s: float, settings: SimulationConfig, rng: np.random.Generator
+    mean_s: np.ndarray, settings: SimulationConfig, rng: np.random.Generator
 ) -> np.ndarray:
-    """``n`` handle times in seconds with mean ``aht_s``."""
+    """One handle time (s) per customer, each with its own mean ``mean_s`` (seconds)."""
     if settings.handle_time == "exponential":
-        return rng.exponential(aht_s, n)
+        return rng.exponential(mean_s)
     sigma2 = math.log1p(settings.aht_cv**2)
-    return rng.lognormal(math.log(aht_s) - sigma2 / 2.0, math.sqrt(sigma2), n)
+    return rng.lognormal(np.log(mean_s) - sigma2 / 2.0, math.sqrt(sigma2))
+
+
+def arrival_intervals(arrival_s: np.ndarray, interval_s: float, intervals: int) -> np.ndarray:
+    """The interval (0, 1, ...) each arrival falls in."""
+    return np.minimum((arrival_s // interval_s).astype(np.int64), intervals - 1)
 
 
 def give_up_times(

@@ -50,45 +50,27 @@ def read_coverage(path: str | Path, config: Config) -> pd.DataFrame:
 
 
 def read_forecast(path: str | Path, config: Config, scenario: str | None = None) -> pd.DataFrame:
-    """``queue, interval_start, volume[, offered][, lo80, hi80]`` of one forecast scenario.
+    """The demand table to simulate: a forecast, deflection output or requirements file
+    (``queue, interval_start, volume`` and any of ``offered, aht_s, lo80, hi80, …``).
 
-    A file holding several scenarios needs ``scenario``. ``offered`` (contacts reaching
-    agents, from a requirements table) and ``lo80``/``hi80`` (both, for over-dispersion)
-    are kept when present.
+    A file whose user-made ``scenario`` column holds several alternative forecasts needs
+    ``scenario`` to pick one (the forecast's own ``volatility_path`` label is not one).
     """
-    frame = tables.read_csv(path, required=("queue", "interval_start", "volume"), kind="forecast")
-    queue = frame["queue"].astype(str).str.strip()
-    if (queue == "").any():
-        i = int(np.flatnonzero((queue == "").to_numpy())[0])
-        raise InputError(f"{path}: row {tables.row_number(i)}, column 'queue': blank queue name")
-    names = _scenario_column(frame, path, scenario)
-    frame = frame.assign(queue=queue, _series=queue + "\x1f" + names)
-    table = pd.DataFrame({"queue": queue})
-    table["interval_start"] = tables.parse_times(
-        frame, "interval_start", path, config.zone, group="_series"
-    )
-    tables.check_aligned(table["interval_start"], config.interval_min, path)
-    table["volume"] = tables.parse_numbers(frame, "volume", path)
-    if "offered" in frame.columns:
-        table["offered"] = tables.parse_numbers(frame, "offered", path)
-    if {"lo80", "hi80"} <= set(frame.columns):
-        table["lo80"] = tables.parse_numbers(frame, "lo80", path)
-        table["hi80"] = tables.parse_numbers(frame, "hi80", path)
+    table = tables.read_demand(path, config.zone, config.interval_min)
+    if {"lo80", "hi80"} <= set(table.columns):
         _check_interval(path, table["lo80"], table["volume"], table["hi80"])
-    table = table[(names == scenario).to_numpy()] if scenario is not None else table
-    tables.check_series_order(table, path)
-    return table
-
-
-def _scenario_column(frame: pd.DataFrame, path: str | Path, scenario: str | None) -> pd.Series:
-    if "scenario" not in frame.columns:
+    if "scenario" not in table.columns:
         if scenario is not None:
             raise InputError(
                 f"{path}: has no scenario column, so scenario {scenario!r} cannot be picked; "
                 "leave out --scenario"
             )
-        return pd.Series("", index=frame.index)
-    names = frame["scenario"].astype(str).str.strip()
+        return table
+    return _one_scenario(table, path, scenario)
+
+
+def _one_scenario(table: pd.DataFrame, path: str | Path, scenario: str | None) -> pd.DataFrame:
+    names = table["scenario"]
     found = sorted(names.unique())
     if scenario is None and len(found) > 1:
         raise InputError(
@@ -98,7 +80,7 @@ def _scenario_column(frame: pd.DataFrame, path: str | Path, scenario: str | None
         raise InputError(
             f"{path}: has no scenario {scenario!r} (scenarios: {', '.join(found)}); fix --scenario"
         )
-    return names
+    return table[(names == (scenario or found[0])).to_numpy()].reset_index(drop=True)
 
 
 def _check_interval(path: str | Path, lo80: pd.Series, volume: pd.Series, hi80: pd.Series) -> None:
@@ -117,8 +99,9 @@ def queue_arrays(
 ) -> tuple[list[QueueArrays], list[pd.DataFrame]]:
     """Per scheduled queue (config order): its simulation inputs and its interval table.
 
-    ``forecast``: ``queue, interval_start, volume[, offered][, lo80, hi80]``; contacts
-    reaching agents are ``offered`` when present, else ``volume``. ``coverage``: ``queue,
+    ``forecast``: ``queue, interval_start, volume[, offered][, aht_s][, lo80, hi80]``;
+    contacts reaching agents are ``offered`` when present, else ``volume``, and their mean
+    handle time is the per-interval ``aht_s`` when present, else the queue's. ``coverage``: ``queue,
     interval_start, scheduled`` (agents, fractions allowed). The interval table has
     ``queue, interval_start, volume`` (contacts reaching agents) and ``scheduled``. Errors
     name the queue and the first interval that does not line up.
@@ -151,7 +134,7 @@ def _line_up(rows: pd.DataFrame, forecast: pd.DataFrame, name: str, config: Conf
         raise InputError(
             f"forecast: queue {name!r} has {when} twice; keep one row per interval (one scenario)"
         )
-    extra = [c for c in ("offered", "lo80", "hi80") if c in forecast]
+    extra = [c for c in ("offered", "aht_s", "lo80", "hi80") if c in forecast]
     table = rows[["queue", "interval_start", "scheduled"]].merge(
         forecast[["interval_start", "volume", *extra]], on="interval_start", how="left"
     )
@@ -217,12 +200,19 @@ def _arrays(table: pd.DataFrame, queue: QueueConfig, config: Config) -> QueueArr
         day=pd.factorize(table["interval_start"].dt.date, sort=True)[0],
         agents=table["scheduled"].to_numpy(dtype=float),
         concurrency=queue.concurrency,
-        aht_s=queue.aht_s,
+        aht_s=_aht_s(table, queue),
         answer_within_s=queue.target.answer_within_s,
         patience_s=queue.patience_s,
         spread_up=spread_up,
         spread_down=spread_down,
     )
+
+
+def _aht_s(table: pd.DataFrame, queue: QueueConfig) -> float | np.ndarray:
+    """The table's per-interval ``aht_s`` (seconds; blank = the queue's), else the queue's."""
+    if "aht_s" not in table:
+        return queue.aht_s
+    return table["aht_s"].fillna(queue.aht_s).to_numpy(dtype=float)
 
 
 def _rate_spread(count_sd: np.ndarray, volume: np.ndarray) -> np.ndarray:

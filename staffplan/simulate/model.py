@@ -18,8 +18,10 @@ class QueueArrays:
     forecast (contacts; None when the forecast has no interval). ``day``: day number of
     each interval (0, 1, ...). ``agents``: agents on the queue per interval; a fraction
     is an agent there for that share of the interval (a break covering part of it).
-    ``concurrency``: contacts one agent handles at once. ``seed_key`` keeps the queue's
-    random stream independent of the other queues simulated with it.
+    ``concurrency``: contacts one agent handles at once. ``aht_s``: mean handle time in
+    seconds, one for the queue or one per interval (e.g. deflection leaves the harder
+    contacts, so the AHT of what is offered changes by interval). ``seed_key`` keeps the
+    queue's random stream independent of the other queues simulated with it.
     """
 
     name: str
@@ -28,12 +30,16 @@ class QueueArrays:
     volume: np.ndarray
     day: np.ndarray
     agents: np.ndarray
-    aht_s: float
+    aht_s: float | np.ndarray
     answer_within_s: float
     patience_s: float | None = None
     concurrency: int = 1
     spread_up: np.ndarray | None = None
     spread_down: np.ndarray | None = None
+
+    def interval_aht_s(self) -> np.ndarray:
+        """Mean handle time (s) of each interval's contacts."""
+        return np.broadcast_to(np.asarray(self.aht_s, dtype=float), self.volume.shape)
 
     def slot_curve(self) -> tuple[np.ndarray, float]:
         """(slots on duty per step, step length in s): the staffing as a step function.

@@ -15,7 +15,13 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 from staffplan.config.simulation import SimulationConfig
-from staffplan.simulate._draws import arrival_times, expected_counts, give_up_times, handle_times
+from staffplan.simulate._draws import (
+    arrival_intervals,
+    arrival_times,
+    expected_counts,
+    give_up_times,
+    handle_times,
+)
 from staffplan.simulate._engine import serve_fcfs, slot_windows
 from staffplan.simulate.model import QueueArrays
 from staffplan.simulate.tallies import N_TALLIES, interval_tallies
@@ -31,7 +37,8 @@ def replicate_queue(
     rng = np.random.default_rng(sequence)
     expected = expected_counts(queue, settings, rng)
     arrival_s = arrival_times(expected, queue.interval_s, rng)
-    handle_s = handle_times(arrival_s.size, queue.aht_s, settings, rng)
+    interval = arrival_intervals(arrival_s, queue.interval_s, queue.volume.size)
+    handle_s = handle_times(queue.interval_aht_s()[interval], settings, rng)
     give_up_s = give_up_times(arrival_s, queue.patience_s, rng)
     windows = slot_windows(*queue.slot_curve())
     start_s = serve_fcfs(arrival_s, handle_s, give_up_s, windows)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan.config.simulation import SimulationConfig
+from staffplan.erlang import staffing_metrics
 from staffplan.errors import InputError
 from staffplan.simulate.inputs import queue_arrays, unscheduled_queues
 from staffplan.simulate.model import QueueArrays
@@ -55,10 +56,12 @@ def simulate_schedule(
 ) -> SimulationResult:
     """Simulate every scheduled queue ``replications`` times and summarise.
 
-    ``forecast``: ``queue, interval_start, volume[, offered][, lo80, hi80]`` (contacts per
-    interval; ``offered`` is used when present). ``coverage``: ``queue, interval_start,
-    scheduled`` (agents per interval; a fraction is an agent on duty for that share of the
-    interval, from its start). Queue parameters (``aht_s``, target, ``patience_s``,
+    ``forecast``: a demand table, ``queue, interval_start, volume[, offered][, aht_s][,
+    lo80, hi80]`` (contacts per interval; ``offered`` and the per-interval ``aht_s`` of the
+    deflection stage are used when present), e.g. the plan's requirements table.
+    ``coverage``: ``queue, interval_start, scheduled`` (agents per interval; a fraction is
+    an agent on duty for that share of the interval, from its start). The other queue
+    parameters (``aht_s`` where the table has none, target, ``patience_s``,
     ``concurrency``) come from ``config``, the handle-time shape and over-dispersion from
     ``config.simulation``. Same inputs and ``seed`` give the same result whatever ``jobs``
     is; ``progress(done, total)`` reports finished replications.
@@ -127,13 +130,10 @@ def _check_tables(forecast: pd.DataFrame, coverage: pd.DataFrame) -> None:
 def erlang_service_level(queue: QueueArrays, config: Config) -> np.ndarray:
     """The queueing engine's projected service level for the scheduled agents, per interval
     (each interval as its own steady state; NaN for intervals without contacts)."""
-    # Imported here: staffplan.config imports this package, and the engine may need config.
-    from staffplan.erlang import staffing_metrics
-
     metrics = staffing_metrics(
         np.floor(queue.agents + 1e-9),  # an agent there for part of the interval is not counted
         queue.volume,
-        queue.aht_s,
+        queue.interval_aht_s(),
         config.interval_min,
         queue.answer_within_s,
         patience_s=queue.patience_s,

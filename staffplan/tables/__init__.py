@@ -22,12 +22,13 @@ from staffplan.tables.read import (
     HISTORY_FORMATS,
     check_gaps,
     read_counts,
+    read_demand,
     read_events,
-    read_forecast_table,
     read_history,
     read_market,
 )
 from staffplan.tables.write import (
+    as_written,
     atomic_folder,
     atomic_write_bytes,
     atomic_write_text,
@@ -39,6 +40,7 @@ from staffplan.tables.write import (
 __all__ = [
     "HISTORY_FORMATS",
     "MAX_COUNT",
+    "as_written",
     "atomic_folder",
     "atomic_write_bytes",
     "atomic_write_text",
@@ -50,8 +52,8 @@ __all__ = [
     "parse_times",
     "read_counts",
     "read_csv",
+    "read_demand",
     "read_events",
-    "read_forecast_table",
     "read_history",
     "read_market",
     "records",

@@ -37,14 +37,16 @@ def read_counts(
     integer: bool = True,
     extra_numeric: Sequence[str] = (),
     positive_numeric: Sequence[str] = (),
+    keep_text: bool = False,
 ) -> pd.DataFrame:
     """A long table ``queue, interval_start, <value_column>[, extra]`` checked row by row.
 
     ``integer`` demands whole counts (observed history); forecasts may be fractional.
     Timestamps must start ``interval_min`` intervals; per queue no duplicates and in
     order. Columns in ``extra_numeric`` (>= 0) and ``positive_numeric`` (> 0, e.g.
-    ``aht_s``) are parsed when present. Gaps
-    are not checked here (see :func:`check_gaps`).
+    ``aht_s``) are parsed when present; with ``keep_text`` every other column is kept as
+    stripped text and the file's column order is kept. Gaps are not checked here (see
+    :func:`check_gaps`).
     """
     frame = read_csv(path, required=("queue", "interval_start", value_column), kind=kind)
     queue = frame["queue"].astype(str).str.strip()
@@ -52,16 +54,26 @@ def read_counts(
     if empty.any():
         i = int(np.flatnonzero(empty)[0])
         raise InputError(f"{path}: row {row_number(i)}, column 'queue': blank queue name")
+    series = "queue"
+    if keep_text and "scenario" in frame.columns:  # user-made alternatives, one series each
+        series = "_series"
+        frame = frame.assign(_series=queue + "\x1f" + frame["scenario"].astype(str).str.strip())
     frame = frame.assign(queue=queue)
     out = pd.DataFrame({"queue": queue})
-    out["interval_start"] = parse_times(frame, "interval_start", path, zone, group="queue")
+    out["interval_start"] = parse_times(frame, "interval_start", path, zone, group=series)
     out[value_column] = parse_numbers(frame, value_column, path, integer=integer)
     for column in (*extra_numeric, *positive_numeric):
         if column in frame.columns:
             positive = column in positive_numeric
             out[column] = parse_numbers(frame, column, path, strictly_positive=positive)
     check_aligned(out["interval_start"], interval_min, path)
-    check_series_order(out, path)
+    check_series_order(
+        out.assign(_series=frame[series]) if series != "queue" else out, path, key=series
+    )
+    if keep_text:
+        for column in frame.columns.difference([*out.columns, "_series"]):
+            out[column] = frame[column].astype(str).str.strip()
+        out = out[[c for c in frame.columns if c in out.columns]]
     return out
 
 
@@ -231,17 +243,54 @@ def _check_market_steps(times: pd.Series, path: str | Path) -> None:
         )
 
 
-def read_forecast_table(
-    path: str | Path, zone: zoneinfo.ZoneInfo, interval_min: int
+DEMAND_NUMBERS = (
+    "lo80", "hi80", "lo95", "hi95", "deflected", "offered",
+    "workload_erlangs", "agents", "asa_s", "required_fte",
+    "service_level", "occupancy", "p_wait", "abandon_rate",
+)  # fmt: skip
+DEMAND_POSITIVE = ("aht_s",)
+FLAG_TEXT = {"true": True, "false": False, "1": True, "0": False}
+
+
+def read_demand(
+    path: str | Path,
+    zone: zoneinfo.ZoneInfo,
+    interval_min: int,
+    *,
+    value_column: str = "volume",
+    kind: str = "forecast",
 ) -> pd.DataFrame:
-    """A forecast (or net-of-deflection) table: ``queue, interval_start, volume`` with
-    optional ``deflected``, ``offered`` and ``aht_s``; volumes may be fractional."""
-    return read_counts(
+    """A demand table as a stage wrote it: forecast, deflection output or requirements.
+
+    ``queue, interval_start`` and ``value_column`` are required; every other column is
+    kept, in the file's order, so a stage run on this file passes them on: the numbers of
+    the contract (``lo80 … hi95``, ``deflected``, ``offered``, ``aht_s`` (> 0, seconds),
+    the sizing columns) are parsed and checked, ``peak`` as true/false, the rest as text.
+    Volumes may be fractional.
+    """
+    table = read_counts(
         path,
         zone,
         interval_min,
-        kind="forecast",
+        kind=kind,
+        value_column=value_column,
         integer=False,
-        extra_numeric=("deflected", "offered"),
-        positive_numeric=("aht_s",),
+        extra_numeric=tuple(c for c in ("volume", *DEMAND_NUMBERS) if c != value_column),
+        positive_numeric=DEMAND_POSITIVE,
+        keep_text=True,
     )
+    if "peak" in table.columns:
+        table["peak"] = _flags(table["peak"], path, "peak")
+    return table
+
+
+def _flags(cells: pd.Series, path: str | Path, column: str) -> pd.Series:
+    flags = cells.str.lower().map(FLAG_TEXT)
+    bad = flags.isna().to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} is not "
+            "true or false"
+        )
+    return flags.astype(bool)

@@ -22,6 +22,8 @@ import pandas as pd
 from staffplan.errors import InputError
 from staffplan.tables.parse import iso_times
 
+FLOAT_FORMAT = "%.6g"  # numbers in CSV outputs: 6 significant digits
+
 
 def to_csv_text(frame: pd.DataFrame) -> str:
     """A table as CSV text: timestamps ISO 8601 with offset, floats to 6 significant digits."""
@@ -29,7 +31,18 @@ def to_csv_text(frame: pd.DataFrame) -> str:
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = iso_times(out[column])
-    return out.to_csv(index=False, float_format="%.6g", lineterminator="\n")
+    return out.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+def as_written(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every float as :func:`to_csv_text` writes it (6 significant digits).
+
+    A job hands each stage its predecessor's table as written, so running the stages one
+    by one on the files gives exactly what the job computed in memory.
+    """
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    rounded = {c: frame[c].map(lambda value: float(FLOAT_FORMAT % value)) for c in floats}
+    return frame.assign(**rounded)
 
 
 def to_json_text(payload: Any) -> str:
