@@ -18,7 +18,17 @@ from staffplan.forecast import (
     mark_peaks,
 )
 
-COLUMNS = ["queue", "interval_start", "volume", "lo80", "hi80", "lo95", "hi95", "model", "volatility_path"]
+COLUMNS = [
+    "queue",
+    "interval_start",
+    "volume",
+    "lo80",
+    "hi80",
+    "lo95",
+    "hi95",
+    "model",
+    "volatility_path",
+]
 MODELS = (StaffplanForecaster, SameSlotAverage, SeasonalNaive)
 
 
