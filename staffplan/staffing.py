@@ -130,7 +130,9 @@ def erlang_calculator(
     without patience), workload_erlangs, required_fte``; times in seconds, shares of 1.
     """
     if not 0.0 <= shrinkage < 1.0:
-        raise ConfigError(f"--shrinkage {shrinkage:g} must be a share in [0, 1), e.g. 0.3")
+        raise ConfigError(
+            f"{shrinkage:g} must be a share in [0, 1), e.g. 0.3", parameter="shrinkage"
+        )
     if agents is None:
         agents = int(
             required_agents(
@@ -145,7 +147,7 @@ def erlang_calculator(
             )
         )
     elif agents < 0:
-        raise ConfigError(f"--agents {agents} must be 0 or more")
+        raise ConfigError(f"{agents} must be 0 or more", parameter="agents")
     metrics = staffing_metrics(
         agents,
         volume,

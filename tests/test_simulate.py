@@ -490,8 +490,10 @@ def test_overdispersion_needs_forecast_intervals():
 @pytest.mark.parametrize(("option", "value"), [("replications", 0), ("jobs", 0), ("seed", -1)])
 def test_bad_counts_are_refused(option, value):
     forecast, coverage = fixture_frames()
-    with pytest.raises(InputError, match=f"--{option} must"):
+    with pytest.raises(InputError, match=f"^{option} must") as caught:
         _simulate(forecast, coverage, **{option: value})
+    assert caught.value.parameter == option
+    assert caught.value.for_command_line().startswith(f"--{option} must")
 
 
 def test_aht_cv_without_lognormal_is_a_config_error():

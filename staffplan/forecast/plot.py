@@ -3,34 +3,30 @@
 from __future__ import annotations
 
 import io as _bytes_io
-from pathlib import Path
 
 import pandas as pd
 
 from staffplan.forecast.run import ForecastRun
-from staffplan.tables import atomic_write_bytes
 
 TAIL_DAYS = 14
 
 
-def plot_forecast(run: ForecastRun, history: pd.DataFrame, path: str | Path) -> None:
-    """Write a PNG: one panel per queue (contacts per interval) and, when a market was
+def forecast_png(run: ForecastRun) -> bytes:
+    """PNG bytes: one panel per queue (contacts per interval) and, when a market was
     used, a panel of daily realised volatility (observed, then the horizon's path)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
+    # A bare Figure (no pyplot): no global backend switch, nothing left open.
     from matplotlib import dates as mdates
-    from matplotlib import pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     forecast = run.forecast
     queues = list(dict.fromkeys(forecast["queue"]))
     panels = len(queues) + (0 if run.driver.empty else 1)
-    figure, axes = plt.subplots(
-        panels, 1, figsize=(12, 2.8 * panels + 0.6), sharex=True, squeeze=False
-    )
-    axes = axes[:, 0]
+    figure = Figure(figsize=(12, 2.8 * panels + 0.6))
+    axes = figure.subplots(panels, 1, sharex=True, squeeze=False)[:, 0]
     start = forecast["interval_start"].min()
     zone = str(start.tz)
+    history = run.history
     tail = history[history["interval_start"] >= start - pd.Timedelta(days=TAIL_DAYS)]
     for ax, queue in zip(axes, queues, strict=False):
         _queue_panel(ax, tail[tail["queue"] == queue], forecast[forecast["queue"] == queue], queue)
@@ -48,9 +44,9 @@ def plot_forecast(run: ForecastRun, history: pd.DataFrame, path: str | Path) -> 
     )
     figure.tight_layout()
     buffer = _bytes_io.BytesIO()
+    FigureCanvasAgg(figure)
     figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    plt.close(figure)
-    atomic_write_bytes(path, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def _local(times: pd.Series) -> pd.Series:

@@ -42,11 +42,13 @@ def build_model(settings: ForecastConfig, name: str | None = None) -> Forecaster
 
 @dataclasses.dataclass(frozen=True)
 class ForecastRun:
-    """A forecast with what explains it: the fitted model and the volatility driver."""
+    """A forecast with what explains it: the fitted model, the history it was fitted on
+    and the volatility driver."""
 
     forecast: pd.DataFrame  # the forecast table plus ``peak``
     model: Forecaster
     driver: pd.DataFrame  # interval_start, daily_vol, source ("observed" or the scenario)
+    history: pd.DataFrame
 
 
 def run_forecast(
@@ -70,7 +72,7 @@ def run_forecast(
         start = next_midnight(history["interval_start"].max())
     forecast = model.predict(start, horizon_days, levels=settings.levels, scenario=scenario)
     forecast = mark_peaks(forecast, settings.peak_share)
-    return ForecastRun(forecast, model, _driver(model, history, forecast, scenario))
+    return ForecastRun(forecast, model, _driver(model, history, forecast, scenario), history)
 
 
 def next_midnight(last: pd.Timestamp) -> pd.Timestamp:

@@ -185,7 +185,7 @@ def parse_scenario(text: str | None) -> str | float | None:
     if not 0.0 < value <= 1.0:
         names = "|".join(SCENARIO_QUANTILES)
         raise InputError(
-            f"--volatility-scenario {text!r}: use {names} or a daily volatility between 0 and "
-            "1, e.g. 0.05 (5 % a day)"
+            f"{text!r}: use {names} or a daily volatility between 0 and 1, e.g. 0.05 (5 % a day)",
+            parameter="volatility_scenario",
         )
     return value

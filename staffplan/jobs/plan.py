@@ -2,8 +2,8 @@
 
 :func:`run_plan` computes every table from in-memory inputs (no files read, nothing
 printed); :func:`plan_headlines` and :func:`daily_summary` condense it for the terminal
-and the report; :func:`write_plan` writes the folder's files into a folder the caller
-provides (the CLI gives it a temp folder that is renamed into place only on success).
+and the report; :func:`plan_files` renders the folder's files; :func:`plan_job` is the
+whole job: read the config's inputs, run, publish the folder (locked, atomic, manifest).
 """
 
 from __future__ import annotations
@@ -18,12 +18,16 @@ import pandas as pd
 from staffplan.deflection import DeflectionResult, project_deflection
 from staffplan.errors import ConfigError
 from staffplan.forecast import ForecastRun, run_forecast
+from staffplan.forecast.plot import forecast_png
+from staffplan.jobs.publish import Warn, config_inputs, manifest, output_lock, publish
 from staffplan.jobs.report import render_report
 from staffplan.schedule import Schedule, build_schedule
-from staffplan.simulate import SimulationResult, simulate_schedule
+from staffplan.schedule.plot import coverage_png
+from staffplan.simulate import SimulationResult, plot_simulation, simulate_schedule
 from staffplan.staffing import size_requirements
-from staffplan.tables import as_written, atomic_write_bytes, atomic_write_text, to_csv_text
+from staffplan.tables import as_written, check_folder_target, to_csv_text
 from staffplan.tables.dates import parse_start
+from staffplan.tables.inputs import load_history, load_market
 
 if TYPE_CHECKING:
     from staffplan.config import Config
@@ -38,7 +42,6 @@ class PlanResult:
 
     start: pd.Timestamp
     interval_min: int
-    history: pd.DataFrame
     forecast_run: ForecastRun
     deflection: DeflectionResult | None
     requirements: pd.DataFrame
@@ -117,7 +120,6 @@ def run_plan(
     return PlanResult(
         start,
         config.interval_min,
-        history,
         forecast_run,
         deflection,
         requirements,
@@ -217,11 +219,9 @@ def _weighted_mean(values: pd.Series, weights: pd.Series) -> float:
     )
 
 
-def write_plan(result: PlanResult, folder: Path, *, manifest_text: str) -> list[str]:
-    """Write the plan's files into ``folder`` (expected empty); return their names."""
-    from staffplan.forecast.plot import plot_forecast
-    from staffplan.schedule.plot import coverage_png
-
+def plan_files(result: PlanResult) -> dict[str, str | bytes]:
+    """File name → content of the plan folder: the tables, the charts and the report
+    (``manifest.json`` is added by :func:`staffplan.jobs.publish.publish`)."""
     tables = {
         "forecast.csv": result.forecast,
         "requirements.csv": result.requirements,
@@ -235,21 +235,17 @@ def write_plan(result: PlanResult, folder: Path, *, manifest_text: str) -> list[
     if result.simulation is not None:
         tables["simulation.csv"] = result.simulation.intervals
         tables["simulation_daily.csv"] = result.simulation.daily
-    for name, table in tables.items():
-        atomic_write_text(folder / name, to_csv_text(table))
-    plot_forecast(result.forecast_run, result.history, folder / "forecast.png")
-    atomic_write_bytes(folder / "coverage.png", coverage_png(result.schedule.coverage))
-    images = {"Forecast": "forecast.png", "Required vs scheduled agents": "coverage.png"}
+    images = {
+        "Forecast": ("forecast.png", forecast_png(result.forecast_run)),
+        "Required vs scheduled agents": ("coverage.png", coverage_png(result.schedule.coverage)),
+    }
     if result.simulation is not None:
-        from staffplan.simulate import plot_simulation
-
-        atomic_write_bytes(folder / "simulation.png", plot_simulation(result.simulation))
-        images["Simulated service level"] = "simulation.png"
+        images["Simulated service level"] = ("simulation.png", plot_simulation(result.simulation))
     page = render_report(
         "staffplan plan",
         f"Week starting {result.start.strftime('%Y-%m-%d %H:%M %Z')}",
         plan_headlines(result),
-        {caption: (folder / name).read_bytes() for caption, name in images.items()},
+        {caption: png for caption, (_, png) in images.items()},
         {
             "Per day": daily_summary(result),
             "Shifts": result.schedule.shifts,
@@ -260,14 +256,52 @@ def write_plan(result: PlanResult, folder: Path, *, manifest_text: str) -> list[
             ),
         },
     )
-    atomic_write_text(folder / "report.html", page)
-    atomic_write_text(folder / "manifest.json", manifest_text)
-    return sorted(p.name for p in folder.iterdir())
+    return {
+        **{name: to_csv_text(table) for name, table in tables.items()},
+        **dict(images.values()),
+        "report.html": page,
+    }
 
 
-def input_files(config: Config) -> dict[str, Path | None]:
-    """The files a plan reads, by role, for its manifest."""
-    files: dict[str, Path | None] = {"config": config.source, "market": config.market.prices}
-    for queue in config.queues:
-        files[f"history:{queue.name}"] = queue.history
-    return files
+def plan_job(
+    config: Config,
+    output: Path,
+    *,
+    arguments: list[str],
+    start: pd.Timestamp | str | None = None,
+    horizon_days: int = 7,
+    scenario: str | float | None = None,
+    time_limit_s: float | None = None,
+    simulate_replications: int = 0,
+    seed: int = 7,
+    stage: Stage = lambda name: None,
+    warn: Warn = print,
+) -> PlanResult:
+    """``staffplan plan``: read the config's history and market, run :func:`run_plan` and
+    publish ``output`` (locked for the whole run; ``arguments`` go in its manifest).
+
+    Cheap checks (the start date, the output folder) run before the slow work.
+    """
+    if start is not None:
+        start = parse_start(start, config.zone, config.interval_min)
+    check_folder_target(output)
+    stage("read inputs")
+    history = load_history(config)
+    market = load_market(config)
+    with output_lock(output, warn=warn):
+        result = run_plan(
+            config,
+            history,
+            market,
+            start=start,
+            horizon_days=horizon_days,
+            scenario=scenario,
+            time_limit_s=time_limit_s,
+            simulate_replications=simulate_replications,
+            seed=seed,
+            stage=stage,
+        )
+        stage("write")
+        record = manifest("plan", arguments, config_inputs(config), config.timezone)
+        publish(output, plan_files(result), manifest_text=record, warn=warn)
+    return result

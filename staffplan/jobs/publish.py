@@ -1,4 +1,8 @@
-"""What made an output, and who may write it: ``manifest.json`` and ``<output>.lock``.
+"""Publishing a multi-file output: lock, atomic folder and ``manifest.json``, in one step.
+
+:func:`publish` is how every output folder (plan, schedule, simulation, roster week,
+surge re-plan) is written: under the output's lock, built in a temp folder beside it,
+with its manifest, and renamed into place only when complete.
 
 A manifest records the staffplan version, the command line, a SHA-256 of every input
 file and of the config, and the planning time zone, so a roster can be traced to its
@@ -20,7 +24,33 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from staffplan import __version__
+from staffplan.config import Config
 from staffplan.errors import StaffplanError
+from staffplan.tables import atomic_folder
+
+OutputFiles = Mapping[str, str | bytes]  # file name in the folder -> text or bytes
+Warn = Callable[[str], None]
+
+
+def publish(
+    output: Path,
+    files: OutputFiles,
+    *,
+    manifest_text: str,
+    warn: Warn = print,
+) -> list[str]:
+    """Write ``files`` and ``manifest.json`` as the folder ``output``, all or nothing.
+
+    Takes ``<output>.lock`` (or finds it held by this process, e.g. by a job that locked
+    the output before its long run); returns the folder's file names.
+    """
+    with output_lock(output, warn=warn), atomic_folder(output) as staging:
+        for name, data in {**files, "manifest.json": manifest_text}.items():
+            if isinstance(data, bytes):
+                (staging / name).write_bytes(data)
+            else:
+                (staging / name).write_text(data, encoding="utf-8")
+    return sorted([*files, "manifest.json"])
 
 
 class OutputLockedError(StaffplanError):
@@ -62,6 +92,14 @@ def manifest(
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"
 
 
+def config_inputs(config: Config) -> dict[str, Path | None]:
+    """The files a config names, by role (``config``, ``market``, ``history:<queue>``)."""
+    files: dict[str, Path | None] = {"config": config.source, "market": config.market.prices}
+    for queue in config.queues:
+        files[f"history:{queue.name}"] = queue.history
+    return files
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -72,8 +110,14 @@ def _pid_alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def output_lock(output: Path, warn: Callable[[str], None] = print) -> Iterator[Path]:
-    """Hold ``<output>.lock`` while writing ``output``; refuse if a live process holds it."""
+    """Hold ``<output>.lock`` while writing ``output``; refuse if a live process holds it.
+
+    A lock this process already holds is re-entered (and left for its holder to release).
+    """
     lock = output.with_name(output.name + ".lock")
+    if _read_pid(lock) == os.getpid():
+        yield lock
+        return
     if not lock.parent.is_dir():
         raise StaffplanError(f"{output}: the folder {lock.parent} does not exist; create it first")
     for _ in range(2):

@@ -21,13 +21,13 @@ import pandas as pd
 from staffplan.config import Config
 from staffplan.config.team import TeamConfig
 from staffplan.errors import ConfigError, InputError
+from staffplan.jobs.publish import Warn, config_inputs, manifest, publish
 from staffplan.roster.assign import Assignment, assign_agents
 from staffplan.roster.fairness import previous_rosters, week_label
 from staffplan.roster.ics import Published, agent_calendar, calendar_file_name, read_published
 from staffplan.roster.need import coverage_of, requirement_pools, shift_need_hours
 from staffplan.schedule.cover import Schedule, build_schedule
-from staffplan.schedule.cover_files import read_requirements as read_requirements  # re-export
-from staffplan.tables import atomic_folder, to_csv_text
+from staffplan.tables import read_requirements, to_csv_text
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -85,16 +85,17 @@ def resolve_week(week: str, today: dt.date) -> dt.date:
         return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=1)
     match = _WEEK.match(text.upper())
     if not match:
-        raise InputError(f"--week {week!r}: use 'next' or an ISO week like 2026-W50")
+        raise InputError(f"{week!r}: use 'next' or an ISO week like 2026-W50", parameter="week")
     try:
         monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:
         raise InputError(
-            f"--week {week!r}: {match.group(1)} has no week {match.group(2)}"
+            f"{week!r}: {match.group(1)} has no week {match.group(2)}", parameter="week"
         ) from None
     if monday + dt.timedelta(days=7) <= today:
         raise InputError(
-            f"--week {week}: that week ended before today ({today}); roster this or a later week"
+            f"{week}: that week ended before today ({today}); roster this or a later week",
+            parameter="week",
         )
     return monday
 
@@ -115,19 +116,52 @@ def plan_week(config: Config, week_start: dt.date) -> tuple[pd.DataFrame, Schedu
     return result.requirements, result.schedule
 
 
+def roster_job(
+    config: Config,
+    week: str,
+    output: Path,
+    *,
+    today: dt.date,
+    requirements: Path | None = None,
+    warn: Warn = print,
+) -> RosterRun:
+    """``staffplan roster``: resolve ``week`` ('next' or ``2026-W50``) against ``today``,
+    check the team and the requirements file before any folder exists, then build and
+    publish ``<output>/<week>/`` under its lock."""
+    monday = resolve_week(week, today)
+    config.require("team")
+    table = None
+    if requirements is not None:
+        table = read_requirements(requirements, config.zone, config.interval_min)
+        table = week_requirements(table, monday, config, requirements)
+    ensure_folder(output)
+    return run_roster(
+        config,
+        monday,
+        output,
+        requirements=table,
+        arguments=[f"--week={week_label(monday)}"],
+        inputs={"requirements": requirements},
+        warn=warn,
+    )
+
+
 def run_roster(
     config: Config,
     week_start: dt.date,
     output_dir: Path,
     *,
     requirements: pd.DataFrame | None = None,
-    manifest_text: str | None = None,
+    arguments: list[str] | None = None,
+    inputs: dict[str, Path | None] | None = None,
+    warn: Warn = print,
 ) -> RosterRun:
     """Build and publish the roster of the week from ``week_start`` under ``output_dir``.
 
     ``requirements`` (``queue, interval_start, agents`` ...) replaces the forecast; rows
     outside the week are ignored. Needs the ``shifts:`` and ``team:`` sections.
-    ``manifest_text`` is written as ``manifest.json`` (see :mod:`staffplan.jobs.publish`).
+    The week folder is published under its lock with a ``manifest.json`` naming the
+    config's files, ``inputs`` (e.g. the requirements file) and ``arguments``.
     """
     team = roster_team(config)
     ensure_folder(Path(output_dir))
@@ -152,7 +186,14 @@ def run_roster(
     label = week_label(week_start)
     folder = Path(output_dir) / label
     run = RosterRun(label, folder, schedule, assignment, coverage, config.interval_min)
-    _publish(run, team, config, week_start, manifest_text)
+    record = manifest(
+        "roster",
+        arguments or [f"--week={label}"],
+        {**config_inputs(config), **(inputs or {})},
+        config.timezone,
+    )
+    files = _roster_files(run, team, config, week_start)
+    publish(folder, files, manifest_text=record, warn=warn)
     return run
 
 
@@ -213,34 +254,31 @@ def week_requirements(
     return requirements[inside.to_numpy()].reset_index(drop=True)
 
 
-def _publish(
-    run: RosterRun, team: TeamConfig, config: Config, week_start: dt.date, manifest_text: str | None
-) -> None:
+def _roster_files(
+    run: RosterRun, team: TeamConfig, config: Config, week_start: dt.date
+) -> dict[str, str | bytes]:
+    """File name → content of the week folder: the tables and one calendar per agent
+    (re-runs update the events the folder already published)."""
     published = _published_calendars(run.folder)
     assignment = run.assignment
     staffed = run.schedule.shifts.merge(
         assignment.roster[["shift_id", "agent"]], on="shift_id", how="left"
     )
-    with atomic_folder(run.folder) as folder:
-        _write(folder / "roster.csv", assignment.roster)
-        _write(folder / "shifts.csv", staffed.fillna({"agent": ""}))
-        _write(folder / "open_shifts.csv", assignment.open_shifts)
-        _write(folder / "coverage.csv", run.coverage)
-        _write(folder / "agents.csv", assignment.agents)
-        if manifest_text is not None:
-            (folder / "manifest.json").write_text(manifest_text, encoding="utf-8")
-        for agent in team.rostered():
-            name = calendar_file_name(agent.name)
-            mine = assignment.roster[assignment.roster["agent"] == agent.name]
-            data = agent_calendar(agent.name, mine, config.zone, week_start, published.get(name))
-            (folder / name).write_bytes(data)
+    files: dict[str, str | bytes] = {
+        "roster.csv": to_csv_text(assignment.roster),
+        "shifts.csv": to_csv_text(staffed.fillna({"agent": ""})),
+        "open_shifts.csv": to_csv_text(assignment.open_shifts),
+        "coverage.csv": to_csv_text(run.coverage),
+        "agents.csv": to_csv_text(assignment.agents),
+    }
+    for agent in team.rostered():
+        name = calendar_file_name(agent.name)
+        mine = assignment.roster[assignment.roster["agent"] == agent.name]
+        files[name] = agent_calendar(agent.name, mine, config.zone, week_start, published.get(name))
+    return files
 
 
 def _published_calendars(folder: Path) -> dict[str, dict[str, Published]]:
     if not folder.is_dir():
         return {}
     return {path.name: read_published(path.read_bytes()) for path in sorted(folder.glob("*.ics"))}
-
-
-def _write(path: Path, frame: pd.DataFrame) -> None:
-    path.write_text(to_csv_text(frame), encoding="utf-8")

@@ -7,7 +7,7 @@ agents are assigned in :mod:`staffplan.roster`, surge re-planning is :mod:`staff
 from __future__ import annotations
 
 from staffplan.schedule.cover import Schedule, build_schedule
-from staffplan.schedule.cover_files import read_requirements, write_schedule
+from staffplan.schedule.output import schedule_files
 from staffplan.schedule.plot import coverage_png
 
-__all__ = ["Schedule", "build_schedule", "coverage_png", "read_requirements", "write_schedule"]
+__all__ = ["Schedule", "build_schedule", "coverage_png", "schedule_files"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from staffplan.config.simulation import SimulationConfig
 from staffplan.simulate.inputs import queue_arrays, read_coverage, read_forecast
 from staffplan.simulate.model import QueueArrays
-from staffplan.simulate.output import plot_simulation, write_simulation
+from staffplan.simulate.output import plot_simulation, simulation_files
 from staffplan.simulate.replicate import replicate_queue, run_replications
 from staffplan.simulate.run import SimulationResult, simulate_schedule
 
@@ -25,5 +25,5 @@ __all__ = [
     "replicate_queue",
     "run_replications",
     "simulate_schedule",
-    "write_simulation",
+    "simulation_files",
 ]

@@ -1,9 +1,8 @@
-"""Write a simulation: ``simulation.csv`` and ``daily.csv`` in a folder, and the chart."""
+"""A simulation's outputs: ``simulation.csv`` and ``daily.csv``, and the chart."""
 
 from __future__ import annotations
 
 import io as bytes_io
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,13 +13,13 @@ from staffplan.simulate.run import SimulationResult
 PEAK_QUANTILE = 0.9  # intervals in a queue's top 10% of volume are shaded as peaks
 
 
-def write_simulation(result: SimulationResult, folder: str | Path) -> None:
-    """Write ``simulation.csv`` and ``daily.csv`` into ``folder``, replacing it atomically."""
-    with tables.atomic_folder(folder) as staging:
-        (staging / "simulation.csv").write_text(
-            tables.to_csv_text(result.intervals), encoding="utf-8"
-        )
-        (staging / "daily.csv").write_text(tables.to_csv_text(result.daily), encoding="utf-8")
+def simulation_files(result: SimulationResult) -> dict[str, str]:
+    """File name → text of a simulation's output folder: the per-interval band
+    (``simulation.csv``) and the per-day table (``daily.csv``)."""
+    return {
+        "simulation.csv": tables.to_csv_text(result.intervals),
+        "daily.csv": tables.to_csv_text(result.daily),
+    }
 
 
 def plot_simulation(result: SimulationResult) -> bytes:

@@ -101,12 +101,13 @@ def _check_options(
 ) -> None:
     if not 1 <= replications <= MAX_REPLICATIONS:
         raise InputError(
-            f"--replications must be between 1 and {MAX_REPLICATIONS:,}, got {replications}"
+            f"must be between 1 and {MAX_REPLICATIONS:,}, got {replications}",
+            parameter="replications",
         )
     if seed < 0:
-        raise InputError(f"--seed must be 0 or more, got {seed}")
+        raise InputError(f"must be 0 or more, got {seed}", parameter="seed")
     if jobs is not None and jobs < 1:
-        raise InputError(f"--jobs must be at least 1, got {jobs}")
+        raise InputError(f"must be at least 1, got {jobs}", parameter="jobs")
     _check_tables(forecast, coverage)
 
 

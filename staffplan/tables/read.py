@@ -136,7 +136,9 @@ def read_history(
     unless ``fill_gaps == "zero"``, which records them as intervals with no contacts.
     """
     if fill_gaps not in (None, "zero"):
-        raise InputError(f"--fill-gaps {fill_gaps!r} is not supported; use 'zero' or leave it out")
+        raise InputError(
+            f"{fill_gaps!r} is not supported; use 'zero' or leave it out", parameter="fill_gaps"
+        )
     header = _header(Path(path), "history")
     if "created_at" in header:
         return read_events(path, zone, interval_min)
@@ -282,6 +284,12 @@ def read_demand(
     if "peak" in table.columns:
         table["peak"] = _flags(table["peak"], path, "peak")
     return table
+
+
+def read_requirements(path: str | Path, zone: zoneinfo.ZoneInfo, interval_min: int) -> pd.DataFrame:
+    """A requirements CSV: ``queue, interval_start, agents`` and any other demand-table
+    column (e.g. the whole table ``staffplan staff`` writes), checked row by row."""
+    return read_demand(path, zone, interval_min, value_column="agents", kind="requirements")
 
 
 def _flags(cells: pd.Series, path: str | Path, column: str) -> pd.Series:

@@ -118,6 +118,17 @@ def _check_writable(folder: Path, target: Path) -> None:
         raise InputError(f"{target}: the folder {folder} is not writable; choose another --output")
 
 
+def check_folder_target(path: str | Path) -> Path:
+    """Check that a folder output can be written at ``path`` (run before slow work);
+    return the folder it goes in."""
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    _check_writable(parent, path)
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{path}: exists and is not a folder; choose another --output")
+    return parent
+
+
 @contextlib.contextmanager
 def atomic_folder(path: str | Path) -> Iterator[Path]:
     """Build a multi-file output in a temp folder; it replaces ``path`` only on success.
@@ -126,10 +137,7 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
     and an existing ``path`` is left as it was.
     """
     path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    _check_writable(parent, path)
-    if path.exists() and not path.is_dir():
-        raise InputError(f"{path}: exists and is not a folder; choose another --output")
+    parent = check_folder_target(path)
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent))
     os.chmod(staging, 0o777 & ~_umask())
     try:

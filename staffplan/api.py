@@ -1,0 +1,214 @@
+"""The short Python API: one function per stage, each taking tables or file paths.
+
+Every function takes the config as a :class:`~staffplan.config.Config` or a YAML path, and
+its input tables as DataFrames or CSV paths (read and checked with :mod:`staffplan.tables`),
+and returns the stage's result in memory; nothing is written or printed. The CLI commands
+are these functions plus rendering::
+
+    import staffplan
+    config = staffplan.load_config("configs/example.yaml")
+    run = staffplan.forecast(config, start="2020-05-11", horizon_days=7)
+    requirements = staffplan.size(run.forecast, config)
+    schedule = staffplan.schedule(requirements, config)
+    band = staffplan.simulate(requirements, schedule.coverage, config, replications=100)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from staffplan.config import Config, load_config
+from staffplan.config.forecast import ForecastConfig
+from staffplan.deflection import DeflectionResult, project_deflection
+from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
+from staffplan.jobs.plan import PlanResult, run_plan
+from staffplan.replan.surge import Replan, read_baseline, replan_surge
+from staffplan.schedule import Schedule, build_schedule
+from staffplan.simulate import SimulationResult, read_coverage, read_forecast, simulate_schedule
+from staffplan.staffing import size_requirements
+from staffplan.tables import read_demand, read_requirements
+from staffplan.tables.inputs import load_history, load_market
+
+ConfigLike = Config | str | Path
+TableLike = pd.DataFrame | str | Path
+Progress = Callable[[int, int], None]
+
+__all__ = [
+    "backtest",
+    "deflect",
+    "forecast",
+    "load_config",
+    "plan",
+    "replan",
+    "schedule",
+    "simulate",
+    "size",
+]
+
+
+def _config(config: ConfigLike) -> Config:
+    return config if isinstance(config, Config) else load_config(config)
+
+
+def _history(config: Config, history: TableLike | None, fill_gaps: str | None) -> pd.DataFrame:
+    if isinstance(history, pd.DataFrame):
+        return history
+    return load_history(config, None if history is None else Path(history), fill_gaps)
+
+
+def _market(config: Config, market: TableLike | None) -> pd.DataFrame | None:
+    if isinstance(market, pd.DataFrame):
+        return market
+    return load_market(config, None if market is None else Path(market))
+
+
+def _scenario(value: str | float | None) -> str | float | None:
+    return parse_scenario(value) if isinstance(value, str) else value
+
+
+def _demand(config: Config, demand: TableLike) -> pd.DataFrame:
+    if isinstance(demand, pd.DataFrame):
+        return demand
+    return read_demand(demand, config.zone, config.interval_min)
+
+
+def forecast(
+    config: ConfigLike,
+    *,
+    history: TableLike | None = None,
+    market: TableLike | None = None,
+    start: pd.Timestamp | str | None = None,
+    horizon_days: int = 14,
+    volatility_scenario: str | float | None = None,
+    fill_gaps: str | None = None,
+) -> ForecastRun:
+    """Forecast contacts per queue × interval (``horizon_days`` local days from ``start``,
+    default the midnight after the history) from the config's history and market, or the
+    ones given. ``volatility_scenario``: calm|typical|stressed|crash or a daily volatility."""
+    cfg = _config(config)
+    return run_forecast(
+        _history(cfg, history, fill_gaps),
+        start,
+        horizon_days,
+        market=_market(cfg, market),
+        settings=cfg.forecast or ForecastConfig(),
+        scenario=_scenario(volatility_scenario),
+    )
+
+
+def backtest(
+    config: ConfigLike,
+    *,
+    history: TableLike | None = None,
+    market: TableLike | None = None,
+    origins: int = 4,
+    horizon_days: int = 7,
+    train_weeks: int = 16,
+    realised_market: bool = False,
+    fill_gaps: str | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Rolling-origin accuracy of the configured model against the baselines, one row per
+    model (MASE, WAPE, interval coverage, seconds per origin)."""
+    cfg = _config(config)
+    return run_backtest(
+        _history(cfg, history, fill_gaps),
+        origins=origins,
+        horizon_days=horizon_days,
+        train_weeks=train_weeks,
+        market=_market(cfg, market),
+        realised_market=realised_market,
+        settings=cfg.forecast,
+        progress=progress,
+    )
+
+
+def deflect(demand: TableLike, config: ConfigLike) -> DeflectionResult:
+    """The demand table with ``deflected, offered, aht_s`` and the saving per reason."""
+    cfg = _config(config)
+    return project_deflection(_demand(cfg, demand), cfg)
+
+
+def size(demand: TableLike, config: ConfigLike) -> pd.DataFrame:
+    """The requirements table: every queue × interval of ``demand`` sized in one pass."""
+    cfg = _config(config)
+    return size_requirements(_demand(cfg, demand), cfg)
+
+
+def schedule(
+    requirements: TableLike, config: ConfigLike, *, time_limit_s: float | None = None
+) -> Schedule:
+    """Cost-minimal shifts with breaks covering the ``agents`` column of ``requirements``."""
+    cfg = _config(config)
+    if not isinstance(requirements, pd.DataFrame):
+        requirements = read_requirements(requirements, cfg.zone, cfg.interval_min)
+    return build_schedule(requirements, cfg, time_limit_s=time_limit_s)
+
+
+def replan(
+    baseline: TableLike,
+    requirements: TableLike,
+    config: ConfigLike,
+    *,
+    allow_moves: bool = False,
+) -> Replan:
+    """The cheapest changes (overtime, extra shifts, on-call) to a published schedule
+    ``baseline`` that cover new ``requirements`` (a surge)."""
+    cfg = _config(config)
+    if not isinstance(baseline, pd.DataFrame):
+        baseline = read_baseline(Path(baseline), cfg)
+    if not isinstance(requirements, pd.DataFrame):
+        requirements = read_requirements(requirements, cfg.zone, cfg.interval_min)
+    return replan_surge(baseline, requirements, cfg, allow_moves=allow_moves)
+
+
+def simulate(
+    demand: TableLike,
+    coverage: TableLike,
+    config: ConfigLike,
+    *,
+    replications: int = 200,
+    seed: int = 7,
+    jobs: int | None = None,
+    scenario: str | None = None,
+    progress: Progress | None = None,
+) -> SimulationResult:
+    """Replay a schedule (``coverage``: a table, a coverage CSV or a schedule/plan folder)
+    against ``demand`` (forecast or requirements: its ``offered`` and ``aht_s`` are used)."""
+    cfg = _config(config)
+    if not isinstance(demand, pd.DataFrame):
+        demand = read_forecast(demand, cfg, scenario)
+    if not isinstance(coverage, pd.DataFrame):
+        coverage = read_coverage(coverage, cfg)
+    return simulate_schedule(
+        demand, coverage, cfg, replications=replications, seed=seed, jobs=jobs, progress=progress
+    )
+
+
+def plan(
+    config: ConfigLike,
+    *,
+    start: pd.Timestamp | str | None = None,
+    horizon_days: int = 7,
+    volatility_scenario: str | float | None = None,
+    time_limit_s: float | None = None,
+    simulate_replications: int = 0,
+    seed: int = 7,
+) -> PlanResult:
+    """The main job in memory: forecast → deflection → staff → schedule (→ simulate) from
+    the config's history and market (``staffplan plan`` also writes the folder)."""
+    cfg = _config(config)
+    return run_plan(
+        cfg,
+        load_history(cfg),
+        load_market(cfg),
+        start=start,
+        horizon_days=horizon_days,
+        scenario=_scenario(volatility_scenario),
+        time_limit_s=time_limit_s,
+        simulate_replications=simulate_replications,
+        seed=seed,
+    )
