@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from staffplan.deflection import DeflectionResult, project_deflection
-from staffplan.errors import ConfigError, InputError
+from staffplan.errors import InputError
 from staffplan.forecast import ForecastRun, run_forecast
 from staffplan.jobs.report import render_report
 from staffplan.schedule import Schedule, build_schedule
@@ -77,11 +77,7 @@ def run_plan(
     when ``simulate_replications`` > 0. ``stage(name)`` is called as each stage begins
     (the CLI shows progress with it).
     """
-    if config.shifts is None:
-        raise ConfigError(
-            f"{config.source or 'config'}: no shifts: section; add shift templates to plan "
-            "shifts (see configs/example.yaml)"
-        )
+    config.require("shifts")
     start = default_start(history) if start is None else start
     stage("forecast")
     forecast_run = run_forecast(
