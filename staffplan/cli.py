@@ -682,3 +682,17 @@ def plan(
     if not quiet:
         console.print_table(planning.plan_headlines(result), title=f"Plan written to {output}/")
         console.print_table(planning.daily_summary(result), title="Per day")
+
+
+@command
+def validate(config: ConfigOption = DEFAULT_CONFIG, fmt: FormatOption = OutputFormat.table) -> None:
+    """Check the config and every file it names (histories, market prices) in a second.
+
+    Lists what each file holds. A broken key, file or row exits 2 naming it (every
+    broken file at once), before any long run.
+
+    Example: staffplan validate --config configs/example.yaml
+    """
+    from staffplan.jobs.validate import validate as check_inputs
+
+    render(check_inputs(config), fmt, None, title=f"{config}: valid")
