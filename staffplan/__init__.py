@@ -1,8 +1,8 @@
 """staffplan: workforce and peak-load planning for customer-support teams.
 
 The Python API (see :mod:`staffplan.api`): ``load_config``, ``forecast``, ``backtest``,
-``deflect``, ``size``, ``schedule``, ``replan``, ``simulate``, ``plan``. They load on first
-use, so ``import staffplan`` (and ``staffplan --version``) stays quick.
+``deflect``, ``size``, ``schedule``, ``replan``, ``simulate``, ``scenarios``, ``plan``.
+They load on first use, so ``import staffplan`` (and ``staffplan --version``) stays quick.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0+source"
 
 API = ("load_config", "forecast", "backtest", "deflect", "size", "schedule", "replan")
-API += ("simulate", "plan")
+API += ("simulate", "scenarios", "plan")
 __all__ = ["__version__", *API]
 
 

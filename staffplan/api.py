@@ -23,6 +23,8 @@ import pandas as pd
 from staffplan.config import Config, load_config
 from staffplan.config.forecast import ForecastConfig
 from staffplan.deflection import DeflectionResult, project_deflection
+from staffplan.finance.inputs import read_scenario_history
+from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
 from staffplan.jobs.plan import PlanResult, run_plan
 from staffplan.replan.surge import Replan, read_baseline, replan_surge
@@ -43,6 +45,7 @@ __all__ = [
     "load_config",
     "plan",
     "replan",
+    "scenarios",
     "schedule",
     "simulate",
     "size",
@@ -186,6 +189,15 @@ def simulate(
     return simulate_schedule(
         demand, coverage, cfg, replications=replications, seed=seed, jobs=jobs, progress=progress
     )
+
+
+def scenarios(config: ConfigLike, *, history: TableLike | None = None) -> ScenarioResult:
+    """Finance: monthly required vs available FTE, hires and cost per configured scenario,
+    from the typical week of ``history`` (default: the queues' history files)."""
+    cfg = _config(config)
+    if not isinstance(history, pd.DataFrame):
+        history = read_scenario_history(cfg, None if history is None else Path(history))
+    return scenarios_from_history(history, cfg)
 
 
 def plan(

@@ -1,9 +1,11 @@
 """The ``staffplan`` command line: thin commands over the library.
 
-Each command parses its options, calls one library function and renders the result
-with the shared ``--format``/``--output`` options. A :class:`StaffplanError` becomes
-one plain line on stderr and its exit code (2 bad input, 3 no feasible plan); any other
-exception is an internal error: exit 1, "please report", the traceback in a log file.
+Each command parses its options, calls one library function (:mod:`staffplan.api` or a
+job in :mod:`staffplan.jobs`) and renders the result with the shared ``--format`` /
+``--output`` options, all declared once below. A :class:`StaffplanError` becomes one
+plain line on stderr (a library parameter shown as its flag) and its exit code (2 bad
+input, 3 no feasible plan); any other exception is an internal error: exit 1, "please
+report", the traceback in a log file.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import functools
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import click
 import pandas as pd
 import typer
 
@@ -42,6 +46,8 @@ class OutputFormat(enum.StrEnum):
     json = "json"
 
 
+# ----------------------------------------------------------------- shared options
+
 DEFAULT_CONFIG = Path("configs/example.yaml")
 ConfigOption = Annotated[
     Path, typer.Option("--config", "-c", help="YAML config (see configs/example.yaml).")
@@ -54,6 +60,40 @@ FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Screen format: table, csv or json.")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")]
+PlotOption = Annotated[Path | None, typer.Option("--plot", help="Also draw a chart to this PNG.")]
+SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same result.")]
+ReplicationsOption = Annotated[int, typer.Option(help="Simulated runs of the schedule.")]
+TimeLimitOption = Annotated[
+    float | None,
+    typer.Option("--time-limit", help="Shift-solver seconds (default: shifts.time_limit_s)."),
+]
+VolatilityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--volatility-scenario",
+        help="calm|typical|stressed|crash or a daily volatility like 0.05.",
+    ),
+]
+StartOption = Annotated[
+    str | None,
+    typer.Option(help="First day (planning zone), e.g. 2026-12-07; default: after the history."),
+]
+HistoryOption = Annotated[
+    Path | None,
+    typer.Option("--history", help="History CSV (counts or events); default: the config's."),
+]
+MarketOption = Annotated[
+    Path | None,
+    typer.Option("--market", help="Market prices CSV (timestamp, close); default: the config's."),
+]
+FillGapsOption = Annotated[
+    str | None,
+    typer.Option("--fill-gaps", help="'zero': missing history intervals had no contacts."),
+]
+DemandOption = Annotated[
+    Path,
+    typer.Option("--forecast", help="Demand CSV: a forecast, deflection or requirements table."),
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,6 +138,9 @@ def _write_crash_log() -> Path:
     return log
 
 
+# ----------------------------------------------------------------- rendering
+
+
 def render(
     result: pd.DataFrame | dict[str, Any],
     fmt: OutputFormat,
@@ -131,6 +174,45 @@ def _csv_text(result: pd.DataFrame | dict[str, Any]) -> str:
     return tables.to_csv_text(frame)
 
 
+def write_png(path: Path | None, png: Callable[[], bytes]) -> None:
+    """Write the chart ``png()`` to ``path`` (atomically) when a path was given."""
+    if path is not None:
+        from staffplan.tables import atomic_write_bytes
+
+        atomic_write_bytes(path, png())
+
+
+def publish_folder(output: Path, files: dict[str, str | bytes], inputs: dict[str, Any]) -> None:
+    """Publish a multi-file output with a manifest of this command line and ``inputs``."""
+    from staffplan.jobs.publish import manifest, publish
+
+    ctx = click.get_current_context()
+    record = manifest(ctx.info_name or "staffplan", arguments(), inputs, inputs["timezone"])
+    publish(output, files, manifest_text=record, warn=warn)
+
+
+def arguments() -> list[str]:
+    """This command's options as ``--name=value`` (for manifests; paths are hashed there)."""
+    skip = {"config", "output", "fmt", "quiet", "plot"}
+    params = click.get_current_context().params
+    return [f"--{k.replace('_', '-')}={v}" for k, v in sorted(params.items()) if k not in skip]
+
+
+def warn(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+@contextmanager
+def progress_bar(name: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar on stderr; yields ``update(done, total)``."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True, disable=quiet) as bar:
+        task = bar.add_task(name, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
@@ -139,6 +221,9 @@ def main(
     if version:
         typer.echo(__version__)
         raise typer.Exit(0)
+
+
+# ----------------------------------------------------------------- commands
 
 
 @command
@@ -180,55 +265,14 @@ def erlang(
 
 
 @command
-def staff(
-    forecast: Annotated[Path, typer.Option(help="Forecast CSV: queue, interval_start, volume.")],
-    config: ConfigOption = DEFAULT_CONFIG,
-    output: OutputOption = None,
-    fmt: FormatOption = OutputFormat.table,
-    quiet: QuietOption = False,
-) -> None:
-    """Size every queue × interval of a forecast: agents, service level, FTE.
-
-    Example: staffplan staff --forecast forecast.csv --config configs/example.yaml
-    --output requirements.csv
-    """
-    from staffplan.config import load_config
-    from staffplan.staffing import size_requirements
-    from staffplan.tables import read_demand
-
-    cfg = load_config(config)
-    table = read_demand(forecast, cfg.zone, cfg.interval_min)
-    render(size_requirements(table, cfg), fmt, output, title="Requirements", quiet=quiet)
-
-
-HistoryOption = Annotated[
-    Path | None,
-    typer.Option("--history", help="History CSV (counts or events); default: the config's."),
-]
-MarketOption = Annotated[
-    Path | None,
-    typer.Option("--market", help="Market prices CSV (timestamp, close); default: the config's."),
-]
-FillGapsOption = Annotated[
-    str | None,
-    typer.Option("--fill-gaps", help="'zero': missing history intervals had no contacts."),
-]
-
-
-@command
 def forecast(
     history: HistoryOption = None,
     market: MarketOption = None,
-    start: Annotated[
-        str | None, typer.Option(help="First day (planning zone), e.g. 2026-12-07.")
-    ] = None,
+    start: StartOption = None,
     horizon_days: Annotated[int, typer.Option(help="Days to forecast.")] = 14,
-    volatility_scenario: Annotated[
-        str | None,
-        typer.Option(help="calm|typical|stressed|crash or a daily volatility like 0.05."),
-    ] = None,
+    volatility_scenario: VolatilityOption = None,
     fill_gaps: FillGapsOption = None,
-    plot: Annotated[Path | None, typer.Option(help="Also draw the forecast to this PNG.")] = None,
+    plot: PlotOption = None,
     config: ConfigOption = DEFAULT_CONFIG,
     output: OutputOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -243,23 +287,20 @@ def forecast(
     sample_data/btc_usd_hourly.csv --start 2020-05-11 --horizon-days 14
     --volatility-scenario stressed --output forecast.csv --plot forecast.png
     """
-    from staffplan.config import load_config
-    from staffplan.forecast import ForecastConfig, parse_scenario, run_forecast
-    from staffplan.tables.inputs import load_history, load_market
+    from staffplan import api
+    from staffplan.forecast.plot import forecast_png
 
-    cfg = load_config(config)
-    scenario = parse_scenario(volatility_scenario)
-    table = load_history(cfg, history, fill_gaps)
-    prices = load_market(cfg, market)
-    settings = cfg.forecast or ForecastConfig()
-    result = run_forecast(
-        table, start, horizon_days, market=prices, settings=settings, scenario=scenario
+    run = api.forecast(
+        config,
+        history=history,
+        market=market,
+        start=start,
+        horizon_days=horizon_days,
+        volatility_scenario=volatility_scenario,
+        fill_gaps=fill_gaps,
     )
-    if plot is not None:
-        from staffplan.forecast.plot import plot_forecast
-
-        plot_forecast(result, table, plot)
-    render(result.forecast, fmt, output, title="Forecast", quiet=quiet)
+    write_png(plot, lambda: forecast_png(run))
+    render(run.forecast, fmt, output, title="Forecast", quiet=quiet)
 
 
 @command
@@ -286,36 +327,26 @@ def backtest(
     Example: staffplan backtest --history sample_data/history.csv --origins 4
     --horizon-days 7 --train-weeks 12 --format table
     """
-    from rich.console import Console
-    from rich.progress import Progress
+    from staffplan import api
 
-    from staffplan.config import load_config
-    from staffplan.forecast import run_backtest
-    from staffplan.tables.inputs import load_history, load_market
-
-    cfg = load_config(config)
-    table = load_history(cfg, history, fill_gaps)
-    prices = load_market(cfg, market)
-    with Progress(console=Console(stderr=True), transient=True, disable=quiet) as bar:
-        task = bar.add_task("backtest", total=None)
-        summary = run_backtest(
-            table,
+    with progress_bar("backtest", quiet) as update:
+        summary = api.backtest(
+            config,
+            history=history,
+            market=market,
             origins=origins,
             horizon_days=horizon_days,
             train_weeks=train_weeks,
-            market=prices,
             realised_market=realised_market,
-            settings=cfg.forecast,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            fill_gaps=fill_gaps,
+            progress=update,
         )
     render(summary, fmt, output, title="Backtest", quiet=quiet)
 
 
 @command
 def deflection(
-    forecast: Annotated[
-        Path, typer.Option(help="Forecast CSV: queue, interval_start, volume[, aht_s].")
-    ],
+    forecast: DemandOption,
     config: ConfigOption = DEFAULT_CONFIG,
     output: OutputOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -323,19 +354,16 @@ def deflection(
 ) -> None:
     """Projected deflection by channel and reason: contacts, agent-hours, FTE, cost saved.
 
-    The summary goes to the screen; --output writes the net volume per queue × interval
-    (volume, deflected, offered, aht_s), which `staffplan staff --forecast` reads.
+    The summary goes to the screen; --output writes the demand table with deflected,
+    offered and aht_s added (every input column kept), which `staffplan staff` reads.
 
     Example: staffplan deflection --forecast forecast.csv --config configs/example.yaml
     --output net_forecast.csv
     """
-    from staffplan.config import load_config
-    from staffplan.deflection import ENGINE_NOTE, SUMMARY_SCREEN_COLUMNS, project_deflection
-    from staffplan.tables import read_demand
+    from staffplan import api
+    from staffplan.deflection import ENGINE_NOTE, SUMMARY_SCREEN_COLUMNS
 
-    cfg = load_config(config)
-    table = read_demand(forecast, cfg.zone, cfg.interval_min)
-    result = project_deflection(table, cfg)
+    result = api.deflect(forecast, config)
     if output is not None:
         render(result.intervals, fmt, output, quiet=quiet)
     if output is None or not quiet:
@@ -343,6 +371,26 @@ def deflection(
         if fmt is OutputFormat.table:  # all columns and notes: --format csv or json
             summary = summary[SUMMARY_SCREEN_COLUMNS]
         render(summary, fmt, None, title=f"Deflection: {ENGINE_NOTE}")
+
+
+@command
+def staff(
+    forecast: DemandOption,
+    config: ConfigOption = DEFAULT_CONFIG,
+    output: OutputOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Size every queue × interval of a demand table: agents, service level, FTE.
+
+    Every input column is kept; the sizing columns are added (or replaced).
+
+    Example: staffplan staff --forecast forecast.csv --config configs/example.yaml
+    --output requirements.csv
+    """
+    from staffplan import api
+
+    render(api.size(forecast, config), fmt, output, title="Requirements", quiet=quiet)
 
 
 @command
@@ -356,22 +404,19 @@ def scenarios(
         Path | None,
         typer.Option("--output", "-o", help="Write here: .xlsx workbook, .csv or .json."),
     ] = None,
-    plot: Annotated[
-        Path | None, typer.Option(help="Also write a PNG: FTE by month and cost tornado.")
-    ] = None,
+    plot: PlotOption = None,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
     """Finance: monthly required vs available FTE, hires, attrition and cost per scenario.
 
-    A .csv output also writes <name>_sensitivity.csv beside it.
+    A .csv output also writes <name>_sensitivity.csv beside it; --plot draws FTE by month
+    and a cost tornado.
 
     Example: staffplan scenarios --config configs/example.yaml --output scenarios.xlsx
     --plot scenarios.png
     """
-    from staffplan import tables
-    from staffplan.config import load_config
-    from staffplan.finance.inputs import read_scenario_history
+    from staffplan import api
     from staffplan.finance.report import (
         check_output,
         json_text,
@@ -379,17 +424,16 @@ def scenarios(
         scenario_chart,
         write_scenarios,
     )
-    from staffplan.finance.scenarios import SCENARIO_COLUMNS, scenarios_from_history
+    from staffplan.finance.scenarios import SCENARIO_COLUMNS
 
-    if output is not None:
+    if output is not None:  # before any work
         check_output(output)
     if plot is not None:
         check_output(plot, (".png",))
-    cfg = load_config(config)
-    result = scenarios_from_history(read_scenario_history(cfg, history), cfg)
+    result = api.scenarios(config, history=history)
     written = write_scenarios(result, output) if output is not None else []
     if plot is not None:
-        tables.atomic_write_bytes(plot, scenario_chart(result))
+        write_png(plot, lambda: scenario_chart(result))
         written.append(plot)
     if output is None and fmt is OutputFormat.json:  # every table, as --output x.json
         typer.echo(json_text(result), nl=False)
@@ -405,81 +449,68 @@ def scenarios(
 @command
 def simulate(
     schedule: Annotated[
-        Path, typer.Option(help="Schedule folder (its coverage.csv) or a coverage CSV.")
+        Path, typer.Option(help="Schedule or plan folder (its coverage.csv), or a coverage CSV.")
     ],
-    forecast: Annotated[
-        Path, typer.Option(help="Forecast CSV: queue, interval_start, volume[, lo80, hi80].")
-    ],
-    replications: Annotated[int, typer.Option(help="Simulated runs of the schedule.")] = 200,
-    seed: Annotated[int, typer.Option(help="Random seed: same seed, same result.")] = 7,
+    forecast: DemandOption,
+    replications: ReplicationsOption = 200,
+    seed: SeedOption = 7,
     jobs: Annotated[
         int | None, typer.Option(help="Processes running replications (default: all CPUs).")
     ] = None,
     scenario: Annotated[
-        str | None, typer.Option(help="Forecast scenario, when the file holds several.")
+        str | None,
+        typer.Option(help="Pick one forecast when a scenario column holds several."),
     ] = None,
-    plot: Annotated[
-        Path | None, typer.Option(help="Also write a PNG: simulated band vs Erlang per interval.")
-    ] = None,
+    plot: PlotOption = None,
     config: ConfigOption = DEFAULT_CONFIG,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Folder to write simulation.csv and daily.csv into."),
+        typer.Option("--output", "-o", help="Folder for simulation.csv, daily.csv, manifest."),
     ] = None,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
-    """Replay a schedule against the forecast many times: the queue carries over between
+    """Replay a schedule against the demand many times: the queue carries over between
     intervals, agents come and go with their shifts, customers give up.
 
-    Shows per day the simulated service level (mean, 10th-90th percentile) next to the
-    Erlang projection and the share of runs that meet the target; --output writes the
-    per-interval band (simulation.csv) and that daily table (daily.csv).
+    --forecast takes a forecast or the plan's requirements.csv; its per-interval offered
+    contacts and aht_s (after deflection) are used. Shows per day the simulated service
+    level (mean, 10th-90th percentile) next to the Erlang projection and the share of runs
+    that meet the target; --output writes the per-interval band (simulation.csv) and that
+    daily table (daily.csv).
 
-    Example: staffplan simulate --schedule schedule/ --forecast forecast.csv
+    Example: staffplan simulate --schedule plan/ --forecast plan/requirements.csv
     --config configs/example.yaml --replications 200 --seed 7 --output sim/ --plot sim.png
     """
-    from rich.console import Console
-    from rich.progress import Progress
-
-    from staffplan import tables
+    from staffplan import api
     from staffplan.config import load_config
-    from staffplan.simulate import (
-        plot_simulation,
-        read_coverage,
-        read_forecast,
-        simulate_schedule,
-        write_simulation,
-    )
+    from staffplan.jobs.publish import config_inputs
+    from staffplan.simulate import plot_simulation, simulation_files
     from staffplan.simulate.summary import DAILY_SCREEN_COLUMNS
 
     cfg = load_config(config)
-    coverage = read_coverage(schedule, cfg)
-    table = read_forecast(forecast, cfg, scenario)
-    with Progress(console=Console(stderr=True), transient=True, disable=quiet) as bar:
-        task = bar.add_task("simulate", total=replications)
-        result = simulate_schedule(
-            table,
-            coverage,
+    with progress_bar("simulate", quiet) as update:
+        result = api.simulate(
+            forecast,
+            schedule,
             cfg,
             replications=replications,
             seed=seed,
             jobs=jobs,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            scenario=scenario,
+            progress=update,
         )
-    written = []
     if output is not None:
-        write_simulation(result, output)
-        written.append(output)
-    if plot is not None:
-        tables.atomic_write_bytes(plot, plot_simulation(result))
-        written.append(plot)
+        inputs = {**config_inputs(cfg), "forecast": forecast, "schedule": schedule}
+        publish_folder(output, simulation_files(result), {**inputs, "timezone": cfg.timezone})
+    write_png(plot, lambda: plot_simulation(result))
     if output is None or not quiet:
         daily = result.daily[DAILY_SCREEN_COLUMNS] if fmt is OutputFormat.table else result.daily
         render(daily, fmt, None, title=f"Simulated days ({replications} runs)")
     if not quiet:
         for name in result.unscheduled:
             typer.echo(f"note: forecast queue {name!r} has no schedule; not simulated", err=True)
+        written = [p for p in (output, plot) if p is not None]
         if written:
             typer.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
 
@@ -493,10 +524,8 @@ def schedule(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Folder for shifts.csv and coverage.csv.")
     ] = Path("schedule"),
-    time_limit: Annotated[
-        float | None, typer.Option(help="Solver seconds (default: shifts.time_limit_s, 30).")
-    ] = None,
-    plot: Annotated[Path | None, typer.Option(help="Also draw required vs scheduled, PNG.")] = None,
+    time_limit: TimeLimitOption = None,
+    plot: PlotOption = None,
     baseline: Annotated[
         Path | None,
         typer.Option(help="Published shifts/roster CSV to keep; add only the cheapest cover."),
@@ -509,13 +538,13 @@ def schedule(
 ) -> None:
     """Cover the required agents with shifts (templates, breaks, caps from shifts:).
 
+    Writes shifts.csv, coverage.csv, summary.json and manifest.json into --output and
+    prints the paid hours, the gap to the LP bound and the uncovered agent-hours.
+
     With --baseline (a surge on a published schedule) nothing published changes unless
     --allow-moves: overtime, extra short shifts and on-call activations are added at
     least cost, and --output gets changes.csv (each change, its cost and the service
     level it buys), shifts.csv, coverage.csv and summary.json.
-
-    Writes shifts.csv, coverage.csv and summary.json into --output and prints the paid
-    hours, the gap to the LP bound and the uncovered agent-hours.
 
     Example: staffplan schedule --requirements requirements.csv --config configs/example.yaml
     --output schedule/ --plot coverage.png
@@ -523,22 +552,29 @@ def schedule(
     Example: staffplan schedule --requirements surge.csv --baseline rosters/2026-W50/roster.csv
     --output surge/
     """
+    from staffplan import api
     from staffplan.config import load_config
-    from staffplan.schedule.cover import build_schedule
-    from staffplan.schedule.cover_files import read_requirements, write_schedule
+    from staffplan.jobs.publish import config_inputs
+    from staffplan.replan import replan_files
+    from staffplan.schedule import coverage_png, schedule_files
 
     cfg = load_config(config)
+    inputs = {**config_inputs(cfg), "requirements": requirements, "timezone": cfg.timezone}
     if baseline is not None:
-        from staffplan.replan import read_baseline, replan_surge, write_replan
-
-        table = read_requirements(requirements, cfg)
-        plan = replan_surge(read_baseline(baseline, cfg), table, cfg, allow_moves=allow_moves)
-        write_replan(plan, output)
+        plan = api.replan(baseline, requirements, cfg, allow_moves=allow_moves)
+        publish_folder(output, replan_files(plan), {**inputs, "baseline": baseline})
         if not quiet:
             render(plan.changes, fmt, None, title=f"Changes written to {output}")
         return
-    result = build_schedule(read_requirements(requirements, cfg), cfg, time_limit_s=time_limit)
-    write_schedule(result, output, plot=plot)
+    if allow_moves:
+        raise StaffplanError("only moves published shifts; add --baseline", parameter="allow_moves")
+    result = api.schedule(requirements, cfg, time_limit_s=time_limit)
+    files: dict[str, str | bytes] = {**schedule_files(result)}
+    inside = plot is not None and plot.resolve().parent == output.resolve()
+    if inside:
+        files[plot.name] = coverage_png(result.coverage)
+    publish_folder(output, files, inputs)
+    write_png(None if inside else plot, lambda: coverage_png(result.coverage))
     if not quiet:
         render(result.summary(), fmt, None, title=f"Schedule written to {output}")
 
@@ -564,35 +600,17 @@ def roster(
 
     Writes <output>/<week>/roster.csv (agent, day, start, end, breaks, queue), one .ics
     calendar per agent (re-runs update the same events), coverage.csv, shifts.csv,
-    open_shifts.csv and agents.csv, then prints one summary line. Earlier weeks in the
-    folder decide who had the last weekends and late shifts.
+    open_shifts.csv, agents.csv and manifest.json, then prints one summary line. Earlier
+    weeks in the folder decide who had the last weekends and late shifts.
 
     Example: staffplan roster --config configs/example.yaml --week next --output rosters/
     """
     from staffplan.config import load_config
-    from staffplan.jobs.plan import input_files
-    from staffplan.jobs.publish import manifest, output_lock
-    from staffplan.jobs.roster import (
-        ensure_folder,
-        resolve_week,
-        roster_team,
-        run_roster,
-        week_requirements,
-    )
-    from staffplan.roster.fairness import week_label
-    from staffplan.schedule.cover_files import read_requirements
+    from staffplan.jobs.roster import roster_job
 
     cfg = load_config(config)
-    monday = resolve_week(week, dt.datetime.now(cfg.zone).date())
-    roster_team(cfg)  # config problems end the run before any output folder exists
-    table = None
-    if requirements is not None:
-        table = week_requirements(read_requirements(requirements, cfg), monday, cfg, requirements)
-    inputs = {**input_files(cfg), "requirements": requirements}
-    record = manifest("roster", [f"--week={week_label(monday)}"], inputs, cfg.timezone)
-    ensure_folder(output)
-    with output_lock(output / week_label(monday), warn=lambda text: typer.echo(text, err=True)):
-        result = run_roster(cfg, monday, output, requirements=table, manifest_text=record)
+    today = dt.datetime.now(cfg.zone).date()
+    result = roster_job(cfg, week, output, today=today, requirements=requirements, warn=warn)
     if quiet:
         return
     if fmt is OutputFormat.table:
@@ -604,31 +622,24 @@ def roster(
 @command
 def plan(
     config: ConfigOption = DEFAULT_CONFIG,
-    start: Annotated[
-        str | None,
-        typer.Option(help="First day (YYYY-MM-DD); default: the Monday after the history."),
-    ] = None,
+    start: StartOption = None,
     horizon_days: Annotated[int, typer.Option(help="Days to plan.")] = 7,
-    volatility_scenario: Annotated[
-        str | None,
-        typer.Option(help="calm|typical|stressed|crash or a daily volatility like 0.05."),
-    ] = None,
-    time_limit: Annotated[
-        float | None, typer.Option(help="Seconds for the shift solver (default: config).")
-    ] = None,
+    volatility_scenario: VolatilityOption = None,
+    time_limit: TimeLimitOption = None,
     simulate: Annotated[
         bool, typer.Option(help="Add a discrete-event simulation band to the report.")
     ] = False,
-    replications: Annotated[int, typer.Option(help="Simulation replications.")] = 100,
-    seed: Annotated[int, typer.Option(help="Random seed of the simulation.")] = 7,
+    replications: ReplicationsOption = 100,
+    seed: SeedOption = 7,
     output: Annotated[Path, typer.Option("--output", "-o", help="Plan folder.")] = Path("plan"),
     quiet: QuietOption = False,
 ) -> None:
     """The main job: forecast → deflection → staff → schedule, one folder with a report.
 
-    Writes forecast.csv, deflection.csv, requirements.csv, shifts.csv, coverage.csv,
-    daily.csv, the PNG charts, report.html and manifest.json into --output, all at once
-    (a failed run leaves the previous plan as it was).
+    Writes forecast.csv, deflection.csv, requirements.csv (the demand table with every
+    stage's columns), shifts.csv, coverage.csv, daily.csv, the PNG charts, report.html and
+    manifest.json into --output, all at once (a failed run leaves the previous plan as it
+    was). Each stage can be re-run alone on these files with the same result.
 
     Example: staffplan plan --config configs/example.yaml --start 2020-05-11 --output plan/
     """
@@ -636,48 +647,38 @@ def plan(
     from staffplan.config import load_config
     from staffplan.forecast import parse_scenario
     from staffplan.jobs import plan as planning
-    from staffplan.jobs.publish import manifest, output_lock
-    from staffplan.tables import atomic_folder
-    from staffplan.tables.inputs import load_history, load_market
 
     def stage(name: str) -> None:
         if not quiet:
             typer.echo(f"staffplan plan: {name} ...", err=True)
 
-    cfg = load_config(config)
-    scenario = parse_scenario(volatility_scenario)
-    stage("read inputs")
-    history = load_history(cfg)
-    market = load_market(cfg)
-    with output_lock(output, warn=lambda text: typer.echo(text, err=True)):
-        result = planning.run_plan(
-            cfg,
-            history,
-            market,
-            start=start,
-            horizon_days=horizon_days,
-            scenario=scenario,
-            time_limit_s=time_limit,
-            simulate_replications=replications if simulate else 0,
-            seed=seed,
-            stage=stage,
-        )
-        stage("write")
-        record = manifest(
-            "plan",
-            [
-                f"--start={result.start.date()}",
-                f"--horizon-days={horizon_days}",
-                f"--volatility-scenario={volatility_scenario}",
-                f"--simulate={simulate}",
-                f"--replications={replications}",
-                f"--seed={seed}",
-            ],
-            planning.input_files(cfg),
-            cfg.timezone,
-        )
-        with atomic_folder(output) as staging:
-            planning.write_plan(result, staging, manifest_text=record)
+    result = planning.plan_job(
+        load_config(config),
+        output,
+        arguments=arguments(),
+        start=start,
+        horizon_days=horizon_days,
+        scenario=parse_scenario(volatility_scenario),
+        time_limit_s=time_limit,
+        simulate_replications=replications if simulate else 0,
+        seed=seed,
+        stage=stage,
+        warn=warn,
+    )
     if not quiet:
         console.print_table(planning.plan_headlines(result), title=f"Plan written to {output}/")
         console.print_table(planning.daily_summary(result), title="Per day")
+
+
+@command
+def validate(config: ConfigOption = DEFAULT_CONFIG, fmt: FormatOption = OutputFormat.table) -> None:
+    """Check the config and every file it names (histories, market prices) in a second.
+
+    Lists what each file holds. A broken key, file or row exits 2 naming it (every
+    broken file at once), before any long run.
+
+    Example: staffplan validate --config configs/example.yaml
+    """
+    from staffplan.jobs.validate import validate as check_inputs
+
+    render(check_inputs(config), fmt, None, title=f"{config}: valid")

@@ -176,7 +176,7 @@ def project_deflection(forecast: pd.DataFrame, config: Config) -> DeflectionResu
     week (agents grossed up by shrinkage) over ``deflection.hours_per_fte_week``;
     ``cost_saved_per_month`` prices it at ``deflection.cost_per_fte_month``.
     """
-    settings = _settings(config)
+    settings = config.require("deflection")
     intervals = apply_deflection(forecast, config)
     rows = forecast.reset_index(drop=True)
     base_aht_s = _base_aht_s(rows, config)
@@ -205,27 +205,12 @@ def project_deflection(forecast: pd.DataFrame, config: Config) -> DeflectionResu
 # --------------------------------------------------------------------------- flows
 
 
-def _settings(config: Config) -> DeflectionConfig:
-    if config.deflection is None:
-        raise ConfigError(
-            f"{config.source or 'config'}: no deflection: section; add one with the reason "
-            "mix and containment per queue (see configs/example.yaml)"
-        )
-    return config.deflection
-
-
 def _deflected_queues(
     rows: pd.DataFrame, config: Config
 ) -> list[tuple[QueueDeflection, np.ndarray]]:
     """Each queue of ``rows`` that has deflection settings, with its row positions."""
     if config.deflection is None:
         return []
-    for i, settings in enumerate(config.deflection.queues):
-        if settings.queue not in {q.name for q in config.queues}:
-            raise ConfigError(
-                f"{config.source or 'config'}: deflection.queues[{i}].queue: "
-                f"{settings.queue!r} is not one of the queues; fix the name or add the queue"
-            )
     names = rows["queue"].to_numpy()
     found = []
     for name in pd.unique(names):

@@ -106,3 +106,121 @@ def test_example_config_loads():
     example = Path(__file__).resolve().parents[1] / "configs" / "example.yaml"
     config = load_config(example)
     assert config.queues, "the example config must define queues"
+
+
+SECTIONS = """
+deflection:
+  queues:
+    - queue: chat_en
+      reasons: [{name: how_to, share: 1.0, containment: 0.5}]
+shifts:
+  templates:
+    - {name: day, start_window: ["06:00", "12:00"], start_every_min: 30, lengths_min: [480]}
+    - name: late
+      start_window: ["13:00", "17:00"]
+      start_every_min: 60
+      lengths_min: [510]
+      lunch: {minutes: 30, window_after_start_min: [180, 300]}
+      breaks: [{minutes: 15, window_after_start_min: [90, 150]}]
+team:
+  agents:
+    - {name: Ana, queues: [chat_en, phone_zh], preferred_templates: [day]}
+    - {name: Bo, queues: [phone_zh], preferred_templates: [late]}
+"""
+
+
+def test_sections_that_name_each_other_load():
+    config = parse_config(MINIMAL + SECTIONS)
+    assert config.require("team").agents[1].preferred_templates == ("late",)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "queue: chat_en",
+            "queue: chat_enn",
+            "deflection.queues[0].queue: queue 'chat_enn' is not in queues: "
+            "(chat_en, phone_zh); did you mean 'chat_en'?",
+        ),
+        (
+            "queues: [phone_zh]",
+            "queues: [voice]",
+            "team.agents[1].queues[0]: queue 'voice' is not in queues: (chat_en, phone_zh); "
+            "fix the name",
+        ),
+        (
+            "preferred_templates: [late]",
+            "preferred_templates: [lat]",
+            "team.agents[1].preferred_templates[0]: template 'lat' is not in shifts.templates: "
+            "(day, late); did you mean 'late'?",
+        ),
+        (
+            "start_every_min: 60",
+            "start_every_min: 45",
+            "shifts.templates[1].start_every_min: 45 is not a multiple of interval_min (30)",
+        ),
+        (
+            '["13:00", "17:00"]',
+            '["13:15", "17:00"]',
+            "shifts.templates[1].start_window[0]: 13:15 is not on the 30-minute interval grid",
+        ),
+        (
+            "lengths_min: [510]",
+            "lengths_min: [500]",
+            "shifts.templates[1].lengths_min[0]: 500 min is not a multiple of interval_min (30)",
+        ),
+        (
+            "[90, 150]",
+            "[91, 110]",
+            "shifts.templates[1].breaks[0].window_after_start_min: no 15-minute break fits "
+            "[91, 110] starting on the 30-minute grid",
+        ),
+    ],
+)
+def test_names_and_times_across_sections_are_checked_at_load(old, new, expected):
+    assert old in SECTIONS
+    message = errors_for(MINIMAL + SECTIONS.replace(old, new, 1))
+    assert message.startswith(f"c.yaml: {expected}"), message
+
+
+def test_a_start_step_finer_than_the_grid_is_refused_but_a_coarser_one_loads():
+    assert "start_every_min: 15 is not a multiple" in errors_for(
+        MINIMAL + SECTIONS.replace("start_every_min: 30", "start_every_min: 15")
+    )
+    hourly = MINIMAL.replace("interval_min: 30", "interval_min: 60") + SECTIONS.replace(
+        "start_every_min: 30", "start_every_min: 120"
+    ).replace("lengths_min: [510]", "lengths_min: [540]")
+    assert parse_config(hourly).require("shifts").templates[0].start_every_min == 120
+
+
+def test_agents_naming_templates_need_a_shifts_section():
+    no_shifts = SECTIONS[: SECTIONS.index("shifts:")] + SECTIONS[SECTIONS.index("team:") :]
+    message = errors_for(MINIMAL + no_shifts)
+    assert message.startswith(
+        "c.yaml: team.agents[0].preferred_templates[0]: names the shift template 'day' but "
+        "there is no shifts: section"
+    ), message
+
+
+@pytest.mark.parametrize(
+    ("section", "hint"),
+    [
+        ("shifts", "add shift templates under shifts.templates"),
+        ("team", "list the agents under team.agents"),
+        ("deflection", "add one with the reason mix"),
+        ("scenarios", "add one with start, starting_headcount and cases"),
+    ],
+)
+def test_require_names_the_file_the_missing_section_and_what_to_add(section, hint):
+    config = parse_config(MINIMAL, source=Path("c.yaml"))
+    with pytest.raises(ConfigError) as caught:
+        config.require(section)
+    message = caught.value.message
+    assert message.startswith(f"c.yaml: no {section}: section; {hint}"), message
+    assert "(see configs/example.yaml)" in message
+
+
+def test_require_returns_a_present_section():
+    config = parse_config(MINIMAL + SECTIONS)
+    assert config.require("shifts") is config.shifts

@@ -254,11 +254,12 @@ def test_bad_deflection_config_is_a_clear_config_error(old, new, message):
     assert caught.value.message.startswith("c.yaml: deflection.queues[0]")
 
 
-def test_unknown_queue_and_missing_section_are_named():
-    with pytest.raises(ConfigError, match="'chat_fr' is not one of the queues"):
-        apply_deflection(
-            forecast(days=1), config(DEFLECTION.replace("queue: chat_en", "queue: chat_fr"))
-        )
+def test_unknown_queue_fails_at_load_and_missing_section_is_named():
+    with pytest.raises(ConfigError) as caught:
+        config(DEFLECTION.replace("queue: chat_en", "queue: chat_fr"))
+    assert caught.value.message.startswith(
+        "c.yaml: deflection.queues[0].queue: queue 'chat_fr' is not in queues: (chat_en, phone_zh)"
+    )
     with pytest.raises(ConfigError, match="no deflection: section"):
         project_deflection(forecast(days=1), parse_config(QUEUES))
 

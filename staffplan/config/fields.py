@@ -11,6 +11,8 @@ the path.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -21,6 +23,12 @@ class Invalid(ValueError):
         super().__init__(f"{key}: {problem}")
         self.key = key
         self.problem = problem
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like ``word`` (a likely typo of it), or None if none is close."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
 
 
 def share(default: Any = dataclasses.MISSING, *, unit: str = "share of 1") -> Any:

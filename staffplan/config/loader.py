@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import difflib
 import math
 import types
 import typing
@@ -22,7 +21,7 @@ from typing import Any, Literal
 
 import yaml
 
-from staffplan.config.fields import Invalid
+from staffplan.config.fields import Invalid, closest
 from staffplan.config.model import Config
 from staffplan.errors import ConfigError
 
@@ -85,9 +84,9 @@ def _build(cls: type, raw: Any, path: str, ctx: _Context) -> Any:
     public = [n for n, f in fields.items() if not f.metadata.get("internal")]
     for key in raw:
         if key not in fields or (fields[key].metadata.get("internal") and path):
-            hint = difflib.get_close_matches(str(key), public, n=1, cutoff=0.6)
+            hint = closest(str(key), public)
             allowed = ", ".join(public)
-            suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {allowed}"
+            suggestion = f"; did you mean {hint!r}?" if hint else f"; allowed: {allowed}"
             raise ctx.error(_join(path, str(key)), f"unknown key{suggestion}")
     hints = typing.get_type_hints(cls)
     values = {}

@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 import zoneinfo
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, overload
 
 from staffplan.config.deflection import DeflectionConfig
 from staffplan.config.fields import Invalid, non_negative, positive, share
 from staffplan.config.forecast import ForecastConfig
+from staffplan.config.rules import check_config
 from staffplan.config.scenarios import ScenariosConfig
 from staffplan.config.shifts import ShiftsConfig
 from staffplan.config.simulation import SimulationConfig
@@ -22,6 +23,16 @@ from staffplan.config.team import TeamConfig
 from staffplan.errors import ConfigError
 
 Channel = Literal["phone", "chat", "email"]
+
+# What to add when a command needs a section the config lacks (see Config.require).
+SECTION_HINTS = {
+    "shifts": "add shift templates under shifts.templates (see configs/example.yaml)",
+    "team": "list the agents under team.agents (see configs/example.yaml)",
+    "deflection": (
+        "add one with the reason mix and containment per queue (see configs/example.yaml)"
+    ),
+    "scenarios": ("add one with start, starting_headcount and cases (see configs/example.yaml)"),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,8 +118,28 @@ class Config:
         for i, name in enumerate(names):
             if name in names[:i]:
                 raise Invalid(f"queues[{i}].name", f"queue {name!r} is listed twice")
-        if self.team is not None:
-            self.team.check_queues(names)
+        check_config(self)
+
+    @overload
+    def require(self, section: Literal["shifts"]) -> ShiftsConfig: ...
+    @overload
+    def require(self, section: Literal["team"]) -> TeamConfig: ...
+    @overload
+    def require(self, section: Literal["deflection"]) -> DeflectionConfig: ...
+    @overload
+    def require(self, section: Literal["scenarios"]) -> ScenariosConfig: ...
+
+    def require(self, section: str) -> Any:
+        """The ``section`` a command needs (one of :data:`SECTION_HINTS`); a
+        :class:`ConfigError` saying what to add if the config has none."""
+        if section not in SECTION_HINTS:
+            raise ValueError(f"{section!r} is not a config section a command can require")
+        value = getattr(self, section)
+        if value is None:
+            raise ConfigError(
+                f"{self.source or 'config'}: no {section}: section; {SECTION_HINTS[section]}"
+            )
+        return value
 
     def queue(self, name: str) -> QueueConfig:
         """The queue called ``name``; a :class:`ConfigError` naming it if there is none."""

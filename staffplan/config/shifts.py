@@ -4,8 +4,8 @@ Times of day are planning-zone clock times written ``"HH:MM"``; durations are mi
 (``*_min``) or hours (``*_h``/``*_hours``); costs are in units of one paid hour at
 ``cost_per_hour: 1``. Break windows are minutes after the shift's start (true elapsed
 time, so a shift over a DST change keeps its length). Rules that need the interval grid
-(``start_every_min`` a multiple of ``interval_min``, ...) are checked when a schedule is
-built, because ``interval_min`` lives outside this section.
+(``start_every_min`` a multiple of ``interval_min``, ...) are in
+:mod:`staffplan.config.rules`, because ``interval_min`` lives outside this section.
 """
 
 from __future__ import annotations

@@ -181,18 +181,6 @@ class TeamConfig:
             raise Invalid("fairness_weeks", "use 0 (no memory) to 52 weeks")
         clock_minutes(self.late_after, "late_after")
 
-    def check_queues(self, queue_names: tuple[str, ...] | list[str]) -> None:
-        """Every skill must be a configured queue, else :class:`Invalid` at
-        ``team.agents[i].queues[j]`` (called by :class:`~staffplan.config.Config`)."""
-        for i, agent in enumerate(self.agents):
-            for j, queue in enumerate(agent.queues):
-                if queue not in queue_names:
-                    known = ", ".join(queue_names)
-                    raise Invalid(
-                        f"team.agents[{i}].queues[{j}]",
-                        f"queue {queue!r} is not in queues: ({known}); fix the name",
-                    )
-
     def agent(self, name: str) -> AgentConfig | None:
         """The agent called ``name``, or None."""
         return next((a for a in self.agents if a.name == name), None)

@@ -28,7 +28,7 @@ from staffplan.config import Config
 from staffplan.config.scenarios import Case, ScenariosConfig
 from staffplan.deflection import apply_deflection
 from staffplan.erlang import required_agents, required_fte
-from staffplan.errors import ConfigError, InputError
+from staffplan.errors import InputError
 from staffplan.finance.headcount import HeadcountPlan, plan_headcount
 from staffplan.staffing import queue_parameters
 
@@ -177,7 +177,7 @@ def run_scenarios(profile: pd.DataFrame, config: Config) -> ScenarioResult:
 
     ``profile`` is a representative week (:func:`representative_week`).
     """
-    settings = _settings(config)
+    settings = config.require("scenarios")
     months = pd.period_range(settings.start, periods=settings.horizon_months, freq="M")
     demand = _DemandCache(profile, config, months)
     tables, sensitivities = [], []
@@ -197,17 +197,8 @@ def run_scenarios(profile: pd.DataFrame, config: Config) -> ScenarioResult:
 
 def scenarios_from_history(history: pd.DataFrame, config: Config) -> ScenarioResult:
     """:func:`run_scenarios` on the typical week of ``history`` (``profile_weeks`` weeks)."""
-    weeks = _settings(config).profile_weeks
+    weeks = config.require("scenarios").profile_weeks
     return run_scenarios(representative_week(history, config, weeks), config)
-
-
-def _settings(config: Config) -> ScenariosConfig:
-    if config.scenarios is None:
-        raise ConfigError(
-            f"{config.source or 'config'}: no scenarios: section; add one with start, "
-            "starting_headcount and cases (see configs/example.yaml)"
-        )
-    return config.scenarios
 
 
 # --------------------------------------------------------------------------- demand
@@ -250,7 +241,9 @@ class _DemandCache:
         paid_hours = required_fte(per_row["agents"].to_numpy(), shrinkage) * hours
         weekly = per_row.drop(columns="agents").assign(paid_hours=paid_hours)
         weekly = weekly.groupby(self.labels).sum()
-        weekly["fte"] = weekly.pop("paid_hours") / _settings(self.config).hours_per_fte_week
+        weekly["fte"] = (
+            weekly.pop("paid_hours") / self.config.require("scenarios").hours_per_fte_week
+        )
         return weekly
 
     def _size(self, case: Case, knobs: _Knobs) -> pd.DataFrame:

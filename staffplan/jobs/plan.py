@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from staffplan.deflection import DeflectionResult, project_deflection
-from staffplan.errors import ConfigError
 from staffplan.forecast import ForecastRun, run_forecast
 from staffplan.forecast.plot import forecast_png
 from staffplan.jobs.publish import Warn, config_inputs, manifest, output_lock, publish
@@ -83,11 +82,7 @@ def run_plan(
     against the schedule's coverage) when ``simulate_replications`` > 0. ``stage(name)``
     is called as each stage begins (the CLI shows progress with it).
     """
-    if config.shifts is None:
-        raise ConfigError(
-            f"{config.source or 'config'}: no shifts: section; add shift templates to plan "
-            "shifts (see configs/example.yaml)"
-        )
+    config.require("shifts")
     if start is None:
         start = default_start(history)
     else:

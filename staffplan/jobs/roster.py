@@ -20,7 +20,7 @@ import pandas as pd
 
 from staffplan.config import Config
 from staffplan.config.team import TeamConfig
-from staffplan.errors import ConfigError, InputError
+from staffplan.errors import InputError
 from staffplan.jobs.publish import Warn, config_inputs, manifest, publish
 from staffplan.roster.assign import Assignment, assign_agents
 from staffplan.roster.fairness import previous_rosters, week_label
@@ -129,7 +129,7 @@ def roster_job(
     check the team and the requirements file before any folder exists, then build and
     publish ``<output>/<week>/`` under its lock."""
     monday = resolve_week(week, today)
-    config.require("team")
+    roster_team(config)
     table = None
     if requirements is not None:
         table = read_requirements(requirements, config.zone, config.interval_min)
@@ -206,21 +206,10 @@ def ensure_folder(folder: Path) -> None:
 
 
 def roster_team(config: Config) -> TeamConfig:
-    """The config's team, checked against its shift templates (before any output exists)."""
-    where = config.source or "config"
-    if config.shifts is None:
-        raise ConfigError(f"{where}: no shifts: section; add shift templates and rules to roster")
-    if config.team is None:
-        raise ConfigError(f"{where}: no team: section; list the agents under team.agents")
-    known = {t.name for t in config.shifts.templates}
-    for i, agent in enumerate(config.team.agents):
-        for j, name in enumerate(agent.preferred_templates):
-            if name not in known:
-                raise ConfigError(
-                    f"{where}: team.agents[{i}].preferred_templates[{j}]: no shift template "
-                    f"{name!r} (templates: {', '.join(sorted(known))})"
-                )
-    return config.team
+    """The config's team; the config must have shifts: and team: sections (checked before
+    any output exists)."""
+    config.require("shifts")
+    return config.require("team")
 
 
 def _team_sized(config: Config, team: TeamConfig) -> Config:

@@ -28,7 +28,7 @@ from scipy import sparse
 from staffplan.config import Config
 from staffplan.config.shifts import RulesConfig
 from staffplan.config.team import AgentConfig, SurgeConfig, TeamConfig
-from staffplan.errors import ConfigError, InputError
+from staffplan.errors import InputError
 from staffplan.roster.assign_model import Columns, Rows, solve_milp
 from staffplan.roster.need import Pools, presence_matrix, requirement_pools, text_column
 from staffplan.roster.rules_check import break_times
@@ -114,8 +114,7 @@ def replan_surge(
     Needs the ``shifts:`` section (penalty, rules, template costs); ``team:`` adds on-call
     agents, named agents for extra shifts and the surge options (defaults otherwise).
     """
-    if config.shifts is None:
-        raise ConfigError(f"{config.source or 'config'}: re-planning needs a shifts: section")
+    config.require("shifts")
     if requirements.empty:
         raise InputError("the surge requirements have no rows; nothing to re-plan")
     pools = requirement_pools(requirements, config)

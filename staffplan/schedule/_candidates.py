@@ -101,12 +101,9 @@ def _local_midnight(day: dt.date, zone: zoneinfo.ZoneInfo) -> pd.Timestamp:
 def build_candidates(grid: Grid, shifts: ShiftsConfig) -> Candidates:
     """Every shift each template allows on ``grid``, with its break slots.
 
-    A template whose times do not fit the grid (a start, step or length that is not a
-    multiple of ``interval_min``, a break window with no grid-aligned start) is a
-    :class:`ConfigError` naming its key.
+    The templates' starts, lengths and break windows fit the grid: the config checks
+    them against ``interval_min`` when it loads (:mod:`staffplan.config.rules`).
     """
-    for i, template in enumerate(shifts.templates):
-        _check_on_grid(template, f"shifts.templates[{i}]", grid.interval_min)
     columns: dict[str, list[np.ndarray]] = {k: [] for k in ("template", "start", "length")}
     group_template, group_start = [], []
     for i, template in enumerate(shifts.templates):
@@ -135,32 +132,6 @@ def build_candidates(grid: Grid, shifts: ShiftsConfig) -> Candidates:
     return Candidates(
         template, start, length, group, paid_hours, cost, *slots, g_template, g_start, pause_cover
     )
-
-
-def _check_on_grid(template: ShiftTemplate, key: str, interval_min: int) -> None:
-    first = clock_minutes(template.start_window[0], f"{key}.start_window[0]")
-    if first % interval_min:
-        raise ConfigError(
-            f"{key}.start_window[0]: {template.start_window[0]} is not on the "
-            f"{interval_min}-minute interval grid; start on a multiple of {interval_min} min"
-        )
-    if template.start_every_min % interval_min:
-        raise ConfigError(
-            f"{key}.start_every_min: {template.start_every_min} is not a multiple of "
-            f"interval_min ({interval_min}); shifts must start at interval starts"
-        )
-    for j, length in enumerate(template.lengths_min):
-        if length % interval_min:
-            raise ConfigError(
-                f"{key}.lengths_min[{j}]: {length} min is not a multiple of interval_min "
-                f"({interval_min}); shifts must end at interval boundaries"
-            )
-    for pause_key, minutes, window in template.pauses():
-        if _offsets(minutes, window, interval_min).size == 0:
-            raise ConfigError(
-                f"{key}.{pause_key}.window_after_start_min: no {minutes}-minute break fits "
-                f"{list(window)} starting on the {interval_min}-minute grid; widen the window"
-            )
 
 
 def template_starts(template: ShiftTemplate, grid: Grid) -> np.ndarray:

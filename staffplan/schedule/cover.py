@@ -26,7 +26,7 @@ import scipy.optimize as so
 
 from staffplan.config.shifts import ShiftsConfig
 from staffplan.config.team import POOLED_SEPARATOR
-from staffplan.errors import ConfigError, InfeasiblePlanError, InputError, StaffplanError
+from staffplan.errors import InfeasiblePlanError, InputError, StaffplanError
 from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
 from staffplan.schedule._model import CoverModel, build_model
 from staffplan.schedule._shift_table import shift_table
@@ -101,7 +101,7 @@ def build_schedule(
     met raises :class:`InfeasiblePlanError` saying by how much.
     """
     started = time.monotonic()
-    shifts = _shifts_section(config)
+    shifts = config.require("shifts")
     budget = shifts.time_limit_s if time_limit_s is None else time_limit_s
     gap = shifts.mip_gap if mip_gap is None else mip_gap
     _check_columns(requirements)
@@ -120,15 +120,6 @@ def build_schedule(
     ]
     results = _improve_all(models, firsts, cands, budget - (time.monotonic() - started), gap)
     return _assemble(results, models, groups, labels, requirements, cands, grid, config)
-
-
-def _shifts_section(config: Config) -> ShiftsConfig:
-    if config.shifts is None:
-        raise ConfigError(
-            f"{config.source or 'config'}: no shifts: section; add shift templates "
-            "(see configs/example.yaml) to build a schedule"
-        )
-    return config.shifts
 
 
 def _check_columns(requirements: pd.DataFrame) -> None:
