@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import click
 import pandas as pd
 import typer
 
@@ -182,20 +181,22 @@ def write_png(path: Path | None, png: Callable[[], bytes]) -> None:
         atomic_write_bytes(path, png())
 
 
-def publish_folder(output: Path, files: dict[str, str | bytes], inputs: dict[str, Any]) -> None:
-    """Publish a multi-file output with a manifest of this command line and ``inputs``."""
+def publish_folder(
+    ctx: typer.Context, output: Path, files: dict[str, str | bytes], inputs: dict[str, Any]
+) -> None:
+    """Publish a multi-file output with a manifest of this command line and ``inputs``
+    (roles → files, plus ``timezone``)."""
     from staffplan.jobs.publish import manifest, publish
 
-    ctx = click.get_current_context()
-    record = manifest(ctx.info_name or "staffplan", arguments(), inputs, inputs["timezone"])
+    files_in = {role: path for role, path in inputs.items() if role != "timezone"}
+    record = manifest(ctx.command.name or "staffplan", arguments(ctx), files_in, inputs["timezone"])
     publish(output, files, manifest_text=record, warn=warn)
 
 
-def arguments() -> list[str]:
+def arguments(ctx: typer.Context) -> list[str]:
     """This command's options as ``--name=value`` (for manifests; paths are hashed there)."""
     skip = {"config", "output", "fmt", "quiet", "plot"}
-    params = click.get_current_context().params
-    return [f"--{k.replace('_', '-')}={v}" for k, v in sorted(params.items()) if k not in skip]
+    return [f"--{k.replace('_', '-')}={v}" for k, v in sorted(ctx.params.items()) if k not in skip]
 
 
 def warn(text: str) -> None:
@@ -448,6 +449,7 @@ def scenarios(
 
 @command
 def simulate(
+    ctx: typer.Context,
     schedule: Annotated[
         Path, typer.Option(help="Schedule or plan folder (its coverage.csv), or a coverage CSV.")
     ],
@@ -502,7 +504,7 @@ def simulate(
         )
     if output is not None:
         inputs = {**config_inputs(cfg), "forecast": forecast, "schedule": schedule}
-        publish_folder(output, simulation_files(result), {**inputs, "timezone": cfg.timezone})
+        publish_folder(ctx, output, simulation_files(result), {**inputs, "timezone": cfg.timezone})
     write_png(plot, lambda: plot_simulation(result))
     if output is None or not quiet:
         daily = result.daily[DAILY_SCREEN_COLUMNS] if fmt is OutputFormat.table else result.daily
@@ -517,6 +519,7 @@ def simulate(
 
 @command
 def schedule(
+    ctx: typer.Context,
     requirements: Annotated[
         Path, typer.Option(help="Requirements CSV: queue, interval_start, agents (from staff).")
     ],
@@ -562,7 +565,7 @@ def schedule(
     inputs = {**config_inputs(cfg), "requirements": requirements, "timezone": cfg.timezone}
     if baseline is not None:
         plan = api.replan(baseline, requirements, cfg, allow_moves=allow_moves)
-        publish_folder(output, replan_files(plan), {**inputs, "baseline": baseline})
+        publish_folder(ctx, output, replan_files(plan), {**inputs, "baseline": baseline})
         if not quiet:
             render(plan.changes, fmt, None, title=f"Changes written to {output}")
         return
@@ -573,7 +576,7 @@ def schedule(
     inside = plot is not None and plot.resolve().parent == output.resolve()
     if inside:
         files[plot.name] = coverage_png(result.coverage)
-    publish_folder(output, files, inputs)
+    publish_folder(ctx, output, files, inputs)
     write_png(None if inside else plot, lambda: coverage_png(result.coverage))
     if not quiet:
         render(result.summary(), fmt, None, title=f"Schedule written to {output}")
@@ -621,6 +624,7 @@ def roster(
 
 @command
 def plan(
+    ctx: typer.Context,
     config: ConfigOption = DEFAULT_CONFIG,
     start: StartOption = None,
     horizon_days: Annotated[int, typer.Option(help="Days to plan.")] = 7,
@@ -655,7 +659,7 @@ def plan(
     result = planning.plan_job(
         load_config(config),
         output,
-        arguments=arguments(),
+        arguments=arguments(ctx),
         start=start,
         horizon_days=horizon_days,
         scenario=parse_scenario(volatility_scenario),

@@ -79,7 +79,7 @@ def test_gap_is_an_error_unless_filled_with_zero(tmp_path):
 
 
 def test_unknown_fill_gaps_choice_is_refused(tmp_path):
-    with pytest.raises(InputError, match="--fill-gaps 'mean' is not supported"):
+    with pytest.raises(InputError, match="fill_gaps 'mean' is not supported"):
         read_history(write(tmp_path, COUNTS), SHANGHAI, 30, fill_gaps="mean")
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import staffplan.jobs.plan
 from staffplan.cli import app
 
 CONFIG = str(Path(__file__).parents[1] / "configs" / "example.yaml")
@@ -92,10 +91,10 @@ def test_plan_failing_while_writing_keeps_the_previous_plan(
         (folder / name).write_bytes(data)
     before = _folder_bytes(folder)
 
-    def disk_full(path: Path, data: bytes) -> None:  # after the CSVs, before the charts
+    def disk_full(path: Path, data: bytes) -> int:  # after the CSVs, at the first chart
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(staffplan.jobs.plan, "atomic_write_bytes", disk_full)
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
     result = CliRunner().invoke(app, [*PLAN, str(folder)])
     assert result.exit_code != 0
     assert _folder_bytes(folder) == before, "the previous plan was changed by a failed run"

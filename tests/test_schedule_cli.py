@@ -13,7 +13,8 @@ from benchmarks.sdp_instances import as_inputs, read_instance
 from staffplan.cli import app
 from staffplan.config import parse_config
 from staffplan.schedule.cover import build_schedule
-from staffplan.schedule.cover_files import write_schedule
+from staffplan.jobs.publish import publish
+from staffplan.schedule import schedule_files
 
 DATA = Path(__file__).parent / "data"
 
@@ -183,6 +184,7 @@ def test_written_schedule_replaces_the_old_folder_atomically(tmp_path: Path):
     out = tmp_path / "schedule"
     out.mkdir()
     (out / "stale.csv").write_text("old")
-    write_schedule(schedule, out)
-    assert sorted(p.name for p in out.iterdir()) == ["coverage.csv", "shifts.csv", "summary.json"]
+    publish(out, schedule_files(schedule), manifest_text="{}\n")
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["coverage.csv", "manifest.json", "shifts.csv", "summary.json"]
     assert [p.name for p in tmp_path.iterdir()] == ["schedule"], "no temp folders left behind"

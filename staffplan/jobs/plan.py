@@ -298,5 +298,5 @@ def plan_job(
         )
         stage("write")
         record = manifest("plan", arguments, config_inputs(config), config.timezone)
-        publish(output, plan_files(result), manifest_text=record, warn=warn)
+        publish(output, plan_files(result), manifest_text=record, locked=True)
     return result

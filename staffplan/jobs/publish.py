@@ -38,13 +38,15 @@ def publish(
     *,
     manifest_text: str,
     warn: Warn = print,
+    locked: bool = False,
 ) -> list[str]:
     """Write ``files`` and ``manifest.json`` as the folder ``output``, all or nothing.
 
-    Takes ``<output>.lock`` (or finds it held by this process, e.g. by a job that locked
-    the output before its long run); returns the folder's file names.
+    Takes ``<output>.lock`` for the write, unless ``locked``: the caller holds it already
+    (a job that locks its output before the long run). Returns the folder's file names.
     """
-    with output_lock(output, warn=warn), atomic_folder(output) as staging:
+    lock = contextlib.nullcontext() if locked else output_lock(output, warn=warn)
+    with lock, atomic_folder(output) as staging:
         for name, data in {**files, "manifest.json": manifest_text}.items():
             if isinstance(data, bytes):
                 (staging / name).write_bytes(data)
@@ -110,14 +112,8 @@ def _pid_alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def output_lock(output: Path, warn: Callable[[str], None] = print) -> Iterator[Path]:
-    """Hold ``<output>.lock`` while writing ``output``; refuse if a live process holds it.
-
-    A lock this process already holds is re-entered (and left for its holder to release).
-    """
+    """Hold ``<output>.lock`` while writing ``output``; refuse if a live process holds it."""
     lock = output.with_name(output.name + ".lock")
-    if _read_pid(lock) == os.getpid():
-        yield lock
-        return
     if not lock.parent.is_dir():
         raise StaffplanError(f"{output}: the folder {lock.parent} does not exist; create it first")
     for _ in range(2):
