@@ -29,7 +29,7 @@ from staffplan.config import Config
 from staffplan.config.shifts import RulesConfig
 from staffplan.config.team import AgentConfig, SurgeConfig, TeamConfig
 from staffplan.errors import ConfigError, InputError
-from staffplan.roster.assign_model import Columns, Rows, solve_milp
+from staffplan.milp import Columns, Rows, solve_milp
 from staffplan.roster.need import Pools, presence_matrix, requirement_pools, text_column
 from staffplan.roster.rules_check import break_times
 from staffplan.schedule.cover import POOLED_SEPARATOR
