@@ -537,7 +537,12 @@ def schedule(
         if not quiet:
             render(plan.changes, fmt, None, title=f"Changes written to {output}")
         return
-    result = build_schedule(read_requirements(requirements, cfg), cfg, time_limit_s=time_limit)
+    result = build_schedule(
+        read_requirements(requirements, cfg),
+        cfg,
+        time_limit_s=time_limit,
+        allow_moves=allow_moves,
+    )
     write_schedule(result, output, plot=plot)
     if not quiet:
         render(result.summary(), fmt, None, title=f"Schedule written to {output}")

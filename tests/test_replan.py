@@ -275,3 +275,21 @@ def test_cli_schedule_with_a_baseline_writes_only_the_changes(tmp_path: Path):
     assert result.stdout.startswith(",".join(CHANGE_COLUMNS))
     broken = CliRunner().invoke(app, [*args[:-4], "--baseline", str(tmp_path / "none.csv")])
     assert broken.exit_code == 2 and "none.csv: baseline shifts file not found" in broken.stderr
+
+
+def test_allow_moves_without_a_baseline_is_an_error_naming_it(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from staffplan.cli import app
+    from staffplan.schedule.cover import build_schedule
+
+    with pytest.raises(InputError, match="baseline") as caught:
+        build_schedule(requirements(NORMAL), config(), allow_moves=True)
+    assert caught.value.parameter == "allow_moves"
+    (tmp_path / "c.yaml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "need.csv").write_text(to_csv_text(requirements(NORMAL)), encoding="utf-8")
+    args = ["schedule", "-c", str(tmp_path / "c.yaml"), "--requirements"]
+    args += [str(tmp_path / "need.csv"), "--allow-moves", "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "--allow-moves" in result.stderr, result.output
+    assert not (tmp_path / "out").exists()
