@@ -27,7 +27,8 @@ from staffplan.finance.inputs import read_scenario_history
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
 from staffplan.jobs.plan import PlanResult, run_plan
-from staffplan.replan.surge import Replan, read_baseline, replan_surge
+from staffplan.replan import read_baseline, replan_surge
+from staffplan.replan.result import Replan
 from staffplan.schedule import Schedule, build_schedule
 from staffplan.simulate import SimulationResult, read_coverage, read_forecast, simulate_schedule
 from staffplan.staffing import size_requirements
@@ -142,13 +143,18 @@ def size(demand: TableLike, config: ConfigLike) -> pd.DataFrame:
 
 
 def schedule(
-    requirements: TableLike, config: ConfigLike, *, time_limit_s: float | None = None
+    requirements: TableLike,
+    config: ConfigLike,
+    *,
+    time_limit_s: float | None = None,
+    allow_moves: bool = False,
 ) -> Schedule:
-    """Cost-minimal shifts with breaks covering the ``agents`` column of ``requirements``."""
+    """Cost-minimal shifts with breaks covering the ``agents`` column of ``requirements``
+    (``allow_moves`` belongs to :func:`replan` and is refused here, naming it)."""
     cfg = _config(config)
     if not isinstance(requirements, pd.DataFrame):
         requirements = read_requirements(requirements, cfg.zone, cfg.interval_min)
-    return build_schedule(requirements, cfg, time_limit_s=time_limit_s)
+    return build_schedule(requirements, cfg, time_limit_s=time_limit_s, allow_moves=allow_moves)
 
 
 def replan(

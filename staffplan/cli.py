@@ -569,9 +569,7 @@ def schedule(
         if not quiet:
             render(plan.changes, fmt, None, title=f"Changes written to {output}")
         return
-    if allow_moves:
-        raise StaffplanError("only moves published shifts; add --baseline", parameter="allow_moves")
-    result = api.schedule(requirements, cfg, time_limit_s=time_limit)
+    result = api.schedule(requirements, cfg, time_limit_s=time_limit, allow_moves=allow_moves)
     files: dict[str, str | bytes] = {**schedule_files(result)}
     inside = plot is not None and plot.resolve().parent == output.resolve()
     if inside:

@@ -36,13 +36,9 @@ import pandas as pd
 
 from staffplan.config import Config
 from staffplan.config.deflection import DeflectionConfig, QueueDeflection, Reason
+from staffplan.engine_inputs import queue_parameters, row_aht_s
 from staffplan.errors import ConfigError
-from staffplan.staffing import (
-    DEMAND_COLUMNS,
-    SIZING_COLUMNS,
-    queue_parameters,
-    size_requirements,
-)
+from staffplan.staffing import DEMAND_COLUMNS, SIZING_COLUMNS, size_requirements
 
 __all__ = [
     "DEFLECTION_COLUMNS",
@@ -222,11 +218,7 @@ def _deflected_queues(
 
 def _base_aht_s(rows: pd.DataFrame, config: Config) -> np.ndarray:
     """Per row: the row's ``aht_s`` where given, else its queue's (seconds)."""
-    queue_aht_s = queue_parameters(rows["queue"], config)["aht_s"].to_numpy(dtype=float)
-    if "aht_s" not in rows.columns:
-        return queue_aht_s
-    given = rows["aht_s"].to_numpy(dtype=float)
-    return np.where(np.isnan(given), queue_aht_s, given)
+    return row_aht_s(rows, queue_parameters(rows["queue"], config))
 
 
 def _queue_flows(

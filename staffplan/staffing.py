@@ -11,6 +11,12 @@ import numpy as np
 import pandas as pd
 
 from staffplan.config import Config
+from staffplan.engine_inputs import (
+    metrics_arguments,
+    queue_parameters,
+    row_aht_s,
+    sizing_arguments,
+)
 from staffplan.erlang import required_agents, required_fte, staffing_metrics
 from staffplan.errors import ConfigError
 
@@ -26,30 +32,6 @@ SIZING_COLUMNS = [
     "required_fte",
 ]
 REQUIREMENTS_COLUMNS = [*DEMAND_COLUMNS, *SIZING_COLUMNS]  # always there; more are passed on
-
-
-def queue_parameters(queues: pd.Series, config: Config) -> pd.DataFrame:
-    """Per row of ``queues``: the queue's parameters from the config, as columns.
-
-    Columns: ``aht_s, service_level, answer_within_s, patience_s (NaN = none),
-    max_occupancy, concurrency, shrinkage``. A queue missing from the config is a
-    :class:`ConfigError` naming it.
-    """
-    for name in pd.unique(queues):
-        config.queue(str(name))
-    table = pd.DataFrame(
-        {
-            "aht_s": [q.aht_s for q in config.queues],
-            "service_level": [q.target.service_level for q in config.queues],
-            "answer_within_s": [q.target.answer_within_s for q in config.queues],
-            "patience_s": [np.nan if q.patience_s is None else q.patience_s for q in config.queues],
-            "max_occupancy": [q.max_occupancy for q in config.queues],
-            "concurrency": [q.concurrency for q in config.queues],
-            "shrinkage": [q.shrinkage for q in config.queues],
-        },
-        index=[q.name for q in config.queues],
-    )
-    return table.loc[queues.to_numpy()].reset_index(drop=True)
 
 
 def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -70,28 +52,10 @@ def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
     volume = rows["volume"].to_numpy(dtype=float)
     deflected = _column(rows, "deflected", np.zeros_like(volume))
     offered = _column(rows, "offered", volume - deflected)
-    aht_s = _column(rows, "aht_s", params["aht_s"].to_numpy())
-    aht_s = np.where(np.isnan(aht_s), params["aht_s"].to_numpy(), aht_s)
-    patience_s = params["patience_s"].to_numpy()
-    with_patience = None if np.isnan(patience_s).all() else patience_s
-    agents = required_agents(
-        offered,
-        aht_s,
-        config.interval_min,
-        params["service_level"].to_numpy(),
-        params["answer_within_s"].to_numpy(),
-        patience_s=with_patience,
-        max_occupancy=params["max_occupancy"].to_numpy(),
-        concurrency=params["concurrency"].to_numpy(),
-    )
+    aht_s = row_aht_s(rows, params)
+    agents = required_agents(offered, aht_s, config.interval_min, **sizing_arguments(params))
     metrics = staffing_metrics(
-        agents,
-        offered,
-        aht_s,
-        config.interval_min,
-        params["answer_within_s"].to_numpy(),
-        patience_s=with_patience,
-        concurrency=params["concurrency"].to_numpy(),
+        agents, offered, aht_s, config.interval_min, **metrics_arguments(params)
     )
     out = rows.drop(columns=[c for c in SIZING_COLUMNS if c in rows.columns])
     out = out.assign(volume=volume, deflected=deflected, offered=offered, aht_s=aht_s)

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from staffplan import tables
 from staffplan.config import parse_config
 from staffplan.errors import StaffplanError
-from staffplan.tables import read_requirements
 from staffplan.simulate import read_coverage
+from staffplan.tables import read_requirements
 
 ZONE = zoneinfo.ZoneInfo("Europe/Berlin")
 INTERVAL_MIN = 30
@@ -40,7 +40,11 @@ READERS: dict[str, tuple[Callable[[Path], pd.DataFrame], str, str]] = {
     "events": (lambda p: tables.read_events(p, ZONE, INTERVAL_MIN), "volume", "interval_start"),
     "market": (tables.read_market, "close", "timestamp"),
     "coverage": (lambda p: read_coverage(p, CONFIG), "scheduled", "interval_start"),
-    "requirements": (lambda p: read_requirements(p, CONFIG.zone, CONFIG.interval_min), "agents", "interval_start"),
+    "requirements": (
+        lambda p: read_requirements(p, CONFIG.zone, CONFIG.interval_min),
+        "agents",
+        "interval_start",
+    ),
 }
 COLUMNS = [
     "queue", "interval_start", "volume", "aht_s", "created_at", "handle_time_s", "reason",

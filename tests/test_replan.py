@@ -12,7 +12,8 @@ import pytest
 
 from staffplan.config import parse_config
 from staffplan.errors import InputError
-from staffplan.replan import CHANGE_COLUMNS, read_baseline, replan_surge, write_replan
+from staffplan.jobs.publish import publish
+from staffplan.replan import CHANGE_COLUMNS, read_baseline, replan_files, replan_surge
 from staffplan.tables import to_csv_text
 
 CONFIG = """
@@ -116,11 +117,11 @@ def test_one_hour_surge_is_covered_by_one_hour_of_overtime():
     assert after.loc[at("16:00"), "scheduled"] == 2 and after["gap"].sum() == 0
 
 
-def test_write_replan_writes_the_change_list_and_the_new_schedule(tmp_path: Path):
+def test_replan_files_hold_the_change_list_and_the_new_schedule(tmp_path: Path):
     result = replan_surge(BASE, requirements({**NORMAL, ("16:00", "17:00"): 2}), config())
-    write_replan(result, tmp_path / "surge")
+    publish(tmp_path / "surge", replan_files(result), manifest_text="{}\n")
     names = sorted(p.name for p in (tmp_path / "surge").iterdir())
-    assert names == ["changes.csv", "coverage.csv", "shifts.csv", "summary.json"]
+    assert names == ["changes.csv", "coverage.csv", "manifest.json", "shifts.csv", "summary.json"]
     lines = (tmp_path / "surge" / "changes.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == ",".join(CHANGE_COLUMNS) and len(lines) == 2
     assert lines[1].startswith("overtime_after,Ana,S1,chat,2026-12-07T16:00:00+01:00")
@@ -275,3 +276,21 @@ def test_cli_schedule_with_a_baseline_writes_only_the_changes(tmp_path: Path):
     assert result.stdout.startswith(",".join(CHANGE_COLUMNS))
     broken = CliRunner().invoke(app, [*args[:-4], "--baseline", str(tmp_path / "none.csv")])
     assert broken.exit_code == 2 and "none.csv: baseline shifts file not found" in broken.stderr
+
+
+def test_allow_moves_without_a_baseline_is_an_error_naming_it(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from staffplan.cli import app
+    from staffplan.schedule.cover import build_schedule
+
+    with pytest.raises(InputError, match="baseline") as caught:
+        build_schedule(requirements(NORMAL), config(), allow_moves=True)
+    assert caught.value.parameter == "allow_moves"
+    (tmp_path / "c.yaml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "need.csv").write_text(to_csv_text(requirements(NORMAL)), encoding="utf-8")
+    args = ["schedule", "-c", str(tmp_path / "c.yaml"), "--requirements"]
+    args += [str(tmp_path / "need.csv"), "--allow-moves", "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "--allow-moves" in result.stderr, result.output
+    assert not (tmp_path / "out").exists()

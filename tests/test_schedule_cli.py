@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from benchmarks.sdp_instances import as_inputs, read_instance
 from staffplan.cli import app
 from staffplan.config import parse_config
-from staffplan.schedule.cover import build_schedule
 from staffplan.jobs.publish import publish
 from staffplan.schedule import schedule_files
+from staffplan.schedule.cover import build_schedule
 
 DATA = Path(__file__).parent / "data"
 

@@ -27,10 +27,10 @@ import pandas as pd
 from staffplan.config import Config
 from staffplan.config.scenarios import Case, ScenariosConfig
 from staffplan.deflection import apply_deflection
+from staffplan.engine_inputs import queue_parameters, sizing_arguments
 from staffplan.erlang import required_agents, required_fte
 from staffplan.errors import InputError
 from staffplan.finance.headcount import HeadcountPlan, plan_headcount
-from staffplan.staffing import queue_parameters
 
 __all__ = [
     "SCENARIO_COLUMNS",
@@ -264,17 +264,11 @@ class _DemandCache:
     def _agents(self, netted: pd.DataFrame) -> np.ndarray:
         """The engine's minimum agents per row, as ``staff`` sizes them (its metrics and
         table are not needed here, and skipping them halves the time)."""
-        params = self.params
-        patience_s = params["patience_s"].to_numpy()
         return required_agents(
             netted["offered"].to_numpy(),
             netted["aht_s"].to_numpy(),
             self.config.interval_min,
-            params["service_level"].to_numpy(),
-            params["answer_within_s"].to_numpy(),
-            patience_s=None if np.isnan(patience_s).all() else patience_s,
-            max_occupancy=params["max_occupancy"].to_numpy(),
-            concurrency=params["concurrency"].to_numpy(),
+            **sizing_arguments(self.params),
         )
 
     def _scaled_weeks(self, case: Case, knobs: _Knobs) -> pd.DataFrame:

@@ -18,14 +18,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, sparse
 
 from staffplan.config.shifts import RulesConfig
 from staffplan.config.team import AgentConfig, TeamConfig
+from staffplan.milp import Columns, Rows, solve_milp
 
 NEED_WEIGHT = 100.0  # cost of one needed hour left uncovered, in paid-hour units
 
@@ -70,51 +69,6 @@ class CarryIn:
     last_end: pd.Timestamp | None = None
     days_in_row: int = 0
     days_off_before: int = 7  # no roster shows a shift: rested
-
-
-class Rows:
-    """Sparse constraint rows ``lo <= A x <= hi``, added one at a time."""
-
-    def __init__(self) -> None:
-        self.cols: list[np.ndarray] = []
-        self.vals: list[np.ndarray] = []
-        self.lo: list[float] = []
-        self.hi: list[float] = []
-
-    def add(self, cols: Any, vals: Any, lo: float, hi: float) -> None:
-        """Add the row ``lo <= sum(vals * x[cols]) <= hi`` (``vals`` may be a scalar)."""
-        cols = np.asarray(cols, dtype=np.int64)
-        self.cols.append(cols)
-        self.vals.append(np.broadcast_to(np.asarray(vals, dtype=float), cols.shape))
-        self.lo.append(lo)
-        self.hi.append(hi)
-
-    def constraint(self, n_vars: int) -> optimize.LinearConstraint:
-        lengths = [len(c) for c in self.cols]
-        rows = np.repeat(np.arange(len(self.cols)), lengths)
-        matrix = sparse.csr_array(
-            (np.concatenate(self.vals), (rows, np.concatenate(self.cols))),
-            shape=(len(self.cols), n_vars),
-        )
-        return optimize.LinearConstraint(matrix, np.array(self.lo), np.array(self.hi))
-
-
-@dataclasses.dataclass
-class Columns:
-    """Columns of a model: objective cost, bounds and integrality, added one at a time."""
-
-    cost: list[float] = dataclasses.field(default_factory=list)
-    lower: list[float] = dataclasses.field(default_factory=list)
-    upper: list[float] = dataclasses.field(default_factory=list)
-    integer: list[int] = dataclasses.field(default_factory=list)
-
-    def new(self, cost: float, upper: float = 1.0, integer: bool = True, lower: float = 0.0) -> int:
-        """Add a column; returns its index."""
-        self.cost.append(cost)
-        self.lower.append(lower)
-        self.upper.append(upper)
-        self.integer.append(int(integer))
-        return len(self.cost) - 1
 
 
 def solve_assignment(
@@ -311,31 +265,6 @@ def _same_start_rows(
             members = [cols[s] for s in days[d] if week.clock_min[s] == clock]
             if members:
                 rows.add([*members, chosen[clock]], [1.0] * len(members) + [-1.0], -np.inf, 0.0)
-
-
-@dataclasses.dataclass(frozen=True)
-class Solution:
-    """Column values, and whether the time limit stopped HiGHS before ``mip_gap`` (then a
-    re-run on another machine may differ)."""
-
-    values: np.ndarray
-    timed_out: bool
-
-
-def solve_milp(columns: Columns, rows: Rows, *, mip_gap: float, time_limit_s: float) -> Solution:
-    """Minimise the columns' cost subject to ``rows`` with HiGHS, to within ``mip_gap`` of
-    the bound (share of the objective); RuntimeError if HiGHS returns no solution."""
-    constraints = [rows.constraint(len(columns.cost))] if rows.cols else []
-    result = optimize.milp(
-        np.array(columns.cost),
-        integrality=np.array(columns.integer),
-        bounds=optimize.Bounds(np.array(columns.lower), np.array(columns.upper)),
-        constraints=constraints,
-        options={"mip_rel_gap": mip_gap, "time_limit": time_limit_s},
-    )
-    if result.x is None:
-        raise RuntimeError(f"MILP failed: {result.message}")
-    return Solution(result.x, timed_out=result.status == 1)
 
 
 def week_days(week_start: dt.date, starts: list[pd.Timestamp]) -> np.ndarray:

@@ -18,11 +18,11 @@ takes well under a second for a week of quarter-hours and every answer depends o
 from __future__ import annotations
 
 import dataclasses
-import warnings
 
 import numpy as np
 import scipy.optimize as so
 
+from staffplan.milp import run_highs
 from staffplan.schedule._candidates import Candidates
 from staffplan.schedule._model import CoverModel
 from staffplan.schedule._quick import quick_schedule
@@ -55,7 +55,7 @@ class Solved:
 
 def solve_lp(model: CoverModel) -> so.OptimizeResult:
     """The LP relaxation (HiGHS); ``status`` 2 means infeasible."""
-    return _milp(model, np.zeros(model.c.size), model.lb, model.ub, None, 0.0)
+    return _highs(model, np.zeros(model.c.size), model.lb, model.ub, mip_gap=0.0)
 
 
 def quick_solution(model: CoverModel, cands: Candidates, lp: so.OptimizeResult) -> Solved | None:
@@ -104,29 +104,37 @@ def _restricted(
         ub[layout.x] = np.where(used[cands.group], np.inf, 0.0)
         ub[layout.b] = np.where(used[cands.slot_group], np.inf, 0.0)
     integer = model.integer.astype(np.uint8)
-    return _milp(model, integer, lb, ub, max(time_limit_s, 0.01), mip_gap, ROOT_ONLY)
+    return _highs(
+        model,
+        integer,
+        lb,
+        ub,
+        mip_gap=mip_gap,
+        time_limit_s=max(time_limit_s, 0.01),
+        node_limit=ROOT_ONLY,
+    )
 
 
-def _milp(
+def _highs(
     model: CoverModel,
     integrality: np.ndarray,
     lb: np.ndarray,
     ub: np.ndarray,
-    time_limit_s: float | None,
+    *,
     mip_gap: float,
+    time_limit_s: float | None = None,
     node_limit: int | None = None,
 ) -> so.OptimizeResult:
-    options: dict[str, float] = {"mip_rel_gap": mip_gap}
-    if node_limit is not None:
-        options["node_limit"] = node_limit
-    if time_limit_s is not None:
-        options["time_limit"] = max(time_limit_s, 0.01)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return so.milp(
-            model.c,
-            integrality=integrality,
-            bounds=so.Bounds(lb, ub),
-            constraints=so.LinearConstraint(model.A, model.row_lb, model.row_ub),
-            options=options,
-        )
+    """The covering model with these bounds and integrality, solved by HiGHS."""
+    return run_highs(
+        model.c,
+        integrality=integrality,
+        lower=lb,
+        upper=ub,
+        matrix=model.A,
+        row_lower=model.row_lb,
+        row_upper=model.row_ub,
+        mip_gap=mip_gap,
+        time_limit_s=time_limit_s,
+        node_limit=node_limit,
+    )

@@ -91,6 +91,7 @@ def build_schedule(
     *,
     time_limit_s: float | None = None,
     mip_gap: float | None = None,
+    allow_moves: bool = False,
 ) -> Schedule:
     """Shifts covering ``requirements.agents`` per queue and interval (see module doc).
 
@@ -98,8 +99,16 @@ def build_schedule(
     needed on the phones/chats); optional ``offered`` (or ``volume``) and ``aht_s`` give a
     projected service level per interval. ``time_limit_s`` (seconds) and ``mip_gap``
     (share of the LP bound) default to the config's. Hard understaffing that cannot be
-    met raises :class:`InfeasiblePlanError` saying by how much.
+    met raises :class:`InfeasiblePlanError` saying by how much. ``allow_moves`` belongs to
+    re-planning a published schedule (:func:`staffplan.replan.replan_surge`): a schedule
+    built from scratch has no shifts to move, so it is an :class:`InputError`, not ignored.
     """
+    if allow_moves:
+        raise InputError(
+            "only moves the shifts of a published schedule: give the baseline schedule to "
+            "re-plan, or leave it off",
+            parameter="allow_moves",
+        )
     started = time.monotonic()
     shifts = config.require("shifts")
     budget = shifts.time_limit_s if time_limit_s is None else time_limit_s

@@ -5,7 +5,7 @@ Columns ``queue, interval_start, required, scheduled, gap, surplus, service_leve
 part of an interval counts as that share of an agent), ``gap`` the uncovered agents
 (``max(required − scheduled, 0)``) and ``surplus`` the spare ones.
 
-``service_level`` is projected with :func:`staffplan.erlang.staffing_metrics` from the
+``service_level`` is projected (:func:`projected_service_level`) from the
 whole agents scheduled (fractions from part-interval breaks rounded down) and the
 queue's target time, patience and concurrency, where the requirements carry ``aht_s``
 and ``offered`` (or ``volume``) for that interval. It is left empty, with the reason in
@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from staffplan.engine_inputs import metrics_arguments, queue_parameters
+from staffplan.erlang import staffing_metrics
 from staffplan.schedule._candidates import Grid
 
 if TYPE_CHECKING:
-    from staffplan.config import Config, QueueConfig
+    from staffplan.config import Config
 
 COVERAGE_COLUMNS = [
     "queue",
@@ -86,33 +88,36 @@ def _service_level(
     if not known.any():
         return empty, "no coverage interval has a requirements row"
     source = requirements.iloc[rows[known]]
-    queues = [config.queue(str(q)) for q in source["queue"]]
-    metrics = _metrics(table, known, source, queues, volume, config.interval_min)
     out = empty.copy()
-    out[known] = metrics
+    out[known] = projected_service_level(
+        source["queue"].astype(str),
+        table["scheduled"].to_numpy()[known],
+        source[volume].to_numpy(dtype=float),
+        source["aht_s"].to_numpy(dtype=float),
+        config,
+    )
     note = "" if known.all() else "empty where the requirements have no row for the interval"
     return out, note
 
 
-def _metrics(
-    table: pd.DataFrame,
-    known: np.ndarray,
-    source: pd.DataFrame,
-    queues: list[QueueConfig],
-    volume: str,
-    interval_min: int,
+def projected_service_level(
+    queues: pd.Series,
+    scheduled: np.ndarray,
+    offered: np.ndarray,
+    aht_s: np.ndarray,
+    config: Config,
 ) -> np.ndarray:
-    from staffplan.erlang import staffing_metrics
+    """Per row: the share of the ``offered`` contacts (per interval) answered within the
+    queue's target time by the ``scheduled`` agents, each interval its own steady state.
 
-    agents = np.floor(table["scheduled"].to_numpy()[known] + _EPS)
-    patience = np.array([np.nan if q.patience_s is None else q.patience_s for q in queues])
+    Only whole agents count (an agent on a break for part of the interval does not);
+    ``aht_s`` is the row's handle time in seconds; patience and concurrency are the
+    queue's (:mod:`staffplan.engine_inputs`). The one projection of the service level
+    that scheduled agents give.
+    """
+    agents = np.floor(np.asarray(scheduled, dtype=float) + _EPS)
+    params = queue_parameters(queues, config)
     metrics = staffing_metrics(
-        agents,
-        source[volume].to_numpy(dtype=float),
-        source["aht_s"].to_numpy(dtype=float),
-        interval_min,
-        np.array([q.target.answer_within_s for q in queues]),
-        patience_s=None if np.isnan(patience).all() else patience,
-        concurrency=np.array([q.concurrency for q in queues]),
+        agents, offered, aht_s, config.interval_min, **metrics_arguments(params)
     )
     return metrics["service_level"].to_numpy()

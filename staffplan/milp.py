@@ -1,0 +1,131 @@
+"""The one HiGHS wrapper: every linear and mixed-integer program of staffplan is solved here.
+
+The covering model (:mod:`staffplan.schedule`) hands over its arrays to :func:`run_highs`;
+the assignment (:mod:`staffplan.roster`) and re-planning (:mod:`staffplan.replan`) models
+are built column by column (:class:`Columns`) and row by row (:class:`Rows`) and solved
+with :func:`solve_milp`. Costs are in the caller's units; times in seconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from typing import Any
+
+import numpy as np
+from scipy import optimize, sparse
+
+
+def run_highs(
+    cost: np.ndarray,
+    *,
+    integrality: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    matrix: sparse.sparray | None,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    mip_gap: float,
+    time_limit_s: float | None = None,
+    node_limit: int | None = None,
+) -> optimize.OptimizeResult:
+    """Minimise ``cost @ x`` with ``lower <= x <= upper``, ``row_lower <= matrix @ x <=
+    row_upper`` (no rows when ``matrix`` is None) and ``x`` whole where ``integrality``
+    is 1, with HiGHS stopping within ``mip_gap`` (share of the objective) of the bound,
+    after ``time_limit_s`` seconds or ``node_limit`` branch-and-bound nodes.
+
+    Returns scipy's result as is: ``status`` 1 means a limit stopped the search, 2 that
+    the program is infeasible; ``x`` is None when HiGHS found no solution.
+    """
+    options: dict[str, float] = {"mip_rel_gap": mip_gap}
+    if node_limit is not None:
+        options["node_limit"] = node_limit
+    if time_limit_s is not None:
+        options["time_limit"] = time_limit_s
+    constraints = (
+        [] if matrix is None else [optimize.LinearConstraint(matrix, row_lower, row_upper)]
+    )
+    with warnings.catch_warnings():
+        # HiGHS's own status (time limit, node limit) is in the result; scipy's warning
+        # about it would only reach the user as noise.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return optimize.milp(
+            cost,
+            integrality=integrality,
+            bounds=optimize.Bounds(lower, upper),
+            constraints=constraints,
+            options=options,
+        )
+
+
+class Rows:
+    """Sparse constraint rows ``lo <= A x <= hi``, added one at a time."""
+
+    def __init__(self) -> None:
+        self.cols: list[np.ndarray] = []
+        self.vals: list[np.ndarray] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
+
+    def add(self, cols: Any, vals: Any, lo: float, hi: float) -> None:
+        """Add the row ``lo <= sum(vals * x[cols]) <= hi`` (``vals`` may be a scalar)."""
+        cols = np.asarray(cols, dtype=np.int64)
+        self.cols.append(cols)
+        self.vals.append(np.broadcast_to(np.asarray(vals, dtype=float), cols.shape))
+        self.lo.append(lo)
+        self.hi.append(hi)
+
+    def matrix(self, n_vars: int) -> sparse.csr_array:
+        """The rows as a sparse matrix of ``n_vars`` columns."""
+        lengths = [len(c) for c in self.cols]
+        rows = np.repeat(np.arange(len(self.cols)), lengths)
+        return sparse.csr_array(
+            (np.concatenate(self.vals), (rows, np.concatenate(self.cols))),
+            shape=(len(self.cols), n_vars),
+        )
+
+
+@dataclasses.dataclass
+class Columns:
+    """Columns of a model: objective cost, bounds and integrality, added one at a time."""
+
+    cost: list[float] = dataclasses.field(default_factory=list)
+    lower: list[float] = dataclasses.field(default_factory=list)
+    upper: list[float] = dataclasses.field(default_factory=list)
+    integer: list[int] = dataclasses.field(default_factory=list)
+
+    def new(self, cost: float, upper: float = 1.0, integer: bool = True, lower: float = 0.0) -> int:
+        """Add a column; returns its index."""
+        self.cost.append(cost)
+        self.lower.append(lower)
+        self.upper.append(upper)
+        self.integer.append(int(integer))
+        return len(self.cost) - 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Solution:
+    """Column values, and whether the time limit stopped HiGHS before ``mip_gap`` (then a
+    re-run on another machine may differ)."""
+
+    values: np.ndarray
+    timed_out: bool
+
+
+def solve_milp(columns: Columns, rows: Rows, *, mip_gap: float, time_limit_s: float) -> Solution:
+    """Minimise the columns' cost subject to ``rows`` with HiGHS, to within ``mip_gap`` of
+    the bound (share of the objective); RuntimeError if HiGHS returns no solution."""
+    result = run_highs(
+        np.array(columns.cost),
+        integrality=np.array(columns.integer),
+        lower=np.array(columns.lower),
+        upper=np.array(columns.upper),
+        matrix=rows.matrix(len(columns.cost)) if rows.cols else None,
+        row_lower=np.array(rows.lo),
+        row_upper=np.array(rows.hi),
+        mip_gap=mip_gap,
+        time_limit_s=time_limit_s,
+    )
+    if result.x is None:
+        raise RuntimeError(f"MILP failed: {result.message}")
+    return Solution(result.x, timed_out=result.status == 1)
