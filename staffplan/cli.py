@@ -205,13 +205,24 @@ def warn(text: str) -> None:
 
 @contextmanager
 def progress_bar(name: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """A transient progress bar on stderr; yields ``update(done, total)``."""
+    """A transient progress bar on stderr, shown from the first ``update(done, total)``
+    (so an input error before the work starts stays the only line on stderr)."""
     from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True, disable=quiet) as bar:
-        task = bar.add_task(name, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+    bar = Progress(console=Console(stderr=True), transient=True, disable=quiet)
+    task = bar.add_task(name, total=None)
+
+    def update(done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if bar.live.is_started:
+            bar.stop()
 
 
 @app.callback()

@@ -65,7 +65,8 @@ def test_cli_writes_shifts_coverage_summary_and_plot(tmp_path: Path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["coverage.csv", "shifts.csv", "summary.json"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["coverage.csv", "manifest.json", "shifts.csv", "summary.json"]
     assert (tmp_path / "coverage.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     shifts = pd.read_csv(out / "shifts.csv")
     coverage = pd.read_csv(out / "coverage.csv")
