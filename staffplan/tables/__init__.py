@@ -27,6 +27,7 @@ from staffplan.tables.read import (
     read_history,
     read_market,
 )
+from staffplan.tables.schema import TABLES, Column, Table, check, columns, required
 from staffplan.tables.write import (
     as_written,
     atomic_folder,
@@ -40,13 +41,18 @@ from staffplan.tables.write import (
 __all__ = [
     "HISTORY_FORMATS",
     "MAX_COUNT",
+    "TABLES",
+    "Column",
+    "Table",
     "as_written",
     "atomic_folder",
     "atomic_write_bytes",
     "atomic_write_text",
+    "check",
     "check_aligned",
     "check_gaps",
     "check_series_order",
+    "columns",
     "iso_times",
     "parse_numbers",
     "parse_times",
@@ -57,6 +63,7 @@ __all__ = [
     "read_history",
     "read_market",
     "records",
+    "required",
     "row_number",
     "to_csv_text",
     "to_json_text",
