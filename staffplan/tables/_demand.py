@@ -83,6 +83,14 @@ FORECAST = Table(
             "",
             "The interval is in the queue's busiest `forecast.peak_share` of the horizon.",
         ),
+        Column(
+            "scenario",
+            "text",
+            False,
+            "",
+            "Your own label for alternative forecasts in one file; `simulate --scenario` "
+            "picks one.",
+        ),
     ),
 )
 DEFLECTED = (
