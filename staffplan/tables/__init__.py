@@ -28,6 +28,7 @@ from staffplan.tables.read import (
     read_market,
     read_requirements,
 )
+from staffplan.tables.schema import TABLES, Column, Table, check, columns, required
 from staffplan.tables.write import (
     as_written,
     atomic_folder,
@@ -42,14 +43,19 @@ from staffplan.tables.write import (
 __all__ = [
     "HISTORY_FORMATS",
     "MAX_COUNT",
+    "TABLES",
+    "Column",
+    "Table",
     "as_written",
     "atomic_folder",
     "atomic_write_bytes",
     "atomic_write_text",
+    "check",
     "check_aligned",
     "check_folder_target",
     "check_gaps",
     "check_series_order",
+    "columns",
     "iso_times",
     "parse_numbers",
     "parse_times",
@@ -61,6 +67,7 @@ __all__ = [
     "read_market",
     "read_requirements",
     "records",
+    "required",
     "row_number",
     "to_csv_text",
     "to_json_text",

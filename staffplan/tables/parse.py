@@ -64,24 +64,30 @@ def _read_bytes(path: Path, kind: str) -> bytes:
         raise InputError(f"{path}: cannot read the {kind} file ({exc.strerror})") from None
 
 
-def _check_columns(frame: pd.DataFrame, path: Path, required: Sequence[str], kind: str) -> None:
+def _check_columns(
+    frame: pd.DataFrame, path: str | Path, required: Sequence[str], kind: str
+) -> None:
     missing = [c for c in required if c not in frame.columns]
     if not missing:
         return
-    if len(frame.columns) == 1:
-        header = frame.columns[0]
+    present = [str(c) for c in frame.columns]
+    if len(present) == 1:
+        header = present[0]
         for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
             if sep in header:
                 raise InputError(
                     f"{path}: the {kind} file is separated by {name}, not commas; "
                     "save it as comma-separated CSV"
                 )
-    column = missing[0]
-    hint = difflib.get_close_matches(column, list(frame.columns), n=1, cutoff=0.6)
-    found = f"; found {hint[0]!r}, did you mean {column!r}?" if hint else ""
+    hints = [
+        f"; found {hint[0]!r}, did you mean {column!r}?"
+        for column in missing
+        if (hint := difflib.get_close_matches(column, present, n=1, cutoff=0.6))
+    ]
+    names = ", ".join(repr(c) for c in missing)
     raise InputError(
-        f"{path}: the {kind} file has no column {column!r}{found} "
-        f"(needed: {', '.join(required)}; present: {', '.join(frame.columns)})"
+        f"{path}: the {kind} file has no column{'s' if len(missing) > 1 else ''} {names}"
+        f"{''.join(hints)} (needed: {', '.join(required)}; present: {', '.join(present)})"
     )
 
 
