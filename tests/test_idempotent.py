@@ -4,27 +4,13 @@ plan folder as it was."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from staffplan.cli import app
-
-CONFIG = str(Path(__file__).parents[1] / "configs" / "example.yaml")
-# Three days keep the test quick; the time limit is far above the solve time, so the
-# solver stops on its gap, never on the clock (a clock stop may differ run to run).
-PLAN = [
-    "plan",
-    "--config",
-    CONFIG,
-    "--horizon-days",
-    "3",
-    "--time-limit",
-    "300",
-    "--quiet",
-    "--output",
-]
 
 
 def _invoke(args: list[str]) -> None:
@@ -37,17 +23,13 @@ def _folder_bytes(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def first_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("first") / "plan"
-    _invoke([*PLAN, str(folder)])
-    return folder
-
-
-@pytest.fixture(scope="module")
-def plan_runs(first_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
+def plan_runs(shared_plan, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict]:
+    """The shared plan folder and a second run of the same command line, in one process."""
     again = tmp_path_factory.mktemp("again") / "plan"
-    _invoke([*PLAN, str(again)])
-    return _folder_bytes(first_plan), _folder_bytes(again)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(shared_plan.checkout)
+        _invoke(["plan", *shared_plan.options, "--quiet", "--output", str(again)])
+    return _folder_bytes(shared_plan.folder), _folder_bytes(again)
 
 
 def test_plan_twice_writes_identical_inputs_forecast_and_requirements(plan_runs) -> None:
@@ -66,16 +48,19 @@ def test_plan_twice_writes_identical_files(plan_runs) -> None:
     assert not differing, f"these plan files differ between two runs: {differing}"
 
 
-def test_forecast_staff_and_deflection_twice_write_identical_files(tmp_path: Path) -> None:
+def test_forecast_staff_and_deflection_twice_write_identical_files(
+    example_config: Path, tmp_path: Path
+) -> None:
+    config = str(example_config)
     outputs: list[dict[str, bytes]] = []
     for run in ("a", "b"):
         folder = tmp_path / run
         folder.mkdir()
         forecast = folder / "forecast.csv"
-        _invoke(["forecast", "--config", CONFIG, "--quiet", "--output", str(forecast)])
+        _invoke(["forecast", "--config", config, "--quiet", "--output", str(forecast)])
         for command in ("staff", "deflection"):
             out = str(folder / f"{command}.csv")
-            _invoke([command, "--config", CONFIG, "--forecast", str(forecast), "-q", "-o", out])
+            _invoke([command, "--config", config, "--forecast", str(forecast), "-q", "-o", out])
         outputs.append(_folder_bytes(folder))
     assert list(outputs[0]) == ["deflection.csv", "forecast.csv", "staff.csv"]
     differing = [name for name in outputs[0] if outputs[0][name] != outputs[1][name]]
@@ -83,19 +68,20 @@ def test_forecast_staff_and_deflection_twice_write_identical_files(tmp_path: Pat
 
 
 def test_plan_failing_while_writing_keeps_the_previous_plan(
-    first_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    replay_plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "plan"
-    folder.mkdir()
-    for name, data in _folder_bytes(first_plan).items():
-        (folder / name).write_bytes(data)
+    shutil.copytree(replay_plan.folder, folder)
     before = _folder_bytes(folder)
 
     def disk_full(path: Path, data: bytes) -> int:  # after the CSVs, at the first chart
         raise OSError(28, "No space left on device", str(path))
 
     monkeypatch.setattr(Path, "write_bytes", disk_full)
-    result = CliRunner().invoke(app, [*PLAN, str(folder)])
+    config = replay_plan.checkout / "configs" / "example.yaml"
+    result = CliRunner().invoke(
+        app, ["plan", "--config", str(config), "--quiet", "--output", str(folder)]
+    )
     assert result.exit_code != 0
     assert _folder_bytes(folder) == before, "the previous plan was changed by a failed run"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"], "temp files left behind"

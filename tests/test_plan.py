@@ -1,18 +1,16 @@
-"""`staffplan plan` end to end on the bundled sample, as the README's main job runs it."""
+"""`staffplan plan` end to end on the bundled sample, as the README's main job runs it
+(the session's shared plan, see conftest.py)."""
 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pandas as pd
-import pytest
 from report_parsing import ReportParser
 from typer.testing import CliRunner
 
 from staffplan.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
 EXPECTED_FILES = {
     "forecast.csv",
     "deflection.csv",
@@ -28,28 +26,16 @@ EXPECTED_FILES = {
 }
 
 
-@pytest.fixture(scope="module")
-def plan_folder(tmp_path_factory) -> Path:
-    """A fresh checkout's configs/ and sample_data/, and `staffplan plan` run inside it."""
-    work = tmp_path_factory.mktemp("checkout")
-    shutil.copytree(ROOT / "configs", work / "configs")
-    shutil.copytree(ROOT / "sample_data", work / "sample_data")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(work)
-        result = CliRunner().invoke(app, ["plan", "--time-limit", "5"])
-    assert result.exit_code == 0, result.stderr + result.stdout
-    assert "Plan written to plan/" in result.stdout
-    return work / "plan"
-
-
-def test_plan_writes_every_file(plan_folder):
+def test_plan_writes_every_file(shared_plan):
+    plan_folder = shared_plan.folder
+    assert "Plan written to plan/" in shared_plan.stdout
     assert {p.name for p in plan_folder.iterdir()} >= EXPECTED_FILES
     assert not [p for p in plan_folder.parent.iterdir() if p.name.startswith(".plan")]
 
 
-def test_plan_starts_the_monday_after_the_history(plan_folder):
+def test_plan_starts_the_monday_after_the_history(plan_folder, sample_data):
     forecast = pd.read_csv(plan_folder / "forecast.csv")
-    history = pd.read_csv(ROOT / "sample_data" / "history.csv")
+    history = pd.read_csv(sample_data / "history.csv")
     last = pd.Timestamp(history["interval_start"].max())
     first = pd.Timestamp(forecast["interval_start"].min())
     assert first.weekday() == 0 and first.hour == 0 and first > last
@@ -89,18 +75,23 @@ def test_coverage_equals_requirements_and_schedule(plan_folder):
     assert (joined["required"] == joined["agents"]).all()
 
 
-def test_failed_plan_leaves_the_previous_plan_intact(plan_folder, monkeypatch):
+def test_failed_plan_leaves_the_previous_plan_intact(
+    replay_plan, crash_log_folder, tmp_path, monkeypatch
+):
+    shutil.copytree(replay_plan.folder, tmp_path / "plan")
+    plan_folder = tmp_path / "plan"
     before = {p.name: p.read_bytes() for p in plan_folder.iterdir()}
-    monkeypatch.chdir(plan_folder.parent)
+    monkeypatch.chdir(tmp_path)
 
     def crash(*args, **kwargs):
         raise RuntimeError("killed halfway")
 
     monkeypatch.setattr("staffplan.jobs.plan.daily_summary", crash)
-    monkeypatch.setenv("STAFFPLAN_LOG_DIR", str(plan_folder.parent / "logs"))
-    result = CliRunner().invoke(app, ["plan", "--time-limit", "5", "--quiet"])
+    config = replay_plan.checkout / "configs" / "example.yaml"
+    result = CliRunner().invoke(app, ["plan", "--config", str(config), "--quiet"])
     assert result.exit_code == 1
     assert "please report" in result.stderr and "Traceback" not in result.stderr
+    assert str(crash_log_folder) in result.stderr
     assert {p.name: p.read_bytes() for p in plan_folder.iterdir()} == before
-    assert not [p for p in plan_folder.parent.iterdir() if p.name.startswith(".plan")]
-    assert not (plan_folder.parent / "plan.lock").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".plan")]
+    assert not (tmp_path / "plan.lock").exists()
