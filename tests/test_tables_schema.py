@@ -324,7 +324,7 @@ def outputs(tmp_path_factory) -> dict[str, pd.DataFrame]:
     )
     finance = scenarios_from_history(history, config)
     start = pd.Timestamp(MONDAY).tz_localize(config.zone)
-    plan = PlanResult(start, config.interval_min, history, run, deflection, requirements, schedule)
+    plan = PlanResult(start, config.interval_min, run, deflection, requirements, schedule)
     return {
         "history": history,
         "market": read_market(market_csv(folder)),
