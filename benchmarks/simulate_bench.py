@@ -65,21 +65,22 @@ def week_queue(contacts: float = 60_000.0) -> QueueArrays:
 
 
 def ciw_replication(queue: QueueArrays, seed: int) -> tuple[int, int, int]:
-    """(offered, answered within target, abandoned) of one ciw run of ``queue``."""
+    """(offered, answered within target, abandoned) of one ciw run of ``queue`` (one AHT)."""
     import ciw
 
+    (aht_s,) = np.unique(queue.interval_aht_s())  # ciw's service distribution is one
     n = queue.volume.size
     ends = [(k + 1) * queue.interval_s for k in range(n)]
     horizon = ends[-1]
     slots, step_s = queue.slot_curve()
-    drain = horizon + 50.0 * (queue.patience_s or queue.aht_s)  # nobody served after the horizon
+    drain = horizon + 50.0 * (queue.patience_s or aht_s)  # nobody served after the horizon
     network = ciw.create_network(
         arrival_distributions=[
             ciw.dists.PoissonIntervals(
                 rates=list(queue.volume / queue.interval_s), endpoints=ends, max_sample_date=horizon
             )
         ],
-        service_distributions=[ciw.dists.Exponential(rate=1.0 / queue.aht_s)],
+        service_distributions=[ciw.dists.Exponential(rate=1.0 / aht_s)],
         number_of_servers=[
             ciw.Schedule(
                 numbers_of_servers=[*slots.tolist(), 0],

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan import tables
+from staffplan.engine_inputs import queue_parameters, row_aht_s
 from staffplan.errors import InputError
 from staffplan.simulate.model import QueueArrays
 
@@ -200,19 +201,12 @@ def _arrays(table: pd.DataFrame, queue: QueueConfig, config: Config) -> QueueArr
         day=pd.factorize(table["interval_start"].dt.date, sort=True)[0],
         agents=table["scheduled"].to_numpy(dtype=float),
         concurrency=queue.concurrency,
-        aht_s=_aht_s(table, queue),
+        aht_s=row_aht_s(table, queue_parameters(table["queue"], config)),
         answer_within_s=queue.target.answer_within_s,
         patience_s=queue.patience_s,
         spread_up=spread_up,
         spread_down=spread_down,
     )
-
-
-def _aht_s(table: pd.DataFrame, queue: QueueConfig) -> float | np.ndarray:
-    """The table's per-interval ``aht_s`` (seconds; blank = the queue's), else the queue's."""
-    if "aht_s" not in table:
-        return queue.aht_s
-    return table["aht_s"].fillna(queue.aht_s).to_numpy(dtype=float)
 
 
 def _rate_spread(count_sd: np.ndarray, volume: np.ndarray) -> np.ndarray:

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from staffplan.config.simulation import SimulationConfig
-from staffplan.erlang import staffing_metrics
 from staffplan.errors import InputError
+from staffplan.schedule.coverage import projected_service_level
 from staffplan.simulate.inputs import queue_arrays, unscheduled_queues
 from staffplan.simulate.model import QueueArrays
 from staffplan.simulate.replicate import Progress, run_replications
@@ -131,13 +131,8 @@ def _check_tables(forecast: pd.DataFrame, coverage: pd.DataFrame) -> None:
 def erlang_service_level(queue: QueueArrays, config: Config) -> np.ndarray:
     """The queueing engine's projected service level for the scheduled agents, per interval
     (each interval as its own steady state; NaN for intervals without contacts)."""
-    metrics = staffing_metrics(
-        np.floor(queue.agents + 1e-9),  # an agent there for part of the interval is not counted
-        queue.volume,
-        queue.interval_aht_s(),
-        config.interval_min,
-        queue.answer_within_s,
-        patience_s=queue.patience_s,
-        concurrency=queue.concurrency,
+    names = pd.Series(queue.name, index=range(queue.volume.size))
+    projected = projected_service_level(
+        names, queue.agents, queue.volume, queue.interval_aht_s(), config
     )
-    return np.where(queue.volume > 0, metrics["service_level"].to_numpy(), np.nan)
+    return np.where(queue.volume > 0, projected, np.nan)
