@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan.errors import InputError
+from staffplan.tables._demand import REQUIREMENTS
 from staffplan.tables.parse import (
     _read_bytes,
     check_aligned,
@@ -245,12 +246,11 @@ def _check_market_steps(times: pd.Series, path: str | Path) -> None:
         )
 
 
-DEMAND_NUMBERS = (
-    "lo80", "hi80", "lo95", "hi95", "deflected", "offered",
-    "workload_erlangs", "agents", "asa_s", "required_fte",
-    "service_level", "occupancy", "p_wait", "abandon_rate",
-)  # fmt: skip
-DEMAND_POSITIVE = ("aht_s",)
+DEMAND_NUMBERS = tuple(  # the demand table's numeric columns, from the contract
+    c.name for c in REQUIREMENTS.columns if c.type in ("number", "count", "share")
+)
+DEMAND_POSITIVE = ("aht_s",)  # seconds: a handle time of 0 is an export mistake
+DEMAND_FLAGS = tuple(c.name for c in REQUIREMENTS.columns if c.type == "bool")
 FLAG_TEXT = {"true": True, "false": False, "1": True, "0": False}
 
 
@@ -266,8 +266,9 @@ def read_demand(
 
     ``queue, interval_start`` and ``value_column`` are required; every other column is
     kept, in the file's order, so a stage run on this file passes them on: the numbers of
-    the contract (``lo80 … hi95``, ``deflected``, ``offered``, ``aht_s`` (> 0, seconds),
-    the sizing columns) are parsed and checked, ``peak`` as true/false, the rest as text.
+    the contract (docs/tables.md: ``lo80 … hi95``, ``deflected``, ``offered``, ``aht_s``
+    (> 0, seconds), the sizing columns) are parsed and checked, its flags (``peak``) as
+    true/false, the rest kept as text.
     Volumes may be fractional.
     """
     table = read_counts(
@@ -277,12 +278,15 @@ def read_demand(
         kind=kind,
         value_column=value_column,
         integer=False,
-        extra_numeric=tuple(c for c in ("volume", *DEMAND_NUMBERS) if c != value_column),
+        extra_numeric=tuple(
+            c for c in DEMAND_NUMBERS if c != value_column and c not in DEMAND_POSITIVE
+        ),
         positive_numeric=DEMAND_POSITIVE,
         keep_text=True,
     )
-    if "peak" in table.columns:
-        table["peak"] = _flags(table["peak"], path, "peak")
+    for column in DEMAND_FLAGS:
+        if column in table.columns:
+            table[column] = _flags(table[column], path, column)
     return table
 
 
