@@ -19,13 +19,16 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import pandas as pd
 import typer
 
 from staffplan import __version__
 from staffplan.errors import StaffplanError
+
+if TYPE_CHECKING:
+    from staffplan.config import Config
 
 app = typer.Typer(
     name="staffplan",
@@ -47,9 +50,13 @@ class OutputFormat(enum.StrEnum):
 
 # ----------------------------------------------------------------- shared options
 
-DEFAULT_CONFIG = Path("configs/example.yaml")
 ConfigOption = Annotated[
-    Path, typer.Option("--config", "-c", help="YAML config (see configs/example.yaml).")
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="YAML config; default: $STAFFPLAN_CONFIG, ./staffplan.yaml, else the bundled demo.",
+    ),
 ]
 OutputOption = Annotated[
     Path | None,
@@ -199,6 +206,18 @@ def arguments(ctx: typer.Context) -> list[str]:
     return [f"--{k.replace('_', '-')}={v}" for k, v in sorted(ctx.params.items()) if k not in skip]
 
 
+def use_config(given: Path | None, quiet: bool = False) -> Config:
+    """The config of this run (see :mod:`staffplan.config.locate`), saying which one it is
+    when it was not given with ``--config``."""
+    from staffplan.config import load_config
+    from staffplan.config.locate import locate_config
+
+    path, reason = locate_config(given)
+    if reason != "--config" and not quiet:
+        typer.echo(f"staffplan: config {path} ({reason})", err=True)
+    return load_config(path)
+
+
 def warn(text: str) -> None:
     typer.echo(text, err=True)
 
@@ -285,7 +304,7 @@ def forecast(
     volatility_scenario: VolatilityOption = None,
     fill_gaps: FillGapsOption = None,
     plot: PlotOption = None,
-    config: ConfigOption = DEFAULT_CONFIG,
+    config: ConfigOption = None,
     output: OutputOption = None,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
@@ -303,7 +322,7 @@ def forecast(
     from staffplan.forecast.plot import forecast_png
 
     run = api.forecast(
-        config,
+        use_config(config, quiet),
         history=history,
         market=market,
         start=start,
@@ -326,7 +345,7 @@ def backtest(
         bool, typer.Option(help="Let models see the market over each window (conditional).")
     ] = False,
     fill_gaps: FillGapsOption = None,
-    config: ConfigOption = DEFAULT_CONFIG,
+    config: ConfigOption = None,
     output: OutputOption = None,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
@@ -343,7 +362,7 @@ def backtest(
 
     with progress_bar("backtest", quiet) as update:
         summary = api.backtest(
-            config,
+            use_config(config, quiet),
             history=history,
             market=market,
             origins=origins,
@@ -359,7 +378,7 @@ def backtest(
 @command
 def deflection(
     forecast: DemandOption,
-    config: ConfigOption = DEFAULT_CONFIG,
+    config: ConfigOption = None,
     output: OutputOption = None,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
@@ -375,7 +394,7 @@ def deflection(
     from staffplan import api
     from staffplan.deflection import ENGINE_NOTE, SUMMARY_SCREEN_COLUMNS
 
-    result = api.deflect(forecast, config)
+    result = api.deflect(forecast, use_config(config, quiet))
     if output is not None:
         render(result.intervals, fmt, output, quiet=quiet)
     if output is None or not quiet:
@@ -388,7 +407,7 @@ def deflection(
 @command
 def staff(
     forecast: DemandOption,
-    config: ConfigOption = DEFAULT_CONFIG,
+    config: ConfigOption = None,
     output: OutputOption = None,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
@@ -402,12 +421,13 @@ def staff(
     """
     from staffplan import api
 
-    render(api.size(forecast, config), fmt, output, title="Requirements", quiet=quiet)
+    requirements = api.size(forecast, use_config(config, quiet))
+    render(requirements, fmt, output, title="Requirements", quiet=quiet)
 
 
 @command
 def scenarios(
-    config: ConfigOption = DEFAULT_CONFIG,
+    config: ConfigOption = None,
     history: Annotated[
         Path | None,
         typer.Option(help="History CSV for the typical week (default: the queues' history:)."),
@@ -442,7 +462,7 @@ def scenarios(
         check_output(output)
     if plot is not None:
         check_output(plot, (".png",))
-    result = api.scenarios(config, history=history)
+    result = api.scenarios(use_config(config, quiet), history=history)
     written = write_scenarios(result, output) if output is not None else []
     if plot is not None:
         write_png(plot, lambda: scenario_chart(result))
@@ -475,7 +495,7 @@ def simulate(
         typer.Option(help="Pick one forecast when a scenario column holds several."),
     ] = None,
     plot: PlotOption = None,
-    config: ConfigOption = DEFAULT_CONFIG,
+    config: ConfigOption = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Folder for simulation.csv, daily.csv, manifest."),
@@ -496,12 +516,11 @@ def simulate(
     --config configs/example.yaml --replications 200 --seed 7 --output sim/ --plot sim.png
     """
     from staffplan import api
-    from staffplan.config import load_config
     from staffplan.jobs.publish import config_inputs
     from staffplan.simulate import plot_simulation, simulation_files
     from staffplan.simulate.summary import DAILY_SCREEN_COLUMNS
 
-    cfg = load_config(config)
+    cfg = use_config(config, quiet)
     with progress_bar("simulate", quiet) as update:
         result = api.simulate(
             forecast,
@@ -534,7 +553,7 @@ def schedule(
     requirements: Annotated[
         Path, typer.Option(help="Requirements CSV: queue, interval_start, agents (from staff).")
     ],
-    config: ConfigOption = DEFAULT_CONFIG,
+    config: ConfigOption = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Folder for shifts.csv and coverage.csv.")
     ] = Path("schedule"),
@@ -567,12 +586,11 @@ def schedule(
     --output surge/
     """
     from staffplan import api
-    from staffplan.config import load_config
     from staffplan.jobs.publish import config_inputs
     from staffplan.replan import replan_files
     from staffplan.schedule import coverage_png, schedule_files
 
-    cfg = load_config(config)
+    cfg = use_config(config, quiet)
     inputs = {**config_inputs(cfg), "requirements": requirements, "timezone": cfg.timezone}
     if baseline is not None:
         plan = api.replan(baseline, requirements, cfg, allow_moves=allow_moves)
@@ -600,7 +618,7 @@ def roster(
         Path | None,
         typer.Option(help="Requirements CSV to use instead of forecasting (staffplan staff)."),
     ] = None,
-    config: ConfigOption = DEFAULT_CONFIG,
+    config: ConfigOption = None,
     output: Annotated[
         Path,
         typer.Option("--output", "-o", help="Rosters folder; the week goes in <output>/<week>/."),
@@ -617,10 +635,9 @@ def roster(
 
     Example: staffplan roster --config configs/example.yaml --week next --output rosters/
     """
-    from staffplan.config import load_config
     from staffplan.jobs.roster import roster_job
 
-    cfg = load_config(config)
+    cfg = use_config(config, quiet)
     today = dt.datetime.now(cfg.zone).date()
     result = roster_job(cfg, week, output, today=today, requirements=requirements, warn=warn)
     if quiet:
@@ -634,7 +651,7 @@ def roster(
 @command
 def plan(
     ctx: typer.Context,
-    config: ConfigOption = DEFAULT_CONFIG,
+    config: ConfigOption = None,
     start: StartOption = None,
     horizon_days: Annotated[int, typer.Option(help="Days to plan.")] = 7,
     volatility_scenario: VolatilityOption = None,
@@ -657,7 +674,6 @@ def plan(
     Example: staffplan plan --config configs/example.yaml --start 2020-05-11 --output plan/
     """
     from staffplan import console
-    from staffplan.config import load_config
     from staffplan.forecast import parse_scenario
     from staffplan.jobs import plan as planning
 
@@ -666,7 +682,7 @@ def plan(
             typer.echo(f"staffplan plan: {name} ...", err=True)
 
     result = planning.plan_job(
-        load_config(config),
+        use_config(config, quiet),
         output,
         arguments=arguments(ctx),
         start=start,
@@ -684,7 +700,7 @@ def plan(
 
 
 @command
-def validate(config: ConfigOption = DEFAULT_CONFIG, fmt: FormatOption = OutputFormat.table) -> None:
+def validate(config: ConfigOption = None, fmt: FormatOption = OutputFormat.table) -> None:
     """Check the config and every file it names (histories, market prices) in a second.
 
     Lists what each file holds. A broken key, file or row exits 2 naming it (every
@@ -694,4 +710,5 @@ def validate(config: ConfigOption = DEFAULT_CONFIG, fmt: FormatOption = OutputFo
     """
     from staffplan.jobs.validate import validate as check_inputs
 
-    render(check_inputs(config), fmt, None, title=f"{config}: valid")
+    cfg = use_config(config)
+    render(check_inputs(cfg), fmt, None, title=f"{cfg.source}: valid")

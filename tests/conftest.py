@@ -29,7 +29,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 # Three days keep the shared plan quick; the time limit is far above the solve time, so
 # the solver stops on its gap, never on the clock, and a second run writes the same bytes.
-SHARED_PLAN_OPTIONS = ("--horizon-days", "3", "--time-limit", "300")
+# With the simulation, so the whole pipeline contract is exercised by the one run.
+SHARED_PLAN_OPTIONS = ("--horizon-days", "3", "--time-limit", "300", "--simulate")
+SHARED_PLAN_OPTIONS += ("--replications", "12", "--seed", "11")
 
 
 @dataclasses.dataclass(frozen=True)

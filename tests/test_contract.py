@@ -7,7 +7,6 @@ deflection-adjusted per-interval ``offered`` and ``aht_s``.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -23,24 +22,20 @@ from staffplan.erlang import staffing_metrics
 from staffplan.simulate import simulate_schedule
 from staffplan.staffing import SIZING_COLUMNS, size_requirements
 
-ROOT = Path(__file__).resolve().parents[1]
-SEED, REPLICATIONS = 11, 12
 FORECAST_COLUMNS = ["queue", "interval_start", "volume", "lo80", "hi80", "lo95", "hi95"]
 FORECAST_COLUMNS += ["model", "volatility_path", "peak"]
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    """The demo project with ``staffplan plan --simulate`` run in it (folder ``plan/``)."""
-    work = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "configs", work / "configs")
-    shutil.copytree(ROOT / "sample_data", work / "sample_data")
-    args = ["plan", "--simulate", "--replications", str(REPLICATIONS), "--seed", str(SEED)]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(work)
-        result = CliRunner().invoke(app, [*args, "--time-limit", "5", "--quiet"])
-    assert result.exit_code == 0, result.stderr + result.stdout
-    return work
+def project(shared_plan) -> Path:
+    """The session's demo project, where ``staffplan plan --simulate`` wrote ``plan/``."""
+    assert "--simulate" in shared_plan.options
+    return shared_plan.checkout
+
+
+def option(shared_plan, name: str) -> str:
+    """The value the shared plan run gave option ``name``."""
+    return shared_plan.options[shared_plan.options.index(name) + 1]
 
 
 def run(project: Path, *args: str) -> None:
@@ -66,7 +61,7 @@ def test_requirements_keep_every_forecast_and_deflection_column(project):
     assert set(requirements["volatility_path"]) <= {"conditional", "decay"}
 
 
-def test_simulate_on_the_plan_folder_reproduces_the_plan_band_exactly(project):
+def test_simulate_on_the_plan_folder_reproduces_the_plan_band_exactly(project, shared_plan):
     run(
         project,
         "simulate",
@@ -75,9 +70,9 @@ def test_simulate_on_the_plan_folder_reproduces_the_plan_band_exactly(project):
         "--forecast",
         "plan/requirements.csv",
         "--seed",
-        str(SEED),
+        option(shared_plan, "--seed"),
         "--replications",
-        str(REPLICATIONS),
+        option(shared_plan, "--replications"),
         "--output",
         "sim/",
     )

@@ -16,7 +16,7 @@ HASH_SEEDS = ("1", "2", "random")
 # One day keeps each process quick; the time limit is far above the solve time, so the
 # solver stops on its gap, never on the clock (a clock stop may differ run to run).
 COMMANDS = (
-    ("plan", "--horizon-days", "1", "--time-limit", "300", "--output", "plan"),
+    ("plan", "--horizon-days", "1", "--time-limit", "300", "--simulate", "--output", "plan"),
     ("forecast", "--horizon-days", "1", "--output", "forecast.csv"),
     ("staff", "--forecast", "forecast.csv", "--output", "requirements.csv"),
 )
