@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -147,3 +148,15 @@ def test_atomic_folder_keeps_the_previous_version_when_the_run_fails(tmp_path):
 def test_unwritable_output_folder_is_a_clear_error(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         tables.atomic_write_text(tmp_path / "no" / "such" / "out.csv", "x")
+
+
+def test_as_written_is_what_a_reader_gets_back_from_the_csv(tmp_path):
+    values = [1 / 3, 123456789.123, -0.000123456789, float("nan"), 2.5e-300, 0.0]
+    frame = pd.DataFrame({"x": values, "name": list("abcdef"), "n": range(6)})
+    written = tables.as_written(frame)
+    assert tables.to_csv_text(written) == tables.to_csv_text(frame)
+    path = tmp_path / "t.csv"
+    path.write_text(tables.to_csv_text(frame), encoding="utf-8")
+    back = pd.read_csv(path)["x"].to_numpy()
+    np.testing.assert_array_equal(written["x"].to_numpy(), back)  # bit for bit, NaN = NaN
+    assert written["x"].iloc[0] != frame["x"].iloc[0]  # it did round

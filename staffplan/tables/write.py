@@ -40,9 +40,11 @@ def as_written(frame: pd.DataFrame) -> pd.DataFrame:
     A job hands each stage its predecessor's table as written, so running the stages one
     by one on the files gives exactly what the job computed in memory.
     """
-    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
-    rounded = {c: frame[c].map(lambda value: float(FLOAT_FORMAT % value)) for c in floats}
-    return frame.assign(**rounded)
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = [float(FLOAT_FORMAT % value) for value in out[column].to_numpy()]
+    return out
 
 
 def to_json_text(payload: Any) -> str:
