@@ -244,14 +244,22 @@ def progress_bar(name: str, quiet: bool) -> Iterator[Callable[[int, int], None]]
             bar.stop()
 
 
-@app.callback()
-def main(
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
-) -> None:
-    """staffplan: forecast contacts, size agents with Erlang C/A, build shifts and rosters."""
-    if version:
+def _print_version(asked: bool) -> None:
+    if asked:
         typer.echo(__version__)
         raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """staffplan: forecast contacts, size agents with Erlang C/A, build shifts and rosters."""
 
 
 # ----------------------------------------------------------------- commands

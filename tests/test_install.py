@@ -58,3 +58,14 @@ def test_the_wheel_runs_the_demo_plan_from_an_empty_folder(tmp_path):
     assert {"requirements.csv", "shifts.csv", "manifest.json"} <= {
         p.name for p in (empty / "plan").iterdir()
     }
+
+
+def test_version_prints_the_installed_version():
+    from typer.testing import CliRunner
+
+    from staffplan import __version__
+    from staffplan.cli import app
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == __version__
