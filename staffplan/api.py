@@ -27,13 +27,14 @@ from staffplan.finance.inputs import read_scenario_history
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
 from staffplan.jobs.plan import PlanResult, run_plan
-from staffplan.replan import read_baseline, replan_surge
+from staffplan.replan import replan_surge
 from staffplan.replan.result import Replan
 from staffplan.schedule import Schedule, build_schedule
 from staffplan.simulate import SimulationResult, read_coverage, read_forecast, simulate_schedule
 from staffplan.staffing import size_requirements
 from staffplan.tables import read_demand, read_requirements
 from staffplan.tables.inputs import load_history, load_market
+from staffplan.tables.shifts import read_baseline
 
 ConfigLike = Config | str | Path
 TableLike = pd.DataFrame | str | Path
@@ -168,7 +169,7 @@ def replan(
     ``baseline`` that cover new ``requirements`` (a surge)."""
     cfg = _config(config)
     if not isinstance(baseline, pd.DataFrame):
-        baseline = read_baseline(Path(baseline), cfg)
+        baseline = read_baseline(baseline, cfg.zone)
     if not isinstance(requirements, pd.DataFrame):
         requirements = read_requirements(requirements, cfg.zone, cfg.interval_min)
     return replan_surge(baseline, requirements, cfg, allow_moves=allow_moves)

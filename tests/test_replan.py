@@ -13,8 +13,9 @@ import pytest
 from staffplan.config import parse_config
 from staffplan.errors import InputError
 from staffplan.jobs.publish import publish
-from staffplan.replan import CHANGE_COLUMNS, read_baseline, replan_files, replan_surge
+from staffplan.replan import CHANGE_COLUMNS, replan_files, replan_surge
 from staffplan.tables import to_csv_text
+from staffplan.tables.shifts import read_baseline
 
 CONFIG = """
 timezone: Europe/Berlin
@@ -205,12 +206,12 @@ def test_a_full_week_surge_keeps_every_baseline_shift():
 def test_read_baseline_checks_rows(tmp_path: Path):
     good = tmp_path / "shifts.csv"
     good.write_text(to_csv_text(BASE), encoding="utf-8")
-    table = read_baseline(good, config())
+    table = read_baseline(good, config().zone)
     pd.testing.assert_series_equal(table["start"], BASE["start"], check_names=False)
     bad = tmp_path / "bad.csv"
     bad.write_text(to_csv_text(BASE.assign(breaks=["12:00-12:30", "noon"])), encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.csv: row 3, column 'breaks'"):
-        read_baseline(bad, config())
+        read_baseline(bad, config().zone)
 
 
 def test_a_named_re_plan_keeps_every_labour_rule():

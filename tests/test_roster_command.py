@@ -17,9 +17,9 @@ from staffplan.cli import app
 from staffplan.config import parse_config
 from staffplan.errors import ConfigError, InputError
 from staffplan.jobs.roster import resolve_week, run_roster
-from staffplan.roster.fairness import read_roster
 from staffplan.roster.rules_check import violations
 from staffplan.tables import to_csv_text
+from staffplan.tables.shifts import read_roster
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 AUTUMN_DST = dt.date(2026, 10, 19)  # 2026-W43: clocks go back on Sunday the 25th

@@ -10,7 +10,8 @@ import pytest
 
 from staffplan.config.shifts import BreakConfig, RulesConfig, ShiftTemplate
 from staffplan.config.team import AgentConfig, TeamConfig
-from staffplan.roster.rules_check import break_times, violations
+from staffplan.roster.rules_check import violations
+from staffplan.tables.breaks import break_times
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 MONDAY = dt.date(2026, 12, 7)

@@ -18,7 +18,7 @@ from scipy import sparse
 from staffplan.config import Config
 from staffplan.config.team import AgentConfig, SurgeConfig, TeamConfig
 from staffplan.roster.need import Pools, presence_matrix
-from staffplan.roster.rules_check import break_times
+from staffplan.tables.breaks import break_times
 
 
 @dataclasses.dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from staffplan.tables import parse_times, read_csv
+from staffplan.tables.shifts import read_roster
 
 
 def week_label(monday: dt.date) -> str:
@@ -33,17 +33,6 @@ def unsocial(start: pd.Series, end: pd.Series, late_after_min: int) -> pd.DataFr
     return pd.DataFrame(
         {"weekend": weekend.astype(int).to_numpy(), "late": late.astype(int).to_numpy()}
     )
-
-
-def read_roster(path: Path, zone: zoneinfo.ZoneInfo) -> pd.DataFrame:
-    """A published ``roster.csv``: ``agent, start, end`` (tz-aware in ``zone``), other
-    columns as text."""
-    frame = read_csv(path, required=("agent", "start", "end"), kind="roster")
-    out = frame.copy()
-    out["agent"] = frame["agent"].astype(str).str.strip()
-    out["start"] = parse_times(frame, "start", path, zone)
-    out["end"] = parse_times(frame, "end", path, zone)
-    return out
 
 
 def previous_rosters(

@@ -22,7 +22,7 @@ import icalendar
 import pandas as pd
 
 from staffplan.config.team import file_stem
-from staffplan.roster.rules_check import break_times
+from staffplan.tables.breaks import break_times
 
 PRODID = "-//staffplan//roster//EN"
 

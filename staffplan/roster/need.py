@@ -16,10 +16,10 @@ import pandas as pd
 from scipy import sparse
 
 from staffplan.config import Config
-from staffplan.roster.rules_check import break_times
 from staffplan.schedule._candidates import Grid, build_grid
 from staffplan.schedule.cover import POOLED_SEPARATOR
 from staffplan.schedule.coverage import coverage_table
+from staffplan.tables.breaks import break_times
 
 
 @dataclasses.dataclass(frozen=True)
