@@ -32,9 +32,9 @@ import pandas as pd  # noqa: E402
 
 from staffplan.config import Config, load_config  # noqa: E402
 from staffplan.deflection import project_deflection  # noqa: E402
-from staffplan.finance.inputs import read_scenario_history  # noqa: E402
 from staffplan.finance.report import scenario_chart, scenario_workbook  # noqa: E402
 from staffplan.finance.scenarios import representative_week, run_scenarios  # noqa: E402
+from staffplan.tables.inputs import load_every_queue_history  # noqa: E402
 
 
 def best_of(runs: int, work: Callable[[], object]) -> tuple[str, object]:
@@ -114,7 +114,7 @@ def main() -> None:
     config = load_config(parser.parse_args().config)
     if config.deflection is None or config.scenarios is None:
         raise SystemExit("the config needs deflection: and scenarios: sections")
-    history = read_scenario_history(config)
+    history = load_every_queue_history(config)
     deflection_part(config, history)
     scenarios_part(config, history)
 

@@ -23,7 +23,6 @@ import pandas as pd
 from staffplan.config import Config, load_config
 from staffplan.config.forecast import ForecastConfig
 from staffplan.deflection import DeflectionResult, project_deflection
-from staffplan.finance.inputs import read_scenario_history
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
 from staffplan.jobs.plan import PlanResult, run_plan
@@ -33,7 +32,7 @@ from staffplan.schedule import Schedule, build_schedule
 from staffplan.simulate import SimulationResult, read_coverage, read_forecast, simulate_schedule
 from staffplan.staffing import size_requirements
 from staffplan.tables import read_demand, read_requirements
-from staffplan.tables.inputs import load_history, load_market
+from staffplan.tables.inputs import load_every_queue_history, load_history, load_market
 from staffplan.tables.shifts import read_baseline
 
 ConfigLike = Config | str | Path
@@ -203,7 +202,7 @@ def scenarios(config: ConfigLike, *, history: TableLike | None = None) -> Scenar
     from the typical week of ``history`` (default: the queues' history files)."""
     cfg = _config(config)
     if not isinstance(history, pd.DataFrame):
-        history = read_scenario_history(cfg, None if history is None else Path(history))
+        history = load_every_queue_history(cfg, None if history is None else Path(history))
     return scenarios_from_history(history, cfg)
 
 

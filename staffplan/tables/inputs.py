@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from staffplan.errors import ConfigError
+from staffplan.errors import ConfigError, InputError
 from staffplan.tables import read_history, read_market
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def load_history(
             files.setdefault(queue.history, []).append(queue.name)
     if not files:
         raise ConfigError(
-            f"{config.source or 'config'}: no history to forecast from; pass --history FILE "
+            f"{config.source or 'config'}: no history to read; pass --history FILE "
             "or set queues[].history"
         )
     parts = []
@@ -44,3 +44,18 @@ def load_market(config: Config, path: Path | None = None) -> pd.DataFrame | None
     """Market prices from ``path``, else ``market.prices`` in the config, else ``None``."""
     path = path or config.market.prices
     return None if path is None else read_market(path)
+
+
+def load_every_queue_history(config: Config, path: Path | None = None) -> pd.DataFrame:
+    """:func:`load_history` of every configured queue (finance sizes them all): only
+    their rows, and an :class:`InputError` naming the queues a file has no rows for."""
+    table = load_history(config, path)
+    names = [q.name for q in config.queues]
+    missing = [name for name in names if name not in set(table["queue"])]
+    if missing:
+        files = [path] if path else sorted({q.history for q in config.queues if q.history})
+        raise InputError(
+            f"{', '.join(str(p) for p in files)}: no history for queue(s) {', '.join(missing)}; "
+            "every configured queue is sized, so add their rows or remove the queues"
+        )
+    return table[table["queue"].isin(names)].reset_index(drop=True)
