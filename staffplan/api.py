@@ -29,9 +29,9 @@ from staffplan.jobs.plan import PlanResult, run_plan
 from staffplan.replan import replan_surge
 from staffplan.replan.result import Replan
 from staffplan.schedule import Schedule, build_schedule
-from staffplan.simulate import SimulationResult, read_coverage, read_forecast, simulate_schedule
+from staffplan.simulate import SimulationResult, simulate_schedule
 from staffplan.staffing import size_requirements
-from staffplan.tables import read_demand, read_requirements
+from staffplan.tables import read_coverage, read_demand, read_requirements
 from staffplan.tables.inputs import load_every_queue_history, load_history, load_market
 from staffplan.tables.shifts import read_baseline
 
@@ -189,9 +189,9 @@ def simulate(
     against ``demand`` (forecast or requirements: its ``offered`` and ``aht_s`` are used)."""
     cfg = _config(config)
     if not isinstance(demand, pd.DataFrame):
-        demand = read_forecast(demand, cfg, scenario)
+        demand = read_demand(demand, cfg.zone, cfg.interval_min, scenario=scenario)
     if not isinstance(coverage, pd.DataFrame):
-        coverage = read_coverage(coverage, cfg)
+        coverage = read_coverage(coverage, cfg.zone, cfg.interval_min)
     return simulate_schedule(
         demand, coverage, cfg, replications=replications, seed=seed, jobs=jobs, progress=progress
     )

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from staffplan import tables
 from staffplan.config import parse_config
 from staffplan.errors import StaffplanError
-from staffplan.simulate import read_coverage
 from staffplan.tables import read_requirements
 
 ZONE = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -39,7 +38,11 @@ READERS: dict[str, tuple[Callable[[Path], pd.DataFrame], str, str]] = {
     "history": (lambda p: tables.read_history(p, ZONE, INTERVAL_MIN), "volume", "interval_start"),
     "events": (lambda p: tables.read_events(p, ZONE, INTERVAL_MIN), "volume", "interval_start"),
     "market": (tables.read_market, "close", "timestamp"),
-    "coverage": (lambda p: read_coverage(p, CONFIG), "scheduled", "interval_start"),
+    "coverage": (
+        lambda p: tables.read_coverage(p, CONFIG.zone, CONFIG.interval_min),
+        "scheduled",
+        "interval_start",
+    ),
     "requirements": (
         lambda p: read_requirements(p, CONFIG.zone, CONFIG.interval_min),
         "agents",

@@ -19,13 +19,12 @@ from staffplan.simulate import (
     QueueArrays,
     SimulationConfig,
     queue_arrays,
-    read_coverage,
-    read_forecast,
     run_replications,
     simulate_schedule,
 )
 from staffplan.simulate import tallies as T
 from staffplan.simulate._engine import serve_fcfs, slot_windows
+from staffplan.tables import read_coverage, read_demand
 
 INTERVAL_S = 1800.0
 CONFIG = """
@@ -421,10 +420,10 @@ def test_read_files_round_trip(tmp_path):
     folder.mkdir()
     _write(coverage, folder / "coverage.csv")
     _write(forecast, tmp_path / "forecast.csv")
-    read_back = read_coverage(folder, config)
+    read_back = read_coverage(folder, config.zone, config.interval_min)
     assert read_back["scheduled"].tolist() == coverage["scheduled"].tolist()
     assert read_back["interval_start"].equals(coverage["interval_start"])
-    table = read_forecast(tmp_path / "forecast.csv", config)
+    table = read_demand(tmp_path / "forecast.csv", config.zone, 30)
     np.testing.assert_allclose(table["hi80"], forecast["hi80"])
 
 
@@ -503,7 +502,7 @@ def test_aht_cv_without_lognormal_is_a_config_error():
 
 def test_schedule_folder_without_coverage_is_named(tmp_path):
     with pytest.raises(InputError, match=r"no coverage\.csv in this folder"):
-        read_coverage(tmp_path, parse_config(CONFIG))
+        read_coverage(tmp_path, parse_config(CONFIG).zone, 30)
 
 
 def test_forecast_with_several_scenarios_needs_one_picked(tmp_path):
@@ -513,8 +512,8 @@ def test_forecast_with_several_scenarios_needs_one_picked(tmp_path):
     _write(pd.concat([forecast, crash]), tmp_path / "forecast.csv")
     config = parse_config(CONFIG)
     with pytest.raises(InputError, match="scenarios base, crash; pick one with --scenario"):
-        read_forecast(tmp_path / "forecast.csv", config)
-    picked = read_forecast(tmp_path / "forecast.csv", config, scenario="crash")
+        read_demand(tmp_path / "forecast.csv", config.zone, 30)
+    picked = read_demand(tmp_path / "forecast.csv", config.zone, 30, scenario="crash")
     np.testing.assert_allclose(picked["volume"], crash["volume"])
 
 
@@ -523,7 +522,7 @@ def test_forecast_interval_not_containing_volume_names_the_row(tmp_path):
     forecast.loc[4, "hi80"] = 1.0
     _write(forecast, tmp_path / "forecast.csv")
     with pytest.raises(InputError, match="row 6: the 80% interval"):
-        read_forecast(tmp_path / "forecast.csv", parse_config(CONFIG))
+        read_demand(tmp_path / "forecast.csv", parse_config(CONFIG).zone, 30)
 
 
 # --------------------------------------------------------------------------- command line

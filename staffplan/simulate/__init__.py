@@ -8,7 +8,7 @@ go, and repeats the day many times, so a peak's backlog and the forecast's risk 
 from __future__ import annotations
 
 from staffplan.config.simulation import SimulationConfig
-from staffplan.simulate.inputs import queue_arrays, read_coverage, read_forecast
+from staffplan.simulate.inputs import queue_arrays
 from staffplan.simulate.model import QueueArrays
 from staffplan.simulate.output import plot_simulation, simulation_files
 from staffplan.simulate.replicate import replicate_queue, run_replications
@@ -20,8 +20,6 @@ __all__ = [
     "SimulationResult",
     "plot_simulation",
     "queue_arrays",
-    "read_coverage",
-    "read_forecast",
     "replicate_queue",
     "run_replications",
     "simulate_schedule",

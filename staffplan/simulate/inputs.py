@@ -1,4 +1,4 @@
-"""Read the schedule and forecast for a simulation and line them up per queue.
+"""Line up a simulation's schedule and demand per queue.
 
 The schedule decides the horizon: every queue in the coverage table is simulated over
 its coverage intervals, which must be contiguous, and the forecast must have a row for
@@ -8,13 +8,11 @@ each of them. Forecast queues without a schedule are reported, not simulated.
 from __future__ import annotations
 
 import zlib
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from staffplan import tables
 from staffplan.engine_inputs import queue_parameters, row_aht_s
 from staffplan.errors import InputError
 from staffplan.simulate.model import QueueArrays
@@ -23,76 +21,6 @@ if TYPE_CHECKING:
     from staffplan.config import Config, QueueConfig
 
 Z80 = 1.2815515655446004  # standard-normal quantile of 0.9: an 80% interval is +-Z80 sd
-
-
-def read_coverage(path: str | Path, config: Config) -> pd.DataFrame:
-    """``queue, interval_start, scheduled`` from a schedule folder or a coverage CSV.
-
-    A folder must hold the ``coverage.csv`` written by ``staffplan schedule``;
-    ``scheduled`` is the agents on the queue in each interval (a fraction is an agent
-    there for part of it, e.g. 0.5 for a 15-minute break in a 30-minute interval).
-    """
-    path = Path(path)
-    if path.is_dir():
-        path = path / "coverage.csv"
-        if not path.is_file():
-            raise InputError(
-                f"{path.parent}: no coverage.csv in this folder; pass the folder written by "
-                "staffplan schedule, or a coverage CSV with queue, interval_start, scheduled"
-            )
-    return tables.read_counts(
-        path,
-        config.zone,
-        config.interval_min,
-        kind="coverage",
-        value_column="scheduled",
-        integer=False,
-    )
-
-
-def read_forecast(path: str | Path, config: Config, scenario: str | None = None) -> pd.DataFrame:
-    """The demand table to simulate: a forecast, deflection output or requirements file
-    (``queue, interval_start, volume`` and any of ``offered, aht_s, lo80, hi80, …``).
-
-    A file whose user-made ``scenario`` column holds several alternative forecasts needs
-    ``scenario`` to pick one (the forecast's own ``volatility_path`` label is not one).
-    """
-    table = tables.read_demand(path, config.zone, config.interval_min)
-    if {"lo80", "hi80"} <= set(table.columns):
-        _check_interval(path, table["lo80"], table["volume"], table["hi80"])
-    if "scenario" not in table.columns:
-        if scenario is not None:
-            raise InputError(
-                f"{path}: has no scenario column, so scenario {scenario!r} cannot be picked; "
-                "leave out --scenario"
-            )
-        return table
-    return _one_scenario(table, path, scenario)
-
-
-def _one_scenario(table: pd.DataFrame, path: str | Path, scenario: str | None) -> pd.DataFrame:
-    names = table["scenario"]
-    found = sorted(names.unique())
-    if scenario is None and len(found) > 1:
-        raise InputError(
-            f"{path}: holds the forecast scenarios {', '.join(found)}; pick one with --scenario"
-        )
-    if scenario is not None and scenario not in found:
-        raise InputError(
-            f"{path}: has no scenario {scenario!r} (scenarios: {', '.join(found)}); fix --scenario"
-        )
-    return table[(names == (scenario or found[0])).to_numpy()].reset_index(drop=True)
-
-
-def _check_interval(path: str | Path, lo80: pd.Series, volume: pd.Series, hi80: pd.Series) -> None:
-    bad = ((lo80 > volume) | (hi80 < volume)).to_numpy()
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(
-            f"{path}: row {tables.row_number(i)}: the 80% interval [{lo80.iloc[i]:g}, "
-            f"{hi80.iloc[i]:g}] does not contain the forecast volume {volume.iloc[i]:g}; "
-            "check the lo80 and hi80 columns"
-        )
 
 
 def queue_arrays(

@@ -261,6 +261,7 @@ def read_demand(
     *,
     value_column: str = "volume",
     kind: str = "forecast",
+    scenario: str | None = None,
 ) -> pd.DataFrame:
     """A demand table as a stage wrote it: forecast, deflection output or requirements.
 
@@ -268,8 +269,11 @@ def read_demand(
     kept, in the file's order, so a stage run on this file passes them on: the numbers of
     the contract (docs/tables.md: ``lo80 … hi95``, ``deflected``, ``offered``, ``aht_s``
     (> 0, seconds), the sizing columns) are parsed and checked, its flags (``peak``) as
-    true/false, the rest kept as text.
-    Volumes may be fractional.
+    true/false, the rest kept as text. Volumes may be fractional; an 80 % band must
+    contain ``volume``.
+
+    A user-made ``scenario`` column holding several alternative forecasts needs
+    ``scenario`` to pick one (the forecast's own ``volatility_path`` label is not one).
     """
     table = read_counts(
         path,
@@ -287,7 +291,61 @@ def read_demand(
     for column in DEMAND_FLAGS:
         if column in table.columns:
             table[column] = _flags(table[column], path, column)
-    return table
+    if {"lo80", "hi80"} <= set(table.columns):
+        _check_band(path, table["lo80"], table["volume"], table["hi80"])
+    return _one_scenario(table, path, scenario)
+
+
+def _one_scenario(table: pd.DataFrame, path: str | Path, scenario: str | None) -> pd.DataFrame:
+    if "scenario" not in table.columns:
+        if scenario is not None:
+            raise InputError(
+                f"{path}: has no scenario column, so scenario {scenario!r} cannot be picked; "
+                "leave out --scenario"
+            )
+        return table
+    names = table["scenario"]
+    found = sorted(names.unique())
+    if scenario is None and len(found) > 1:
+        raise InputError(
+            f"{path}: holds the forecast scenarios {', '.join(found)}; pick one with --scenario"
+        )
+    if scenario is not None and scenario not in found:
+        raise InputError(
+            f"{path}: has no scenario {scenario!r} (scenarios: {', '.join(found)}); fix --scenario"
+        )
+    return table[(names == (scenario or found[0])).to_numpy()].reset_index(drop=True)
+
+
+def _check_band(path: str | Path, lo80: pd.Series, volume: pd.Series, hi80: pd.Series) -> None:
+    bad = ((lo80 > volume) | (hi80 < volume)).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{path}: row {row_number(i)}: the 80% interval [{lo80.iloc[i]:g}, "
+            f"{hi80.iloc[i]:g}] does not contain the forecast volume {volume.iloc[i]:g}; "
+            "check the lo80 and hi80 columns"
+        )
+
+
+def read_coverage(path: str | Path, zone: zoneinfo.ZoneInfo, interval_min: int) -> pd.DataFrame:
+    """``queue, interval_start, scheduled`` from a schedule (or plan) folder or a coverage CSV.
+
+    A folder must hold the ``coverage.csv`` written by ``staffplan schedule`` or ``plan``;
+    ``scheduled`` is the agents on the queue in each interval (a fraction is an agent
+    there for part of it, e.g. 0.5 for a 15-minute break in a 30-minute interval).
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "coverage.csv"
+        if not path.is_file():
+            raise InputError(
+                f"{path.parent}: no coverage.csv in this folder; pass the folder written by "
+                "staffplan schedule, or a coverage CSV with queue, interval_start, scheduled"
+            )
+    return read_counts(
+        path, zone, interval_min, kind="coverage", value_column="scheduled", integer=False
+    )
 
 
 def read_requirements(path: str | Path, zone: zoneinfo.ZoneInfo, interval_min: int) -> pd.DataFrame:
