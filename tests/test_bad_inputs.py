@@ -49,6 +49,10 @@ def test_bad_input_gives_one_clear_message(case, tmp_path):
     stderr = result.stderr
     assert result.exit_code == case.get("exit", 2), (result.exit_code, stderr, result.stdout)
     assert "Traceback" not in stderr and "Traceback" not in result.stdout
+    if result.exit_code == 0:  # a valid input that once crashed: it works now
+        for name in [out.name, *case["writes"]]:
+            assert (tmp_path / name).exists(), f"{name} was not written: {result.stdout}"
+        return
     assert stderr.startswith("error: ") and stderr.count("\n") == 1, stderr
     for fragment in case["expect"]:
         assert fragment.format(dir=tmp_path) in stderr, (fragment, stderr)

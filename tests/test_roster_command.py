@@ -183,7 +183,11 @@ def test_bad_weeks_are_input_errors(week, message):
     ("old", "new", "expected"),
     [
         ("{name: Cy}", "{name: Bo}", "team.agents[2].name: agent 'Bo' is listed twice"),
-        ("{name: Cy}", "{name: Cy}\n    - {name: cy!}", "agent 'cy!' clashes with 'Cy'"),
+        (
+            "{name: Cy}",
+            "{name: Cy}\n    - {name: cy!}",
+            "agent 'cy!' and agent 'Cy' (agents[2]) would share the calendar file cy.ics",
+        ),
         (
             "queues: [chat],",
             "queues: [chat_en],",

@@ -12,6 +12,7 @@ import datetime as dt
 
 from staffplan.config.fields import Invalid, non_negative, positive
 from staffplan.config.fields import share as share_of_1  # a field of Reason is called share
+from staffplan.config.names import check_name
 
 SHARE_TOLERANCE = 0.001  # reason shares may be rounded percentages (3 × 0.333)
 
@@ -41,8 +42,7 @@ class Reason:
     never_deflect: bool = False
 
     def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise Invalid("name", "must not be empty; name the contact reason, e.g. how_to")
+        check_name(self.name, "name", "contact reason")
         if self.aht_uplift <= -1.0:
             raise Invalid(
                 "aht_uplift",
@@ -74,6 +74,7 @@ class QueueDeflection:
     launch: dt.date | None = None
 
     def __post_init__(self) -> None:
+        check_name(self.programme, "programme", "programme")
         if not self.reasons:
             raise Invalid("reasons", "list at least one contact reason with its share")
         names = [r.name for r in self.reasons]

@@ -15,6 +15,7 @@ from typing import Any, Literal, overload
 from staffplan.config.deflection import DeflectionConfig
 from staffplan.config.fields import Invalid, non_negative, positive, share
 from staffplan.config.forecast import ForecastConfig
+from staffplan.config.names import POOLED_SEPARATOR, check_name
 from staffplan.config.rules import check_config
 from staffplan.config.scenarios import ScenariosConfig
 from staffplan.config.shifts import ShiftsConfig
@@ -68,8 +69,7 @@ class QueueConfig:
     shrinkage: float = share(0.0)
 
     def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise Invalid("name", "must not be empty")
+        check_name(self.name, "name", "queue", forbidden=POOLED_SEPARATOR)
         if self.concurrency < 1:
             raise Invalid("concurrency", "must be at least 1 (contacts one agent handles at once)")
         if self.concurrency > 1 and self.channel == "phone":

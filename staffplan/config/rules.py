@@ -12,6 +12,7 @@ import math
 from typing import TYPE_CHECKING
 
 from staffplan.config.fields import Invalid, closest
+from staffplan.config.names import shown
 from staffplan.config.shifts import ShiftsConfig, ShiftTemplate, clock_minutes
 from staffplan.config.team import TeamConfig
 
@@ -54,7 +55,7 @@ def _check_known(name: str, known: tuple[str, ...], key: str, kind: str, where: 
         return
     hint = closest(name, known)
     advice = f"did you mean {hint!r}?" if hint else f"fix the name or add the {kind} there"
-    raise Invalid(key, f"{kind} {name!r} is not in {where}: ({', '.join(known)}); {advice}")
+    raise Invalid(key, f"{kind} {shown(name)} is not in {where}: ({', '.join(known)}); {advice}")
 
 
 def check_on_grid(template: ShiftTemplate, key: str, interval_min: int) -> None:

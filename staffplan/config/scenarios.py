@@ -11,6 +11,7 @@ import dataclasses
 import re
 
 from staffplan.config.fields import Invalid, non_negative, positive, share
+from staffplan.config.names import check_name
 
 MAX_HORIZON_MONTHS = 120
 OVERTIME_PREMIUM = 1.5  # default overtime/outsourced FTE cost: time and a half
@@ -44,8 +45,7 @@ class Case:
     overtime_cost_per_fte_month: float | None = non_negative(None)
 
     def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise Invalid("name", "must not be empty, e.g. base")
+        check_name(self.name, "name", "scenario")
         for key in ("volume_growth", "aht_change"):
             if getattr(self, key) <= -1.0:
                 raise Invalid(key, f"{getattr(self, key):g} must be above -1 (a relative change)")

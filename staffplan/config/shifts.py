@@ -15,6 +15,7 @@ import re
 from typing import Literal
 
 from staffplan.config.fields import Invalid, non_negative, positive, share
+from staffplan.config.names import check_name
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -87,8 +88,7 @@ class ShiftTemplate:
     breaks: tuple[BreakConfig, ...] = ()
 
     def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise Invalid("name", "must not be empty")
+        check_name(self.name, "name", "shift template")
         if len(self.start_window) != 2:
             raise Invalid("start_window", "give two clock times: earliest and latest start")
         for i, text in enumerate(self.start_window):

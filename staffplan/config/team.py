@@ -8,19 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 
 from staffplan.config.fields import Invalid, non_negative, positive, share
+from staffplan.config.names import POOLED_SEPARATOR, check_name, file_key, file_stem, shown
 from staffplan.config.shifts import WEEKDAYS, Weekday, clock_minutes
-
-# How staffplan.schedule.cover labels pooled queues; not imported from there because the
-# config loader imports this module and the solver modules must not load with it.
-POOLED_SEPARATOR = "+"
-
-
-def file_stem(name: str) -> str:
-    """The agent's name as a safe file name stem (letters and digits kept, others ``-``)."""
-    return re.sub(r"[^\w]+", "-", name.strip(), flags=re.UNICODE).strip("-_").lower()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,10 +37,11 @@ class AgentConfig:
     on_call: bool = False
 
     def __post_init__(self) -> None:
-        if not self.name.strip():
-            raise Invalid("name", "must not be empty")
+        check_name(self.name, "name", "agent")
         if not file_stem(self.name):
-            raise Invalid("name", f"{self.name!r} needs at least one letter or digit")
+            raise Invalid(
+                "name", f"{shown(self.name)} needs a letter or digit: it names the calendar file"
+            )
         if set(WEEKDAYS) <= set(self.unavailable_weekdays):
             raise Invalid(
                 "unavailable_weekdays",
@@ -169,17 +161,28 @@ class TeamConfig:
     def __post_init__(self) -> None:
         if not self.agents:
             raise Invalid("agents", "list at least one agent")
-        stems: dict[str, str] = {}
-        for i, agent in enumerate(self.agents):
-            stem = file_stem(agent.name)
-            if stem in stems:
-                what = "is listed twice" if stems[stem] == agent.name else "clashes with"
-                other = "" if stems[stem] == agent.name else f" {stems[stem]!r} (same file name)"
-                raise Invalid(f"agents[{i}].name", f"agent {agent.name!r} {what}{other}")
-            stems[stem] = agent.name
+        self._check_file_names()
         if not 0 <= self.fairness_weeks <= 52:
             raise Invalid("fairness_weeks", "use 0 (no memory) to 52 weeks")
         clock_minutes(self.late_after, "late_after")
+
+    def _check_file_names(self) -> None:
+        """Each agent's calendar file must differ from the others' on any file system:
+        file names are compared ignoring case and Unicode composition (names.file_key)."""
+        first: dict[str, int] = {}
+        for i, agent in enumerate(self.agents):
+            j = first.setdefault(file_key(agent.name), i)
+            if j == i:
+                continue
+            other = self.agents[j].name
+            if other == agent.name:
+                raise Invalid(f"agents[{i}].name", f"agent {shown(other)} is listed twice")
+            raise Invalid(
+                f"agents[{i}].name",
+                f"agent {shown(agent.name)} and agent {shown(other)} (agents[{j}]) would share "
+                f"the calendar file {file_stem(other)}.ics (file names ignore case and "
+                "punctuation); rename one",
+            )
 
     def agent(self, name: str) -> AgentConfig | None:
         """The agent called ``name``, or None."""

@@ -1,8 +1,11 @@
 """Write tables to an .xlsx workbook: numbers as numbers, text defused, bytes reproducible.
 
-User text that begins with ``= + - @``, a tab, a carriage return or NUL is prefixed with a
-single quote, as the OWASP guidance on CSV/formula injection asks (ASVS 1.2.10), so no
-spreadsheet evaluates it; :func:`escape_text` is shared with the CSV writer. openpyxl
+User text first loses the characters XML cannot hold (control characters but tab, CR
+and LF; U+FFFE, U+FFFF), then, if a spreadsheet could read what is left as a formula, gets
+a leading ``'``, as the OWASP guidance on CSV/formula injection asks (ASVS 1.2.10), with
+the rule shared with the CSV writer (:func:`staffplan.config.names.defuse_formula`). In
+that order a leading control character cannot hide a ``=`` that stripping would expose.
+Sheet titles lose the same characters. openpyxl
 stamps "now" into ``docProps/core.xml`` and into every zip entry; both are replaced by a
 fixed date, so the same tables always give the same bytes.
 """
@@ -17,11 +20,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+from staffplan.config.names import defuse_formula
+
+# What XML 1.0 cannot hold (openpyxl raises IllegalCharacterError on most of it).
+NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
 FIXED_DOC_TIME = "1980-01-01T00:00:00Z"
 SHEET_NAME_MAX = 31
@@ -30,9 +35,9 @@ DEFAULT_FLOAT_FORMAT = "#,##0.00"
 DEFAULT_INT_FORMAT = "#,##0"
 
 
-def escape_text(value: str) -> str:
-    """``value`` with a leading ``'`` if a spreadsheet would read it as a formula."""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+def cell_text(value: str) -> str:
+    """``value`` as a workbook can hold it and no spreadsheet evaluates it."""
+    return defuse_formula(NOT_IN_XML.sub("", value))
 
 
 def workbook_bytes(
@@ -56,7 +61,8 @@ def workbook_bytes(
 
 
 def _sheet_title(name: str, used: list[str]) -> str:
-    base = FORBIDDEN_IN_SHEET_NAME.sub("_", name).strip("'").strip() or "sheet"
+    base = FORBIDDEN_IN_SHEET_NAME.sub("_", NOT_IN_XML.sub("", name)).strip("'").strip()
+    base = base or "sheet"
     base = base[:SHEET_NAME_MAX]
     title, n = base, 1
     while title.casefold() in used:
@@ -69,7 +75,7 @@ def _sheet_title(name: str, used: list[str]) -> str:
 def _fill(sheet, table: pd.DataFrame, number_formats: Mapping[str, str]) -> None:
     bold = Font(bold=True)
     for j, column in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=1, column=j, value=escape_text(str(column)))
+        cell = sheet.cell(row=1, column=j, value=cell_text(str(column)))
         cell.font = bold
         values = table[column].tolist()
         numeric = pd.api.types.is_numeric_dtype(table[column]) and not pd.api.types.is_bool_dtype(
@@ -96,7 +102,7 @@ def _cell_value(value: object) -> object:
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", escape_text(value))  # XML forbids control codes
+        return cell_text(value)
     return value
 
 

@@ -18,8 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import EngFormatter
 
 from staffplan import tables
+from staffplan.charts import literal_text
 from staffplan.errors import InputError
-from staffplan.finance.excel import escape_text, workbook_bytes
+from staffplan.finance.excel import workbook_bytes
 from staffplan.finance.scenarios import ScenarioResult, compare
 
 WHOLE = (
@@ -93,11 +94,7 @@ def scenario_workbook(result: ScenarioResult) -> bytes:
 
 def csv_text(table: pd.DataFrame) -> str:
     """A presentable table as CSV, text cells defused like the workbook's."""
-    out = presentable(table)
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(lambda v: escape_text(v) if isinstance(v, str) else v)
-    return out.to_csv(index=False, lineterminator="\n")
+    return tables.defuse_text_cells(presentable(table)).to_csv(index=False, lineterminator="\n")
 
 
 def json_text(result: ScenarioResult) -> str:
@@ -140,6 +137,7 @@ def write_scenarios(result: ScenarioResult, path: Path) -> list[Path]:
     return [path, sensitivity]
 
 
+@literal_text
 def scenario_chart(result: ScenarioResult) -> bytes:
     """PNG: required vs available FTE per scenario by month, and a cost tornado per scenario."""
     names = list(pd.unique(result.months["scenario"]))

@@ -6,11 +6,13 @@ import io as _bytes_io
 
 import pandas as pd
 
+from staffplan.charts import literal_text
 from staffplan.forecast.run import ForecastRun
 
 TAIL_DAYS = 14
 
 
+@literal_text
 def forecast_png(run: ForecastRun) -> bytes:
     """PNG bytes: one panel per queue (contacts per interval) and, when a market was
     used, a panel of daily realised volatility (observed, then the horizon's path)."""

@@ -6,6 +6,11 @@ zone's TZID with a VTIMEZONE for the week. Nothing depends on the clock: DTSTAMP
 week's Monday 00:00 (UTC) and a changed or removed event is told apart by SEQUENCE,
 counted up from the version published before in the same folder; a shift that is gone
 is sent as STATUS:CANCELLED.
+
+User text (the agent, queue and template names) goes into TEXT values only, through
+:func:`ics_text`: icalendar escapes ``\\ ; ,`` and line breaks, and the control characters
+RFC 5545 forbids in TEXT are dropped, so no name can end a line or start a property. No
+property parameter carries user text (TZID is a checked IANA zone name).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import re
 import zoneinfo
 from collections.abc import Mapping
 from typing import Any
@@ -21,10 +27,13 @@ from typing import Any
 import icalendar
 import pandas as pd
 
-from staffplan.config.team import file_stem
+from staffplan.config.names import file_stem
 from staffplan.tables.breaks import break_times
 
 PRODID = "-//staffplan//roster//EN"
+# RFC 5545 TEXT: no CONTROL characters but HTAB; line breaks are written as an escaped \n.
+LINE_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,7 +79,7 @@ def agent_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Shifts: {agent}")
+    calendar.add("x-wr-calname", ics_text(f"Shifts: {agent}"))
     calendar.add("x-wr-timezone", zone.key)
     calendar.add_component(_vtimezone(zone, week_start))
     seen = set()
@@ -112,10 +121,16 @@ def _shift_event(
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
     event.add("dtend", end)
-    event.add("summary", f"Shift: {queue}" if queue else "Shift")
-    event.add("description", _description(row))
+    event.add("summary", ics_text(f"Shift: {queue}" if queue else "Shift"))
+    event.add("description", ics_text(_description(row)))
     event.add("transp", "OPAQUE")
     return event
+
+
+def ics_text(text: str) -> icalendar.vText:
+    """``text`` as an RFC 5545 TEXT value: every line break (CR, LF, CRLF, U+2028, ...)
+    one ``\\n`` escape, other control characters dropped; icalendar escapes the rest."""
+    return icalendar.vText(NOT_IN_TEXT.sub("", LINE_BREAKS.sub("\n", text)))
 
 
 def _description(row: Any) -> str:

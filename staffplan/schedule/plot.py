@@ -13,9 +13,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from staffplan.charts import literal_text
+
 MAX_PANELS = 6
 
 
+@literal_text
 def coverage_png(coverage: pd.DataFrame, *, title: str = "") -> bytes:
     """PNG bytes plotting ``coverage`` (the coverage table): required vs scheduled agents."""
     panels = _panels(coverage)

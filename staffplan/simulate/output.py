@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan import tables
+from staffplan.charts import literal_text
 from staffplan.simulate.run import SimulationResult
 
 PEAK_QUANTILE = 0.9  # intervals in a queue's top 10% of volume are shaded as peaks
@@ -22,6 +23,7 @@ def simulation_files(result: SimulationResult) -> dict[str, str]:
     }
 
 
+@literal_text
 def plot_simulation(result: SimulationResult) -> bytes:
     """PNG bytes: per queue, the Erlang-projected service level against the simulated
     10th-90th percentile band and mean, with the target and the peak intervals shaded."""

@@ -2,6 +2,8 @@
 
 Writers never leave half a file: they write a temp file in the same folder and
 ``os.replace`` it; a multi-file output is built in a temp folder and renamed into place.
+CSV text cells a spreadsheet would run as a formula get a leading ``'``
+(:func:`staffplan.config.names.defuse_formula`); numbers are never touched.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from staffplan.config.names import defuse_formula
 from staffplan.errors import InputError
 from staffplan.tables.parse import iso_times
 
@@ -26,12 +29,25 @@ FLOAT_FORMAT = "%.6g"  # numbers in CSV outputs: 6 significant digits
 
 
 def to_csv_text(frame: pd.DataFrame) -> str:
-    """A table as CSV text: timestamps ISO 8601 with offset, floats to 6 significant digits."""
-    out = frame.copy()
+    """A table as CSV text: timestamps ISO 8601 with offset, floats to 6 significant
+    digits, text cells defused against formula injection."""
+    out = defuse_text_cells(frame)
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = iso_times(out[column])
     return out.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+def defuse_text_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells (strings in text columns; never numbers) a
+    spreadsheet would read as a formula start with ``'``."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda value: defuse_formula(value) if isinstance(value, str) else value
+            )
+    return out
 
 
 def as_written(frame: pd.DataFrame) -> pd.DataFrame:
