@@ -673,7 +673,7 @@ def plan(
         horizon_days=horizon_days,
         scenario=parse_scenario(volatility_scenario),
         time_limit_s=time_limit,
-        simulate_replications=replications if simulate else 0,
+        simulate_replications=replications if simulate else None,
         seed=seed,
         stage=stage,
         warn=warn,

@@ -28,6 +28,7 @@ from staffplan.roster.ics import Published, agent_calendar, calendar_file_name, 
 from staffplan.roster.need import coverage_of, requirement_pools, shift_need_hours
 from staffplan.schedule.cover import Schedule, build_schedule
 from staffplan.tables import read_requirements, to_csv_text
+from staffplan.tables.dates import check_year
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -86,6 +87,7 @@ def resolve_week(week: str, today: dt.date) -> dt.date:
     match = _WEEK.match(text.upper())
     if not match:
         raise InputError(f"{week!r}: use 'next' or an ISO week like 2026-W50", parameter="week")
+    check_year(int(match.group(1)), week, "week")
     try:
         monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:

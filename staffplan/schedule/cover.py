@@ -27,6 +27,7 @@ import scipy.optimize as so
 from staffplan.config.shifts import ShiftsConfig
 from staffplan.config.team import POOLED_SEPARATOR
 from staffplan.errors import InfeasiblePlanError, InputError, StaffplanError
+from staffplan.milp import check_time_limit
 from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
 from staffplan.schedule._model import CoverModel, build_model
 from staffplan.schedule._shift_table import shift_table
@@ -109,6 +110,7 @@ def build_schedule(
             "re-plan, or leave it off",
             parameter="allow_moves",
         )
+    check_time_limit(time_limit_s)
     started = time.monotonic()
     shifts = config.require("shifts")
     budget = shifts.time_limit_s if time_limit_s is None else time_limit_s
