@@ -28,14 +28,7 @@ def read_csv(path: str | Path, *, required: Sequence[str], kind: str) -> pd.Data
     kept. Cells are left as text; use :func:`parse_numbers` and :func:`parse_times`.
     """
     path = Path(path)
-    raw = _read_bytes(path, kind)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not UTF-8 text (byte {exc.start}); re-export the {kind} file as UTF-8 "
-            "(in Excel: 'CSV UTF-8')"
-        ) from None
+    text = read_text(path, kind)
     if not text.strip():
         raise InputError(
             f"{path}: the {kind} file is empty; expected a header row with {', '.join(required)}"
@@ -51,6 +44,44 @@ def read_csv(path: str | Path, *, required: Sequence[str], kind: str) -> pd.Data
     if frame.empty:
         raise InputError(f"{path}: the {kind} file has a header but no data rows")
     return frame
+
+
+_EXPORT = "re-export the {kind} file as UTF-8 CSV (in Excel: 'CSV UTF-8')"
+# What a file that is not UTF-8 text usually is, by its first bytes (longest first).
+_NOT_TEXT = (
+    (b"\xff\xfe\x00\x00", "is UTF-32 text; " + _EXPORT),
+    (b"\x00\x00\xfe\xff", "is UTF-32 text; " + _EXPORT),
+    (b"\xff\xfe", "is UTF-16 text (Excel's 'Unicode Text'); " + _EXPORT),
+    (b"\xfe\xff", "is UTF-16 text; " + _EXPORT),
+    (b"\x1f\x8b", "is gzip-compressed, not CSV text; decompress it first (gunzip)"),
+    (b"PK\x03\x04", "is a ZIP archive or an Excel workbook, not CSV text; " + _EXPORT),
+    (b"\xd0\xcf\x11\xe0", "is an Excel 97-2003 workbook, not CSV text; " + _EXPORT),
+)
+
+
+def read_text(path: str | Path, kind: str) -> str:
+    """The UTF-8 text of the ``kind`` file at ``path`` (a byte-order mark is dropped).
+
+    A missing file, a folder, compressed or spreadsheet bytes, UTF-16/32 text and any
+    other non-UTF-8 bytes are an :class:`InputError` saying what the file is and how to
+    export it as CSV.
+    """
+    path = Path(path)
+    raw = _read_bytes(path, kind)
+    for magic, problem in _NOT_TEXT:
+        if raw.startswith(magic):
+            raise InputError(f"{path}: the {kind} file {problem.format(kind=kind)}")
+    export = _EXPORT.format(kind=kind)
+    if b"\x00" in raw:
+        head = raw[:64]
+        if head[0::2].count(0) == len(head[0::2]) or head[1::2].count(0) == len(head[1::2]):
+            raise InputError(f"{path}: the {kind} file is UTF-16 text; {export}")
+        at = raw.index(b"\x00")
+        raise InputError(f"{path}: binary data (a NUL byte at byte {at}), not CSV text; {export}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); {export}") from None
 
 
 def _read_bytes(path: Path, kind: str) -> bytes:

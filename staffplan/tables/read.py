@@ -17,12 +17,12 @@ import pandas as pd
 
 from staffplan.errors import InputError
 from staffplan.tables.parse import (
-    _read_bytes,
     check_aligned,
     check_series_order,
     parse_numbers,
     parse_times,
     read_csv,
+    read_text,
     row_number,
 )
 
@@ -152,8 +152,10 @@ def read_history(
 
 
 def _header(path: Path, kind: str) -> list[str]:
-    raw = _read_bytes(path, kind)
-    first = re.split(rb"[\r\n]", raw, maxsplit=1)[0].decode("utf-8-sig", errors="replace")
+    text = read_text(path, kind)
+    if not text.strip():
+        raise InputError(f"{path}: the {kind} file is empty; expected a header row")
+    first = re.split(r"[\r\n]", text.lstrip("\r\n"), maxsplit=1)[0]
     return [cell.strip() for cell in next(csv.reader([first]), [])]
 
 
@@ -202,7 +204,8 @@ def read_market(path: str | Path) -> pd.DataFrame:
     Timestamps with a UTC offset are converted to UTC; naive timestamps are read as UTC
     (crypto exchanges export UTC). Closes must be positive; rows must be in time order
     without duplicates, one bar per hour or per day (missing bars are allowed).
-    Returns the columns present, ``timestamp`` as tz-aware UTC.
+    Returns the columns present, ``timestamp`` as tz-aware UTC; ``attrs["source"]`` is
+    the path.
     """
     frame = read_csv(path, required=("timestamp", "close"), kind="market")
     out = pd.DataFrame(
@@ -220,6 +223,7 @@ def read_market(path: str | Path) -> pd.DataFrame:
             i = int(np.flatnonzero(bad)[0])
             raise InputError(f"{path}: row {row_number(i)}: low is above high; check the columns")
     _check_market_steps(out["timestamp"], path)
+    out.attrs["source"] = str(path)  # named in the forecast's messages about the prices
     return out
 
 
