@@ -116,11 +116,12 @@ def build_schedule(
     budget = shifts.time_limit_s if time_limit_s is None else time_limit_s
     gap = shifts.mip_gap if mip_gap is None else mip_gap
     _check_columns(requirements)
+    source = config.source or "config"
     grid = build_grid(
-        requirements["interval_start"], config.zone, config.interval_min, shifts.cyclic_week
+        requirements["interval_start"], config.zone, config.interval_min, shifts.cyclic_week, source
     )
     labels, required = _blocks(requirements, grid, shifts.shared_queues)
-    cands = build_candidates(grid, shifts)
+    cands = build_candidates(grid, shifts, source)
     groups = (
         [list(range(len(labels)))] if shifts.max_headcount else [[i] for i in range(len(labels))]
     )
