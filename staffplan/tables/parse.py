@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from staffplan.errors import InputError
+from staffplan.errors import InputError, shown
 
 MAX_COUNT = 10_000_000  # contacts per interval; more is a unit or export mistake
 
@@ -111,15 +111,22 @@ def _check_columns(
                     "save it as comma-separated CSV"
                 )
     hints = [
-        f"; found {hint[0]!r}, did you mean {column!r}?"
+        f"; found {shown(hint[0])}, did you mean {column!r}?"
         for column in missing
         if (hint := difflib.get_close_matches(column, present, n=1, cutoff=0.6))
     ]
     names = ", ".join(repr(c) for c in missing)
     raise InputError(
         f"{path}: the {kind} file has no column{'s' if len(missing) > 1 else ''} {names}"
-        f"{''.join(hints)} (needed: {', '.join(required)}; present: {', '.join(present)})"
+        f"{''.join(hints)} (needed: {', '.join(required)}; present: {listed(present)})"
     )
+
+
+def listed(names: Sequence[str], most: int = 12) -> str:
+    """Column names for a message: each cut to 40 characters, at most ``most`` of them."""
+    cut = [name if len(name) <= 40 else f"{name[:39]}…" for name in names[:most]]
+    more = f", … ({len(names)} in all)" if len(names) > most else ""
+    return ", ".join(cut) + more
 
 
 def row_number(position: int) -> int:
@@ -162,7 +169,7 @@ def parse_numbers(
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise InputError(
-                f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} {problem}"
+                f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} {problem}"
             )
     return values
 
@@ -193,7 +200,7 @@ def parse_times(
         i = int(np.flatnonzero((has_offset != has_offset.iloc[0]).to_numpy())[0])
         _parse_strings(cells.iloc[: i + 1], column, path, utc=True)  # text, not a mix?
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} mixes "
+            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} mixes "
             "timestamps with and without a UTC offset; export all rows the same way"
         )
     parsed = _parse_strings(cells, column, path, utc=bool(has_offset.iloc[0]))
@@ -209,7 +216,7 @@ def _parse_strings(cells: pd.Series, column: str, path: str | Path, utc: bool) -
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} is not a "
+            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} is not a "
             "timestamp; use ISO 8601 like 2026-12-07 09:30 or 2026-12-07T09:30:00+08:00"
         )
     return parsed
@@ -228,7 +235,7 @@ def _check_offsets(
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: offset of {cells.iloc[i]!r} "
+            f"{path}: row {row_number(i)}, column {column!r}: offset of {shown(cells.iloc[i])} "
             f"differs from row 2's and from the planning zone {zone.key}; mixed UTC offsets "
             "usually mean files from different systems were joined: export in one zone"
         )
@@ -247,8 +254,9 @@ def _localize(
     if gap.any():
         i = int(np.flatnonzero(gap)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} does not exist "
-            f"in {zone.key} (clocks spring forward over it); fix the export or add UTC offsets"
+            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} does not "
+            f"exist in {zone.key} (clocks spring forward over it); fix the export or add UTC "
+            "offsets"
         )
     parts = [naive] if group is None else [s for _, s in naive.groupby(group, sort=False)]
     try:
@@ -257,7 +265,7 @@ def _localize(
         twice = naive.dt.tz_localize(zone, ambiguous="NaT").isna().to_numpy()
         i = int(np.flatnonzero(twice)[0]) if twice.any() else 0
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} happens twice "
+            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} happens twice "
             f"in {zone.key} (clocks go back) and the file's order does not say which; "
             "add UTC offsets to the timestamps"
         ) from None
@@ -290,7 +298,7 @@ def check_series_order(
             j = int(np.flatnonzero(dup)[0])
             first = int(np.flatnonzero((values == values.iloc[j]).to_numpy())[0])
             raise InputError(
-                f"{path}: row {row_number(group.index[j])}: {key} {name!r} has "
+                f"{path}: row {row_number(group.index[j])}: {key} {shown(name)} has "
                 f"{values.iloc[j].isoformat()} again (first at row "
                 f"{row_number(group.index[first])}); remove the duplicate"
             )
@@ -298,7 +306,7 @@ def check_series_order(
         if back.any():
             j = int(np.flatnonzero(back)[0])
             raise InputError(
-                f"{path}: row {row_number(group.index[j])}: {key} {name!r} goes back in time "
+                f"{path}: row {row_number(group.index[j])}: {key} {shown(name)} goes back in time "
                 f"({values.iloc[j].isoformat()} after {values.iloc[j - 1].isoformat()}); "
                 "sort the file by time"
             )

@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from staffplan.errors import InputError
+from staffplan.errors import InputError, shown
 from staffplan.tables.parse import (
     check_aligned,
     check_series_order,
+    listed,
     parse_numbers,
     parse_times,
     read_csv,
@@ -99,7 +100,7 @@ def check_gaps(
             j = int(np.flatnonzero(jumps)[0])
             missing = int((times.iloc[j] - times.iloc[j - 1]) / step) - 1
             raise InputError(
-                f"{path}: row {row_number(group.index[j])}: queue {name!r} has no rows for "
+                f"{path}: row {row_number(group.index[j])}: queue {shown(name)} has no rows for "
                 f"{missing} interval(s) between {times.iloc[j - 1].isoformat()} and "
                 f"{times.iloc[j].isoformat()}; add them, or pass --fill-gaps zero if those "
                 "intervals really had no contacts"
@@ -145,7 +146,7 @@ def read_history(
     if "interval_start" not in header:
         raise InputError(
             f"{path}: not a history file; expected the columns of {HISTORY_FORMATS[0]} or "
-            f"{HISTORY_FORMATS[1]} (present: {', '.join(header)})"
+            f"{HISTORY_FORMATS[1]} (present: {listed(header)})"
         )
     counts = read_counts(path, zone, interval_min, positive_numeric=("aht_s",))
     return check_gaps(counts, path, interval_min, fill_zero=fill_gaps == "zero")
@@ -302,7 +303,7 @@ def _flags(cells: pd.Series, path: str | Path, column: str) -> pd.Series:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} is not "
+            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} is not "
             "true or false"
         )
     return flags.astype(bool)
