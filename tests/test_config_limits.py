@@ -142,6 +142,7 @@ def test_an_echoed_value_is_cut_short():
         ("1.5e2", "write 150 or 1.5e+2"),
         ("3e-2", "write 3.0e-2"),
         ("'420'", "remove the quotes around the number"),
+        ("nan", "got text 'nan'"),  # no hint: YAML's NaN is .nan, and a NaN is refused anyway
     ],
 )
 def test_number_yaml_reads_as_text_says_how_to_write_it(written, hint):

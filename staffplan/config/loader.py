@@ -226,10 +226,10 @@ def _as_number(value: Any) -> str:
             f"{whole}.{fraction or 0}e{sign or '+'}{power}"
         )
     try:
-        float(value)
+        number = float(value)
     except ValueError:
         return ""
-    return "; remove the quotes around the number"
+    return "; remove the quotes around the number" if math.isfinite(number) else ""
 
 
 _EXPONENT = re.compile(r"([-+]?[0-9]+)(?:\.([0-9]*))?[eE]([-+]?)([0-9]+)")

@@ -119,7 +119,8 @@ def read_yaml(text: str, where: str) -> Any:
     :data:`MAX_DEPTH`, aliases expanding past :data:`MAX_VALUES`, a duplicate key or a
     syntax error, naming the line.
     """
-    if len(text.encode("utf-8", errors="surrogatepass")) > MAX_CONFIG_BYTES:
+    too_long = len(text) > MAX_CONFIG_BYTES  # characters: fewer than its UTF-8 bytes
+    if too_long or len(text.encode("utf-8", errors="surrogatepass")) > MAX_CONFIG_BYTES:
         raise config_too_large(where)
     loader = _LimitedLoader(text)
     try:
@@ -129,7 +130,9 @@ def read_yaml(text: str, where: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         position = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
-        raise ConfigError(f"{where}: YAML syntax error at {position}: {exc.problem}") from None
+        problem = str(exc.problem)
+        problem = problem if len(problem) <= 120 else shown(problem, 120)
+        raise ConfigError(f"{where}: YAML syntax error at {position}: {problem}") from None
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: e.g. a date like 2026-13-05
         raise ConfigError(f"{where}: not valid YAML: {shown(str(exc))}") from None
     finally:
