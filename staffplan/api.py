@@ -213,11 +213,12 @@ def plan(
     horizon_days: int = 7,
     volatility_scenario: str | float | None = None,
     time_limit_s: float | None = None,
-    simulate_replications: int = 0,
+    simulate_replications: int | None = None,
     seed: int = 7,
 ) -> PlanResult:
-    """The main job in memory: forecast → deflection → staff → schedule (→ simulate) from
-    the config's history and market (``staffplan plan`` also writes the folder)."""
+    """The main job in memory: forecast → deflection → staff → schedule (→ simulate
+    ``simulate_replications`` runs when given) from the config's history and market
+    (``staffplan plan`` also writes the folder)."""
     cfg = _config(config)
     return run_plan(
         cfg,

@@ -16,6 +16,7 @@ import functools
 import os
 import sys
 import traceback
+import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +26,7 @@ import pandas as pd
 import typer
 
 from staffplan import __version__
-from staffplan.errors import StaffplanError
+from staffplan.errors import InputError, StaffplanError
 
 if TYPE_CHECKING:
     from staffplan.config import Config
@@ -104,12 +105,24 @@ DemandOption = Annotated[
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Options that name one file to write: a folder there is refused before any work.
+SINGLE_FILE_OPTIONS = {OutputOption: ".csv", PlotOption: ".png"}
+
+
 def command(fn: F) -> F:
     """Register ``fn`` as a command that maps errors to exit codes (see module doc)."""
+    hints = typing.get_type_hints(fn, include_extras=True)
+    files = {
+        name: SINGLE_FILE_OPTIONS[hint]
+        for name, hint in hints.items()
+        if hint in SINGLE_FILE_OPTIONS
+    }
 
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
+            for name, suffix in files.items():
+                check_file_output(kwargs.get(name), name, f"{fn.__name__}{suffix}")
             return fn(*args, **kwargs)
         except StaffplanError as exc:
             typer.echo(f"error: {exc.for_command_line()}", err=True)
@@ -127,6 +140,15 @@ def command(fn: F) -> F:
 
     app.command()(run)
     return fn
+
+
+def check_file_output(path: Path | None, option: str, example: str) -> None:
+    """A single-file output (``--output``, ``--plot``) must not name a folder; the error
+    suggests the file ``example`` in it."""
+    if path is not None and path.is_dir():
+        raise InputError(
+            f"{path} is a folder; give a file in it, e.g. {path / example}", parameter=option
+        )
 
 
 def _write_crash_log() -> Path:
@@ -697,7 +719,7 @@ def plan(
         horizon_days=horizon_days,
         scenario=parse_scenario(volatility_scenario),
         time_limit_s=time_limit,
-        simulate_replications=replications if simulate else 0,
+        simulate_replications=replications if simulate else None,
         seed=seed,
         stage=stage,
         warn=warn,

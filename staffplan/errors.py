@@ -41,3 +41,13 @@ class InfeasiblePlanError(StaffplanError):
     """No plan satisfies the hard constraints (exit code 3); the message says by how much."""
 
     exit_code = 3
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for a message, cut to about ``limit`` characters: an error line
+    never carries a huge value (a pasted file, an expanded YAML alias)."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = len(value) if isinstance(value, str) else len(text)
+    return f"{text[: limit - 1]}… ({size:,} characters)"

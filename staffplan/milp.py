@@ -9,11 +9,26 @@ with :func:`solve_milp`. Costs are in the caller's units; times in seconds.
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 from typing import Any
 
 import numpy as np
 from scipy import optimize, sparse
+
+from staffplan.errors import InputError
+
+
+def check_time_limit(time_limit_s: float | None) -> None:
+    """A time limit given by the user (None: the config's) must be a finite number of
+    seconds, 0 or more (0: no search beyond the first rounded solution); the error names
+    ``--time-limit``."""
+    if time_limit_s is not None and not 0 <= time_limit_s < math.inf:
+        raise InputError(
+            f"{time_limit_s:g} is not a solver time limit; give the seconds as a number "
+            "of 0 or more, e.g. 60",
+            parameter="time_limit",
+        )
 
 
 def run_highs(

@@ -1,5 +1,5 @@
 """Every case of tests/bad_inputs/cases.yaml through the CLI: exit 2, one clear message,
-no traceback, and no output left behind (see tests/bad_inputs/README.md)."""
+no traceback, and no output left behind or changed (see tests/bad_inputs/README.md)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _param(case: dict):
 def test_bad_input_gives_one_clear_message(case, tmp_path):
     _write_files(tmp_path, case.get("files"))
     out = tmp_path / case.get("out", "out.csv")
-    before = out.read_bytes() if out.is_file() else None
+    before = _contents(out)
     args = [a.format(dir=tmp_path, out=out) for a in case["args"]]
     result = CliRunner().invoke(app, args)
     stderr = result.stderr
@@ -59,4 +59,13 @@ def test_bad_input_gives_one_clear_message(case, tmp_path):
     if before is None:
         assert not out.exists(), f"{out} was created by a failed run"
     else:
-        assert out.read_bytes() == before, f"{out} was changed by a failed run"
+        assert _contents(out) == before, f"{out} was changed by a failed run"
+
+
+def _contents(out: Path) -> bytes | dict[str, bytes] | None:
+    """The bytes of the file ``out``, or of every file under the folder ``out``."""
+    if out.is_dir():
+        return {
+            str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+        }
+    return out.read_bytes() if out.is_file() else None

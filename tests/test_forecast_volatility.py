@@ -188,3 +188,28 @@ def test_market_prices_that_miss_the_history_are_refused():
     later = prices().assign(timestamp=prices()["timestamp"] + pd.Timedelta(weeks=60))
     with pytest.raises(InputError, match="do not overlap the history"):
         StaffplanForecaster(history_weeks=4).fit(generated(weeks=5), later)
+
+
+def test_a_flat_stretch_of_prices_is_data_not_a_crash():
+    flat = prices().copy()
+    stretch = (flat["timestamp"] >= "2020-03-01") & (flat["timestamp"] < "2020-03-04")
+    flat.loc[stretch, ["close", "high", "low"]] = 7000.0
+    drivers = observed(
+        market_drivers(flat), pd.date_range("2020-03-02", periods=48, freq="h", tz="UTC")
+    )
+    assert (drivers["daily_vol"] == 0).any()  # realised volatility really was zero
+    assert np.isfinite(drivers[["log_daily_vol", "log_shock"]].to_numpy()).all()
+    forecast = StaffplanForecaster(history_weeks=18).fit(generated(), flat).predict("2020-05-11", 7)
+    assert np.isfinite(forecast["volume"]).all()
+
+
+def test_prices_that_never_move_are_refused_naming_the_file():
+    constant = prices().assign(close=100.0, high=100.0, low=100.0)
+    constant.attrs["source"] = "btc.csv"
+    with pytest.raises(InputError, match=r"^btc\.csv: the prices do not move over the history"):
+        StaffplanForecaster(history_weeks=4).fit(generated(weeks=5), constant)
+
+
+def test_a_market_file_too_short_is_named():
+    with pytest.raises(InputError, match=r"btc_usd_hourly\.csv: the market file is too short"):
+        market_drivers(read_market(SAMPLE / "btc_usd_hourly.csv").iloc[:10])

@@ -8,6 +8,7 @@ import zoneinfo
 
 import icalendar
 import pandas as pd
+import pytest
 
 from staffplan.roster.ics import agent_calendar, calendar_file_name, event_uid, read_published
 
@@ -93,3 +94,24 @@ def test_file_names_are_safe_and_distinct_per_agent():
     assert calendar_file_name("Ana López") == "ana-lópez.ics"
     assert calendar_file_name("王 小明") == "王-小明.ics"
     assert calendar_file_name("o'brien/ops") == "o-brien-ops.ics"
+
+
+EVENT = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n%sEND:VEVENT\r\nEND:VCALENDAR\r\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "not an iCalendar file"),
+        (b"not a calendar at all", "not an iCalendar file"),
+        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n", "not an iCalendar file"),
+        (b"BEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\n", "not a VCALENDAR"),
+        (EVENT % b"SUMMARY:Shift\r\n", "an event has no UID"),
+        (EVENT % b"UID:x\r\nSEQUENCE:two\r\n", "event 'x': SEQUENCE cannot be read"),
+        (EVENT % b"UID:x\r\nSEQUENCE:-1\r\n", "SEQUENCE '-1' is not 0 or more"),
+        (EVENT % b"UID:x\r\nDTSTART:tomorrow\r\n", "event 'x': DTSTART cannot be read"),
+    ],
+)
+def test_a_calendar_this_module_could_not_have_written_is_a_value_error(data, problem):
+    with pytest.raises(ValueError, match=problem):
+        read_published(data)

@@ -244,7 +244,7 @@ def test_write_scenarios_picks_the_format_from_the_suffix(result, tmp_path):
         ("ramp: [0.5, 0.8]", "ramp: [0, 0.8]", "cases[0].ramp[0]: 0 is not a productivity"),
         ("start: 2026-02", "start: 2026-2", "scenarios.start: '2026-2' is not a month"),
         ("attrition: 0.03", "attrition: 3", "cases[0].attrition: 3 is not a share"),
-        ("name: base", "name: BASE, stressed_share: 0.1", ""),
+        ("name: base", "name: BASE", ""),
         ("name: base", "name: '$\\X$ Stressed'", "is listed twice"),
         ("hiring_lead_months: 2", "hiring_lead_months: -1", "must be 0 or more months"),
         ("volume_growth: 0.02", "volume_growth: -1.5", "must be above -1"),

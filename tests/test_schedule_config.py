@@ -64,6 +64,8 @@ def test_shifts_section_loads_with_documented_defaults():
         ("  templates:", "  understaffing: maybe\n  templates:", "understaffing: 'maybe' is not"),
         ("  templates:", "  cyclic_wek: true\n  templates:", "did you mean 'cyclic_week'?"),
         ("  templates:", "  max_headcount: 0\n  templates:", "max_headcount: must be greater"),
+        ('["05:00", "08:00"]', '["10:00", "08:00"]', "start_window: ['10:00', '08:00'] runs past"),
+        ('["05:00", "08:00"]', '["19:15", "07:30"]', "12.25 hours of starts from 19:15"),
     ],
 )
 def test_config_mistakes_name_the_key(old: str, new: str, expected: str):
@@ -107,3 +109,9 @@ def test_cyclic_week_needs_exactly_seven_days():
     requirements = pd.DataFrame({"queue": "chat", "interval_start": times, "agents": 1.0})
     with pytest.raises(InputError, match="exactly one week"):
         build_schedule(requirements, config)
+
+
+@pytest.mark.parametrize("window", ['["21:00", "01:00"]', '["20:00", "08:00"]'])
+def test_a_night_window_past_midnight_of_up_to_12_hours_is_kept(window: str):
+    shifts = parse_config(CONFIG.replace('["05:00", "08:00"]', window)).shifts
+    assert shifts is not None and shifts.templates[0].window_span_min() in (240, 720)

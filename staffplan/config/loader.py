@@ -5,7 +5,8 @@ accepted, range metadata from :mod:`staffplan.config.fields` says which numbers 
 allowed, and ``__post_init__`` checks rules that span fields. Every problem becomes a
 :class:`~staffplan.errors.ConfigError` naming the file, the key path
 (``queues[1].target.service_level``) and what to do; unknown keys get a "did you mean".
-Only ``yaml.safe_load`` is used: nothing in a config is ever executed.
+YAML is read by :mod:`staffplan.config.safe_yaml` (safe tags only, size, nesting and alias
+limits, duplicate keys refused); echoed values are cut short.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ import contextlib
 import dataclasses
 import datetime as dt
 import math
+import re
 import types
 import typing
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from staffplan.config.fields import Invalid, closest
 from staffplan.config.model import Config
-from staffplan.errors import ConfigError
+from staffplan.config.safe_yaml import MAX_CONFIG_BYTES, config_too_large, read_yaml
+from staffplan.errors import ConfigError, shown
 
 
 def load_config(path: str | Path) -> Config:
@@ -34,7 +35,11 @@ def load_config(path: str | Path) -> Config:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_CONFIG_BYTES + 1)  # never more: /dev/zero is a "file" too
+        if len(data) > MAX_CONFIG_BYTES:
+            raise config_too_large(str(path))
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found; pass --config PATH") from None
     except IsADirectoryError:
@@ -49,14 +54,7 @@ def load_config(path: str | Path) -> Config:
 def parse_config(text: str, source: Path | None = None) -> Config:
     """Validate YAML ``text`` into a :class:`Config` (``source`` names it in messages)."""
     where = str(source) if source else "config"
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        position = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown line"
-        raise ConfigError(f"{where}: YAML syntax error at {position}: {exc.problem}") from None
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: e.g. a date like 2026-13-05
-        raise ConfigError(f"{where}: not valid YAML: {exc}") from None
+    raw = read_yaml(text, where)
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a mapping of keys (timezone:, queues:, ...)")
     base = source.parent if source else Path.cwd()
@@ -74,6 +72,7 @@ class _Context:
 
 
 def _join(path: str, key: str) -> str:
+    key = key if len(key) <= 60 else shown(key)
     return f"{path}.{key}" if path else key
 
 
@@ -84,7 +83,7 @@ def _build(cls: type, raw: Any, path: str, ctx: _Context) -> Any:
     public = [n for n, f in fields.items() if not f.metadata.get("internal")]
     for key in raw:
         if key not in fields or (fields[key].metadata.get("internal") and path):
-            hint = closest(str(key), public)
+            hint = closest(str(key)[:60], public)
             allowed = ", ".join(public)
             suggestion = f"; did you mean {hint!r}?" if hint else f"; allowed: {allowed}"
             raise ctx.error(_join(path, str(key)), f"unknown key{suggestion}")
@@ -136,7 +135,7 @@ def _convert(hint: Any, value: Any, path: str, ctx: _Context) -> Any:
     if origin is Literal:
         if value not in args or isinstance(value, bool):
             allowed = ", ".join(repr(a) for a in args)
-            raise ctx.error(path, f"{value!r} is not allowed; use one of {allowed}")
+            raise ctx.error(path, f"{shown(value)} is not allowed; use one of {allowed}")
         return value
     if origin is tuple:
         if not isinstance(value, list):
@@ -165,7 +164,7 @@ def _scalar(hint: Any, value: Any, path: str, ctx: _Context) -> Any:
         return value
     if hint in (int, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ctx.error(path, f"expected a number, got {_describe(value)}")
+            raise ctx.error(path, f"expected a number, got {_describe(value)}{_as_number(value)}")
         if not math.isfinite(value):
             raise ctx.error(path, f"expected a finite number, got {value}")
         if hint is int:
@@ -208,5 +207,29 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).lower()} (true/false)"
     if isinstance(value, str):
-        return f"text {value!r}"
-    return f"{value!r}"
+        return f"text {shown(value)}"
+    return shown(value)
+
+
+def _as_number(value: Any) -> str:
+    """A hint for a number YAML read as text: ``1e9`` (YAML 1.1 floats need a dot and a
+    signed exponent, ``1.0e+9``) or a quoted ``"420"``; empty if it is no number."""
+    if not isinstance(value, str):
+        return ""
+    exponent = _EXPONENT.fullmatch(value.strip())
+    if exponent:
+        whole, fraction, sign, power = exponent.groups()
+        number = float(value)
+        plain = f"{int(number)} or " if number.is_integer() and abs(number) < 1e16 else ""
+        return (
+            f" (YAML reads an exponent without a dot as text); write {plain}"
+            f"{whole}.{fraction or 0}e{sign or '+'}{power}"
+        )
+    try:
+        number = float(value)
+    except ValueError:
+        return ""
+    return "; remove the quotes around the number" if math.isfinite(number) else ""
+
+
+_EXPONENT = re.compile(r"([-+]?[0-9]+)(?:\.([0-9]*))?[eE]([-+]?)([0-9]+)")

@@ -20,6 +20,9 @@ from staffplan.config.names import check_name
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 24 * 60
+# A start window past midnight is a night shift's: longer, it is almost surely a swapped
+# pair (["10:00", "08:00"] would be 22 hours of starts, not 08:00 to 10:00).
+MAX_OVERNIGHT_WINDOW_MIN = 12 * 60
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -75,8 +78,9 @@ class BreakConfig:
 class ShiftTemplate:
     """A family of shifts: starts every ``start_every_min`` from ``start_window[0]`` to
     ``start_window[1]`` (clock times; a window like ``["22:00", "02:00"]`` runs past
-    midnight and belongs to the day it opens), each of the on-site ``lengths_min`` (unpaid
-    lunch included), on ``days``, at ``cost_per_hour`` per paid hour."""
+    midnight and belongs to the day it opens; such a window spans at most 12 hours), each
+    of the on-site ``lengths_min`` (unpaid lunch included), on ``days``, at
+    ``cost_per_hour`` per paid hour."""
 
     name: str
     start_window: tuple[str, ...]
@@ -91,8 +95,18 @@ class ShiftTemplate:
         check_name(self.name, "name", "shift template")
         if len(self.start_window) != 2:
             raise Invalid("start_window", "give two clock times: earliest and latest start")
-        for i, text in enumerate(self.start_window):
-            clock_minutes(text, f"start_window[{i}]")
+        first, last = (
+            clock_minutes(t, f"start_window[{i}]") for i, t in enumerate(self.start_window)
+        )
+        if last < first and self.window_span_min() > MAX_OVERNIGHT_WINDOW_MIN:
+            early, late = (t.strip() for t in self.start_window)
+            raise Invalid(
+                "start_window",
+                f"['{early}', '{late}'] runs past midnight: {self.window_span_min() / 60:g} "
+                f"hours of starts from {early} to {late} the next day; if you meant {late} to "
+                f"{early}, write ['{late}', '{early}'] (a window past midnight, for night "
+                f"shifts, spans at most {MAX_OVERNIGHT_WINDOW_MIN // 60} hours)",
+            )
         if not 0 < self.start_every_min <= MINUTES_PER_DAY:
             raise Invalid("start_every_min", "must be between 1 and 1440 minutes")
         self._check_lengths()

@@ -110,7 +110,12 @@ def json_text(result: ScenarioResult) -> str:
 
 
 def check_output(path: Path, allowed: tuple[str, ...] = SUFFIXES) -> None:
-    """Fail early, before any work, if ``path``'s suffix is not one of ``allowed``."""
+    """Fail early, before any work, if ``path`` is a folder or its suffix is not one of
+    ``allowed``."""
+    if path.is_dir():
+        raise InputError(
+            f"{path}: is a folder; give a file in it, e.g. {path / 'scenarios'}{allowed[0]}"
+        )
     if path.suffix.lower() not in allowed:
         raise InputError(
             f"{path}: cannot tell the format from the suffix {path.suffix or '(none)'}; "

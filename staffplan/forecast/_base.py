@@ -20,7 +20,7 @@ from staffplan.errors import InputError
 from staffplan.forecast import _calendar
 from staffplan.forecast._days import DayMatrix, day_matrix
 from staffplan.forecast._intervals import Dispersion, fit_dispersion, quantiles
-from staffplan.tables.dates import parse_start
+from staffplan.tables.dates import check_horizon_days, parse_start
 
 FORECAST_COLUMNS = ("queue", "interval_start", "volume")
 
@@ -82,8 +82,7 @@ class Forecaster(abc.ABC):
         """
         if not hasattr(self, "queues_"):
             raise RuntimeError(f"{type(self).__name__} is not fitted; call fit() first")
-        if horizon_days < 1:
-            raise InputError(f"horizon of {horizon_days} days: forecast at least 1 day")
+        check_horizon_days(horizon_days)
         start = parse_start(start, self.zone_, self.interval_min_)
         times = _calendar.horizon(start, horizon_days, self.interval_min_)
         pos = _calendar.positions(times, self.interval_min_)

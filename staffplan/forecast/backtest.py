@@ -24,6 +24,7 @@ import pandas as pd
 
 from staffplan.errors import InputError
 from staffplan.forecast._base import Forecaster
+from staffplan.tables.dates import check_horizon_days
 
 LEVELS = (80, 95)
 
@@ -45,6 +46,7 @@ def backtest(
     honest forecast); with it, the realised prices over the window too (a conditional
     forecast: "had we known how the market would move").
     """
+    check_windows(origins, horizon_days, train_weeks)
     ends = _origins(history, origins, horizon_days, train_weeks)
     rows = []
     total = len(ends) * len(models)
@@ -73,6 +75,17 @@ def backtest(
     return summarise(per_origin, [m.name for m in models]), per_origin
 
 
+def check_windows(origins: int, horizon_days: int, train_weeks: int) -> None:
+    """At least one origin and one training week, a horizon within range."""
+    check_horizon_days(horizon_days)
+    for parameter, value, unit in (
+        ("origins", origins, "origin"),
+        ("train_weeks", train_weeks, "week"),
+    ):
+        if value < 1:
+            raise InputError(f"{value} is out of range; use at least 1 {unit}", parameter=parameter)
+
+
 def _origins(
     history: pd.DataFrame, origins: int, horizon_days: int, train_weeks: int
 ) -> list[pd.Timestamp]:
@@ -80,15 +93,17 @@ def _origins(
     times = history["interval_start"]
     step = pd.Series(times.unique()).sort_values().diff().min()
     end = (times.max() + step).normalize()
-    starts = [end - pd.DateOffset(days=horizon_days * k) for k in range(origins, 0, -1)]
-    first_needed = starts[0] - pd.DateOffset(weeks=train_weeks)
-    if times.min() > first_needed:
+    needed_days = origins * horizon_days + 7 * train_weeks  # whole days: no date overflow
+    wall_clock = end.tz_localize(None) - times.min().tz_localize(None)  # days across DST
+    covered_days = wall_clock // pd.Timedelta(days=1)
+    if covered_days < needed_days:
         raise InputError(
-            f"the history starts {times.min():%Y-%m-%d}, but {origins} origins of "
-            f"{horizon_days} days after {train_weeks} training weeks need it from "
-            f"{first_needed:%Y-%m-%d}; use fewer --origins or --train-weeks"
+            f"the history covers {covered_days} days ({times.min():%Y-%m-%d} to "
+            f"{end:%Y-%m-%d}), but {origins} origins of {horizon_days} days after "
+            f"{train_weeks} training weeks need {needed_days:,}; use fewer --origins or "
+            "--train-weeks"
         )
-    return starts
+    return [end - pd.DateOffset(days=horizon_days * k) for k in range(origins, 0, -1)]
 
 
 def _known_by(market: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:

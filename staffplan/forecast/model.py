@@ -97,10 +97,18 @@ class StaffplanForecaster(Forecaster):
         times = pd.DatetimeIndex(history["interval_start"].drop_duplicates())
         seen = volatility.observed(self.drivers_, times)[list(volatility.FEATURES)].dropna()
         if len(seen) < 2:
+            known = self.drivers_.known_at
             raise InputError(
-                f"the market prices ({self.drivers_.known_at[0]:%Y-%m-%d} to "
-                f"{self.drivers_.known_at[-1]:%Y-%m-%d}) do not overlap the history; "
+                f"{self.drivers_.source}: the market prices ({known[0]:%Y-%m-%d} to "
+                f"{known[-1]:%Y-%m-%d}) do not overlap the history; "
                 "pass prices covering the history period"
+            )
+        if (seen.std().to_numpy() == 0).any():
+            raise InputError(
+                f"{self.drivers_.source}: the prices do not move over the history "
+                f"({seen.index[0]:%Y-%m-%d} to {seen.index[-1]:%Y-%m-%d}), so volatility is "
+                "0 and cannot explain contacts; check the export, or forecast without the "
+                "market (leave out --market and market.prices)"
             )
         self.driver_mean_ = seen.mean().to_numpy()
         self.driver_scale_ = np.maximum(seen.std().to_numpy(), 1e-9)

@@ -12,7 +12,7 @@ import pandas as pd
 from staffplan.config.forecast import ForecastConfig
 from staffplan.forecast import volatility
 from staffplan.forecast._base import Forecaster
-from staffplan.forecast.backtest import backtest
+from staffplan.forecast.backtest import backtest, check_windows
 from staffplan.forecast.baselines import SameSlotAverage, SeasonalNaive
 from staffplan.forecast.model import StaffplanForecaster
 
@@ -124,6 +124,7 @@ def run_backtest(
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Backtest the staffplan model and both baselines; one row per model."""
+    check_windows(origins, horizon_days, train_weeks)
     base = settings or ForecastConfig()
     settings = dataclasses.replace(
         base,

@@ -31,6 +31,9 @@ SCENARIO_QUANTILES = {"calm": 0.10, "typical": 0.50, "stressed": 0.90, "crash": 
 FEATURES = ("log_daily_vol", "log_shock")
 MIN_DAILY_WINDOW = 3
 SHOCK_FLOOR = 0.1
+# 0.01 % a day, far below any traded market: a flat stretch of prices (no trades, a
+# holiday) is real data, and this keeps log(daily_vol) finite through it.
+VOL_FLOOR = 1e-4
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +46,7 @@ class MarketDrivers:
     bar: pd.Timedelta
     shock_hours: float
     persistence_per_hour: float  # AR(1) coefficient of log daily_vol, per hour
+    source: str = "the market prices"  # the file, for messages
 
     def scenario_vol(self, name: str) -> float:
         """The daily volatility of a named scenario (a quantile of this history)."""
@@ -66,9 +70,11 @@ def market_drivers(prices: pd.DataFrame, window_h: int = 24, shock_h: int = 6) -
     daily_vol = np.sqrt(returns.pow(2).rolling(window, min_periods=window).mean() * per_day)
     shock = log_close.diff(steps).abs()
     ok = (daily_vol.notna() & shock.notna()).to_numpy()
+    source = prices.attrs.get("source", "the market prices")
     if ok.sum() < 2:
         raise InputError(
-            f"the market file is too short: volatility needs more than {window} bars of prices"
+            f"{source}: the market file is too short: volatility needs more than {window} "
+            f"bars of prices, it has {len(prices)}"
         )
     vol = daily_vol.to_numpy()[ok]
     return MarketDrivers(
@@ -77,7 +83,8 @@ def market_drivers(prices: pd.DataFrame, window_h: int = 24, shock_h: int = 6) -
         shock=shock.to_numpy()[ok],
         bar=bar,
         shock_hours=steps * bars_h,
-        persistence_per_hour=_persistence(np.log(np.maximum(vol, 1e-12)), per_day),
+        persistence_per_hour=_persistence(np.log(np.maximum(vol, VOL_FLOOR)), per_day),
+        source=source,
     )
 
 
@@ -112,11 +119,12 @@ def _with_logs(
 ) -> pd.DataFrame:
     # A floor of a tenth of the typical move at the current volatility keeps a flat
     # hour from reaching log(0); it uses only what was known at the time.
-    floor = SHOCK_FLOOR * drivers.implied_shock(daily_vol)
+    floored = np.maximum(daily_vol, VOL_FLOOR)
+    floor = SHOCK_FLOOR * drivers.implied_shock(floored)
     return pd.DataFrame(
         {
             "daily_vol": daily_vol,
-            "log_daily_vol": np.log(daily_vol),
+            "log_daily_vol": np.log(floored),
             "log_shock": np.log(shock + floor),
         },
         index=times,
@@ -149,8 +157,8 @@ def horizon_path(
 
 
 def _decay(drivers: MarketDrivers, times: pd.DatetimeIndex) -> pd.DataFrame:
-    typical = math.log(drivers.scenario_vol("typical"))
-    last = math.log(drivers.daily_vol[-1])
+    typical = math.log(max(drivers.scenario_vol("typical"), VOL_FLOOR))
+    last = math.log(max(drivers.daily_vol[-1], VOL_FLOOR))
     hours = (times.tz_convert("UTC") - drivers.known_at[-1]) / pd.Timedelta(hours=1)
     weight = drivers.persistence_per_hour ** np.maximum(np.asarray(hours, dtype=float), 0.0)
     vol = np.exp(typical + (last - typical) * weight)

@@ -20,9 +20,11 @@ from staffplan.forecast import ForecastRun, run_forecast
 from staffplan.forecast.plot import forecast_png
 from staffplan.jobs.publish import Warn, config_inputs, manifest, output_lock, publish
 from staffplan.jobs.report import render_report
+from staffplan.milp import check_time_limit
 from staffplan.schedule import Schedule, build_schedule
 from staffplan.schedule.plot import coverage_png
 from staffplan.simulate import SimulationResult, plot_simulation, simulate_schedule
+from staffplan.simulate.run import check_replications
 from staffplan.staffing import size_requirements
 from staffplan.tables import as_written, check_folder_target, to_csv_text
 from staffplan.tables.dates import parse_start
@@ -69,7 +71,7 @@ def run_plan(
     horizon_days: int = 7,
     scenario: str | float | None = None,
     time_limit_s: float | None = None,
-    simulate_replications: int = 0,
+    simulate_replications: int | None = None,
     seed: int = 7,
     stage: Stage = lambda name: None,
 ) -> PlanResult:
@@ -79,10 +81,14 @@ def run_plan(
     stage getting its predecessor's table exactly as written to the folder, so every stage
     can be re-run alone on the plan's files with the same result. Deflection runs when
     the config has a ``deflection:`` section; the simulation (of the requirements table
-    against the schedule's coverage) when ``simulate_replications`` > 0. ``stage(name)``
-    is called as each stage begins (the CLI shows progress with it).
+    against the schedule's coverage) when ``simulate_replications`` is a number of runs
+    (checked before any work, as is ``time_limit_s``). ``stage(name)`` is called as each
+    stage begins (the CLI shows progress with it).
     """
     config.require("shifts")
+    check_time_limit(time_limit_s)
+    if simulate_replications is not None:
+        check_replications(simulate_replications)
     if start is None:
         start = default_start(history)
     else:
@@ -103,7 +109,7 @@ def run_plan(
     stage("schedule")
     schedule = build_schedule(requirements, config, time_limit_s=time_limit_s)
     simulation = None
-    if simulate_replications > 0:
+    if simulate_replications is not None:
         stage("simulate")
         simulation = simulate_schedule(
             requirements,
@@ -267,7 +273,7 @@ def plan_job(
     horizon_days: int = 7,
     scenario: str | float | None = None,
     time_limit_s: float | None = None,
-    simulate_replications: int = 0,
+    simulate_replications: int | None = None,
     seed: int = 7,
     stage: Stage = lambda name: None,
     warn: Warn = print,

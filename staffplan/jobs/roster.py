@@ -28,6 +28,7 @@ from staffplan.roster.ics import Published, agent_calendar, calendar_file_name, 
 from staffplan.roster.need import coverage_of, requirement_pools, shift_need_hours
 from staffplan.schedule.cover import Schedule, build_schedule
 from staffplan.tables import read_requirements, to_csv_text
+from staffplan.tables.dates import check_year
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -86,6 +87,7 @@ def resolve_week(week: str, today: dt.date) -> dt.date:
     match = _WEEK.match(text.upper())
     if not match:
         raise InputError(f"{week!r}: use 'next' or an ISO week like 2026-W50", parameter="week")
+    check_year(int(match.group(1)), week, "week")
     try:
         monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:
@@ -165,6 +167,7 @@ def run_roster(
     """
     team = roster_team(config)
     ensure_folder(Path(output_dir))
+    published = published_calendars(Path(output_dir) / week_label(week_start))
     config = _team_sized(config, team)
     if requirements is None:
         requirements, schedule = plan_week(config, week_start)
@@ -192,7 +195,7 @@ def run_roster(
         {**config_inputs(config), **(inputs or {})},
         config.timezone,
     )
-    files = _roster_files(run, team, config, week_start)
+    files = _roster_files(run, team, config, week_start, published)
     publish(folder, files, manifest_text=record, warn=warn)
     return run
 
@@ -244,11 +247,14 @@ def week_requirements(
 
 
 def _roster_files(
-    run: RosterRun, team: TeamConfig, config: Config, week_start: dt.date
+    run: RosterRun,
+    team: TeamConfig,
+    config: Config,
+    week_start: dt.date,
+    published: dict[str, dict[str, Published]],
 ) -> dict[str, str | bytes]:
     """File name → content of the week folder: the tables and one calendar per agent
-    (re-runs update the events the folder already published)."""
-    published = _published_calendars(run.folder)
+    (re-runs update the events the folder already ``published``)."""
     assignment = run.assignment
     staffed = run.schedule.shifts.merge(
         assignment.roster[["shift_id", "agent"]], on="shift_id", how="left"
@@ -267,7 +273,26 @@ def _roster_files(
     return files
 
 
-def _published_calendars(folder: Path) -> dict[str, dict[str, Published]]:
+def published_calendars(folder: Path) -> dict[str, dict[str, Published]]:
+    """The events each calendar in the week ``folder`` published, by file name; a
+    calendar that cannot be read is an :class:`InputError` naming it (read before the
+    slow work, so the run stops at once)."""
     if not folder.is_dir():
         return {}
-    return {path.name: read_published(path.read_bytes()) for path in sorted(folder.glob("*.ics"))}
+    calendars = {}
+    for path in sorted(folder.glob("*.ics")):
+        try:
+            calendars[path.name] = read_published(path.read_bytes())
+        except OSError as exc:
+            raise _unreadable(path, exc.strerror or str(exc)) from None
+        except ValueError as exc:
+            raise _unreadable(path, str(exc)) from None
+    return calendars
+
+
+def _unreadable(path: Path, problem: str) -> InputError:
+    return InputError(
+        f"{path}: a published calendar that cannot be read ({problem}); restore it, or "
+        "remove it to publish that agent's shifts afresh (calendar apps that imported it "
+        "may then keep its old events)"
+    )

@@ -28,6 +28,7 @@ import icalendar
 import pandas as pd
 
 from staffplan.config.names import file_stem
+from staffplan.errors import shown
 from staffplan.tables.breaks import break_times
 
 PRODID = "-//staffplan//roster//EN"
@@ -176,16 +177,34 @@ def _cancelled(before: Published) -> icalendar.Event:
 
 
 def read_published(data: bytes) -> dict[str, Published]:
-    """The events of an earlier calendar file, by UID (empty if it cannot be parsed)."""
+    """The events of an earlier calendar file, by UID.
+
+    A file this module could not have written (not iCalendar, an event without a UID, a
+    property that does not parse, a SEQUENCE that is not a whole number) is a
+    ``ValueError`` saying what is wrong: republishing over it would restart its events'
+    SEQUENCE, and calendar apps may then ignore the update.
+    """
     try:
         calendar = icalendar.Calendar.from_ical(data)
-    except ValueError:
-        return {}
+    except (ValueError, IndexError, KeyError):
+        raise ValueError("not an iCalendar file of one VCALENDAR") from None
+    if calendar.name != "VCALENDAR":
+        raise ValueError(f"holds a {calendar.name or 'nameless'} component, not a VCALENDAR")
     out = {}
     for event in calendar.walk("VEVENT"):
+        if "uid" not in event:
+            raise ValueError("an event has no UID")
+        uid = str(event["uid"])
+        for key, problem in event.errors:
+            raise ValueError(f"event {shown(uid)}: {key} cannot be read ({shown(problem)})")
+        sequence = event.get("sequence", 0)
+        if not isinstance(sequence, int) or sequence < 0:
+            raise ValueError(
+                f"event {shown(uid)}: SEQUENCE {shown(str(sequence))} is not 0 or more"
+            )
         status = str(event.get("status", "")).upper()
-        out[str(event["uid"])] = Published(
-            sequence=int(event.get("sequence", 0)),
+        out[uid] = Published(
+            sequence=int(sequence),
             cancelled=status == "CANCELLED",
             fingerprint=_fingerprint(event),
             event=event,

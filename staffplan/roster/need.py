@@ -40,7 +40,13 @@ def requirement_pools(requirements: pd.DataFrame, config: Config) -> Pools:
     """The requirements' ``agents`` per block, on the grid the covering model uses."""
     shifts = config.shifts
     cyclic = bool(shifts and shifts.cyclic_week)
-    grid = build_grid(requirements["interval_start"], config.zone, config.interval_min, cyclic)
+    grid = build_grid(
+        requirements["interval_start"],
+        config.zone,
+        config.interval_min,
+        cyclic,
+        config.source or "config",
+    )
     index = grid.starts.get_indexer(requirements["interval_start"])
     queues = requirements["queue"].astype(str).to_numpy()
     agents = requirements["agents"].to_numpy(dtype=float)

@@ -75,16 +75,23 @@ class Candidates:
         return int(self.slot_link.max()) + 1 if self.slot_link.size else 0
 
 
-def build_grid(times: pd.Series, zone: zoneinfo.ZoneInfo, interval_min: int, cyclic: bool) -> Grid:
-    """The grid covering every local day that ``times`` touch (whole days, in ``zone``)."""
+def build_grid(
+    times: pd.Series,
+    zone: zoneinfo.ZoneInfo,
+    interval_min: int,
+    cyclic: bool,
+    source: object = "config",
+) -> Grid:
+    """The grid covering every local day that ``times`` touch (whole days, in ``zone``);
+    ``source`` (the config file) is named when ``cyclic`` does not fit them."""
     local = times.dt.tz_convert(zone)
     first = local.min().tz_localize(None).normalize()
     last = local.max().tz_localize(None).normalize()
     dates = tuple(d.date() for d in pd.date_range(first, last, freq="D"))
     if cyclic and len(dates) != 7:
         raise InputError(
-            f"shifts.cyclic_week needs requirements for exactly one week (7 days); they span "
-            f"{len(dates)} day(s) from {dates[0]} to {dates[-1]}"
+            f"{source}: shifts.cyclic_week needs requirements for exactly one week (7 days); "
+            f"they span {len(dates)} day(s) from {dates[0]} to {dates[-1]}"
         )
     begin = _local_midnight(dates[0], zone)
     end = _local_midnight(dates[-1] + dt.timedelta(days=1), zone)
@@ -98,8 +105,9 @@ def _local_midnight(day: dt.date, zone: zoneinfo.ZoneInfo) -> pd.Timestamp:
     return pd.Timestamp(day).tz_localize(zone, nonexistent="shift_forward", ambiguous=True)
 
 
-def build_candidates(grid: Grid, shifts: ShiftsConfig) -> Candidates:
-    """Every shift each template allows on ``grid``, with its break slots.
+def build_candidates(grid: Grid, shifts: ShiftsConfig, source: object = "config") -> Candidates:
+    """Every shift each template allows on ``grid``, with its break slots (``source``,
+    the config file, is named when no template fits the grid).
 
     The templates' starts, lengths and break windows fit the grid: the config checks
     them against ``interval_min`` when it loads (:mod:`staffplan.config.rules`).
@@ -121,8 +129,8 @@ def build_candidates(grid: Grid, shifts: ShiftsConfig) -> Candidates:
     g_start = np.concatenate(group_start).astype(np.int64)
     if start.size == 0:
         raise ConfigError(
-            "shifts.templates: no template has a start time inside the requirements' days; "
-            "check start_window and days"
+            f"{source}: shifts.templates: no template has a start time inside the "
+            f"requirements' days ({grid.dates[0]} to {grid.dates[-1]}); check start_window and days"
         )
     group = _group_index(template, start, g_template, g_start, grid.size)
     paid_hours = _paid_hours(template, length, shifts, grid.interval_min)

@@ -27,6 +27,7 @@ import scipy.optimize as so
 from staffplan.config.shifts import ShiftsConfig
 from staffplan.config.team import POOLED_SEPARATOR
 from staffplan.errors import InfeasiblePlanError, InputError, StaffplanError
+from staffplan.milp import check_time_limit
 from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
 from staffplan.schedule._model import CoverModel, build_model
 from staffplan.schedule._shift_table import shift_table
@@ -109,16 +110,18 @@ def build_schedule(
             "re-plan, or leave it off",
             parameter="allow_moves",
         )
+    check_time_limit(time_limit_s)
     started = time.monotonic()
     shifts = config.require("shifts")
     budget = shifts.time_limit_s if time_limit_s is None else time_limit_s
     gap = shifts.mip_gap if mip_gap is None else mip_gap
     _check_columns(requirements)
+    source = config.source or "config"
     grid = build_grid(
-        requirements["interval_start"], config.zone, config.interval_min, shifts.cyclic_week
+        requirements["interval_start"], config.zone, config.interval_min, shifts.cyclic_week, source
     )
     labels, required = _blocks(requirements, grid, shifts.shared_queues)
-    cands = build_candidates(grid, shifts)
+    cands = build_candidates(grid, shifts, source)
     groups = (
         [list(range(len(labels)))] if shifts.max_headcount else [[i] for i in range(len(labels))]
     )

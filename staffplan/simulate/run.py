@@ -96,14 +96,19 @@ def simulate_schedule(
     )
 
 
-def _check_options(
-    forecast: pd.DataFrame, coverage: pd.DataFrame, replications: int, seed: int, jobs: int | None
-) -> None:
+def check_replications(replications: int) -> None:
+    """Simulated runs must number 1 to :data:`MAX_REPLICATIONS` (``--replications``)."""
     if not 1 <= replications <= MAX_REPLICATIONS:
         raise InputError(
             f"must be between 1 and {MAX_REPLICATIONS:,}, got {replications}",
             parameter="replications",
         )
+
+
+def _check_options(
+    forecast: pd.DataFrame, coverage: pd.DataFrame, replications: int, seed: int, jobs: int | None
+) -> None:
+    check_replications(replications)
     if seed < 0:
         raise InputError(f"must be 0 or more, got {seed}", parameter="seed")
     if jobs is not None and jobs < 1:

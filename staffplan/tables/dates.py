@@ -1,4 +1,5 @@
-"""The one parser of a horizon's start (``--start``, ``start=``) for every stage and job."""
+"""The one parser of a horizon's start (``--start``, ``start=``) for every stage and job,
+and the calendar every plan must fit in."""
 
 from __future__ import annotations
 
@@ -7,6 +8,30 @@ from datetime import tzinfo
 import pandas as pd
 
 from staffplan.errors import InputError
+
+# Plans start in these years: the horizon (at most MAX_HORIZON_DAYS) then ends well
+# before 2262-04-11, the last instant a pandas timestamp holds.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+MAX_HORIZON_DAYS = 3660  # ten years of days; a plan covers weeks, a forecast months
+
+
+def check_year(year: int, shown: str, parameter: str) -> None:
+    """A :class:`InputError` naming ``parameter`` unless ``year`` is a planning year
+    (``shown`` is the value as the user gave it)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError(
+            f"{shown} is out of range; plan between the years {FIRST_YEAR} and {LAST_YEAR}",
+            parameter=parameter,
+        )
+
+
+def check_horizon_days(horizon_days: int) -> None:
+    """``horizon_days`` must be a whole number of days from 1 to :data:`MAX_HORIZON_DAYS`."""
+    if not 1 <= horizon_days <= MAX_HORIZON_DAYS:
+        raise InputError(
+            f"{horizon_days} is out of range; plan from 1 to {MAX_HORIZON_DAYS:,} days (10 years)",
+            parameter="horizon_days",
+        )
 
 
 def parse_start(start: pd.Timestamp | str, zone: tzinfo, interval_min: int) -> pd.Timestamp:
@@ -24,6 +49,7 @@ def parse_start(start: pd.Timestamp | str, zone: tzinfo, interval_min: int) -> p
         ) from None
     if stamp is pd.NaT:
         raise InputError(f"{start!r} is not a date; use YYYY-MM-DD", parameter="start")
+    check_year(stamp.year, str(start), "start")
     if stamp.tzinfo is None:
         try:
             stamp = stamp.tz_localize(zone, nonexistent="raise", ambiguous="raise")

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from staffplan.errors import InputError
+from staffplan.errors import InputError, shown
 
 MAX_COUNT = 10_000_000  # contacts per interval; more is a unit or export mistake
 
@@ -28,14 +28,7 @@ def read_csv(path: str | Path, *, required: Sequence[str], kind: str) -> pd.Data
     kept. Cells are left as text; use :func:`parse_numbers` and :func:`parse_times`.
     """
     path = Path(path)
-    raw = _read_bytes(path, kind)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not UTF-8 text (byte {exc.start}); re-export the {kind} file as UTF-8 "
-            "(in Excel: 'CSV UTF-8')"
-        ) from None
+    text = read_text(path, kind)
     if not text.strip():
         raise InputError(
             f"{path}: the {kind} file is empty; expected a header row with {', '.join(required)}"
@@ -51,6 +44,44 @@ def read_csv(path: str | Path, *, required: Sequence[str], kind: str) -> pd.Data
     if frame.empty:
         raise InputError(f"{path}: the {kind} file has a header but no data rows")
     return frame
+
+
+_EXPORT = "re-export the {kind} file as UTF-8 CSV (in Excel: 'CSV UTF-8')"
+# What a file that is not UTF-8 text usually is, by its first bytes (longest first).
+_NOT_TEXT = (
+    (b"\xff\xfe\x00\x00", "is UTF-32 text; " + _EXPORT),
+    (b"\x00\x00\xfe\xff", "is UTF-32 text; " + _EXPORT),
+    (b"\xff\xfe", "is UTF-16 text (Excel's 'Unicode Text'); " + _EXPORT),
+    (b"\xfe\xff", "is UTF-16 text; " + _EXPORT),
+    (b"\x1f\x8b", "is gzip-compressed, not CSV text; decompress it first (gunzip)"),
+    (b"PK\x03\x04", "is a ZIP archive or an Excel workbook, not CSV text; " + _EXPORT),
+    (b"\xd0\xcf\x11\xe0", "is an Excel 97-2003 workbook, not CSV text; " + _EXPORT),
+)
+
+
+def read_text(path: str | Path, kind: str) -> str:
+    """The UTF-8 text of the ``kind`` file at ``path`` (a byte-order mark is dropped).
+
+    A missing file, a folder, compressed or spreadsheet bytes, UTF-16/32 text and any
+    other non-UTF-8 bytes are an :class:`InputError` saying what the file is and how to
+    export it as CSV.
+    """
+    path = Path(path)
+    raw = _read_bytes(path, kind)
+    for magic, problem in _NOT_TEXT:
+        if raw.startswith(magic):
+            raise InputError(f"{path}: the {kind} file {problem.format(kind=kind)}")
+    export = _EXPORT.format(kind=kind)
+    if b"\x00" in raw:
+        head = raw[:64]
+        if head[0::2].count(0) == len(head[0::2]) or head[1::2].count(0) == len(head[1::2]):
+            raise InputError(f"{path}: the {kind} file is UTF-16 text; {export}")
+        at = raw.index(b"\x00")
+        raise InputError(f"{path}: binary data (a NUL byte at byte {at}), not CSV text; {export}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); {export}") from None
 
 
 def _read_bytes(path: Path, kind: str) -> bytes:
@@ -80,15 +111,22 @@ def _check_columns(
                     "save it as comma-separated CSV"
                 )
     hints = [
-        f"; found {hint[0]!r}, did you mean {column!r}?"
+        f"; found {shown(hint[0])}, did you mean {column!r}?"
         for column in missing
         if (hint := difflib.get_close_matches(column, present, n=1, cutoff=0.6))
     ]
     names = ", ".join(repr(c) for c in missing)
     raise InputError(
         f"{path}: the {kind} file has no column{'s' if len(missing) > 1 else ''} {names}"
-        f"{''.join(hints)} (needed: {', '.join(required)}; present: {', '.join(present)})"
+        f"{''.join(hints)} (needed: {', '.join(required)}; present: {listed(present)})"
     )
+
+
+def listed(names: Sequence[str], most: int = 12) -> str:
+    """Column names for a message: each cut to 40 characters, at most ``most`` of them."""
+    cut = [name if len(name) <= 40 else f"{name[:39]}…" for name in names[:most]]
+    more = f", … ({len(names)} in all)" if len(names) > most else ""
+    return ", ".join(cut) + more
 
 
 def row_number(position: int) -> int:
@@ -131,7 +169,7 @@ def parse_numbers(
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise InputError(
-                f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} {problem}"
+                f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} {problem}"
             )
     return values
 
@@ -162,7 +200,7 @@ def parse_times(
         i = int(np.flatnonzero((has_offset != has_offset.iloc[0]).to_numpy())[0])
         _parse_strings(cells.iloc[: i + 1], column, path, utc=True)  # text, not a mix?
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} mixes "
+            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} mixes "
             "timestamps with and without a UTC offset; export all rows the same way"
         )
     parsed = _parse_strings(cells, column, path, utc=bool(has_offset.iloc[0]))
@@ -178,7 +216,7 @@ def _parse_strings(cells: pd.Series, column: str, path: str | Path, utc: bool) -
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} is not a "
+            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} is not a "
             "timestamp; use ISO 8601 like 2026-12-07 09:30 or 2026-12-07T09:30:00+08:00"
         )
     return parsed
@@ -197,7 +235,7 @@ def _check_offsets(
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: offset of {cells.iloc[i]!r} "
+            f"{path}: row {row_number(i)}, column {column!r}: offset of {shown(cells.iloc[i])} "
             f"differs from row 2's and from the planning zone {zone.key}; mixed UTC offsets "
             "usually mean files from different systems were joined: export in one zone"
         )
@@ -216,8 +254,9 @@ def _localize(
     if gap.any():
         i = int(np.flatnonzero(gap)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} does not exist "
-            f"in {zone.key} (clocks spring forward over it); fix the export or add UTC offsets"
+            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} does not "
+            f"exist in {zone.key} (clocks spring forward over it); fix the export or add UTC "
+            "offsets"
         )
     parts = [naive] if group is None else [s for _, s in naive.groupby(group, sort=False)]
     try:
@@ -226,7 +265,7 @@ def _localize(
         twice = naive.dt.tz_localize(zone, ambiguous="NaT").isna().to_numpy()
         i = int(np.flatnonzero(twice)[0]) if twice.any() else 0
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} happens twice "
+            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} happens twice "
             f"in {zone.key} (clocks go back) and the file's order does not say which; "
             "add UTC offsets to the timestamps"
         ) from None
@@ -259,7 +298,7 @@ def check_series_order(
             j = int(np.flatnonzero(dup)[0])
             first = int(np.flatnonzero((values == values.iloc[j]).to_numpy())[0])
             raise InputError(
-                f"{path}: row {row_number(group.index[j])}: {key} {name!r} has "
+                f"{path}: row {row_number(group.index[j])}: {key} {shown(name)} has "
                 f"{values.iloc[j].isoformat()} again (first at row "
                 f"{row_number(group.index[first])}); remove the duplicate"
             )
@@ -267,7 +306,7 @@ def check_series_order(
         if back.any():
             j = int(np.flatnonzero(back)[0])
             raise InputError(
-                f"{path}: row {row_number(group.index[j])}: {key} {name!r} goes back in time "
+                f"{path}: row {row_number(group.index[j])}: {key} {shown(name)} goes back in time "
                 f"({values.iloc[j].isoformat()} after {values.iloc[j - 1].isoformat()}); "
                 "sort the file by time"
             )

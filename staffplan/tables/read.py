@@ -15,15 +15,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from staffplan.errors import InputError
+from staffplan.errors import InputError, shown
 from staffplan.tables._demand import REQUIREMENTS
 from staffplan.tables.parse import (
-    _read_bytes,
     check_aligned,
     check_series_order,
+    listed,
     parse_numbers,
     parse_times,
     read_csv,
+    read_text,
     row_number,
 )
 
@@ -100,7 +101,7 @@ def check_gaps(
             j = int(np.flatnonzero(jumps)[0])
             missing = int((times.iloc[j] - times.iloc[j - 1]) / step) - 1
             raise InputError(
-                f"{path}: row {row_number(group.index[j])}: queue {name!r} has no rows for "
+                f"{path}: row {row_number(group.index[j])}: queue {shown(name)} has no rows for "
                 f"{missing} interval(s) between {times.iloc[j - 1].isoformat()} and "
                 f"{times.iloc[j].isoformat()}; add them, or pass --fill-gaps zero if those "
                 "intervals really had no contacts"
@@ -146,15 +147,17 @@ def read_history(
     if "interval_start" not in header:
         raise InputError(
             f"{path}: not a history file; expected the columns of {HISTORY_FORMATS[0]} or "
-            f"{HISTORY_FORMATS[1]} (present: {', '.join(header)})"
+            f"{HISTORY_FORMATS[1]} (present: {listed(header)})"
         )
     counts = read_counts(path, zone, interval_min, positive_numeric=("aht_s",))
     return check_gaps(counts, path, interval_min, fill_zero=fill_gaps == "zero")
 
 
 def _header(path: Path, kind: str) -> list[str]:
-    raw = _read_bytes(path, kind)
-    first = re.split(rb"[\r\n]", raw, maxsplit=1)[0].decode("utf-8-sig", errors="replace")
+    text = read_text(path, kind)
+    if not text.strip():
+        raise InputError(f"{path}: the {kind} file is empty; expected a header row")
+    first = re.split(r"[\r\n]", text.lstrip("\r\n"), maxsplit=1)[0]
     return [cell.strip() for cell in next(csv.reader([first]), [])]
 
 
@@ -203,7 +206,8 @@ def read_market(path: str | Path) -> pd.DataFrame:
     Timestamps with a UTC offset are converted to UTC; naive timestamps are read as UTC
     (crypto exchanges export UTC). Closes must be positive; rows must be in time order
     without duplicates, one bar per hour or per day (missing bars are allowed).
-    Returns the columns present, ``timestamp`` as tz-aware UTC.
+    Returns the columns present, ``timestamp`` as tz-aware UTC; ``attrs["source"]`` is
+    the path.
     """
     frame = read_csv(path, required=("timestamp", "close"), kind="market")
     out = pd.DataFrame(
@@ -221,6 +225,7 @@ def read_market(path: str | Path) -> pd.DataFrame:
             i = int(np.flatnonzero(bad)[0])
             raise InputError(f"{path}: row {row_number(i)}: low is above high; check the columns")
     _check_market_steps(out["timestamp"], path)
+    out.attrs["source"] = str(path)  # named in the forecast's messages about the prices
     return out
 
 
@@ -360,7 +365,7 @@ def _flags(cells: pd.Series, path: str | Path, column: str) -> pd.Series:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {cells.iloc[i]!r} is not "
+            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} is not "
             "true or false"
         )
     return flags.astype(bool)
