@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from subprocess import DEVNULL
 
 import pandas as pd
 import pytest
@@ -33,11 +34,13 @@ from staffplan.jobs.publish import output_lock, publish
 from staffplan.tables import to_csv_text, write
 
 REPO = Path(__file__).resolve().parents[1]
-BASE_FILES = yaml.safe_load((REPO / "tests" / "bad_inputs" / "base_files.yaml").read_text())
+BASE_FILES = yaml.safe_load(
+    (REPO / "tests" / "bad_inputs" / "base_files.yaml").read_text(encoding="utf-8")
+)
 PLAN_KILLS, ROSTER_KILLS = 6, 14  # random SIGKILLs: 20 in all (a roster run is quicker)
 
 
-def run_cli(args: list[str]) -> Result:
+def run_cli(args: list[object]) -> Result:
     return CliRunner().invoke(app, [str(a) for a in args])
 
 
@@ -70,15 +73,15 @@ def subprocess_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": python_path}
 
 
-def python(code: str, *args: object, **kwargs) -> subprocess.Popen:
-    """``python -c code args`` with this checkout's staffplan; stdout is a text pipe."""
+def python(code: str, *args: object) -> subprocess.Popen:
+    """``python -c code args`` with this checkout's staffplan; stdout and stderr are
+    text pipes."""
     return subprocess.Popen(
         [sys.executable, "-c", code, *map(str, args)],
         env=subprocess_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        **kwargs,
     )
 
 
@@ -195,7 +198,7 @@ def test_a_folder_output_keeps_its_permission_bits(replay_plan, tmp_path, monkey
 
 
 @pytest.fixture
-def previous_plan(replay_plan, tmp_path, monkeypatch) -> Iterator[list[str]]:
+def previous_plan(replay_plan, tmp_path, monkeypatch) -> list[object]:
     """A plan folder ``plan`` in the (current) temp folder, and the ``plan`` command line
     that rewrites it from the shared run."""
     shutil.copytree(replay_plan.folder, tmp_path / "plan")
@@ -327,7 +330,7 @@ KILLED_SWAP = """
 import os, shutil, sys
 from pathlib import Path
 from staffplan.jobs.publish import publish
-from staffplan.tables import to_csv_text, write
+from staffplan.tables import write
 
 out, where = Path(sys.argv[1]), sys.argv[2]
 publish(out, {"a.csv": "v1"}, manifest_text="{}")
@@ -399,7 +402,9 @@ def _kill_runs(
     problems = []
     for _ in range(runs):
         delay = rng.uniform(0.3, 1.05) * duration
-        process = subprocess.Popen(command, cwd=cwd, env=subprocess_env(), stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            command, cwd=cwd, env=subprocess_env(), stdout=DEVNULL, stderr=DEVNULL
+        )
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()

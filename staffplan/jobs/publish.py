@@ -73,7 +73,7 @@ def check_output_folder(output: Path) -> None:
     with file_errors_named(output):
         if not output.is_dir() or (output / "manifest.json").is_file():
             return
-        if next(os.scandir(output), None) is not None:
+        if any(output.iterdir()):
             raise InputError(
                 f"{output}: holds other files and no manifest.json, so it is not a "
                 "staffplan output and would be replaced; choose a new folder as --output"

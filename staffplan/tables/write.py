@@ -109,9 +109,11 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_files(files: Mapping[Path, bytes]) -> None:
-    """Write several files as :func:`atomic_write_bytes` does, all or none: every file is
-    written and synced to its temp file before the first is renamed into place."""
+def atomic_write_files(files: Mapping[str | Path, bytes]) -> None:
+    """Write several files as :func:`atomic_write_bytes` does, as one output: every file
+    is written and synced to its temp file before the first is renamed into place, so a
+    full disk or a refused target leaves all of them as they were."""
+    files = {Path(path): data for path, data in files.items()}
     for path in files:
         _check_writable(path.parent, path)
     staged: dict[Path, str] = {}
