@@ -4,12 +4,15 @@ Each command parses its options, calls one library function (:mod:`staffplan.api
 job in :mod:`staffplan.jobs`) and renders the result with the shared ``--format`` /
 ``--output`` options, all declared once below. A :class:`StaffplanError` becomes one
 plain line on stderr (a library parameter shown as its flag) and its exit code (2 bad
-input, 3 no feasible plan); any other exception is an internal error: exit 1, "please
-report", the traceback in a log file.
+input, 3 no feasible plan, 4 output locked by another run, 5 the file system refused: disk
+full, permission denied, read-only, I/O error; an :class:`OSError` of those kinds from
+anywhere is treated the same); Ctrl-C stops with exit 130; any other exception is an
+internal error: exit 1, "please report", the traceback in a log file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import functools
@@ -18,15 +21,14 @@ import sys
 import traceback
 import typing
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import pandas as pd
 import typer
 
 from staffplan import __version__
-from staffplan.errors import InputError, StaffplanError
+from staffplan.errors import InputError, StaffplanError, file_system_error
 
 if TYPE_CHECKING:
     from staffplan.config import Config
@@ -97,6 +99,14 @@ FillGapsOption = Annotated[
     str | None,
     typer.Option("--fill-gaps", help="'zero': missing history intervals had no contacts."),
 ]
+WaitLockOption = Annotated[
+    float,
+    typer.Option(
+        "--wait-lock",
+        metavar="SECONDS",
+        help="Wait this long for another run writing the same output (default: exit 4 at once).",
+    ),
+]
 DemandOption = Annotated[
     Path,
     typer.Option("--forecast", help="Demand CSV: a forecast, deflection or requirements table."),
@@ -107,6 +117,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Options that name one file to write: a folder there is refused before any work.
 SINGLE_FILE_OPTIONS = {OutputOption: ".csv", PlotOption: ".png"}
+INTERRUPTED = 130  # the shell's code for a process stopped by Ctrl-C (128 + SIGINT)
 
 
 def command(fn: F) -> F:
@@ -125,18 +136,19 @@ def command(fn: F) -> F:
                 check_file_output(kwargs.get(name), name, f"{fn.__name__}{suffix}")
             return fn(*args, **kwargs)
         except StaffplanError as exc:
-            typer.echo(f"error: {exc.for_command_line()}", err=True)
-            raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            _fail(exc)
+        except KeyboardInterrupt:
+            typer.echo("stopped; the previous output is intact", err=True)
+            raise typer.Exit(INTERRUPTED) from None
+        except (typer.Exit, typer.Abort):
             raise
+        except OSError as exc:
+            failure = file_system_error(exc)
+            if failure is None:
+                _internal_error()
+            _fail(failure)
         except Exception:
-            log = _write_crash_log()
-            typer.echo(
-                f"internal error in staffplan {__version__}: please report it with the log "
-                f"{log} (it holds the traceback)",
-                err=True,
-            )
-            raise typer.Exit(1) from None
+            _internal_error()
 
     app.command()(run)
     return fn
@@ -151,19 +163,39 @@ def check_file_output(path: Path | None, option: str, example: str) -> None:
         )
 
 
-def _write_crash_log() -> Path:
+def _fail(exc: StaffplanError) -> NoReturn:
+    typer.echo(f"error: {exc.for_command_line()}", err=True)
+    raise typer.Exit(exc.exit_code) from None
+
+
+def _internal_error() -> NoReturn:
+    """Exit 1 with one line: "please report", and where the traceback is."""
+    log, problem = _write_crash_log()
+    where = (
+        f"with the log {log} (it holds the traceback)"
+        if problem is None
+        else f"(the traceback could not be saved in {log}: {problem}; set STAFFPLAN_LOG_DIR "
+        "to a writable folder and run again to get it)"
+    )
+    typer.echo(f"internal error in staffplan {__version__}: please report it {where}", err=True)
+    raise typer.Exit(1) from None
+
+
+def _write_crash_log() -> tuple[Path, str | None]:
+    """Write the traceback being handled to a log file; return the file and, if that
+    failed, why (a half-written log is removed)."""
     folder = Path(os.environ.get("STAFFPLAN_LOG_DIR", Path.home() / ".cache" / "staffplan"))
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    log = folder / f"crash-{stamp}-{os.getpid()}.log"
+    text = f"staffplan {__version__}\nargv: {sys.argv}\n\n{traceback.format_exc()}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        log = folder / f"crash-{stamp}-{os.getpid()}.log"
-        log.write_text(
-            f"staffplan {__version__}\nargv: {sys.argv}\n\n{traceback.format_exc()}",
-            encoding="utf-8",
-        )
-    except OSError:
-        log = Path("(unwritable log folder; set STAFFPLAN_LOG_DIR)")
-    return log
+        log.write_text(text, encoding="utf-8", errors="backslashreplace")
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            log.unlink()
+        return folder, exc.strerror or type(exc).__name__
+    return log, None
 
 
 # ----------------------------------------------------------------- rendering
@@ -211,20 +243,24 @@ def write_png(path: Path | None, png: Callable[[], bytes]) -> None:
 
 
 def publish_folder(
-    ctx: typer.Context, output: Path, files: dict[str, str | bytes], inputs: dict[str, Any]
+    ctx: typer.Context,
+    output: Path,
+    files: dict[str, str | bytes],
+    inputs: dict[str, Any],
+    wait_lock: float,
 ) -> None:
     """Publish a multi-file output with a manifest of this command line and ``inputs``
-    (roles → files, plus ``timezone``)."""
+    (roles → files, plus ``timezone``), waiting up to ``wait_lock`` s for its lock."""
     from staffplan.jobs.publish import manifest, publish
 
     files_in = {role: path for role, path in inputs.items() if role != "timezone"}
     record = manifest(ctx.command.name or "staffplan", arguments(ctx), files_in, inputs["timezone"])
-    publish(output, files, manifest_text=record, warn=warn)
+    publish(output, files, manifest_text=record, warn=warn, wait_lock=wait_lock)
 
 
 def arguments(ctx: typer.Context) -> list[str]:
     """This command's options as ``--name=value`` (for manifests; paths are hashed there)."""
-    skip = {"config", "output", "fmt", "quiet", "plot"}
+    skip = {"config", "output", "fmt", "quiet", "plot", "wait_lock"}
     return [f"--{k.replace('_', '-')}={v}" for k, v in sorted(ctx.params.items()) if k not in skip]
 
 
@@ -244,7 +280,7 @@ def warn(text: str) -> None:
     typer.echo(text, err=True)
 
 
-@contextmanager
+@contextlib.contextmanager
 def progress_bar(name: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
     """A transient progress bar on stderr, shown from the first ``update(done, total)``
     (so an input error before the work starts stays the only line on stderr)."""
@@ -530,6 +566,7 @@ def simulate(
         Path | None,
         typer.Option("--output", "-o", help="Folder for simulation.csv, daily.csv, manifest."),
     ] = None,
+    wait_lock: WaitLockOption = 0.0,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
@@ -546,10 +583,13 @@ def simulate(
     --config configs/example.yaml --replications 200 --seed 7 --output sim/ --plot sim.png
     """
     from staffplan import api
-    from staffplan.jobs.publish import config_inputs
+    from staffplan.jobs.publish import check_output_folder, check_wait_lock, config_inputs
     from staffplan.simulate import plot_simulation, simulation_files
     from staffplan.simulate.summary import DAILY_SCREEN_COLUMNS
 
+    if output is not None:  # before any work
+        check_output_folder(output)
+    check_wait_lock(wait_lock)
     cfg = use_config(config, quiet)
     with progress_bar("simulate", quiet) as update:
         result = api.simulate(
@@ -564,7 +604,8 @@ def simulate(
         )
     if output is not None:
         inputs = {**config_inputs(cfg), "forecast": forecast, "schedule": schedule}
-        publish_folder(ctx, output, simulation_files(result), {**inputs, "timezone": cfg.timezone})
+        inputs = {**inputs, "timezone": cfg.timezone}
+        publish_folder(ctx, output, simulation_files(result), inputs, wait_lock)
     write_png(plot, lambda: plot_simulation(result))
     if output is None or not quiet:
         daily = result.daily[DAILY_SCREEN_COLUMNS] if fmt is OutputFormat.table else result.daily
@@ -596,6 +637,7 @@ def schedule(
     allow_moves: Annotated[
         bool, typer.Option(help="With --baseline: published shifts may move earlier or later.")
     ] = False,
+    wait_lock: WaitLockOption = 0.0,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
@@ -616,15 +658,18 @@ def schedule(
     --output surge/
     """
     from staffplan import api
-    from staffplan.jobs.publish import config_inputs
+    from staffplan.jobs.publish import check_output_folder, check_wait_lock, config_inputs
     from staffplan.replan import replan_files
     from staffplan.schedule import coverage_png, schedule_files
 
+    check_output_folder(output)  # before any work
+    check_wait_lock(wait_lock)
     cfg = use_config(config, quiet)
     inputs = {**config_inputs(cfg), "requirements": requirements, "timezone": cfg.timezone}
     if baseline is not None:
         plan = api.replan(baseline, requirements, cfg, allow_moves=allow_moves)
-        publish_folder(ctx, output, replan_files(plan), {**inputs, "baseline": baseline})
+        inputs = {**inputs, "baseline": baseline}
+        publish_folder(ctx, output, replan_files(plan), inputs, wait_lock)
         if not quiet:
             render(plan.changes, fmt, None, title=f"Changes written to {output}")
         return
@@ -633,7 +678,7 @@ def schedule(
     inside = plot is not None and plot.resolve().parent == output.resolve()
     if inside:
         files[plot.name] = coverage_png(result.coverage)
-    publish_folder(ctx, output, files, inputs)
+    publish_folder(ctx, output, files, inputs, wait_lock)
     write_png(None if inside else plot, lambda: coverage_png(result.coverage))
     if not quiet:
         render(result.summary(), fmt, None, title=f"Schedule written to {output}")
@@ -653,6 +698,7 @@ def roster(
         Path,
         typer.Option("--output", "-o", help="Rosters folder; the week goes in <output>/<week>/."),
     ] = Path("rosters"),
+    wait_lock: WaitLockOption = 0.0,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
@@ -669,7 +715,9 @@ def roster(
 
     cfg = use_config(config, quiet)
     today = dt.datetime.now(cfg.zone).date()
-    result = roster_job(cfg, week, output, today=today, requirements=requirements, warn=warn)
+    result = roster_job(
+        cfg, week, output, today=today, requirements=requirements, warn=warn, wait_lock=wait_lock
+    )
     if quiet:
         return
     if fmt is OutputFormat.table:
@@ -692,6 +740,7 @@ def plan(
     replications: ReplicationsOption = 100,
     seed: SeedOption = 7,
     output: Annotated[Path, typer.Option("--output", "-o", help="Plan folder.")] = Path("plan"),
+    wait_lock: WaitLockOption = 0.0,
     quiet: QuietOption = False,
 ) -> None:
     """The main job: forecast → deflection → staff → schedule, one folder with a report.
@@ -723,6 +772,7 @@ def plan(
         seed=seed,
         stage=stage,
         warn=warn,
+        wait_lock=wait_lock,
     )
     if not quiet:
         console.print_table(planning.plan_headlines(result), title=f"Plan written to {output}/")

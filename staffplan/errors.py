@@ -1,11 +1,18 @@
 """The one error family users see.
 
 Every mistake a user can make (a wrong file, column, value, date or config key) raises a
-:class:`StaffplanError` whose message names the file, row or key and says what to do.
-The CLI turns it into exit code ``exit_code`` and one plain line on stderr.
+:class:`StaffplanError` whose message names the file, row or key and says what to do;
+so does a file system that refuses a write (:class:`FileSystemError`: disk full,
+permission denied, read-only, I/O error). The CLI turns it into exit code ``exit_code``
+and one plain line on stderr.
 """
 
 from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from collections.abc import Iterator
 
 
 class StaffplanError(Exception):
@@ -51,3 +58,46 @@ def shown(value: object, limit: int = 60) -> str:
         return text
     size = len(value) if isinstance(value, str) else len(text)
     return f"{text[: limit - 1]}… ({size:,} characters)"
+
+
+class FileSystemError(StaffplanError):
+    """The machine refused a file operation: disk full, permission denied, read-only file
+    system or an I/O error (exit code 5). Not a mistake in the inputs, and not a bug."""
+
+    exit_code = 5
+
+
+# errno → what the user can do about it
+_FILE_SYSTEM_ADVICE = {
+    errno.ENOSPC: "free space on that disk or choose another --output",
+    errno.EDQUOT: "free space within your disk quota or choose another --output",
+    errno.EFBIG: "choose an --output on another file system",
+    errno.EACCES: "check who owns it and its folder, or choose another --output",
+    errno.EPERM: "check who owns it and its folder, or choose another --output",
+    errno.EROFS: "choose an --output on a writable file system",
+    errno.EIO: "check the disk (e.g. dmesg), then run again",
+}
+
+
+def file_system_error(exc: OSError, path: object = None) -> FileSystemError | None:
+    """``exc`` as a :class:`FileSystemError` naming ``path`` (default: the file ``exc``
+    names) and what to do, or None when ``exc`` is no file-system failure (a bug)."""
+    advice = _FILE_SYSTEM_ADVICE.get(exc.errno or 0)
+    if advice is None:
+        return None
+    where = path if path is not None else exc.filename
+    cause = exc.strerror or os.strerror(exc.errno or 0)
+    return FileSystemError(f"{where if where is not None else 'an output'}: {cause}; {advice}")
+
+
+@contextlib.contextmanager
+def file_errors_named(path: object) -> Iterator[None]:
+    """Inside the block, an :class:`OSError` that is a file-system failure (see
+    :func:`file_system_error`) becomes a :class:`FileSystemError` naming ``path``."""
+    try:
+        yield
+    except OSError as exc:
+        failure = file_system_error(exc, path)
+        if failure is None:
+            raise
+        raise failure from exc

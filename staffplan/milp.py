@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import warnings
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from scipy import optimize, sparse
@@ -64,13 +66,43 @@ def run_highs(
         # HiGHS's own status (time limit, node limit) is in the result; scipy's warning
         # about it would only reach the user as noise.
         warnings.simplefilter("ignore", RuntimeWarning)
-        return optimize.milp(
-            cost,
-            integrality=integrality,
-            bounds=optimize.Bounds(lower, upper),
-            constraints=constraints,
-            options=options,
+        return _interruptible(
+            lambda: optimize.milp(
+                cost,
+                integrality=integrality,
+                bounds=optimize.Bounds(lower, upper),
+                constraints=constraints,
+                options=options,
+            )
         )
+
+
+T = TypeVar("T")
+
+
+def _interruptible(solve: Callable[[], T]) -> T:
+    """``solve()`` run in a worker thread while this one waits, so Ctrl-C stops at once.
+
+    HiGHS keeps the thread that calls it until it finishes (up to its time limit), and
+    Python handles Ctrl-C only in the main thread, between its own steps; HiGHS releases
+    the interpreter lock, so the main thread can wait instead and take the signal. After
+    Ctrl-C the solve runs on in the background until the process exits.
+    """
+    outcome: list[tuple[bool, Any]] = []
+
+    def work() -> None:
+        try:
+            outcome.append((True, solve()))
+        except BaseException as exc:  # handed to the waiting thread
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=work, name="highs", daemon=True)
+    worker.start()
+    worker.join()
+    solved, value = outcome[0]
+    if not solved:
+        raise value
+    return value
 
 
 class Rows:

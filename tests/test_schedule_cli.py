@@ -184,6 +184,7 @@ def test_written_schedule_replaces_the_old_folder_atomically(tmp_path: Path):
     schedule = build_schedule(two_humps("2026-03-02", "UTC"), config)
     out = tmp_path / "schedule"
     out.mkdir()
+    (out / "manifest.json").write_text("{}\n")  # an earlier output: it may be replaced
     (out / "stale.csv").write_text("old")
     publish(out, schedule_files(schedule), manifest_text="{}\n")
     names = sorted(p.name for p in out.iterdir())

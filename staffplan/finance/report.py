@@ -137,8 +137,8 @@ def write_scenarios(result: ScenarioResult, path: Path) -> list[Path]:
         tables.atomic_write_text(path, json_text(result))
         return [path]
     sensitivity = path.with_name(path.stem + SENSITIVITY_SUFFIX + path.suffix)  # .csv
-    tables.atomic_write_text(path, csv_text(result.months))
-    tables.atomic_write_text(sensitivity, csv_text(result.sensitivity))
+    texts = {path: csv_text(result.months), sensitivity: csv_text(result.sensitivity)}
+    tables.atomic_write_files({name: text.encode("utf-8") for name, text in texts.items()})
     return [path, sensitivity]
 
 

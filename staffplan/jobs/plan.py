@@ -18,7 +18,15 @@ import pandas as pd
 from staffplan.deflection import DeflectionResult, project_deflection
 from staffplan.forecast import ForecastRun, run_forecast
 from staffplan.forecast.plot import forecast_png
-from staffplan.jobs.publish import Warn, config_inputs, manifest, output_lock, publish
+from staffplan.jobs.publish import (
+    Warn,
+    check_output_folder,
+    check_wait_lock,
+    config_inputs,
+    manifest,
+    output_lock,
+    publish,
+)
 from staffplan.jobs.report import render_report
 from staffplan.milp import check_time_limit
 from staffplan.schedule import Schedule, build_schedule
@@ -26,7 +34,7 @@ from staffplan.schedule.plot import coverage_png
 from staffplan.simulate import SimulationResult, plot_simulation, simulate_schedule
 from staffplan.simulate.run import check_replications
 from staffplan.staffing import size_requirements
-from staffplan.tables import as_written, check_folder_target, to_csv_text
+from staffplan.tables import as_written, to_csv_text
 from staffplan.tables.dates import parse_start
 from staffplan.tables.inputs import load_history, load_market
 
@@ -277,19 +285,22 @@ def plan_job(
     seed: int = 7,
     stage: Stage = lambda name: None,
     warn: Warn = print,
+    wait_lock: float = 0.0,
 ) -> PlanResult:
     """``staffplan plan``: read the config's history and market, run :func:`run_plan` and
-    publish ``output`` (locked for the whole run; ``arguments`` go in its manifest).
+    publish ``output`` (locked for the whole run, waiting up to ``wait_lock`` seconds for
+    another run; ``arguments`` go in its manifest).
 
     Cheap checks (the start date, the output folder) run before the slow work.
     """
     if start is not None:
         start = parse_start(start, config.zone, config.interval_min)
-    check_folder_target(output)
+    check_output_folder(output)
+    check_wait_lock(wait_lock)
     stage("read inputs")
     history = load_history(config)
     market = load_market(config)
-    with output_lock(output, warn=warn):
+    with output_lock(output, warn, wait_lock):
         result = run_plan(
             config,
             history,

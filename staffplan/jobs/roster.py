@@ -20,8 +20,16 @@ import pandas as pd
 
 from staffplan.config import Config
 from staffplan.config.team import TeamConfig
-from staffplan.errors import InputError
-from staffplan.jobs.publish import Warn, config_inputs, manifest, publish
+from staffplan.errors import InputError, file_errors_named
+from staffplan.jobs.publish import (
+    Warn,
+    check_output_folder,
+    check_wait_lock,
+    config_inputs,
+    manifest,
+    output_lock,
+    publish,
+)
 from staffplan.roster.assign import Assignment, assign_agents
 from staffplan.roster.fairness import previous_rosters, week_label
 from staffplan.roster.ics import Published, agent_calendar, calendar_file_name, read_published
@@ -126,12 +134,14 @@ def roster_job(
     today: dt.date,
     requirements: Path | None = None,
     warn: Warn = print,
+    wait_lock: float = 0.0,
 ) -> RosterRun:
     """``staffplan roster``: resolve ``week`` ('next' or ``2026-W50``) against ``today``,
     check the team and the requirements file before any folder exists, then build and
-    publish ``<output>/<week>/`` under its lock."""
+    publish ``<output>/<week>/`` under its lock (waiting up to ``wait_lock`` seconds)."""
     monday = resolve_week(week, today)
     roster_team(config)
+    check_wait_lock(wait_lock)
     table = None
     if requirements is not None:
         table = read_requirements(requirements, config.zone, config.interval_min)
@@ -145,6 +155,7 @@ def roster_job(
         arguments=[f"--week={week_label(monday)}"],
         inputs={"requirements": requirements},
         warn=warn,
+        wait_lock=wait_lock,
     )
 
 
@@ -157,18 +168,44 @@ def run_roster(
     arguments: list[str] | None = None,
     inputs: dict[str, Path | None] | None = None,
     warn: Warn = print,
+    wait_lock: float = 0.0,
 ) -> RosterRun:
     """Build and publish the roster of the week from ``week_start`` under ``output_dir``.
 
     ``requirements`` (``queue, interval_start, agents`` ...) replaces the forecast; rows
     outside the week are ignored. Needs the ``shifts:`` and ``team:`` sections.
-    The week folder is published under its lock with a ``manifest.json`` naming the
-    config's files, ``inputs`` (e.g. the requirements file) and ``arguments``.
+    The week folder is locked for the whole run (waiting up to ``wait_lock`` seconds for
+    another run) and published with a ``manifest.json`` naming the config's files,
+    ``inputs`` (e.g. the requirements file) and ``arguments``.
     """
     team = roster_team(config)
     ensure_folder(Path(output_dir))
-    published = published_calendars(Path(output_dir) / week_label(week_start))
     config = _team_sized(config, team)
+    folder = Path(output_dir) / week_label(week_start)
+    with output_lock(folder, warn, wait_lock):
+        check_output_folder(folder)
+        published = published_calendars(folder)  # a broken one fails before the slow work
+        run = _build_roster(config, team, week_start, Path(output_dir), requirements)
+        record = manifest(
+            "roster",
+            arguments or [f"--week={run.label}"],
+            {**config_inputs(config), **(inputs or {})},
+            config.timezone,
+        )
+        files = _roster_files(run, team, config, week_start, published)
+        publish(folder, files, manifest_text=record, locked=True)
+    return run
+
+
+def _build_roster(
+    config: Config,
+    team: TeamConfig,
+    week_start: dt.date,
+    output_dir: Path,
+    requirements: pd.DataFrame | None,
+) -> RosterRun:
+    """Schedule and assign the week; earlier weeks in ``output_dir`` are the fairness
+    memory."""
     if requirements is None:
         requirements, schedule = plan_week(config, week_start)
     else:
@@ -187,23 +224,16 @@ def run_roster(
     )
     coverage, _ = coverage_of(assignment.roster, pools, requirements, config)
     label = week_label(week_start)
-    folder = Path(output_dir) / label
-    run = RosterRun(label, folder, schedule, assignment, coverage, config.interval_min)
-    record = manifest(
-        "roster",
-        arguments or [f"--week={label}"],
-        {**config_inputs(config), **(inputs or {})},
-        config.timezone,
-    )
-    files = _roster_files(run, team, config, week_start, published)
-    publish(folder, files, manifest_text=record, warn=warn)
-    return run
+    folder = output_dir / label
+    return RosterRun(label, folder, schedule, assignment, coverage, config.interval_min)
 
 
 def ensure_folder(folder: Path) -> None:
-    """Create the output folder (and parents) if needed; :class:`InputError` if it cannot."""
+    """Create the output folder (and parents) if needed; :class:`InputError` if it cannot
+    (:class:`~staffplan.errors.FileSystemError` if the file system refuses)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        with file_errors_named(folder):
+            folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{folder}: cannot create the output folder ({exc.strerror})") from None
 

@@ -107,10 +107,13 @@ def _run_chunks(
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     )
-    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context)
+    try:
         futures = {pool.submit(_run_chunk, queues, settings, seed, reps): reps for reps in chunks}
         for future in concurrent.futures.as_completed(futures):
             yield futures[future], future.result()
+    finally:  # after Ctrl-C or an error, drop the chunks not started yet
+        pool.shutdown(cancel_futures=True)
 
 
 def _run_chunk(
