@@ -1,0 +1,118 @@
+"""What commands share after the work: rendering a table, writing charts and output
+folders, the config of the run, progress on stderr."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import typer
+
+if TYPE_CHECKING:
+    from staffplan.config import Config
+
+from staffplan.cli._options import OutputFormat
+
+
+def render(
+    result: pd.DataFrame | dict[str, Any],
+    fmt: OutputFormat,
+    output: Path | None,
+    *,
+    title: str = "",
+    quiet: bool = False,
+) -> None:
+    """Show or write ``result``: to ``output`` (format from its suffix) or to stdout."""
+    from staffplan import console, tables
+
+    if output is not None:
+        text = tables.to_json_text(result) if output.suffix == ".json" else _csv_text(result)
+        tables.atomic_write_text(output, text)
+        if not quiet:
+            rows = f"{len(result)} rows" if isinstance(result, pd.DataFrame) else "result"
+            typer.echo(f"wrote {rows} to {output}", err=True)
+        return
+    if fmt is OutputFormat.json:
+        typer.echo(tables.to_json_text(result), nl=False)
+    elif fmt is OutputFormat.csv:
+        typer.echo(_csv_text(result), nl=False)
+    else:
+        console.print_table(result, title=title)
+
+
+def _csv_text(result: pd.DataFrame | dict[str, Any]) -> str:
+    from staffplan import tables
+
+    frame = result if isinstance(result, pd.DataFrame) else pd.DataFrame([result])
+    return tables.to_csv_text(frame)
+
+
+def write_png(path: Path | None, png: Callable[[], bytes]) -> None:
+    """Write the chart ``png()`` to ``path`` (atomically) when a path was given."""
+    if path is not None:
+        from staffplan.tables import atomic_write_bytes
+
+        atomic_write_bytes(path, png())
+
+
+def publish_folder(
+    ctx: typer.Context,
+    output: Path,
+    files: dict[str, str | bytes],
+    inputs: dict[str, Any],
+    wait_lock: float,
+) -> None:
+    """Publish a multi-file output with a manifest of this command line and ``inputs``
+    (roles → files, plus ``timezone``), waiting up to ``wait_lock`` s for its lock."""
+    from staffplan.jobs.publish import manifest, publish
+
+    files_in = {role: path for role, path in inputs.items() if role != "timezone"}
+    record = manifest(ctx.command.name or "staffplan", arguments(ctx), files_in, inputs["timezone"])
+    publish(output, files, manifest_text=record, warn=warn, wait_lock=wait_lock)
+
+
+def arguments(ctx: typer.Context) -> list[str]:
+    """This command's options as ``--name=value`` (for manifests; paths are hashed there)."""
+    skip = {"config", "output", "fmt", "quiet", "plot", "wait_lock"}
+    return [f"--{k.replace('_', '-')}={v}" for k, v in sorted(ctx.params.items()) if k not in skip]
+
+
+def use_config(given: Path | None, quiet: bool = False) -> Config:
+    """The config of this run (see :mod:`staffplan.config.locate`), saying which one it is
+    when it was not given with ``--config``."""
+    from staffplan.config import load_config
+    from staffplan.config.locate import locate_config
+
+    path, reason = locate_config(given)
+    if reason != "--config" and not quiet:
+        typer.echo(f"staffplan: config {path} ({reason})", err=True)
+    return load_config(path)
+
+
+def warn(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+@contextlib.contextmanager
+def progress_bar(name: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A transient progress bar on stderr, shown from the first ``update(done, total)``
+    (so an input error before the work starts stays the only line on stderr)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True, disable=quiet)
+    task = bar.add_task(name, total=None)
+
+    def update(done: int, total: int) -> None:
+        if not bar.live.is_started:
+            bar.start()
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if bar.live.is_started:
+            bar.stop()

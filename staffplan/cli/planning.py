@@ -1,0 +1,288 @@
+"""Commands from demand to people: ``simulate``, ``schedule``, ``roster``, ``plan`` (the
+main job) and ``validate``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    pass
+
+from staffplan.cli._app import command
+from staffplan.cli._options import (
+    ConfigOption,
+    DemandOption,
+    FormatOption,
+    OutputFormat,
+    PlotOption,
+    QuietOption,
+    ReplicationsOption,
+    SeedOption,
+    StartOption,
+    TimeLimitOption,
+    VolatilityOption,
+    WaitLockOption,
+)
+from staffplan.cli._output import (
+    arguments,
+    progress_bar,
+    publish_folder,
+    render,
+    use_config,
+    warn,
+    write_png,
+)
+
+
+@command
+def simulate(
+    ctx: typer.Context,
+    schedule: Annotated[
+        Path, typer.Option(help="Schedule or plan folder (its coverage.csv), or a coverage CSV.")
+    ],
+    forecast: DemandOption,
+    replications: ReplicationsOption = 200,
+    seed: SeedOption = 7,
+    jobs: Annotated[
+        int | None, typer.Option(help="Processes running replications (default: all CPUs).")
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(help="Pick one forecast when a scenario column holds several."),
+    ] = None,
+    plot: PlotOption = None,
+    config: ConfigOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Folder for simulation.csv, daily.csv, manifest."),
+    ] = None,
+    wait_lock: WaitLockOption = 0.0,
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Replay a schedule against the demand many times: the queue carries over between
+    intervals, agents come and go with their shifts, customers give up.
+
+    --forecast takes a forecast or the plan's requirements.csv; its per-interval offered
+    contacts and aht_s (after deflection) are used. Shows per day the simulated service
+    level (mean, 10th-90th percentile) next to the Erlang projection and the share of runs
+    that meet the target; --output writes the per-interval band (simulation.csv) and that
+    daily table (daily.csv).
+
+    Example: staffplan simulate --schedule plan/ --forecast plan/requirements.csv
+    --config configs/example.yaml --replications 200 --seed 7 --output sim/ --plot sim.png
+    """
+    from staffplan import api
+    from staffplan.jobs.publish import check_output_folder, check_wait_lock, config_inputs
+    from staffplan.simulate import plot_simulation, simulation_files
+    from staffplan.simulate.summary import DAILY_SCREEN_COLUMNS
+
+    if output is not None:  # before any work
+        check_output_folder(output)
+    check_wait_lock(wait_lock)
+    cfg = use_config(config, quiet)
+    with progress_bar("simulate", quiet) as update:
+        result = api.simulate(
+            forecast,
+            schedule,
+            cfg,
+            replications=replications,
+            seed=seed,
+            jobs=jobs,
+            scenario=scenario,
+            progress=update,
+        )
+    if output is not None:
+        inputs = {**config_inputs(cfg), "forecast": forecast, "schedule": schedule}
+        inputs = {**inputs, "timezone": cfg.timezone}
+        publish_folder(ctx, output, simulation_files(result), inputs, wait_lock)
+    write_png(plot, lambda: plot_simulation(result))
+    if output is None or not quiet:
+        daily = result.daily[DAILY_SCREEN_COLUMNS] if fmt is OutputFormat.table else result.daily
+        render(daily, fmt, None, title=f"Simulated days ({replications} runs)")
+    if not quiet:
+        for name in result.unscheduled:
+            typer.echo(f"note: forecast queue {name!r} has no schedule; not simulated", err=True)
+        written = [p for p in (output, plot) if p is not None]
+        if written:
+            typer.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+
+
+@command
+def schedule(
+    ctx: typer.Context,
+    requirements: Annotated[
+        Path, typer.Option(help="Requirements CSV: queue, interval_start, agents (from staff).")
+    ],
+    config: ConfigOption = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for shifts.csv and coverage.csv.")
+    ] = Path("schedule"),
+    time_limit: TimeLimitOption = None,
+    plot: PlotOption = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="Published shifts/roster CSV to keep; add only the cheapest cover."),
+    ] = None,
+    allow_moves: Annotated[
+        bool, typer.Option(help="With --baseline: published shifts may move earlier or later.")
+    ] = False,
+    wait_lock: WaitLockOption = 0.0,
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Cover the required agents with shifts (templates, breaks, caps from shifts:).
+
+    Writes shifts.csv, coverage.csv, summary.json and manifest.json into --output and
+    prints the paid hours, the gap to the LP bound and the uncovered agent-hours.
+
+    With --baseline (a surge on a published schedule) nothing published changes unless
+    --allow-moves: overtime, extra short shifts and on-call activations are added at
+    least cost, and --output gets changes.csv (each change, its cost and the service
+    level it buys), shifts.csv, coverage.csv and summary.json.
+
+    Example: staffplan schedule --requirements requirements.csv --config configs/example.yaml
+    --output schedule/ --plot coverage.png
+
+    Example: staffplan schedule --requirements surge.csv --baseline rosters/2026-W50/roster.csv
+    --output surge/
+    """
+    from staffplan import api
+    from staffplan.jobs.publish import check_output_folder, check_wait_lock, config_inputs
+    from staffplan.replan import replan_files
+    from staffplan.schedule import coverage_png, schedule_files
+
+    check_output_folder(output)  # before any work
+    check_wait_lock(wait_lock)
+    cfg = use_config(config, quiet)
+    inputs = {**config_inputs(cfg), "requirements": requirements, "timezone": cfg.timezone}
+    if baseline is not None:
+        plan = api.replan(baseline, requirements, cfg, allow_moves=allow_moves)
+        inputs = {**inputs, "baseline": baseline}
+        publish_folder(ctx, output, replan_files(plan), inputs, wait_lock)
+        if not quiet:
+            render(plan.changes, fmt, None, title=f"Changes written to {output}")
+        return
+    result = api.schedule(requirements, cfg, time_limit_s=time_limit, allow_moves=allow_moves)
+    files: dict[str, str | bytes] = {**schedule_files(result)}
+    inside = plot is not None and plot.resolve().parent == output.resolve()
+    if inside:
+        files[plot.name] = coverage_png(result.coverage)
+    publish_folder(ctx, output, files, inputs, wait_lock)
+    write_png(None if inside else plot, lambda: coverage_png(result.coverage))
+    if not quiet:
+        render(result.summary(), fmt, None, title=f"Schedule written to {output}")
+
+
+@command
+def roster(
+    week: Annotated[
+        str, typer.Option(help="'next' (the ISO week after today) or an ISO week, e.g. 2026-W50.")
+    ] = "next",
+    requirements: Annotated[
+        Path | None,
+        typer.Option(help="Requirements CSV to use instead of forecasting (staffplan staff)."),
+    ] = None,
+    config: ConfigOption = None,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Rosters folder; the week goes in <output>/<week>/."),
+    ] = Path("rosters"),
+    wait_lock: WaitLockOption = 0.0,
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """The cron job: forecast, staff, schedule and assign named agents for one ISO week.
+
+    Writes <output>/<week>/roster.csv (agent, day, start, end, breaks, queue), one .ics
+    calendar per agent (re-runs update the same events), coverage.csv, shifts.csv,
+    open_shifts.csv, agents.csv and manifest.json, then prints one summary line. Earlier
+    weeks in the folder decide who had the last weekends and late shifts.
+
+    Example: staffplan roster --config configs/example.yaml --week next --output rosters/
+    """
+    from staffplan.jobs.roster import roster_job
+
+    cfg = use_config(config, quiet)
+    today = dt.datetime.now(cfg.zone).date()
+    result = roster_job(
+        cfg, week, output, today=today, requirements=requirements, warn=warn, wait_lock=wait_lock
+    )
+    if quiet:
+        return
+    if fmt is OutputFormat.table:
+        typer.echo(result.summary())
+    else:
+        render(result.figures(), fmt, None)
+
+
+@command
+def plan(
+    ctx: typer.Context,
+    config: ConfigOption = None,
+    start: StartOption = None,
+    horizon_days: Annotated[int, typer.Option(help="Days to plan.")] = 7,
+    volatility_scenario: VolatilityOption = None,
+    time_limit: TimeLimitOption = None,
+    simulate: Annotated[
+        bool, typer.Option(help="Add a discrete-event simulation band to the report.")
+    ] = False,
+    replications: ReplicationsOption = 100,
+    seed: SeedOption = 7,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Plan folder.")] = Path("plan"),
+    wait_lock: WaitLockOption = 0.0,
+    quiet: QuietOption = False,
+) -> None:
+    """The main job: forecast → deflection → staff → schedule, one folder with a report.
+
+    Writes forecast.csv, deflection.csv, requirements.csv (the demand table with every
+    stage's columns), shifts.csv, coverage.csv, daily.csv, the PNG charts, report.html and
+    manifest.json into --output, all at once (a failed run leaves the previous plan as it
+    was). Each stage can be re-run alone on these files with the same result.
+
+    Example: staffplan plan --config configs/example.yaml --start 2020-05-11 --output plan/
+    """
+    from staffplan import console
+    from staffplan.forecast import parse_scenario
+    from staffplan.jobs import plan as planning
+
+    def stage(name: str) -> None:
+        if not quiet:
+            typer.echo(f"staffplan plan: {name} ...", err=True)
+
+    result = planning.plan_job(
+        use_config(config, quiet),
+        output,
+        arguments=arguments(ctx),
+        start=start,
+        horizon_days=horizon_days,
+        scenario=parse_scenario(volatility_scenario),
+        time_limit_s=time_limit,
+        simulate_replications=replications if simulate else None,
+        seed=seed,
+        stage=stage,
+        warn=warn,
+        wait_lock=wait_lock,
+    )
+    if not quiet:
+        console.print_table(planning.plan_headlines(result), title=f"Plan written to {output}/")
+        console.print_table(planning.daily_summary(result), title="Per day")
+
+
+@command
+def validate(config: ConfigOption = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Check the config and every file it names (histories, market prices) in a second.
+
+    Lists what each file holds. A broken key, file or row exits 2 naming it (every
+    broken file at once), before any long run.
+
+    Example: staffplan validate --config configs/example.yaml
+    """
+    from staffplan.jobs.validate import validate as check_inputs
+
+    cfg = use_config(config)
+    render(check_inputs(cfg), fmt, None, title=f"{cfg.source}: valid")
