@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -190,3 +191,22 @@ def test_written_schedule_replaces_the_old_folder_atomically(tmp_path: Path):
     names = sorted(p.name for p in out.iterdir())
     assert names == ["coverage.csv", "manifest.json", "shifts.csv", "summary.json"]
     assert [p.name for p in tmp_path.iterdir()] == ["schedule"], "no temp folders left behind"
+
+
+def test_the_manifest_says_how_the_solver_stopped(tmp_path: Path):
+    config, requirements = write_inputs(tmp_path)
+    for name, limit in (("ample", "60"), ("none", "0")):
+        args = ["schedule", "--requirements", str(requirements), "--config", str(config)]
+        result = CliRunner().invoke(
+            app, [*args, "--output", str(tmp_path / name), "--time-limit", limit, "-q"]
+        )
+        assert result.exit_code == 0, result.output
+        solver = json.loads((tmp_path / name / "manifest.json").read_text())["solver"]
+        summary = json.loads((tmp_path / name / "summary.json").read_text())
+        assert solver["stopped_at_time_limit"] == summary["timed_out"]
+        assert solver["gap_to_lp_bound"] == summary["gap_to_lp_bound"]
+        note = "stopped at its time limit" in result.stderr
+        assert note == summary["timed_out"], result.stderr
+    ample = json.loads((tmp_path / "ample" / "manifest.json").read_text())["solver"]
+    cut = json.loads((tmp_path / "none" / "manifest.json").read_text())["solver"]
+    assert ample["stopped_at_time_limit"] is False and cut["stopped_at_time_limit"] is True

@@ -64,13 +64,16 @@ def publish_folder(
     files: dict[str, str | bytes],
     inputs: dict[str, Any],
     wait_lock: float,
+    solver: dict[str, Any] | None = None,
 ) -> None:
-    """Publish a multi-file output with a manifest of this command line and ``inputs``
-    (roles → files, plus ``timezone``), waiting up to ``wait_lock`` s for its lock."""
+    """Publish a multi-file output with a manifest of this command line, ``inputs``
+    (roles → files, plus ``timezone``) and how the ``solver`` stopped (when one ran),
+    waiting up to ``wait_lock`` s for its lock."""
     from staffplan.jobs.publish import manifest, publish
 
     files_in = {role: path for role, path in inputs.items() if role != "timezone"}
-    record = manifest(ctx.command.name or "staffplan", arguments(ctx), files_in, inputs["timezone"])
+    name = ctx.command.name or "staffplan"
+    record = manifest(name, arguments(ctx), files_in, inputs["timezone"], solver=solver)
     publish(output, files, manifest_text=record, warn=warn, wait_lock=wait_lock)
 
 

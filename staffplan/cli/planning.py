@@ -172,7 +172,12 @@ def schedule(
     inside = plot is not None and plot.resolve().parent == output.resolve()
     if inside:
         files[plot.name] = coverage_png(result.coverage)
-    publish_folder(ctx, output, files, inputs, wait_lock)
+    publish_folder(ctx, output, files, inputs, wait_lock, solver=result.solver_record())
+    if result.timed_out:
+        warn(
+            f"note: the shift solver stopped at its time limit, {result.gap:.2%} above the LP "
+            "bound; a re-run may differ: give it more with --time-limit"
+        )
     write_png(None if inside else plot, lambda: coverage_png(result.coverage))
     if not quiet:
         render(result.summary(), fmt, None, title=f"Schedule written to {output}")

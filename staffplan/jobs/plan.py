@@ -189,6 +189,11 @@ def plan_headlines(result: PlanResult) -> dict[str, str]:
         "Scheduled paid hours": f"{result.schedule.paid_hours:,.1f}",
         "Gap to LP bound": f"{result.schedule.gap:.2%}",
         "Uncovered agent-hours": f"{summary['uncovered_agent_hours']:,.1f}",
+        "Shift solver": (
+            "stopped at its time limit: a re-run may differ; give it more with --time-limit"
+            if result.schedule.timed_out
+            else "finished within its gap tolerance"
+        ),
     }
     if result.deflection is not None:
         total = result.deflection.summary.iloc[-1]
@@ -314,6 +319,12 @@ def plan_job(
             stage=stage,
         )
         stage("write")
-        record = manifest("plan", arguments, config_inputs(config), config.timezone)
+        record = manifest(
+            "plan",
+            arguments,
+            config_inputs(config),
+            config.timezone,
+            solver=result.schedule.solver_record(),
+        )
         publish(output, plan_files(result), manifest_text=record, locked=True)
     return result

@@ -100,11 +100,15 @@ def manifest(
     arguments: list[str],
     inputs: Mapping[str, Path | None],
     timezone: str,
+    *,
+    solver: Mapping[str, object] | None = None,
 ) -> str:
     """The ``manifest.json`` text for an output folder.
 
     ``inputs`` maps a role ("config", "history", "market", ...) to a file (None: unused).
-    Paths are recorded as given, hashes make them verifiable.
+    Paths are recorded as given, hashes make them verifiable. ``solver`` (from
+    :meth:`Schedule.solver_record`) says how the shift solver stopped, when one ran: a
+    solve cut short by its time limit may differ on a re-run, and the manifest says so.
     """
     files = {
         role: {"path": str(path), "sha256": file_sha256(path)}
@@ -118,6 +122,8 @@ def manifest(
         "timezone": timezone,
         "inputs": files,
     }
+    if solver is not None:
+        payload["solver"] = dict(solver)
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"
 
 

@@ -68,6 +68,16 @@ class Schedule:
             return 0.0 if self.objective <= 0 else float("inf")
         return max(self.objective - self.lp_bound, 0.0) / self.lp_bound
 
+    def solver_record(self) -> dict[str, float | str | bool]:
+        """How the solve ended, for manifests: ``stopped_at_time_limit`` (a re-run with
+        more time, or on a less busy machine, may find another schedule), the gap to the
+        LP bound and the method."""
+        return {
+            "stopped_at_time_limit": self.timed_out,
+            "gap_to_lp_bound": round(self.gap, 6),
+            "method": self.method,
+        }
+
     def summary(self) -> dict[str, float | int | str | bool]:
         """The headline figures, JSON-ready."""
         return {
