@@ -31,7 +31,6 @@ SIZING_COLUMNS = [
     "abandon_rate",
     "required_fte",
 ]
-REQUIREMENTS_COLUMNS = [*DEMAND_COLUMNS, *SIZING_COLUMNS]  # always there; more are passed on
 
 
 def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
