@@ -19,18 +19,11 @@ from staffplan.engine_inputs import (
 )
 from staffplan.erlang import required_agents, required_fte, staffing_metrics
 from staffplan.errors import ConfigError
+from staffplan.tables.schema import columns
 
 DEMAND_COLUMNS = ["queue", "interval_start", "volume", "deflected", "offered", "aht_s"]
-SIZING_COLUMNS = [
-    "workload_erlangs",
-    "agents",
-    "service_level",
-    "asa_s",
-    "occupancy",
-    "p_wait",
-    "abandon_rate",
-    "required_fte",
-]
+# the columns this stage adds to the demand table (docs/tables.md, requirements)
+SIZING_COLUMNS = [c for c in columns("requirements") if c not in columns("deflection")]
 
 
 def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
