@@ -142,7 +142,9 @@ def check_history_fresh(config: Config, history: pd.DataFrame, week_start: dt.da
     ``team.max_history_age_days`` before the week (no check when that is unset)."""
     limit = config.require("team").max_history_age_days
     if limit is not None:
-        start = pd.Timestamp(week_start).tz_localize(config.zone, nonexistent="shift_forward")
+        start = pd.Timestamp(week_start).tz_localize(
+            config.zone, nonexistent="shift_forward", ambiguous=True
+        )
         check_history_age(history, start, limit)
 
 
