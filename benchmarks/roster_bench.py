@@ -137,7 +137,8 @@ def timed(work):
 
 def main(sizes: list[int]) -> None:
     base = parse_config(CONFIG)
-    seconds, (requirements, schedule) = timed(lambda: plan_week(base, MONDAY))
+    seconds, week = timed(lambda: plan_week(base, MONDAY))
+    requirements, schedule = week.requirements, week.schedule
     print(
         f"plan_week (forecast, deflection, staff, cover without a headcount cap) {seconds:.2f} s:"
         f" {len(schedule.shifts)} shifts, {requirements['agents'].sum() / 2:.0f} agent-hours"

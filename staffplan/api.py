@@ -91,7 +91,9 @@ def forecast(
 ) -> ForecastRun:
     """Forecast contacts per queue × interval (``horizon_days`` local days from ``start``,
     default the midnight after the history) from the config's history and market, or the
-    ones given. ``volatility_scenario``: calm|typical|stressed|crash or a daily volatility."""
+    ones given. ``volatility_scenario``: calm|typical|stressed|crash or a daily volatility.
+    A ``start`` inside the history is a :class:`~staffplan.errors.InputError` (use
+    :func:`backtest`); one long after it is listed in the run's ``warnings``."""
     cfg = _config(config)
     return run_forecast(
         _history(cfg, history, fill_gaps),

@@ -60,6 +60,20 @@ def shown(value: object, limit: int = 60) -> str:
     return f"{text[: limit - 1]}… ({size:,} characters)"
 
 
+class StaleInputError(StaffplanError):
+    """The history is older than the config allows for this run (exit code 6): the export
+    feeding it has probably stopped, and a plan from it would repeat an old week."""
+
+    exit_code = 6
+
+
+class PublishedShortError(StaffplanError):
+    """The output was published, but it leaves more demand uncovered than the config
+    allows (exit code 7); the message says by how much."""
+
+    exit_code = 7
+
+
 class FileSystemError(StaffplanError):
     """The machine refused a file operation: disk full, permission denied, read-only file
     system or an I/O error (exit code 5). Not a mistake in the inputs, and not a bug."""

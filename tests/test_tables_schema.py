@@ -110,8 +110,9 @@ def test_docs_list_the_manifest_keys():
     heading = next(h for h in doc_sections() if h.startswith("Manifest"))
     documented = [row[0] for row in doc_rows(doc_sections()[heading])]
     solver = {"stopped_at_time_limit": False, "gap_to_lp_bound": 0.0, "method": "milp"}
+    span = (pd.Timestamp("2026-01-05", tz="UTC"), pd.Timestamp("2026-03-22 23:30", tz="UTC"))
     written = json.loads(
-        manifest("plan", ["--start=2026-03-23"], {}, "Europe/Berlin", solver=solver)
+        manifest("plan", ["--start=2026-03-23"], {}, "Europe/Berlin", solver=solver, history=span)
     )
     assert documented == sorted(written)
 

@@ -30,6 +30,7 @@ from staffplan.cli._output import (
     progress_bar,
     render,
     use_config,
+    warn,
     write_png,
 )
 
@@ -107,6 +108,8 @@ def forecast(
         volatility_scenario=volatility_scenario,
         fill_gaps=fill_gaps,
     )
+    for warning in run.warnings:
+        warn(warning)
     write_png(plot, lambda: forecast_png(run))
     render(run.forecast, fmt, output, title="Forecast", quiet=quiet)
 

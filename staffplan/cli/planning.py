@@ -1,5 +1,5 @@
 """Commands from demand to people: ``simulate``, ``schedule``, ``roster``, ``plan`` (the
-main job) and ``validate``."""
+main job), ``init`` (a starter project) and ``validate``."""
 
 from __future__ import annotations
 
@@ -211,18 +211,18 @@ def roster(
     Example: staffplan roster --config configs/example.yaml --week next --output rosters/
     """
     from staffplan.jobs.roster import roster_job
+    from staffplan.jobs.shortfall import check_uncovered
 
     cfg = use_config(config, quiet)
     today = dt.datetime.now(cfg.zone).date()
     result = roster_job(
         cfg, week, output, today=today, requirements=requirements, warn=warn, wait_lock=wait_lock
     )
-    if quiet:
-        return
-    if fmt is OutputFormat.table:
+    if not quiet and fmt is OutputFormat.table:
         typer.echo(result.summary())
-    else:
+    elif not quiet:
         render(result.figures(), fmt, None)
+    check_uncovered(cfg, float(result.figures()["uncovered_agent_hours"]), result.folder)
 
 
 @command
@@ -254,13 +254,15 @@ def plan(
     from staffplan import console
     from staffplan.forecast import parse_scenario
     from staffplan.jobs import plan as planning
+    from staffplan.jobs.shortfall import check_uncovered
 
     def stage(name: str) -> None:
         if not quiet:
             typer.echo(f"staffplan plan: {name} ...", err=True)
 
+    cfg = use_config(config, quiet)
     result = planning.plan_job(
-        use_config(config, quiet),
+        cfg,
         output,
         arguments=arguments(ctx),
         start=start,
@@ -276,6 +278,33 @@ def plan(
     if not quiet:
         console.print_table(planning.plan_headlines(result), title=f"Plan written to {output}/")
         console.print_table(planning.daily_summary(result), title="Per day")
+    check_uncovered(cfg, result.schedule.uncovered_agent_hours, output)
+
+
+@command
+def init(
+    output: Annotated[
+        Path, typer.Argument(metavar="[DIR]", help="Project folder (created if missing).")
+    ] = Path("."),
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the project's files if they exist.")
+    ] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Start a project in DIR: staffplan.yaml (the demo config, every key explained),
+    sample_data/ (a history and market prices to try it on) and a README.md of next steps.
+
+    Commands run in DIR then use its staffplan.yaml. Existing files are never replaced
+    without --force (exit 2, naming them).
+
+    Example: staffplan init my_project
+    """
+    from staffplan.jobs.init import init_project
+
+    written = init_project(output, force=force)
+    if not quiet:
+        typer.echo(f"wrote {', '.join(str(path) for path in written)}", err=True)
+        typer.echo(f"next: cd {output} && staffplan validate && staffplan plan", err=True)
 
 
 @command

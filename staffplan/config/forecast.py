@@ -21,6 +21,8 @@ class ForecastConfig:
     Volatility is the realised volatility of log returns over the trailing
     ``volatility_window_h`` hours and the absolute return over ``shock_window_h`` hours.
     Intervals in the top ``peak_share`` of each queue's horizon are marked as peaks.
+    A horizon starting more than ``max_history_gap_days`` days after the last history row
+    gets a warning: the history has probably stopped being exported.
     """
 
     model: ModelName = "staffplan"
@@ -33,6 +35,7 @@ class ForecastConfig:
     shock_window_h: int = 6
     levels: tuple[int, ...] = (80, 95)
     peak_share: float = share(0.10)
+    max_history_gap_days: float = positive(14.0, unit="days")
 
     def __post_init__(self) -> None:
         for key in ("history_weeks", "level_weeks", "shape_weeks", "calibration_weeks"):

@@ -147,6 +147,9 @@ class TeamConfig:
     ``late_after`` (local clock) or past midnight. The assignment solver stops within
     ``mip_gap`` (share of the objective: needed hours lost plus penalties) of its bound,
     or after ``time_limit_s`` seconds (a safety net: then a re-run may differ).
+    ``max_history_age_days``: a roster week starting more than this many days after the
+    history ends fails with exit 6 (stale input) instead of repeating an old week (None:
+    no check; the forecast still warns after ``forecast.max_history_gap_days``).
     """
 
     agents: tuple[AgentConfig, ...]
@@ -157,6 +160,7 @@ class TeamConfig:
     surge: SurgeConfig = SurgeConfig()
     mip_gap: float = share(0.01)
     time_limit_s: float = positive(300.0, unit="s")
+    max_history_age_days: float | None = positive(None, unit="days")
 
     def __post_init__(self) -> None:
         if not self.agents:

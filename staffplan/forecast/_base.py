@@ -52,7 +52,7 @@ class Forecaster(abc.ABC):
         history = _checked(history)
         times = pd.DatetimeIndex(history["interval_start"])
         self.zone_ = times.tz
-        self.interval_min_ = _interval_min(history)
+        self.interval_min_ = history_interval_min(history)
         self.n_slots_ = _calendar.MINUTES_PER_DAY // self.interval_min_
         last = history.groupby("queue")["interval_start"].transform("max")
         recent = history[history["interval_start"] > last - pd.Timedelta(weeks=self.history_weeks)]
@@ -174,7 +174,8 @@ def _checked(history: pd.DataFrame) -> pd.DataFrame:
     return history.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
 
 
-def _interval_min(history: pd.DataFrame) -> int:
+def history_interval_min(history: pd.DataFrame) -> int:
+    """The history's interval length in minutes (15, 30 or 60), from its smallest step."""
     steps = history.groupby("queue", sort=True)["interval_start"].diff().dropna()
     if steps.empty:
         raise InputError("history has fewer than two intervals per queue; nothing to learn from")

@@ -10,11 +10,13 @@ import numpy as np
 import pandas as pd
 
 from staffplan.config.forecast import ForecastConfig
+from staffplan.errors import InputError, StaleInputError
 from staffplan.forecast import volatility
-from staffplan.forecast._base import Forecaster
+from staffplan.forecast._base import Forecaster, history_interval_min
 from staffplan.forecast.backtest import backtest, check_windows
 from staffplan.forecast.baselines import SameSlotAverage, SeasonalNaive
 from staffplan.forecast.model import StaffplanForecaster
+from staffplan.tables.dates import parse_start
 
 SAME_SLOT_WEEKS = 4  # the baseline to beat: the plain 4-week same-slot average
 
@@ -49,6 +51,7 @@ class ForecastRun:
     model: Forecaster
     driver: pd.DataFrame  # interval_start, daily_vol, source ("observed" or the scenario)
     history: pd.DataFrame
+    warnings: tuple[str, ...] = ()  # for the user: e.g. a horizon long after the history
 
 
 def run_forecast(
@@ -62,17 +65,76 @@ def run_forecast(
 ) -> ForecastRun:
     """Fit the configured model and forecast ``horizon_days`` from ``start``.
 
-    ``start`` defaults to the local midnight after the history ends. ``market`` serves
+    ``start`` defaults to the local midnight after the history ends; a ``start`` inside
+    the history is an :class:`InputError` (that is a backtest), and one more than
+    ``settings.max_history_gap_days`` after it adds a warning to the run. ``market`` serves
     both as the volatility history and, where it reaches into the horizon, as the
     conditional path; an explicit ``scenario`` overrides the latter.
     """
     settings = settings or ForecastConfig()
-    model = build_model(settings).fit(history, market)
     if start is None:
         start = next_midnight(history["interval_start"].max())
+    zone = history["interval_start"].dt.tz
+    start = parse_start(start, zone, history_interval_min(history))
+    check_after_history(history, start)  # before the fit: a cheap mistake fails fast
+    gap = history_gap_warning(history, start, settings.max_history_gap_days)
+    model = build_model(settings).fit(history, market)
     forecast = model.predict(start, horizon_days, levels=settings.levels, scenario=scenario)
     forecast = mark_peaks(forecast, settings.peak_share)
-    return ForecastRun(forecast, model, _driver(model, history, forecast, scenario), history)
+    driver = _driver(model, history, forecast, scenario)
+    return ForecastRun(forecast, model, driver, history, () if gap is None else (gap,))
+
+
+def check_after_history(history: pd.DataFrame, start: pd.Timestamp) -> None:
+    """:class:`InputError` (parameter ``start``) unless ``start`` is after the history's
+    last interval: a forecast of days the history holds is a backtest."""
+    first, last = history_span(history)
+    if start <= last:
+        raise InputError(
+            f"{start.isoformat()} is not after the history ({first.isoformat()} to "
+            f"{last.isoformat()}); plan from after its end (leave out --start), or measure "
+            "accuracy on past days with `staffplan backtest`",
+            parameter="start",
+        )
+
+
+def history_gap_days(history: pd.DataFrame, start: pd.Timestamp) -> float:
+    """Days from the history's last interval to ``start``."""
+    return (start - history_span(history)[1]) / pd.Timedelta(days=1)
+
+
+def history_gap_warning(
+    history: pd.DataFrame, start: pd.Timestamp, max_gap_days: float
+) -> str | None:
+    """A warning when ``start`` is more than ``max_gap_days`` after the history ends."""
+    gap = history_gap_days(history, start)
+    if gap <= max_gap_days:
+        return None
+    last = history_span(history)[1]
+    return (
+        f"warning: the horizon starts {gap:.0f} days after the history ends "
+        f"({last.isoformat()}; forecast.max_history_gap_days is {max_gap_days:g}): the "
+        "forecast repeats that old pattern; export a fresher history"
+    )
+
+
+def check_history_age(history: pd.DataFrame, start: pd.Timestamp, max_age_days: float) -> None:
+    """:class:`StaleInputError` (exit 6) when ``start`` is more than ``max_age_days`` after
+    the history ends (``team.max_history_age_days``: cron must not publish a stale plan)."""
+    gap = history_gap_days(history, start)
+    if gap > max_age_days:
+        last = history_span(history)[1]
+        raise StaleInputError(
+            f"the history ends {last.isoformat()}, {gap:.0f} days before the week starting "
+            f"{start.date()} (team.max_history_age_days is {max_age_days:g}); export a fresh "
+            "history, or raise that limit"
+        )
+
+
+def history_span(history: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last ``interval_start`` of the history."""
+    times = history["interval_start"]
+    return times.min(), times.max()
 
 
 def next_midnight(last: pd.Timestamp) -> pd.Timestamp:

@@ -18,6 +18,7 @@ import pandas as pd
 from staffplan.deflection import DeflectionResult, project_deflection
 from staffplan.forecast import ForecastRun, run_forecast
 from staffplan.forecast.plot import forecast_png
+from staffplan.forecast.run import history_span
 from staffplan.jobs.publish import (
     Warn,
     check_output_folder,
@@ -296,7 +297,8 @@ def plan_job(
     publish ``output`` (locked for the whole run, waiting up to ``wait_lock`` seconds for
     another run; ``arguments`` go in its manifest).
 
-    Cheap checks (the start date, the output folder) run before the slow work.
+    Cheap checks (the start date, the output folder) run before the slow work; the
+    forecast's warnings (a history long before the horizon) go to ``warn``.
     """
     if start is not None:
         start = parse_start(start, config.zone, config.interval_min)
@@ -318,6 +320,8 @@ def plan_job(
             seed=seed,
             stage=stage,
         )
+        for warning in result.forecast_run.warnings:
+            warn(warning)
         stage("write")
         record = manifest(
             "plan",
@@ -325,6 +329,7 @@ def plan_job(
             config_inputs(config),
             config.timezone,
             solver=result.schedule.solver_record(),
+            history=history_span(history),
         )
         publish(output, plan_files(result), manifest_text=record, locked=True)
     return result

@@ -28,11 +28,15 @@ import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from staffplan import __version__
 from staffplan.config import Config
 from staffplan.errors import InputError, StaffplanError, file_errors_named
 from staffplan.tables import atomic_folder, check_folder_target, recover_folder
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OutputFiles = Mapping[str, str | bytes]  # file name in the folder -> text or bytes
 Warn = Callable[[str], None]
@@ -102,6 +106,7 @@ def manifest(
     timezone: str,
     *,
     solver: Mapping[str, object] | None = None,
+    history: tuple[pd.Timestamp, pd.Timestamp] | None = None,
 ) -> str:
     """The ``manifest.json`` text for an output folder.
 
@@ -109,6 +114,8 @@ def manifest(
     Paths are recorded as given, hashes make them verifiable. ``solver`` (from
     :meth:`Schedule.solver_record`) says how the shift solver stopped, when one ran: a
     solve cut short by its time limit may differ on a re-run, and the manifest says so.
+    ``history`` is the first and last interval of the history the output was planned
+    from, so a stale input shows.
     """
     files = {
         role: {"path": str(path), "sha256": file_sha256(path)}
@@ -124,6 +131,8 @@ def manifest(
     }
     if solver is not None:
         payload["solver"] = dict(solver)
+    if history is not None:
+        payload["history"] = {"first": history[0].isoformat(), "last": history[1].isoformat()}
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"
 
 

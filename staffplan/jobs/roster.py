@@ -15,12 +15,14 @@ import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from staffplan.config import Config
 from staffplan.config.team import TeamConfig
 from staffplan.errors import InputError, file_errors_named
+from staffplan.forecast.run import check_history_age, history_span
 from staffplan.jobs.publish import (
     Warn,
     check_output_folder,
@@ -37,6 +39,10 @@ from staffplan.roster.need import coverage_of, requirement_pools, shift_need_hou
 from staffplan.schedule.cover import Schedule, build_schedule
 from staffplan.tables import read_requirements, to_csv_text
 from staffplan.tables.dates import check_year
+from staffplan.tables.inputs import load_history, load_market
+
+if TYPE_CHECKING:
+    from staffplan.jobs.plan import PlanResult
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -52,6 +58,7 @@ class RosterRun:
     assignment: Assignment
     coverage: pd.DataFrame
     interval_min: int
+    history: tuple[pd.Timestamp, pd.Timestamp] | None = None  # first, last (when forecast)
 
     def figures(self) -> dict[str, float | int | str | bool]:
         """The headline numbers, JSON-ready."""
@@ -110,20 +117,35 @@ def resolve_week(week: str, today: dt.date) -> dt.date:
     return monday
 
 
-def plan_week(config: Config, week_start: dt.date) -> tuple[pd.DataFrame, Schedule]:
-    """Requirements and covering schedule of the week, as ``staffplan plan`` makes them:
-    the configured forecast of the queues' history (and market), deflection, sizing."""
-    from staffplan.jobs.plan import run_plan
-    from staffplan.tables.inputs import load_history, load_market
+def plan_week(config: Config, week_start: dt.date, warn: Warn = print) -> PlanResult:
+    """The week planned as ``staffplan plan`` plans it: the configured forecast of the
+    queues' history (and market), deflection, sizing, covering schedule.
 
+    A history ending more than ``team.max_history_age_days`` before the week is a
+    :class:`~staffplan.errors.StaleInputError` (exit 6), raised before the slow work; the
+    forecast's warnings go to ``warn``.
+    """
+    from staffplan.jobs.plan import run_plan
+
+    history = load_history(config)
+    check_history_fresh(config, history, week_start)
     result = run_plan(
-        config,
-        load_history(config),
-        load_market(config),
-        start=week_start.isoformat(),
-        horizon_days=7,
+        config, history, load_market(config), start=week_start.isoformat(), horizon_days=7
     )
-    return result.requirements, result.schedule
+    for warning in result.forecast_run.warnings:
+        warn(warning)
+    return result
+
+
+def check_history_fresh(config: Config, history: pd.DataFrame, week_start: dt.date) -> None:
+    """:class:`~staffplan.errors.StaleInputError` (exit 6) when ``history`` ends more than
+    ``team.max_history_age_days`` before the week (no check when that is unset)."""
+    limit = config.require("team").max_history_age_days
+    if limit is not None:
+        start = pd.Timestamp(week_start).tz_localize(
+            config.zone, nonexistent="shift_forward", ambiguous=True
+        )
+        check_history_age(history, start, limit)
 
 
 def roster_job(
@@ -137,8 +159,9 @@ def roster_job(
     wait_lock: float = 0.0,
 ) -> RosterRun:
     """``staffplan roster``: resolve ``week`` ('next' or ``2026-W50``) against ``today``,
-    check the team and the requirements file before any folder exists, then build and
-    publish ``<output>/<week>/`` under its lock (waiting up to ``wait_lock`` seconds)."""
+    check the team, the requirements file or the history's age before any folder exists,
+    then build and publish ``<output>/<week>/`` under its lock (waiting up to
+    ``wait_lock`` seconds)."""
     monday = resolve_week(week, today)
     roster_team(config)
     check_wait_lock(wait_lock)
@@ -146,6 +169,8 @@ def roster_job(
     if requirements is not None:
         table = read_requirements(requirements, config.zone, config.interval_min)
         table = week_requirements(table, monday, config, requirements)
+    else:  # a stale history fails before any folder exists (plan_week checks it again)
+        check_history_fresh(config, load_history(config), monday)
     ensure_folder(output)
     return run_roster(
         config,
@@ -185,12 +210,13 @@ def run_roster(
     with output_lock(folder, warn, wait_lock):
         check_output_folder(folder)
         published = published_calendars(folder)  # a broken one fails before the slow work
-        run = _build_roster(config, team, week_start, Path(output_dir), requirements)
+        run = _build_roster(config, team, week_start, Path(output_dir), requirements, warn)
         record = manifest(
             "roster",
             arguments or [f"--week={run.label}"],
             {**config_inputs(config), **(inputs or {})},
             config.timezone,
+            history=run.history,
         )
         files = _roster_files(run, team, config, week_start, published)
         publish(folder, files, manifest_text=record, locked=True)
@@ -203,11 +229,15 @@ def _build_roster(
     week_start: dt.date,
     output_dir: Path,
     requirements: pd.DataFrame | None,
+    warn: Warn,
 ) -> RosterRun:
     """Schedule and assign the week; earlier weeks in ``output_dir`` are the fairness
     memory."""
+    span = None
     if requirements is None:
-        requirements, schedule = plan_week(config, week_start)
+        week = plan_week(config, week_start, warn)
+        requirements, schedule = week.requirements, week.schedule
+        span = history_span(week.forecast_run.history)
     else:
         requirements = week_requirements(requirements, week_start, config)
         schedule = build_schedule(requirements, config)
@@ -225,7 +255,7 @@ def _build_roster(
     coverage, _ = coverage_of(assignment.roster, pools, requirements, config)
     label = week_label(week_start)
     folder = output_dir / label
-    return RosterRun(label, folder, schedule, assignment, coverage, config.interval_min)
+    return RosterRun(label, folder, schedule, assignment, coverage, config.interval_min, span)
 
 
 def ensure_folder(folder: Path) -> None:

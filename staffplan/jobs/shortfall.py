@@ -1,0 +1,25 @@
+"""Whether a published plan or roster is short: more demand left uncovered than the
+config allows (``shifts.max_uncovered_agent_hours``), which cron must be able to tell from
+success by the exit code (7) alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from staffplan.config import Config
+from staffplan.errors import PublishedShortError
+
+
+def check_uncovered(config: Config, uncovered_agent_hours: float, published: Path) -> None:
+    """:class:`PublishedShortError` (exit 7) when the output ``published`` leaves more
+    than ``shifts.max_uncovered_agent_hours`` agent-hours uncovered (no check when unset).
+    Call it after publishing: the short plan is still the best there is."""
+    limit = config.require("shifts").max_uncovered_agent_hours
+    if limit is None or uncovered_agent_hours <= limit:
+        return
+    raise PublishedShortError(
+        f"published {published}, but it leaves {uncovered_agent_hours:,.1f} agent-hours "
+        f"uncovered, {uncovered_agent_hours - limit:,.1f} above "
+        f"shifts.max_uncovered_agent_hours ({limit:g}); add agents or shifts, or raise "
+        "that limit"
+    )
