@@ -37,7 +37,7 @@ def test_the_bundled_demo_config_loads_with_its_sample_data():
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="venv layout of POSIX")
-def test_the_wheel_runs_the_demo_plan_from_an_empty_folder(tmp_path):
+def test_the_wheel_runs_the_demo_plan_and_init_from_an_empty_folder(tmp_path):
     wheels = tmp_path / "wheels"
     build = [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation"]
     subprocess.run([*build, "-q", "-w", str(wheels)], check=True, capture_output=True)
@@ -58,6 +58,17 @@ def test_the_wheel_runs_the_demo_plan_from_an_empty_folder(tmp_path):
     assert {"requirements.csv", "shifts.csv", "manifest.json"} <= {
         p.name for p in (empty / "plan").iterdir()
     }
+    project = tmp_path / "project"
+    init = subprocess.run(
+        [str(env_dir / "bin" / "staffplan"), "init", str(project)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert init.returncode == 0, init.stderr
+    run = subprocess.run(plan, cwd=project, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "./staffplan.yaml" in run.stderr, "the starter project's config, found by the search"
 
 
 def test_version_prints_the_installed_version():
