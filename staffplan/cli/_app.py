@@ -36,6 +36,7 @@ app = typer.Typer(
     help="Workforce and peak-load planning for support teams: forecast, staff, schedule.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain click help: nothing cut at 80 columns, flags without <bool>
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
 )

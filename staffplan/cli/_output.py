@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from staffplan.config import Config
 
 from staffplan.cli._options import OutputFormat
@@ -32,7 +33,7 @@ def render(
         text = tables.to_json_text(result) if output.suffix == ".json" else _csv_text(result)
         tables.atomic_write_text(output, text)
         if not quiet:
-            rows = f"{len(result)} rows" if isinstance(result, pd.DataFrame) else "result"
+            rows = "result" if isinstance(result, dict) else f"{len(result)} rows"
             typer.echo(f"wrote {rows} to {output}", err=True)
         return
     if fmt is OutputFormat.json:
@@ -44,9 +45,11 @@ def render(
 
 
 def _csv_text(result: pd.DataFrame | dict[str, Any]) -> str:
+    import pandas as pd
+
     from staffplan import tables
 
-    frame = result if isinstance(result, pd.DataFrame) else pd.DataFrame([result])
+    frame = pd.DataFrame([result]) if isinstance(result, dict) else result
     return tables.to_csv_text(frame)
 
 

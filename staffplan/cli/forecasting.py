@@ -53,7 +53,9 @@ def erlang(
 ) -> None:
     """One-off Erlang calculator: agents needed for a target, or what N agents give.
 
-    Example: staffplan erlang --volume 100 --interval-min 30 --aht-s 180 --agents 14
+    \b
+    Example: staffplan erlang --volume 100 --interval-min 30 --aht-s 180 \\
+      --agents 14
     """
     from staffplan.staffing import erlang_calculator
 
@@ -91,9 +93,11 @@ def forecast(
     Without --volatility-scenario the market file's realised path is used where it
     covers the horizon, then volatility decays toward its typical level.
 
-    Example: staffplan forecast --history sample_data/history.csv --market
-    sample_data/btc_usd_hourly.csv --start 2020-05-11 --horizon-days 14
-    --volatility-scenario stressed --output forecast.csv --plot forecast.png
+    \b
+    Example: staffplan forecast --history sample_data/history.csv \\
+      --market sample_data/btc_usd_hourly.csv --start 2020-05-11 \\
+      --horizon-days 14 --volatility-scenario stressed --output forecast.csv \\
+      --plot forecast.png
     """
     from staffplan import api
     from staffplan.forecast.plot import forecast_png
@@ -132,8 +136,9 @@ def backtest(
     One row per model: MASE, WAPE per interval and per day, 80/95 % interval coverage,
     seconds to fit and predict one origin.
 
-    Example: staffplan backtest --history sample_data/history.csv --origins 4
-    --horizon-days 7 --train-weeks 12 --format table
+    \b
+    Example: staffplan backtest --history sample_data/history.csv --origins 4 \\
+      --horizon-days 7 --train-weeks 12 --format table
     """
     from staffplan import api
 
@@ -165,8 +170,9 @@ def deflection(
     The summary goes to the screen; --output writes the demand table with deflected,
     offered and aht_s added (every input column kept), which `staffplan staff` reads.
 
-    Example: staffplan deflection --forecast forecast.csv --config configs/example.yaml
-    --output net_forecast.csv
+    \b
+    Example: staffplan deflection --forecast forecast.csv \\
+      --config configs/example.yaml --output net_forecast.csv
     """
     from staffplan import api
     from staffplan.deflection import ENGINE_NOTE, SUMMARY_SCREEN_COLUMNS
@@ -193,8 +199,9 @@ def staff(
 
     Every input column is kept; the sizing columns are added (or replaced).
 
-    Example: staffplan staff --forecast forecast.csv --config configs/example.yaml
-    --output requirements.csv
+    \b
+    Example: staffplan staff --forecast forecast.csv \\
+      --config configs/example.yaml --output requirements.csv
     """
     from staffplan import api
 
@@ -222,8 +229,9 @@ def scenarios(
     A .csv output also writes <name>_sensitivity.csv beside it; --plot draws FTE by month
     and a cost tornado.
 
-    Example: staffplan scenarios --config configs/example.yaml --output scenarios.xlsx
-    --plot scenarios.png
+    \b
+    Example: staffplan scenarios --config configs/example.yaml \\
+      --output scenarios.xlsx --plot scenarios.png
     """
     from staffplan import api
     from staffplan.finance.report import (

@@ -73,8 +73,10 @@ def simulate(
     that meet the target; --output writes the per-interval band (simulation.csv) and that
     daily table (daily.csv).
 
-    Example: staffplan simulate --schedule plan/ --forecast plan/requirements.csv
-    --config configs/example.yaml --replications 200 --seed 7 --output sim/ --plot sim.png
+    \b
+    Example: staffplan simulate --schedule plan/ \\
+      --forecast plan/requirements.csv --config configs/example.yaml \\
+      --replications 200 --seed 7 --output sim/ --plot sim.png
     """
     from staffplan import api
     from staffplan.jobs.publish import check_output_folder, check_wait_lock, config_inputs
@@ -145,11 +147,13 @@ def schedule(
     least cost, and --output gets changes.csv (each change, its cost and the service
     level it buys), shifts.csv, coverage.csv and summary.json.
 
-    Example: staffplan schedule --requirements requirements.csv --config configs/example.yaml
-    --output schedule/ --plot coverage.png
+    \b
+    Example: staffplan schedule --requirements requirements.csv \\
+      --config configs/example.yaml --output schedule/ --plot coverage.png
 
-    Example: staffplan schedule --requirements surge.csv --baseline rosters/2026-W50/roster.csv
-    --output surge/
+    \b
+    Example: staffplan schedule --requirements surge.csv \\
+      --baseline rosters/2026-W50/roster.csv --output surge/
     """
     from staffplan import api
     from staffplan.jobs.publish import check_output_folder, check_wait_lock, config_inputs
@@ -208,7 +212,9 @@ def roster(
     open_shifts.csv, agents.csv and manifest.json, then prints one summary line. Earlier
     weeks in the folder decide who had the last weekends and late shifts.
 
-    Example: staffplan roster --config configs/example.yaml --week next --output rosters/
+    \b
+    Example: staffplan roster --config configs/example.yaml --week next \\
+      --output rosters/
     """
     from staffplan.jobs.roster import roster_job
 
@@ -249,7 +255,9 @@ def plan(
     manifest.json into --output, all at once (a failed run leaves the previous plan as it
     was). Each stage can be re-run alone on these files with the same result.
 
-    Example: staffplan plan --config configs/example.yaml --start 2020-05-11 --output plan/
+    \b
+    Example: staffplan plan --config configs/example.yaml --start 2020-05-11 \\
+      --output plan/
     """
     from staffplan import console
     from staffplan.forecast import parse_scenario
@@ -285,6 +293,7 @@ def validate(config: ConfigOption = None, fmt: FormatOption = OutputFormat.table
     Lists what each file holds. A broken key, file or row exits 2 naming it (every
     broken file at once), before any long run.
 
+    \b
     Example: staffplan validate --config configs/example.yaml
     """
     from staffplan.jobs.validate import validate as check_inputs
