@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from staffplan.config import Config
 
-from staffplan.cli._options import OutputFormat
+from staffplan.cli._options import STDOUT, OutputFormat
 
 
 def render(
@@ -26,11 +26,16 @@ def render(
     title: str = "",
     quiet: bool = False,
 ) -> None:
-    """Show or write ``result``: to ``output`` (format from its suffix) or to stdout."""
+    """Show or write ``result``: to ``output`` (format from its suffix), to stdout as CSV
+    (JSON with ``--format json``) when ``output`` is ``-``, or to the screen."""
     from staffplan import console, tables
 
+    if output == STDOUT:
+        fmt = OutputFormat.json if fmt is OutputFormat.json else OutputFormat.csv
+        output = None
     if output is not None:
-        text = tables.to_json_text(result) if output.suffix == ".json" else _csv_text(result)
+        json = output.suffix.lower() == ".json"
+        text = tables.to_json_text(result) if json else _csv_text(result)
         tables.atomic_write_text(output, text)
         if not quiet:
             rows = "result" if isinstance(result, dict) else f"{len(result)} rows"

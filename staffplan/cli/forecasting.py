@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 from staffplan.cli._app import command
 from staffplan.cli._options import (
+    STDOUT,
     ConfigOption,
     DemandOption,
     FillGapsOption,
@@ -180,7 +181,7 @@ def deflection(
     result = api.deflect(forecast, use_config(config, quiet))
     if output is not None:
         render(result.intervals, fmt, output, quiet=quiet)
-    if output is None or not quiet:
+    if output is None or not (quiet or output == STDOUT):  # stdout holds the table
         summary = result.summary
         if fmt is OutputFormat.table:  # all columns and notes: --format csv or json
             summary = summary[SUMMARY_SCREEN_COLUMNS]
@@ -218,7 +219,7 @@ def scenarios(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write here: .xlsx workbook, .csv or .json."),
+        typer.Option("--output", "-o", help=".xlsx workbook, .csv, .json or - (stdout)."),
     ] = None,
     plot: PlotOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -243,6 +244,8 @@ def scenarios(
     )
     from staffplan.finance.scenarios import SCENARIO_COLUMNS
 
+    if output == STDOUT:
+        output, fmt = None, fmt if fmt is OutputFormat.json else OutputFormat.csv
     if output is not None:  # before any work
         check_output(output)
     if plot is not None:

@@ -118,7 +118,8 @@ def simulate(
 def schedule(
     ctx: typer.Context,
     requirements: Annotated[
-        Path, typer.Option(help="Requirements CSV: queue, interval_start, agents (from staff).")
+        Path,
+        typer.Option(help="CSV: queue, interval_start, agents (from staff); - is stdin."),
     ],
     config: ConfigOption = None,
     output: Annotated[
