@@ -32,6 +32,7 @@ from staffplan.cli._output import (
     progress_bar,
     publish_folder,
     render,
+    stage_clock,
     use_config,
     warn,
     write_png,
@@ -172,7 +173,9 @@ def schedule(
         if not quiet:
             render(plan.changes, fmt, None, title=f"Changes written to {output}")
         return
-    result = api.schedule(requirements, cfg, time_limit_s=time_limit, allow_moves=allow_moves)
+    with stage_clock("schedule", quiet) as stage:
+        stage("shift solver")
+        result = api.schedule(requirements, cfg, time_limit_s=time_limit, allow_moves=allow_moves)
     files: dict[str, str | bytes] = {**schedule_files(result)}
     inside = plot is not None and plot.resolve().parent == output.resolve()
     if inside:
@@ -264,24 +267,22 @@ def plan(
     from staffplan.forecast import parse_scenario
     from staffplan.jobs import plan as planning
 
-    def stage(name: str) -> None:
-        if not quiet:
-            typer.echo(f"staffplan plan: {name} ...", err=True)
-
-    result = planning.plan_job(
-        use_config(config, quiet),
-        output,
-        arguments=arguments(ctx),
-        start=start,
-        horizon_days=horizon_days,
-        scenario=parse_scenario(volatility_scenario),
-        time_limit_s=time_limit,
-        simulate_replications=replications if simulate else None,
-        seed=seed,
-        stage=stage,
-        warn=warn,
-        wait_lock=wait_lock,
-    )
+    cfg = use_config(config, quiet)
+    with stage_clock("plan", quiet) as stage:
+        result = planning.plan_job(
+            cfg,
+            output,
+            arguments=arguments(ctx),
+            start=start,
+            horizon_days=horizon_days,
+            scenario=parse_scenario(volatility_scenario),
+            time_limit_s=time_limit,
+            simulate_replications=replications if simulate else None,
+            seed=seed,
+            stage=stage,
+            warn=warn,
+            wait_lock=wait_lock,
+        )
     if not quiet:
         console.print_table(planning.plan_headlines(result), title=f"Plan written to {output}/")
         console.print_table(planning.daily_summary(result), title="Per day")
