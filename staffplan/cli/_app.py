@@ -97,7 +97,8 @@ def check_file_output(
             f"{path} is a folder; give a file in it, e.g. {path / command}{suffixes[0]}",
             parameter=option,
         )
-    if path.suffix.lower() not in suffixes:
+    special = path.exists() and not path.is_file()  # a device or pipe: the writer refuses it
+    if not special and path.suffix.lower() not in suffixes:
         stdout = " (or - for stdout)" if option == "output" else ""
         raise InputError(
             f"{path}: {command} cannot write {path.suffix or 'a file without a suffix'}; "
