@@ -50,6 +50,13 @@ def test_help_fits_80_columns_with_plain_flags(name):
     assert max(len(line) for line in text.splitlines()) <= 80
 
 
+def test_command_list_shows_each_summary_whole():
+    text = help_text()
+    commands = text.split("Commands:")[1]  # (the usage line ends in "[ARGS]...")
+    assert "..." not in commands and "…" not in commands
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
 def test_every_example_in_help_is_one_shell_command():
     shown = [example for name in COMMANDS for example in shown_examples(help_text(name))]
     assert sorted(shown) == sorted(EXAMPLES)

@@ -81,7 +81,8 @@ def command(fn: F) -> F:
         except Exception:
             _internal_error()
 
-    app.command()(run)
+    summary = " ".join((fn.__doc__ or "").strip().split("\n\n")[0].split())  # shown whole
+    app.command(short_help=summary)(run)
     return fn
 
 
