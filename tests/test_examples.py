@@ -39,7 +39,7 @@ def example_lines() -> list[Argv]:
     found = []
     for command in COMMANDS.values():
         for text in re.findall(r"^\s*Example:(.*?)(?:\n\s*\n|\Z)", command.help or "", re.S | re.M):
-            words = shlex.split(" ".join(text.split()))
+            words = shlex.split(text.replace("\\\n", " "))  # shell line continuations
             assert words[0] == "staffplan", f"{command.name} example: {text!r}"
             found.append(tuple(words[1:]))
     return found

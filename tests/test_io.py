@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zoneinfo
 
 import numpy as np
@@ -113,8 +114,10 @@ def test_csv_text_has_iso_timestamps_with_offset():
     ]
 
 
-def test_json_turns_infinity_into_null():
-    assert '"asa_s": null' in tables.to_json_text({"asa_s": float("inf")})
+def test_json_writes_infinity_as_csv_does_and_missing_as_null():
+    text = tables.to_json_text({"asa_s": float("inf"), "low": float("-inf"), "gap": float("nan")})
+    assert json.loads(text) == {"asa_s": "inf", "low": "-inf", "gap": None}
+    assert tables.to_csv_text(pd.DataFrame({"asa_s": [float("inf")]})) == "asa_s\ninf\n"
 
 
 def test_atomic_write_leaves_no_partial_file_on_failure(tmp_path, monkeypatch):

@@ -30,13 +30,14 @@ from staffplan.errors import InputError, StaffplanError, file_system_error
 if TYPE_CHECKING:
     pass
 
-from staffplan.cli._options import OutputOption, PlotOption
+from staffplan.cli._options import STDOUT, OutputOption, PlotOption
 
 app = typer.Typer(
     name="staffplan",
     help="Workforce and peak-load planning for support teams: forecast, staff, schedule.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # plain click help: nothing cut at 80 columns, flags without <bool>
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,
 )
@@ -45,8 +46,9 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-# Options that name one file to write: a folder there is refused before any work.
-SINGLE_FILE_OPTIONS = {OutputOption: ".csv", PlotOption: ".png"}
+# Options that name one file to write, and the suffixes they can write: a folder or another
+# suffix there is refused before any work (``--output -`` is stdout).
+SINGLE_FILE_OPTIONS = {OutputOption: (".csv", ".json"), PlotOption: (".png",)}
 INTERRUPTED = 130  # the shell's code for a process stopped by Ctrl-C (128 + SIGINT)
 
 
@@ -62,8 +64,8 @@ def command(fn: F) -> F:
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            for name, suffix in files.items():
-                check_file_output(kwargs.get(name), name, f"{fn.__name__}{suffix}")
+            for name, suffixes in files.items():
+                check_file_output(kwargs.get(name), name, fn.__name__, suffixes)
             return fn(*args, **kwargs)
         except StaffplanError as exc:
             _fail(exc)
@@ -80,16 +82,30 @@ def command(fn: F) -> F:
         except Exception:
             _internal_error()
 
-    app.command()(run)
+    summary = " ".join((fn.__doc__ or "").strip().split("\n\n")[0].split())  # shown whole
+    app.command(short_help=summary)(run)
     return fn
 
 
-def check_file_output(path: Path | None, option: str, example: str) -> None:
-    """A single-file output (``--output``, ``--plot``) must not name a folder; the error
-    suggests the file ``example`` in it."""
-    if path is not None and path.is_dir():
+def check_file_output(
+    path: Path | None, option: str, command: str, suffixes: tuple[str, ...]
+) -> None:
+    """A single-file output (``--output``, ``--plot``) must name a file with one of the
+    ``suffixes`` the ``command`` writes (or ``-``, stdout, for ``--output``), not a folder."""
+    if path is None or (path == STDOUT and option == "output"):
+        return
+    if path.is_dir():
         raise InputError(
-            f"{path} is a folder; give a file in it, e.g. {path / example}", parameter=option
+            f"{path} is a folder; give a file in it, e.g. {path / command}{suffixes[0]}",
+            parameter=option,
+        )
+    special = path.exists() and not path.is_file()  # a device or pipe: the writer refuses it
+    if not special and path.suffix.lower() not in suffixes:
+        stdout = " (or - for stdout)" if option == "output" else ""
+        raise InputError(
+            f"{path}: {command} cannot write {path.suffix or 'a file without a suffix'}; "
+            f"give a {' or '.join(suffixes)} file{stdout}",
+            parameter=option,
         )
 
 

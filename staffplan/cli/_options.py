@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     pass
 
 
+STDOUT = Path("-")  # ``--output -``: the table goes to standard output
+
+
 class OutputFormat(enum.StrEnum):
     """How a result is shown when no ``--output`` file is given."""
 
@@ -32,7 +35,7 @@ ConfigOption = Annotated[
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write here (.csv or .json file, or a folder)."),
+    typer.Option("--output", "-o", help="Write here: a .csv or .json file, or - for stdout."),
 ]
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="Screen format: table, csv or json.")
@@ -78,5 +81,8 @@ WaitLockOption = Annotated[
 ]
 DemandOption = Annotated[
     Path,
-    typer.Option("--forecast", help="Demand CSV: a forecast, deflection or requirements table."),
+    typer.Option(
+        "--forecast",
+        help="Demand CSV (a forecast, deflection or requirements table); - reads stdin.",
+    ),
 ]

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 from staffplan.cli._app import command
 from staffplan.cli._options import (
+    STDOUT,
     ConfigOption,
     DemandOption,
     FillGapsOption,
@@ -54,7 +55,9 @@ def erlang(
 ) -> None:
     """One-off Erlang calculator: agents needed for a target, or what N agents give.
 
-    Example: staffplan erlang --volume 100 --interval-min 30 --aht-s 180 --agents 14
+    \b
+    Example: staffplan erlang --volume 100 --interval-min 30 --aht-s 180 \\
+      --agents 14
     """
     from staffplan.staffing import erlang_calculator
 
@@ -92,9 +95,11 @@ def forecast(
     Without --volatility-scenario the market file's realised path is used where it
     covers the horizon, then volatility decays toward its typical level.
 
-    Example: staffplan forecast --history sample_data/history.csv --market
-    sample_data/btc_usd_hourly.csv --start 2020-05-11 --horizon-days 14
-    --volatility-scenario stressed --output forecast.csv --plot forecast.png
+    \b
+    Example: staffplan forecast --history sample_data/history.csv \\
+      --market sample_data/btc_usd_hourly.csv --start 2020-05-11 \\
+      --horizon-days 14 --volatility-scenario stressed --output forecast.csv \\
+      --plot forecast.png
     """
     from staffplan import api
     from staffplan.forecast.plot import forecast_png
@@ -135,8 +140,9 @@ def backtest(
     One row per model: MASE, WAPE per interval and per day, 80/95 % interval coverage,
     seconds to fit and predict one origin.
 
-    Example: staffplan backtest --history sample_data/history.csv --origins 4
-    --horizon-days 7 --train-weeks 12 --format table
+    \b
+    Example: staffplan backtest --history sample_data/history.csv --origins 4 \\
+      --horizon-days 7 --train-weeks 12 --format table
     """
     from staffplan import api
 
@@ -168,8 +174,9 @@ def deflection(
     The summary goes to the screen; --output writes the demand table with deflected,
     offered and aht_s added (every input column kept), which `staffplan staff` reads.
 
-    Example: staffplan deflection --forecast forecast.csv --config configs/example.yaml
-    --output net_forecast.csv
+    \b
+    Example: staffplan deflection --forecast forecast.csv \\
+      --config configs/example.yaml --output net_forecast.csv
     """
     from staffplan import api
     from staffplan.deflection import ENGINE_NOTE, SUMMARY_SCREEN_COLUMNS
@@ -177,7 +184,7 @@ def deflection(
     result = api.deflect(forecast, use_config(config, quiet))
     if output is not None:
         render(result.intervals, fmt, output, quiet=quiet)
-    if output is None or not quiet:
+    if output is None or not (quiet or output == STDOUT):  # stdout holds the table
         summary = result.summary
         if fmt is OutputFormat.table:  # all columns and notes: --format csv or json
             summary = summary[SUMMARY_SCREEN_COLUMNS]
@@ -196,8 +203,9 @@ def staff(
 
     Every input column is kept; the sizing columns are added (or replaced).
 
-    Example: staffplan staff --forecast forecast.csv --config configs/example.yaml
-    --output requirements.csv
+    \b
+    Example: staffplan staff --forecast forecast.csv \\
+      --config configs/example.yaml --output requirements.csv
     """
     from staffplan import api
 
@@ -214,7 +222,7 @@ def scenarios(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write here: .xlsx workbook, .csv or .json."),
+        typer.Option("--output", "-o", help=".xlsx workbook, .csv, .json or - (stdout)."),
     ] = None,
     plot: PlotOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -225,8 +233,9 @@ def scenarios(
     A .csv output also writes <name>_sensitivity.csv beside it; --plot draws FTE by month
     and a cost tornado.
 
-    Example: staffplan scenarios --config configs/example.yaml --output scenarios.xlsx
-    --plot scenarios.png
+    \b
+    Example: staffplan scenarios --config configs/example.yaml \\
+      --output scenarios.xlsx --plot scenarios.png
     """
     from staffplan import api
     from staffplan.finance.report import (
@@ -238,6 +247,8 @@ def scenarios(
     )
     from staffplan.finance.scenarios import SCENARIO_COLUMNS
 
+    if output == STDOUT:
+        output, fmt = None, fmt if fmt is OutputFormat.json else OutputFormat.csv
     if output is not None:  # before any work
         check_output(output)
     if plot is not None:

@@ -32,6 +32,7 @@ from staffplan.cli._output import (
     progress_bar,
     publish_folder,
     render,
+    stage_clock,
     use_config,
     warn,
     write_png,
@@ -73,8 +74,10 @@ def simulate(
     that meet the target; --output writes the per-interval band (simulation.csv) and that
     daily table (daily.csv).
 
-    Example: staffplan simulate --schedule plan/ --forecast plan/requirements.csv
-    --config configs/example.yaml --replications 200 --seed 7 --output sim/ --plot sim.png
+    \b
+    Example: staffplan simulate --schedule plan/ \\
+      --forecast plan/requirements.csv --config configs/example.yaml \\
+      --replications 200 --seed 7 --output sim/ --plot sim.png
     """
     from staffplan import api
     from staffplan.jobs.publish import check_output_folder, check_wait_lock, config_inputs
@@ -116,7 +119,8 @@ def simulate(
 def schedule(
     ctx: typer.Context,
     requirements: Annotated[
-        Path, typer.Option(help="Requirements CSV: queue, interval_start, agents (from staff).")
+        Path,
+        typer.Option(help="CSV: queue, interval_start, agents (from staff); - is stdin."),
     ],
     config: ConfigOption = None,
     output: Annotated[
@@ -145,11 +149,13 @@ def schedule(
     least cost, and --output gets changes.csv (each change, its cost and the service
     level it buys), shifts.csv, coverage.csv and summary.json.
 
-    Example: staffplan schedule --requirements requirements.csv --config configs/example.yaml
-    --output schedule/ --plot coverage.png
+    \b
+    Example: staffplan schedule --requirements requirements.csv \\
+      --config configs/example.yaml --output schedule/ --plot coverage.png
 
-    Example: staffplan schedule --requirements surge.csv --baseline rosters/2026-W50/roster.csv
-    --output surge/
+    \b
+    Example: staffplan schedule --requirements surge.csv \\
+      --baseline rosters/2026-W50/roster.csv --output surge/
     """
     from staffplan import api
     from staffplan.jobs.publish import check_output_folder, check_wait_lock, config_inputs
@@ -167,7 +173,9 @@ def schedule(
         if not quiet:
             render(plan.changes, fmt, None, title=f"Changes written to {output}")
         return
-    result = api.schedule(requirements, cfg, time_limit_s=time_limit, allow_moves=allow_moves)
+    with stage_clock("schedule", quiet) as stage:
+        stage("shift solver")
+        result = api.schedule(requirements, cfg, time_limit_s=time_limit, allow_moves=allow_moves)
     files: dict[str, str | bytes] = {**schedule_files(result)}
     inside = plot is not None and plot.resolve().parent == output.resolve()
     if inside:
@@ -208,7 +216,9 @@ def roster(
     open_shifts.csv, agents.csv and manifest.json, then prints one summary line. Earlier
     weeks in the folder decide who had the last weekends and late shifts.
 
-    Example: staffplan roster --config configs/example.yaml --week next --output rosters/
+    \b
+    Example: staffplan roster --config configs/example.yaml --week next \\
+      --output rosters/
     """
     from staffplan.jobs.roster import roster_job
     from staffplan.jobs.shortfall import check_uncovered
@@ -249,32 +259,31 @@ def plan(
     manifest.json into --output, all at once (a failed run leaves the previous plan as it
     was). Each stage can be re-run alone on these files with the same result.
 
-    Example: staffplan plan --config configs/example.yaml --start 2020-05-11 --output plan/
+    \b
+    Example: staffplan plan --config configs/example.yaml --start 2020-05-11 \\
+      --output plan/
     """
     from staffplan import console
     from staffplan.forecast import parse_scenario
     from staffplan.jobs import plan as planning
     from staffplan.jobs.shortfall import check_uncovered
 
-    def stage(name: str) -> None:
-        if not quiet:
-            typer.echo(f"staffplan plan: {name} ...", err=True)
-
     cfg = use_config(config, quiet)
-    result = planning.plan_job(
-        cfg,
-        output,
-        arguments=arguments(ctx),
-        start=start,
-        horizon_days=horizon_days,
-        scenario=parse_scenario(volatility_scenario),
-        time_limit_s=time_limit,
-        simulate_replications=replications if simulate else None,
-        seed=seed,
-        stage=stage,
-        warn=warn,
-        wait_lock=wait_lock,
-    )
+    with stage_clock("plan", quiet) as stage:
+        result = planning.plan_job(
+            cfg,
+            output,
+            arguments=arguments(ctx),
+            start=start,
+            horizon_days=horizon_days,
+            scenario=parse_scenario(volatility_scenario),
+            time_limit_s=time_limit,
+            simulate_replications=replications if simulate else None,
+            seed=seed,
+            stage=stage,
+            warn=warn,
+            wait_lock=wait_lock,
+        )
     if not quiet:
         console.print_table(planning.plan_headlines(result), title=f"Plan written to {output}/")
         console.print_table(planning.daily_summary(result), title="Per day")
@@ -314,6 +323,7 @@ def validate(config: ConfigOption = None, fmt: FormatOption = OutputFormat.table
     Lists what each file holds. A broken key, file or row exits 2 naming it (every
     broken file at once), before any long run.
 
+    \b
     Example: staffplan validate --config configs/example.yaml
     """
     from staffplan.jobs.validate import validate as check_inputs

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import sys
 import zoneinfo
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,7 +61,8 @@ _NOT_TEXT = (
 
 
 def read_text(path: str | Path, kind: str) -> str:
-    """The UTF-8 text of the ``kind`` file at ``path`` (a byte-order mark is dropped).
+    """The UTF-8 text of the ``kind`` file at ``path`` (``-``: standard input; a
+    byte-order mark is dropped).
 
     A missing file, a folder, compressed or spreadsheet bytes, UTF-16/32 text and any
     other non-UTF-8 bytes are an :class:`InputError` saying what the file is and how to
@@ -84,7 +86,12 @@ def read_text(path: str | Path, kind: str) -> str:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); {export}") from None
 
 
+STDIN = Path("-")  # a table read from standard input
+
+
 def _read_bytes(path: Path, kind: str) -> bytes:
+    if path == STDIN:
+        return sys.stdin.buffer.read()
     try:
         return path.read_bytes()
     except FileNotFoundError:

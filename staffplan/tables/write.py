@@ -75,7 +75,8 @@ def as_written(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_json_text(payload: Any) -> str:
-    """JSON text; a DataFrame becomes a list of records; NaN and inf become null."""
+    """JSON text; a DataFrame becomes a list of records; a missing number (NaN) becomes
+    null and infinity the string ``"inf"`` (``"-inf"``), as CSV and the screen write it."""
     if isinstance(payload, pd.DataFrame):
         payload = records(payload)
     return json.dumps(_finite(payload), indent=2, ensure_ascii=False) + "\n"
@@ -101,8 +102,10 @@ def _plain(value: Any) -> Any:
 
 
 def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
     if isinstance(value, dict):
         return {k: _finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
