@@ -48,6 +48,17 @@ class OutputFormat(enum.StrEnum):
     json = "json"
 
 
+class EngineName(enum.StrEnum):
+    """Where the tasks of a command run (see :mod:`staffplan.engine`)."""
+
+    local = "local"
+    processes = "processes"
+    dask = "dask"
+
+
+SCHEDULER_VARIABLE = "STAFFPLAN_SCHEDULER"  # a Dask scheduler address, so cron needs no flags
+
+
 # ----------------------------------------------------------------- shared options
 
 ConfigOption = Annotated[
@@ -99,6 +110,23 @@ FillGapsOption = Annotated[
 DemandOption = Annotated[
     Path,
     typer.Option("--forecast", help="Demand CSV: a forecast, deflection or requirements table."),
+]
+EngineOption = Annotated[
+    EngineName | None,
+    typer.Option(
+        "--engine",
+        help="Where the work runs: local (this process; the default), processes (this "
+        "machine's CPUs) or dask (the --scheduler's cluster, else a LocalCluster here). "
+        "Same result on each.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help=f"Dask scheduler address, e.g. tcp://host:8786 (implies --engine dask); "
+        f"default: ${SCHEDULER_VARIABLE}.",
+    ),
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -201,9 +229,18 @@ def publish_folder(
 
 
 def arguments(ctx: typer.Context) -> list[str]:
-    """This command's options as ``--name=value`` (for manifests; paths are hashed there)."""
-    skip = {"config", "output", "fmt", "quiet", "plot"}
+    """This command's options as ``--name=value`` (for manifests; paths are hashed there).
+    Where the work ran is left out: it does not change a byte of the output."""
+    skip = {"config", "output", "fmt", "quiet", "plot", "engine", "scheduler", "jobs"}
     return [f"--{k.replace('_', '-')}={v}" for k, v in sorted(ctx.params.items()) if k not in skip]
+
+
+def engine_keywords(engine: EngineName | None, scheduler: str | None) -> dict[str, str | None]:
+    """``--engine`` and ``--scheduler`` as API keywords; without ``--scheduler``,
+    ``$STAFFPLAN_SCHEDULER`` serves unless another engine than dask was asked for."""
+    if scheduler is None and engine in (None, EngineName.dask):
+        scheduler = os.environ.get(SCHEDULER_VARIABLE) or None
+    return {"engine": None if engine is None else engine.value, "scheduler": scheduler}
 
 
 def use_config(given: Path | None, quiet: bool = False) -> Config:
@@ -229,7 +266,10 @@ def progress_bar(name: str, quiet: bool) -> Iterator[Callable[[int, int], None]]
     from rich.console import Console
     from rich.progress import Progress
 
-    bar = Progress(console=Console(stderr=True), transient=True, disable=quiet)
+    console = Console(stderr=True)
+    # Not on a pipe or a log file (cron): a bar there is noise, and it would leave a blank
+    # line before an error raised mid-run.
+    bar = Progress(console=console, transient=True, disable=quiet or not console.is_terminal)
     task = bar.add_task(name, total=None)
 
     def update(done: int, total: int) -> None:
@@ -304,6 +344,8 @@ def forecast(
     volatility_scenario: VolatilityOption = None,
     fill_gaps: FillGapsOption = None,
     plot: PlotOption = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     config: ConfigOption = None,
     output: OutputOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -321,15 +363,18 @@ def forecast(
     from staffplan import api
     from staffplan.forecast.plot import forecast_png
 
-    run = api.forecast(
-        use_config(config, quiet),
-        history=history,
-        market=market,
-        start=start,
-        horizon_days=horizon_days,
-        volatility_scenario=volatility_scenario,
-        fill_gaps=fill_gaps,
-    )
+    with progress_bar("forecast", quiet) as update:
+        run = api.forecast(
+            use_config(config, quiet),
+            history=history,
+            market=market,
+            start=start,
+            horizon_days=horizon_days,
+            volatility_scenario=volatility_scenario,
+            fill_gaps=fill_gaps,
+            progress=update,
+            **engine_keywords(engine, scheduler),
+        )
     write_png(plot, lambda: forecast_png(run))
     render(run.forecast, fmt, output, title="Forecast", quiet=quiet)
 
@@ -345,6 +390,8 @@ def backtest(
         bool, typer.Option(help="Let models see the market over each window (conditional).")
     ] = False,
     fill_gaps: FillGapsOption = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     config: ConfigOption = None,
     output: OutputOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -371,6 +418,7 @@ def backtest(
             realised_market=realised_market,
             fill_gaps=fill_gaps,
             progress=update,
+            **engine_keywords(engine, scheduler),
         )
     render(summary, fmt, output, title="Backtest", quiet=quiet)
 
@@ -437,6 +485,8 @@ def scenarios(
         typer.Option("--output", "-o", help="Write here: .xlsx workbook, .csv or .json."),
     ] = None,
     plot: PlotOption = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
@@ -462,7 +512,13 @@ def scenarios(
         check_output(output)
     if plot is not None:
         check_output(plot, (".png",))
-    result = api.scenarios(use_config(config, quiet), history=history)
+    with progress_bar("scenarios", quiet) as update:
+        result = api.scenarios(
+            use_config(config, quiet),
+            history=history,
+            progress=update,
+            **engine_keywords(engine, scheduler),
+        )
     written = write_scenarios(result, output) if output is not None else []
     if plot is not None:
         write_png(plot, lambda: scenario_chart(result))
@@ -488,13 +544,19 @@ def simulate(
     replications: ReplicationsOption = 200,
     seed: SeedOption = 7,
     jobs: Annotated[
-        int | None, typer.Option(help="Processes running replications (default: all CPUs).")
+        int | None,
+        typer.Option(
+            help="Processes for --engine processes, or LocalCluster workers for --engine dask "
+            "(default: all CPUs); alone, N > 1 means --engine processes."
+        ),
     ] = None,
     scenario: Annotated[
         str | None,
         typer.Option(help="Pick one forecast when a scenario column holds several."),
     ] = None,
     plot: PlotOption = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     config: ConfigOption = None,
     output: Annotated[
         Path | None,
@@ -531,6 +593,7 @@ def simulate(
             jobs=jobs,
             scenario=scenario,
             progress=update,
+            **engine_keywords(engine, scheduler),
         )
     if output is not None:
         inputs = {**config_inputs(cfg), "forecast": forecast, "schedule": schedule}
@@ -566,6 +629,8 @@ def schedule(
     allow_moves: Annotated[
         bool, typer.Option(help="With --baseline: published shifts may move earlier or later.")
     ] = False,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
@@ -598,7 +663,13 @@ def schedule(
         if not quiet:
             render(plan.changes, fmt, None, title=f"Changes written to {output}")
         return
-    result = api.schedule(requirements, cfg, time_limit_s=time_limit, allow_moves=allow_moves)
+    result = api.schedule(
+        requirements,
+        cfg,
+        time_limit_s=time_limit,
+        allow_moves=allow_moves,
+        **engine_keywords(engine, scheduler),
+    )
     files: dict[str, str | bytes] = {**schedule_files(result)}
     inside = plot is not None and plot.resolve().parent == output.resolve()
     if inside:
@@ -661,6 +732,8 @@ def plan(
     ] = False,
     replications: ReplicationsOption = 100,
     seed: SeedOption = 7,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Plan folder.")] = Path("plan"),
     quiet: QuietOption = False,
 ) -> None:
@@ -693,6 +766,7 @@ def plan(
         seed=seed,
         stage=stage,
         warn=warn,
+        **engine_keywords(engine, scheduler),
     )
     if not quiet:
         console.print_table(planning.plan_headlines(result), title=f"Plan written to {output}/")

@@ -12,7 +12,7 @@ STAGES = {
     "forecast", "erlang", "staffing", "deflection", "schedule", "roster", "replan",
     "simulate", "finance", "engine_inputs", "milp",
 }  # fmt: skip
-BASE = {"errors", "console", "__init__"}
+BASE = {"errors", "console", "engine", "__init__"}
 ALLOWED = {  # room -> the rooms it may import (besides itself and BASE)
     "config": set(),
     "tables": {"config"},

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from staffplan.config.forecast import ForecastConfig
+from staffplan.engine import IN_PROCESS, Progress, Workers
 from staffplan.forecast import volatility
-from staffplan.forecast._base import Forecaster
+from staffplan.forecast._base import Forecaster, Horizon, QueueFit, queue_parts
 from staffplan.forecast.backtest import backtest
 from staffplan.forecast.baselines import SameSlotAverage, SeasonalNaive
 from staffplan.forecast.model import StaffplanForecaster
@@ -59,20 +60,43 @@ def run_forecast(
     market: pd.DataFrame | None = None,
     settings: ForecastConfig | None = None,
     scenario: str | float | None = None,
+    workers: Workers = IN_PROCESS,
+    progress: Progress | None = None,
 ) -> ForecastRun:
     """Fit the configured model and forecast ``horizon_days`` from ``start``.
 
     ``start`` defaults to the local midnight after the history ends. ``market`` serves
     both as the volatility history and, where it reaches into the horizon, as the
-    conditional path; an explicit ``scenario`` overrides the latter.
+    conditional path; an explicit ``scenario`` overrides the latter. Each queue is
+    fitted and forecast alone, one task on ``workers``; ``progress(done, total)``
+    counts queues.
     """
     settings = settings or ForecastConfig()
-    model = build_model(settings).fit(history, market)
+    model = build_model(settings)
+    recent = model.prepare(history, market)
     if start is None:
         start = next_midnight(history["interval_start"].max())
-    forecast = model.predict(start, horizon_days, levels=settings.levels, scenario=scenario)
+    horizon = model.horizon(start, horizon_days, scenario=scenario)
+    parts = queue_parts(recent)
+    fitted = workers.map(
+        forecast_queue, parts, common=(model, horizon, settings.levels), progress=progress
+    )
+    model.queues_ = {queue: fit for (queue, _), (fit, _) in zip(parts, fitted, strict=True)}
+    forecast = pd.concat([table for _, table in fitted], ignore_index=True)
     forecast = mark_peaks(forecast, settings.peak_share)
     return ForecastRun(forecast, model, _driver(model, history, forecast, scenario), history)
+
+
+def forecast_queue(
+    model: Forecaster,
+    horizon: Horizon,
+    levels: Sequence[int],
+    part: tuple[str, pd.DataFrame],
+) -> tuple[QueueFit, pd.DataFrame]:
+    """One task: fit the prepared ``model`` to one queue's rows and forecast ``horizon``."""
+    queue, rows = part
+    fit = model.fit_queue(queue, rows)
+    return fit, model.queue_forecast(queue, fit, horizon, levels)
 
 
 def next_midnight(last: pd.Timestamp) -> pd.Timestamp:
@@ -121,9 +145,11 @@ def run_backtest(
     market: pd.DataFrame | None = None,
     realised_market: bool = False,
     settings: ForecastConfig | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    workers: Workers = IN_PROCESS,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """Backtest the staffplan model and both baselines; one row per model."""
+    """Backtest the staffplan model and both baselines; one row per model (each queue ×
+    origin one task on ``workers``)."""
     base = settings or ForecastConfig()
     settings = dataclasses.replace(
         base,
@@ -142,6 +168,7 @@ def run_backtest(
         train_weeks=train_weeks,
         market=market,
         realised_market=realised_market,
+        workers=workers,
         progress=progress,
     )
     return summary

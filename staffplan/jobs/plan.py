@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from staffplan.deflection import DeflectionResult, project_deflection
+from staffplan.engine import IN_PROCESS, Workers, open_workers
 from staffplan.forecast import ForecastRun, run_forecast
 from staffplan.forecast.plot import forecast_png
 from staffplan.jobs.publish import Warn, config_inputs, manifest, output_lock, publish
@@ -72,6 +73,7 @@ def run_plan(
     simulate_replications: int = 0,
     seed: int = 7,
     stage: Stage = lambda name: None,
+    workers: Workers = IN_PROCESS,
 ) -> PlanResult:
     """Run the pipeline for ``horizon_days`` from ``start`` (default: :func:`default_start`).
 
@@ -80,7 +82,9 @@ def run_plan(
     can be re-run alone on the plan's files with the same result. Deflection runs when
     the config has a ``deflection:`` section; the simulation (of the requirements table
     against the schedule's coverage) when ``simulate_replications`` > 0. ``stage(name)``
-    is called as each stage begins (the CLI shows progress with it).
+    is called as each stage begins (the CLI shows progress with it). The forecast, the
+    schedule and the simulation split their work into tasks on ``workers``
+    (:mod:`staffplan.engine`); the plan does not depend on where they ran.
     """
     config.require("shifts")
     if start is None:
@@ -89,7 +93,13 @@ def run_plan(
         start = parse_start(start, config.zone, config.interval_min)
     stage("forecast")
     forecast_run = run_forecast(
-        history, start, horizon_days, market=market, settings=config.forecast, scenario=scenario
+        history,
+        start,
+        horizon_days,
+        market=market,
+        settings=config.forecast,
+        scenario=scenario,
+        workers=workers,
     )
     forecast_run = dataclasses.replace(forecast_run, forecast=as_written(forecast_run.forecast))
     deflection = None
@@ -101,7 +111,7 @@ def run_plan(
     stage("staff")
     requirements = as_written(size_requirements(demand, config))
     stage("schedule")
-    schedule = build_schedule(requirements, config, time_limit_s=time_limit_s)
+    schedule = build_schedule(requirements, config, time_limit_s=time_limit_s, workers=workers)
     simulation = None
     if simulate_replications > 0:
         stage("simulate")
@@ -111,6 +121,7 @@ def run_plan(
             config,
             replications=simulate_replications,
             seed=seed,
+            workers=workers,
         )
     return PlanResult(
         start,
@@ -271,9 +282,13 @@ def plan_job(
     seed: int = 7,
     stage: Stage = lambda name: None,
     warn: Warn = print,
+    engine: str | None = None,
+    scheduler: str | None = None,
 ) -> PlanResult:
     """``staffplan plan``: read the config's history and market, run :func:`run_plan` and
     publish ``output`` (locked for the whole run; ``arguments`` go in its manifest).
+    ``engine`` and ``scheduler`` choose where the stages' tasks run (see
+    :func:`staffplan.engine.open_workers`).
 
     Cheap checks (the start date, the output folder) run before the slow work.
     """
@@ -283,7 +298,7 @@ def plan_job(
     stage("read inputs")
     history = load_history(config)
     market = load_market(config)
-    with output_lock(output, warn=warn):
+    with output_lock(output, warn=warn), open_workers(engine, scheduler) as workers:
         result = run_plan(
             config,
             history,
@@ -295,6 +310,7 @@ def plan_job(
             simulate_replications=simulate_replications,
             seed=seed,
             stage=stage,
+            workers=workers,
         )
         stage("write")
         record = manifest("plan", arguments, config_inputs(config), config.timezone)
