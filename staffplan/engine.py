@@ -24,6 +24,7 @@ import logging
 import multiprocessing
 import os
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -203,14 +204,18 @@ class _DaskWorkers(Workers):
         client = self._client
         shared = [client.scatter([value], broadcast=True, hash=False)[0] for value in common]
         run = f"staffplan-{getattr(function, '__name__', 'task')}-{uuid.uuid4().hex[:12]}"
-        futures = client.map(
-            function,
-            *([value] * len(tasks) for value in shared),
-            tasks,
-            key=[f"{run}-{i}" for i in range(len(tasks))],
-            pure=False,
-            retries=TASK_RETRIES,
-        )
+        with warnings.catch_warnings():
+            # Each task carries its own rows in the graph on purpose: the scheduler can
+            # then rerun it when a worker is lost (data scattered to workers cannot be).
+            warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+            futures = client.map(
+                function,
+                *([value] * len(tasks) for value in shared),
+                tasks,
+                key=[f"{run}-{i}" for i in range(len(tasks))],
+                pure=False,
+                retries=TASK_RETRIES,
+            )
         try:
             for done, _ in enumerate(as_completed(futures, loop=client.loop), 1):
                 finished(done)

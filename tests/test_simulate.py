@@ -27,6 +27,7 @@ from staffplan.simulate import (
 )
 from staffplan.simulate import tallies as T
 from staffplan.simulate._engine import serve_fcfs, slot_windows
+from staffplan.simulate.summary import _percentiles
 
 INTERVAL_S = 1800.0
 CONFIG = """
@@ -352,6 +353,18 @@ def test_same_seed_same_tables_whatever_the_number_of_processes():
     pd.testing.assert_frame_equal(one.daily, two.daily)
     other = simulate_schedule(forecast, coverage, config, replications=12, seed=8)
     assert not one.intervals["service_level"].equals(other.intervals["service_level"])
+
+
+def test_the_percentile_band_is_numpys_nanpercentile_to_the_bit():
+    rng = np.random.default_rng(4)
+    values = rng.normal(0.8, 0.1, size=(17, 300))
+    values[rng.random(values.shape) < 0.3] = np.nan
+    values[:, :5] = np.nan  # columns without a value stay NaN
+    values[1:, 5:9] = np.nan  # one value: it is both percentiles
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+        expected = np.nanpercentile(values, [10.0, 90.0], axis=0)
+    for ours, numpys in zip(_percentiles(values), expected, strict=True):
+        np.testing.assert_array_equal(ours, numpys)  # exact, NaN where NaN
 
 
 def test_a_queue_result_does_not_depend_on_the_other_queues_simulated():
