@@ -68,7 +68,7 @@ def queue_specs(n_queues: int) -> tuple:
     return tuple(specs)
 
 
-def config_text(names: list[str], shifts: dict | None) -> str:
+def config_text(names: list[str], shifts: dict | None, interval_min: int = INTERVAL_MIN) -> str:
     queues = [
         {
             "name": name,
@@ -81,7 +81,7 @@ def config_text(names: list[str], shifts: dict | None) -> str:
         }
         for name in names
     ]
-    document = {"timezone": ZONE, "interval_min": INTERVAL_MIN, "queues": queues}
+    document = {"timezone": ZONE, "interval_min": interval_min, "queues": queues}
     if shifts is not None:
         document["shifts"] = shifts
     return yaml.safe_dump(document, sort_keys=False)

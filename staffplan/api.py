@@ -11,11 +11,15 @@ are these functions plus rendering::
     requirements = staffplan.size(run.forecast, config)
     schedule = staffplan.schedule(requirements, config)
     band = staffplan.simulate(requirements, schedule.coverage, config, replications=100)
+
+Where the work runs is one pair of keywords on the stages that split it (``forecast``,
+``backtest``, ``schedule``, ``simulate``, ``scenarios``, ``plan``): ``engine="local"``
+(the default, this process), ``"processes"`` or ``"dask"``, and ``scheduler=`` the
+address of a Dask scheduler (see :mod:`staffplan.engine`). The results are the same.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +27,7 @@ import pandas as pd
 from staffplan.config import Config, load_config
 from staffplan.config.forecast import ForecastConfig
 from staffplan.deflection import DeflectionResult, project_deflection
+from staffplan.engine import Progress, open_workers
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
 from staffplan.jobs.plan import PlanResult, run_plan
@@ -37,7 +42,6 @@ from staffplan.tables.shifts import read_baseline
 
 ConfigLike = Config | str | Path
 TableLike = pd.DataFrame | str | Path
-Progress = Callable[[int, int], None]
 
 __all__ = [
     "backtest",
@@ -88,21 +92,28 @@ def forecast(
     horizon_days: int = 14,
     volatility_scenario: str | float | None = None,
     fill_gaps: str | None = None,
+    engine: str | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
 ) -> ForecastRun:
     """Forecast contacts per queue × interval (``horizon_days`` local days from ``start``,
     default the midnight after the history) from the config's history and market, or the
     ones given. ``volatility_scenario``: calm|typical|stressed|crash or a daily volatility.
     A ``start`` inside the history is a :class:`~staffplan.errors.InputError` (use
-    :func:`backtest`); one long after it is listed in the run's ``warnings``."""
+    :func:`backtest`); one long after it is listed in the run's ``warnings``.
+    ``engine``/``scheduler``: where the queues are fitted (see :func:`open_workers`)."""
     cfg = _config(config)
-    return run_forecast(
-        _history(cfg, history, fill_gaps),
-        start,
-        horizon_days,
-        market=_market(cfg, market),
-        settings=cfg.forecast or ForecastConfig(),
-        scenario=_scenario(volatility_scenario),
-    )
+    with open_workers(engine, scheduler) as workers:
+        return run_forecast(
+            _history(cfg, history, fill_gaps),
+            start,
+            horizon_days,
+            market=_market(cfg, market),
+            settings=cfg.forecast or ForecastConfig(),
+            scenario=_scenario(volatility_scenario),
+            workers=workers,
+            progress=progress,
+        )
 
 
 def backtest(
@@ -115,21 +126,26 @@ def backtest(
     train_weeks: int = 16,
     realised_market: bool = False,
     fill_gaps: str | None = None,
+    engine: str | None = None,
+    scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin accuracy of the configured model against the baselines, one row per
-    model (MASE, WAPE, interval coverage, seconds per origin)."""
+    model (MASE, WAPE, interval coverage, seconds per origin); each queue × origin is one
+    task on ``engine`` (see :func:`open_workers`)."""
     cfg = _config(config)
-    return run_backtest(
-        _history(cfg, history, fill_gaps),
-        origins=origins,
-        horizon_days=horizon_days,
-        train_weeks=train_weeks,
-        market=_market(cfg, market),
-        realised_market=realised_market,
-        settings=cfg.forecast,
-        progress=progress,
-    )
+    with open_workers(engine, scheduler) as workers:
+        return run_backtest(
+            _history(cfg, history, fill_gaps),
+            origins=origins,
+            horizon_days=horizon_days,
+            train_weeks=train_weeks,
+            market=_market(cfg, market),
+            realised_market=realised_market,
+            settings=cfg.forecast,
+            workers=workers,
+            progress=progress,
+        )
 
 
 def deflect(demand: TableLike, config: ConfigLike) -> DeflectionResult:
@@ -150,13 +166,19 @@ def schedule(
     *,
     time_limit_s: float | None = None,
     allow_moves: bool = False,
+    engine: str | None = None,
+    scheduler: str | None = None,
 ) -> Schedule:
     """Cost-minimal shifts with breaks covering the ``agents`` column of ``requirements``
-    (``allow_moves`` belongs to :func:`replan` and is refused here, naming it)."""
+    (``allow_moves`` belongs to :func:`replan` and is refused here, naming it); each
+    queue, or the pool, is one task on ``engine`` (see :func:`open_workers`)."""
     cfg = _config(config)
     if not isinstance(requirements, pd.DataFrame):
         requirements = read_requirements(requirements, cfg.zone, cfg.interval_min)
-    return build_schedule(requirements, cfg, time_limit_s=time_limit_s, allow_moves=allow_moves)
+    with open_workers(engine, scheduler) as workers:
+        return build_schedule(
+            requirements, cfg, time_limit_s=time_limit_s, allow_moves=allow_moves, workers=workers
+        )
 
 
 def replan(
@@ -185,27 +207,47 @@ def simulate(
     seed: int = 7,
     jobs: int | None = None,
     scenario: str | None = None,
+    engine: str | None = None,
+    scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> SimulationResult:
     """Replay a schedule (``coverage``: a table, a coverage CSV or a schedule/plan folder)
-    against ``demand`` (forecast or requirements: its ``offered`` and ``aht_s`` are used)."""
+    against ``demand`` (forecast or requirements: its ``offered`` and ``aht_s`` are used).
+    Batches of a queue's replications are tasks on ``engine`` (see :func:`open_workers`;
+    ``jobs`` > 1 alone means that many processes); the result does not depend on it."""
     cfg = _config(config)
     if not isinstance(demand, pd.DataFrame):
         demand = read_demand(demand, cfg.zone, cfg.interval_min, scenario=scenario)
     if not isinstance(coverage, pd.DataFrame):
         coverage = read_coverage(coverage, cfg.zone, cfg.interval_min)
-    return simulate_schedule(
-        demand, coverage, cfg, replications=replications, seed=seed, jobs=jobs, progress=progress
-    )
+    with open_workers(engine, scheduler, jobs=jobs) as workers:
+        return simulate_schedule(
+            demand,
+            coverage,
+            cfg,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            progress=progress,
+        )
 
 
-def scenarios(config: ConfigLike, *, history: TableLike | None = None) -> ScenarioResult:
+def scenarios(
+    config: ConfigLike,
+    *,
+    history: TableLike | None = None,
+    engine: str | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> ScenarioResult:
     """Finance: monthly required vs available FTE, hires and cost per configured scenario,
-    from the typical week of ``history`` (default: the queues' history files)."""
+    from the typical week of ``history`` (default: the queues' history files); each case
+    and case × sensitivity driver is one task on ``engine`` (see :func:`open_workers`)."""
     cfg = _config(config)
     if not isinstance(history, pd.DataFrame):
         history = load_every_queue_history(cfg, None if history is None else Path(history))
-    return scenarios_from_history(history, cfg)
+    with open_workers(engine, scheduler) as workers:
+        return scenarios_from_history(history, cfg, workers=workers, progress=progress)
 
 
 def plan(
@@ -217,19 +259,24 @@ def plan(
     time_limit_s: float | None = None,
     simulate_replications: int | None = None,
     seed: int = 7,
+    engine: str | None = None,
+    scheduler: str | None = None,
 ) -> PlanResult:
     """The main job in memory: forecast → deflection → staff → schedule (→ simulate
     ``simulate_replications`` runs when given) from the config's history and market
-    (``staffplan plan`` also writes the folder)."""
+    (``staffplan plan`` also writes the folder); the stages' tasks run on ``engine`` (see
+    :func:`open_workers`)."""
     cfg = _config(config)
-    return run_plan(
-        cfg,
-        load_history(cfg),
-        load_market(cfg),
-        start=start,
-        horizon_days=horizon_days,
-        scenario=_scenario(volatility_scenario),
-        time_limit_s=time_limit_s,
-        simulate_replications=simulate_replications,
-        seed=seed,
-    )
+    with open_workers(engine, scheduler) as workers:
+        return run_plan(
+            cfg,
+            load_history(cfg),
+            load_market(cfg),
+            start=start,
+            horizon_days=horizon_days,
+            scenario=_scenario(volatility_scenario),
+            time_limit_s=time_limit_s,
+            simulate_replications=simulate_replications,
+            seed=seed,
+            workers=workers,
+        )

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 from collections.abc import Iterator
+from typing import Any
 
 
 class StaffplanError(Exception):
@@ -35,6 +37,11 @@ class StaffplanError(Exception):
             return self.message
         return f"--{self.parameter.replace('_', '-')} {self.message}"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in a worker process, it must arrive with its parameter (pickle's default
+        # would rebuild it from the joined message alone).
+        return functools.partial(type(self), parameter=self.parameter), (self.message,)
+
 
 class ConfigError(StaffplanError):
     """The YAML config is missing, unreadable or invalid."""
@@ -42,6 +49,11 @@ class ConfigError(StaffplanError):
 
 class InputError(StaffplanError):
     """A data file (history, market, forecast, requirements, ...) is missing or invalid."""
+
+
+class EngineError(StaffplanError):
+    """The engine asked for cannot run the work: Dask not installed, the scheduler not
+    reachable, or workers running another staffplan version."""
 
 
 class InfeasiblePlanError(StaffplanError):

@@ -126,7 +126,7 @@ def test_simulation_uses_the_deflected_aht_and_agrees_with_erlang():
     assert aht_s == pytest.approx((0.2 * 120 + 0.5 * 480) / 0.7)  # how_to 120 s, security 480 s
     agents = int(np.ceil(offered * aht_s / 1800.0)) + 2  # busy but stable: AHT matters
     coverage = forecast[["queue", "interval_start"]].assign(scheduled=float(agents))
-    result = simulate_schedule(requirements, coverage, config, replications=40, seed=5, jobs=1)
+    result = simulate_schedule(requirements, coverage, config, replications=40, seed=5)
     per_day = result.daily["service_level"].to_numpy()  # each a mean of 40 replications
     simulated = float(per_day.mean())
     half_width = stats.t.ppf(0.995, per_day.size - 1) * per_day.std(ddof=1) / np.sqrt(7)

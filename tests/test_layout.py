@@ -12,7 +12,7 @@ STAGES = {
     "forecast", "erlang", "staffing", "deflection", "schedule", "roster", "replan",
     "simulate", "finance", "engine_inputs", "milp",
 }  # fmt: skip
-BASE = {"errors", "console", "charts", "__init__"}  # leaf helpers anyone may use
+BASE = {"errors", "console", "charts", "engine", "__init__"}  # leaf helpers anyone may use
 ALLOWED = {  # room -> the rooms it may import (besides itself and BASE)
     "config": set(),
     "tables": {"config"},

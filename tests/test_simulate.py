@@ -13,6 +13,7 @@ from scipy import stats
 
 from benchmarks.simulate_bench import ciw_replication
 from staffplan.config import parse_config
+from staffplan.engine import open_workers
 from staffplan.erlang import required_agents, staffing_metrics
 from staffplan.errors import ConfigError, InputError
 from staffplan.simulate import (
@@ -24,6 +25,7 @@ from staffplan.simulate import (
 )
 from staffplan.simulate import tallies as T
 from staffplan.simulate._engine import serve_fcfs, slot_windows
+from staffplan.simulate.summary import _percentiles
 from staffplan.tables import read_coverage, read_demand
 
 INTERVAL_S = 1800.0
@@ -162,7 +164,7 @@ def test_tallies_count_by_arrival_interval_and_measure_busy_time_and_queue():
 
 def _pooled(queue: QueueArrays, replications: int, warm_up: int, settings=None) -> dict:
     """Per replication, each measure pooled over the intervals after ``warm_up``."""
-    (tallies,) = run_replications([queue], settings or SimulationConfig(), replications, 11, jobs=1)
+    (tallies,) = run_replications([queue], settings or SimulationConfig(), replications, 11)
     total = tallies[:, :, warm_up:].sum(axis=2)
     capacity_s = queue.capacity_s()[warm_up:].sum()
     return {
@@ -242,7 +244,7 @@ def test_backlog_of_a_surge_pulls_the_next_interval_below_the_erlang_figure():
     actual[4:8] *= 2.0  # a 2-hour surge at twice the planned rate, 10:00-12:00
     forecast = pd.DataFrame({"queue": "phone_zh", "interval_start": times, "volume": actual})
     coverage = pd.DataFrame({"queue": "phone_zh", "interval_start": times, "scheduled": agents})
-    result = simulate_schedule(forecast, coverage, config, replications=100, seed=3, jobs=1)
+    result = simulate_schedule(forecast, coverage, config, replications=100, seed=3)
     after = result.intervals.iloc[8]
     assert after["interval_start"] == times[8]
     assert after["erlang_service_level"] >= 0.8, after.to_dict()
@@ -265,7 +267,7 @@ def test_time_varying_fixture_agrees_with_ciw():
     phone = coverage[coverage["queue"] == "phone_zh"]
     (queue,), _ = queue_arrays(forecast, phone, config)
     replications = 30
-    (tallies,) = run_replications([queue], SimulationConfig(), replications, 5, jobs=1)
+    (tallies,) = run_replications([queue], SimulationConfig(), replications, 5)
     total = tallies.sum(axis=2)
     ours = {
         "service_level": total[:, T.WITHIN] / total[:, T.OFFERED],
@@ -285,7 +287,7 @@ def test_overdispersion_adds_the_forecast_spread_to_each_day():
     config = parse_config(CONFIG + "simulation: {overdispersed: true}\n")
     forecast, coverage = fixture_frames(days=2)
     (phone, _), _ = queue_arrays(forecast, coverage, config)
-    (tallies,) = run_replications([phone], config.simulation, 400, 2, jobs=1)
+    (tallies,) = run_replications([phone], config.simulation, 400, 2)
     per_day = tallies[:, T.OFFERED].reshape(400, 2, 48).sum(axis=2)
     # One shock z per day moves every interval together: the day's total is Poisson around
     # V + z * S, S the summed rate sd above (z > 0) or below (z < 0) the forecast, so
@@ -296,7 +298,7 @@ def test_overdispersion_adds_the_forecast_spread_to_each_day():
     observed_var = per_day.var(axis=0, ddof=1)
     assert np.all(np.abs(observed_var / expected_var - 1) < 0.2), (observed_var, expected_var)
     assert abs(np.corrcoef(per_day[:, 0], per_day[:, 1])[0, 1]) < 0.15  # days independent
-    (plain,) = run_replications([phone], SimulationConfig(), 400, 2, jobs=1)
+    (plain,) = run_replications([phone], SimulationConfig(), 400, 2)
     assert plain[:, T.OFFERED, :48].sum(axis=1).var() < 0.2 * per_day[:, 0].var()
 
 
@@ -308,7 +310,7 @@ def test_dst_day_has_its_own_number_of_intervals():
     assert times.size == 46
     forecast = pd.DataFrame({"queue": "phone_zh", "interval_start": times, "volume": 20.0})
     coverage = pd.DataFrame({"queue": "phone_zh", "interval_start": times, "scheduled": 6})
-    result = simulate_schedule(forecast, coverage, config, replications=5, jobs=1)
+    result = simulate_schedule(forecast, coverage, config, replications=5)
     assert len(result.intervals) == 46
     assert result.daily[["day", "volume"]].values.tolist() == [["2026-03-29", 920.0]]
 
@@ -318,7 +320,7 @@ def test_nobody_on_duty_means_everyone_waits_or_gives_up():
     times = pd.date_range("2026-12-07", periods=4, freq="30min", tz="Asia/Shanghai")
     forecast = pd.DataFrame({"queue": "phone_zh", "interval_start": times, "volume": 10.0})
     coverage = pd.DataFrame({"queue": "phone_zh", "interval_start": times, "scheduled": 0})
-    table = simulate_schedule(forecast, coverage, config, replications=20, jobs=1).intervals
+    table = simulate_schedule(forecast, coverage, config, replications=20).intervals
     assert (table["service_level"] == 0).all() and (table["abandon_rate"] == 1).all()
     assert (table["erlang_service_level"] == 0).all() and table["occupancy"].isna().all()
     assert (table["queue_at_end"] > 0).all()  # patience 240 s: the last few are still there
@@ -328,7 +330,7 @@ def test_offered_column_is_the_volume_reaching_agents():
     config = parse_config(CONFIG)
     forecast, coverage = fixture_frames()
     forecast["offered"] = forecast["volume"] / 2
-    result = simulate_schedule(forecast, coverage, config, replications=40, seed=1, jobs=1)
+    result = simulate_schedule(forecast, coverage, config, replications=40, seed=1)
     table = result.intervals
     np.testing.assert_allclose(table["volume"], forecast["offered"])
     simulated, expected = table["offered"].sum(), forecast["offered"].sum()
@@ -341,27 +343,42 @@ def test_offered_column_is_the_volume_reaching_agents():
 def test_same_seed_same_tables_whatever_the_number_of_processes():
     config = parse_config(CONFIG)
     forecast, coverage = fixture_frames()
-    one = simulate_schedule(forecast, coverage, config, replications=12, seed=7, jobs=1)
-    two = simulate_schedule(forecast, coverage, config, replications=12, seed=7, jobs=2)
+    one = simulate_schedule(forecast, coverage, config, replications=12, seed=7)
+    with open_workers("processes", jobs=2) as workers:
+        two = simulate_schedule(
+            forecast, coverage, config, replications=12, seed=7, workers=workers
+        )
     pd.testing.assert_frame_equal(one.intervals, two.intervals)
     pd.testing.assert_frame_equal(one.daily, two.daily)
-    other = simulate_schedule(forecast, coverage, config, replications=12, seed=8, jobs=1)
+    other = simulate_schedule(forecast, coverage, config, replications=12, seed=8)
     assert not one.intervals["service_level"].equals(other.intervals["service_level"])
+
+
+def test_the_percentile_band_is_numpys_nanpercentile_to_the_bit():
+    rng = np.random.default_rng(4)
+    values = rng.normal(0.8, 0.1, size=(17, 300))
+    values[rng.random(values.shape) < 0.3] = np.nan
+    values[:, :5] = np.nan  # columns without a value stay NaN
+    values[1:, 5:9] = np.nan  # one value: it is both percentiles
+    with np.errstate(all="ignore"), pytest.warns(RuntimeWarning):
+        expected = np.nanpercentile(values, [10.0, 90.0], axis=0)
+    for ours, numpys in zip(_percentiles(values), expected, strict=True):
+        np.testing.assert_array_equal(ours, numpys)  # exact, NaN where NaN
 
 
 def test_a_queue_result_does_not_depend_on_the_other_queues_simulated():
     config = parse_config(CONFIG)
     forecast, coverage = fixture_frames()
-    both = simulate_schedule(forecast, coverage, config, replications=6, seed=7, jobs=1)
+    both = simulate_schedule(forecast, coverage, config, replications=6, seed=7)
     alone = simulate_schedule(
-        forecast, coverage[coverage["queue"] == "phone_zh"], config, replications=6, seed=7, jobs=1
+        forecast, coverage[coverage["queue"] == "phone_zh"], config, replications=6, seed=7
     )
     phone = both.intervals[both.intervals["queue"] == "phone_zh"].reset_index(drop=True)
     pd.testing.assert_frame_equal(phone, alone.intervals)
     assert alone.unscheduled == ("chat_en",)
 
 
-def test_progress_reports_every_replication():
+def test_progress_reports_every_batch_of_replications():
     config = parse_config(CONFIG)
     forecast, coverage = fixture_frames()
     seen = []
@@ -370,10 +387,10 @@ def test_progress_reports_every_replication():
         coverage,
         config,
         replications=4,
-        jobs=1,
         progress=lambda d, t: seen.append((d, t)),
     )
-    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    total = len(seen)  # batches of a queue's replications
+    assert total >= 2 and seen == [(done, total) for done in range(1, total + 1)], seen
 
 
 # --------------------------------------------------------------------------- tables and files
@@ -382,7 +399,7 @@ def test_progress_reports_every_replication():
 def test_tables_have_the_design_columns_and_plausible_values():
     config = parse_config(CONFIG)
     forecast, coverage = fixture_frames()
-    result = simulate_schedule(forecast, coverage, config, replications=20, seed=7, jobs=1)
+    result = simulate_schedule(forecast, coverage, config, replications=20, seed=7)
     design = ["queue", "interval_start", "service_level", "service_level_p10", "service_level_p90"]
     design += ["asa_s", "abandon_rate", "occupancy", "queue_at_end"]
     assert list(result.intervals.columns[: len(design)]) == design
@@ -401,7 +418,7 @@ def test_tables_in_utc_are_summarised_by_planning_zone_day():
         t.assign(interval_start=t["interval_start"].dt.tz_convert("UTC"))
         for t in (forecast, coverage)
     ]
-    result = simulate_schedule(*utc, config, replications=2, jobs=1)
+    result = simulate_schedule(*utc, config, replications=2)
     assert result.daily["day"].tolist() == ["2026-12-07", "2026-12-07"]
     assert str(result.intervals["interval_start"].dt.tz) == "Asia/Shanghai"
 
@@ -437,7 +454,7 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _simulate(forecast, coverage, config_text=CONFIG, **options):
-    options = {"replications": 2, "jobs": 1, **options}
+    options = {"replications": 2, **options}
     return simulate_schedule(forecast, coverage, parse_config(config_text), **options)
 
 
@@ -486,7 +503,7 @@ def test_overdispersion_needs_forecast_intervals():
         _simulate(forecast.drop(columns=["lo80", "hi80"]), coverage, text)
 
 
-@pytest.mark.parametrize(("option", "value"), [("replications", 0), ("jobs", 0), ("seed", -1)])
+@pytest.mark.parametrize(("option", "value"), [("replications", 0), ("seed", -1)])
 def test_bad_counts_are_refused(option, value):
     forecast, coverage = fixture_frames()
     with pytest.raises(InputError, match=f"^{option} must") as caught:

@@ -323,9 +323,7 @@ def outputs(tmp_path_factory) -> dict[str, pd.DataFrame]:
     surge = replan_surge(
         schedule.shifts, requirements.assign(agents=2 * requirements["agents"]), config
     )
-    simulation = simulate_schedule(
-        requirements, schedule.coverage, config, replications=5, seed=1, jobs=1
-    )
+    simulation = simulate_schedule(requirements, schedule.coverage, config, replications=5, seed=1)
     finance = scenarios_from_history(history, config)
     start = pd.Timestamp(MONDAY).tz_localize(config.zone)
     plan = PlanResult(start, config.interval_min, run, deflection, requirements, schedule)

@@ -86,3 +86,31 @@ DemandOption = Annotated[
         help="Demand CSV (a forecast, deflection or requirements table); - reads stdin.",
     ),
 ]
+
+
+class EngineName(enum.StrEnum):
+    """Where the tasks of a command run (see :mod:`staffplan.engine`)."""
+
+    local = "local"
+    processes = "processes"
+    dask = "dask"
+
+
+SCHEDULER_VARIABLE = "STAFFPLAN_SCHEDULER"  # a Dask scheduler address, so cron needs no flags
+EngineOption = Annotated[
+    EngineName | None,
+    typer.Option(
+        "--engine",
+        help="Where the work runs: local (this process; the default), processes (this "
+        "machine's CPUs) or dask (the --scheduler's cluster, else a LocalCluster here). "
+        "Same result on each.",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help=f"Dask scheduler address, e.g. tcp://host:8786 (implies --engine dask); "
+        f"default: ${SCHEDULER_VARIABLE}.",
+    ),
+]

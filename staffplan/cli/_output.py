@@ -4,6 +4,7 @@ folders, the config of the run, progress on stderr."""
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
     from staffplan.config import Config
 
-from staffplan.cli._options import STDOUT, OutputFormat
+from staffplan.cli._options import SCHEDULER_VARIABLE, STDOUT, EngineName, OutputFormat
 
 
 def render(
@@ -88,9 +89,18 @@ def publish_folder(
 
 
 def arguments(ctx: typer.Context) -> list[str]:
-    """This command's options as ``--name=value`` (for manifests; paths are hashed there)."""
-    skip = {"config", "output", "fmt", "quiet", "plot", "wait_lock"}
+    """This command's options as ``--name=value`` (for manifests; paths are hashed there).
+    Where the work ran is left out: it does not change a byte of the output."""
+    skip = {"config", "output", "fmt", "quiet", "plot", "wait_lock", "engine", "scheduler", "jobs"}
     return [f"--{k.replace('_', '-')}={v}" for k, v in sorted(ctx.params.items()) if k not in skip]
+
+
+def engine_keywords(engine: EngineName | None, scheduler: str | None) -> dict[str, str | None]:
+    """``--engine`` and ``--scheduler`` as API keywords; without ``--scheduler``,
+    ``$STAFFPLAN_SCHEDULER`` serves unless another engine than dask was asked for."""
+    if scheduler is None and engine in (None, EngineName.dask):
+        scheduler = os.environ.get(SCHEDULER_VARIABLE) or None
+    return {"engine": None if engine is None else engine.value, "scheduler": scheduler}
 
 
 def use_config(given: Path | None, quiet: bool = False) -> Config:
@@ -116,7 +126,9 @@ def progress_bar(name: str, quiet: bool) -> Iterator[Callable[[int, int], None]]
     from rich.console import Console
     from rich.progress import Progress
 
-    bar = Progress(console=Console(stderr=True), transient=True, disable=quiet)
+    console = Console(stderr=True)
+    # Not on a pipe or a log file (cron): a bar there is noise.
+    bar = Progress(console=console, transient=True, disable=quiet or not console.is_terminal)
     task = bar.add_task(name, total=None)
 
     def update(done: int, total: int) -> None:

@@ -16,6 +16,7 @@ from staffplan.cli._options import (
     STDOUT,
     ConfigOption,
     DemandOption,
+    EngineOption,
     FillGapsOption,
     FormatOption,
     HistoryOption,
@@ -24,10 +25,12 @@ from staffplan.cli._options import (
     OutputOption,
     PlotOption,
     QuietOption,
+    SchedulerOption,
     StartOption,
     VolatilityOption,
 )
 from staffplan.cli._output import (
+    engine_keywords,
     progress_bar,
     render,
     use_config,
@@ -85,6 +88,8 @@ def forecast(
     volatility_scenario: VolatilityOption = None,
     fill_gaps: FillGapsOption = None,
     plot: PlotOption = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     config: ConfigOption = None,
     output: OutputOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -104,15 +109,18 @@ def forecast(
     from staffplan import api
     from staffplan.forecast.plot import forecast_png
 
-    run = api.forecast(
-        use_config(config, quiet),
-        history=history,
-        market=market,
-        start=start,
-        horizon_days=horizon_days,
-        volatility_scenario=volatility_scenario,
-        fill_gaps=fill_gaps,
-    )
+    with progress_bar("forecast", quiet) as update:
+        run = api.forecast(
+            use_config(config, quiet),
+            history=history,
+            market=market,
+            start=start,
+            horizon_days=horizon_days,
+            volatility_scenario=volatility_scenario,
+            fill_gaps=fill_gaps,
+            progress=update,
+            **engine_keywords(engine, scheduler),
+        )
     for warning in run.warnings:
         warn(warning)
     write_png(plot, lambda: forecast_png(run))
@@ -130,6 +138,8 @@ def backtest(
         bool, typer.Option(help="Let models see the market over each window (conditional).")
     ] = False,
     fill_gaps: FillGapsOption = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     config: ConfigOption = None,
     output: OutputOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -157,6 +167,7 @@ def backtest(
             realised_market=realised_market,
             fill_gaps=fill_gaps,
             progress=update,
+            **engine_keywords(engine, scheduler),
         )
     render(summary, fmt, output, title="Backtest", quiet=quiet)
 
@@ -225,6 +236,8 @@ def scenarios(
         typer.Option("--output", "-o", help=".xlsx workbook, .csv, .json or - (stdout)."),
     ] = None,
     plot: PlotOption = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
@@ -253,7 +266,13 @@ def scenarios(
         check_output(output)
     if plot is not None:
         check_output(plot, (".png",))
-    result = api.scenarios(use_config(config, quiet), history=history)
+    with progress_bar("scenarios", quiet) as update:
+        result = api.scenarios(
+            use_config(config, quiet),
+            history=history,
+            progress=update,
+            **engine_keywords(engine, scheduler),
+        )
     written = write_scenarios(result, output) if output is not None else []
     if plot is not None:
         write_png(plot, lambda: scenario_chart(result))

@@ -16,11 +16,13 @@ from staffplan.cli._app import command
 from staffplan.cli._options import (
     ConfigOption,
     DemandOption,
+    EngineOption,
     FormatOption,
     OutputFormat,
     PlotOption,
     QuietOption,
     ReplicationsOption,
+    SchedulerOption,
     SeedOption,
     StartOption,
     TimeLimitOption,
@@ -29,6 +31,7 @@ from staffplan.cli._options import (
 )
 from staffplan.cli._output import (
     arguments,
+    engine_keywords,
     progress_bar,
     publish_folder,
     render,
@@ -49,13 +52,19 @@ def simulate(
     replications: ReplicationsOption = 200,
     seed: SeedOption = 7,
     jobs: Annotated[
-        int | None, typer.Option(help="Processes running replications (default: all CPUs).")
+        int | None,
+        typer.Option(
+            help="Processes for --engine processes, or LocalCluster workers for --engine dask "
+            "(default: all CPUs); alone, N > 1 means --engine processes."
+        ),
     ] = None,
     scenario: Annotated[
         str | None,
         typer.Option(help="Pick one forecast when a scenario column holds several."),
     ] = None,
     plot: PlotOption = None,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     config: ConfigOption = None,
     output: Annotated[
         Path | None,
@@ -98,6 +107,7 @@ def simulate(
             jobs=jobs,
             scenario=scenario,
             progress=update,
+            **engine_keywords(engine, scheduler),
         )
     if output is not None:
         inputs = {**config_inputs(cfg), "forecast": forecast, "schedule": schedule}
@@ -135,6 +145,8 @@ def schedule(
     allow_moves: Annotated[
         bool, typer.Option(help="With --baseline: published shifts may move earlier or later.")
     ] = False,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     wait_lock: WaitLockOption = 0.0,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
@@ -175,7 +187,13 @@ def schedule(
         return
     with stage_clock("schedule", quiet) as stage:
         stage("shift solver")
-        result = api.schedule(requirements, cfg, time_limit_s=time_limit, allow_moves=allow_moves)
+        result = api.schedule(
+            requirements,
+            cfg,
+            time_limit_s=time_limit,
+            allow_moves=allow_moves,
+            **engine_keywords(engine, scheduler),
+        )
     files: dict[str, str | bytes] = {**schedule_files(result)}
     inside = plot is not None and plot.resolve().parent == output.resolve()
     if inside:
@@ -248,6 +266,8 @@ def plan(
     ] = False,
     replications: ReplicationsOption = 100,
     seed: SeedOption = 7,
+    engine: EngineOption = None,
+    scheduler: SchedulerOption = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Plan folder.")] = Path("plan"),
     wait_lock: WaitLockOption = 0.0,
     quiet: QuietOption = False,
@@ -283,6 +303,7 @@ def plan(
             stage=stage,
             warn=warn,
             wait_lock=wait_lock,
+            **engine_keywords(engine, scheduler),
         )
     if not quiet:
         console.print_table(planning.plan_headlines(result), title=f"Plan written to {output}/")

@@ -27,6 +27,7 @@ import pandas as pd
 from staffplan.config import Config
 from staffplan.config.scenarios import Case, ScenariosConfig
 from staffplan.deflection import apply_deflection
+from staffplan.engine import IN_PROCESS, Progress, Workers
 from staffplan.engine_inputs import queue_parameters, sizing_arguments
 from staffplan.erlang import required_agents, required_fte
 from staffplan.errors import InputError
@@ -172,20 +173,30 @@ def _local_midnight(day: pd.Timestamp, config: Config) -> pd.Timestamp:
     )
 
 
-def run_scenarios(profile: pd.DataFrame, config: Config) -> ScenarioResult:
+def run_scenarios(
+    profile: pd.DataFrame,
+    config: Config,
+    *,
+    workers: Workers = IN_PROCESS,
+    progress: Progress | None = None,
+) -> ScenarioResult:
     """Every case of ``config.scenarios`` over its horizon, with sensitivities.
 
-    ``profile`` is a representative week (:func:`representative_week`).
+    ``profile`` is a representative week (:func:`representative_week`). Each case's
+    months, and each case × sensitivity driver, is one task on ``workers``;
+    ``progress(done, total)`` counts them.
     """
     settings = config.require("scenarios")
     months = pd.period_range(settings.start, periods=settings.horizon_months, freq="M")
     demand = _DemandCache(profile, config, months)
-    tables, sensitivities = [], []
-    for case in settings.cases:
-        knobs = _Knobs(stressed_volume_factor=settings.stressed_volume_factor)
-        table = _case_months(case, knobs, demand, settings)
-        tables.append(table)
-        sensitivities.append(_sensitivity(case, knobs, table, demand, settings))
+    drivers = [None, *_drivers(0.0)]  # None: the case itself; then each driver's name
+    tasks = [(case, driver) for case in settings.cases for driver in drivers]
+    results = workers.map(case_task, tasks, common=(demand, settings), progress=progress)
+    tables = results[:: len(drivers)]
+    sensitivities = [
+        _sensitivity(results[start + 1 : start + len(drivers)])
+        for start in range(0, len(results), len(drivers))
+    ]
     months_table = pd.concat(tables, ignore_index=True)[SCENARIO_COLUMNS]
     return ScenarioResult(
         months=months_table,
@@ -195,10 +206,30 @@ def run_scenarios(profile: pd.DataFrame, config: Config) -> ScenarioResult:
     )
 
 
-def scenarios_from_history(history: pd.DataFrame, config: Config) -> ScenarioResult:
+def case_task(
+    demand: _DemandCache, settings: ScenariosConfig, task: tuple[Case, str | None]
+) -> pd.DataFrame | dict[str, object]:
+    """One task: the monthly table of case ``task[0]``, or with a driver name
+    ``task[1]`` that driver's sensitivity row."""
+    case, driver = task
+    knobs = _Knobs(stressed_volume_factor=settings.stressed_volume_factor)
+    table = _case_months(case, knobs, demand, settings)
+    if driver is None:
+        return table
+    return _driver_row(case, knobs, table, demand, settings, driver)
+
+
+def scenarios_from_history(
+    history: pd.DataFrame,
+    config: Config,
+    *,
+    workers: Workers = IN_PROCESS,
+    progress: Progress | None = None,
+) -> ScenarioResult:
     """:func:`run_scenarios` on the typical week of ``history`` (``profile_weeks`` weeks)."""
     weeks = config.require("scenarios").profile_weeks
-    return run_scenarios(representative_week(history, config, weeks), config)
+    profile = representative_week(history, config, weeks)
+    return run_scenarios(profile, config, workers=workers, progress=progress)
 
 
 # --------------------------------------------------------------------------- demand
@@ -501,26 +532,30 @@ def _drivers(base_shrinkage: float) -> dict[str, _Move]:
     }
 
 
-def _sensitivity(
+def _driver_row(
     case: Case,
     knobs: _Knobs,
     base: pd.DataFrame,
     demand: _DemandCache,
     settings: ScenariosConfig,
-) -> pd.DataFrame:
-    """Each driver moved by ±``sensitivity_step``: change in FTE and cost over the horizon."""
+    driver: str,
+) -> dict[str, object]:
+    """One driver moved by ±``sensitivity_step``: change in FTE and cost over the horizon."""
     shrinkage = _shrinkage_of(demand.queue_shrinkage, case, knobs)
     base_shrinkage = float(shrinkage.mean())  # reported: the mean over profile intervals
-    rows = []
+    move = _drivers(base_shrinkage)[driver]
     step = settings.sensitivity_step
-    for driver, move in _drivers(base_shrinkage).items():
-        _, _, base_value = move(case, knobs, 1.0)
-        results = {}
-        for side, factor in (("low", 1.0 - step), ("high", 1.0 + step)):
-            moved_case, moved_knobs, value = move(case, knobs, factor)
-            table = _case_months(moved_case, moved_knobs, demand, settings)
-            results[side] = (value, _totals(table) - _totals(base))
-        rows.append(_sensitivity_row(case.name, driver, base_value, results))
+    _, _, base_value = move(case, knobs, 1.0)
+    results = {}
+    for side, factor in (("low", 1.0 - step), ("high", 1.0 + step)):
+        moved_case, moved_knobs, value = move(case, knobs, factor)
+        table = _case_months(moved_case, moved_knobs, demand, settings)
+        results[side] = (value, _totals(table) - _totals(base))
+    return _sensitivity_row(case.name, driver, base_value, results)
+
+
+def _sensitivity(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """One case's driver rows, the largest cost swing first."""
     out = pd.DataFrame(rows)
     out = out.sort_values(["cost_swing", "driver"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)

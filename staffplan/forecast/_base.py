@@ -35,6 +35,22 @@ class QueueFit:
     week_var: float  # added log-level variance per further week ahead
 
 
+@dataclasses.dataclass(frozen=True)
+class Horizon:
+    """The intervals to forecast, where they sit on the calendar and their standardised
+    volatility drivers and path labels (see :meth:`Forecaster.horizon`)."""
+
+    times: pd.DatetimeIndex
+    positions: _calendar.Positions
+    drivers: np.ndarray | None
+    labels: np.ndarray | str
+
+
+def queue_parts(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """``(queue, its rows)`` of a table sorted by queue, in queue order."""
+    return [(str(queue), rows) for queue, rows in table.groupby("queue", sort=True)]
+
+
 class Forecaster(abc.ABC):
     """Base class: subclasses set ``name`` and implement ``_fit_point`` and ``_point``."""
 
@@ -49,19 +65,8 @@ class Forecaster(abc.ABC):
     def fit(self, history: pd.DataFrame, market: pd.DataFrame | None = None) -> Forecaster:
         """Learn from ``history`` (``queue, interval_start, volume``, contiguous intervals,
         tz-aware in the planning zone) and, for models that use it, ``market`` prices."""
-        history = _checked(history)
-        times = pd.DatetimeIndex(history["interval_start"])
-        self.zone_ = times.tz
-        self.interval_min_ = history_interval_min(history)
-        self.n_slots_ = _calendar.MINUTES_PER_DAY // self.interval_min_
-        last = history.groupby("queue")["interval_start"].transform("max")
-        recent = history[history["interval_start"] > last - pd.Timedelta(weeks=self.history_weeks)]
-        self._fit_market(market, recent)
-        self.queues_: dict[str, QueueFit] = {}
-        for queue in sorted(recent["queue"].unique()):
-            days = self._days(recent[recent["queue"] == queue])
-            _check_days(days, queue)
-            self.queues_[queue] = self._fit_queue(days)
+        recent = self.prepare(history, market)
+        self.queues_ = {queue: self.fit_queue(queue, part) for queue, part in queue_parts(recent)}
         return self
 
     def predict(
@@ -82,23 +87,68 @@ class Forecaster(abc.ABC):
         """
         if not hasattr(self, "queues_"):
             raise RuntimeError(f"{type(self).__name__} is not fitted; call fit() first")
+        horizon = self.horizon(start, horizon_days, market, scenario)
+        tables = [
+            self.queue_forecast(queue, fitted, horizon, levels)
+            for queue, fitted in self.queues_.items()
+        ]
+        return pd.concat(tables, ignore_index=True)
+
+    # ------------------------------------------------------------------ one queue at a time
+    # ``fit`` and ``predict`` in steps, so each queue can be fitted and forecast alone (in
+    # another process): ``prepare`` learns what the queues share, ``fit_queue`` and
+    # ``queue_forecast`` work on one queue and change nothing.
+
+    def prepare(self, history: pd.DataFrame, market: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Learn what every queue shares (zone, interval length, market drivers) from
+        ``history`` (see :meth:`fit`) and return the rows each queue is fitted on (its
+        last ``history_weeks`` weeks), sorted by queue and time; no queue is fitted yet."""
+        history = _checked(history)
+        times = pd.DatetimeIndex(history["interval_start"])
+        self.zone_ = times.tz
+        self.interval_min_ = history_interval_min(history)
+        self.n_slots_ = _calendar.MINUTES_PER_DAY // self.interval_min_
+        last = history.groupby("queue")["interval_start"].transform("max")
+        recent = history[history["interval_start"] > last - pd.Timedelta(weeks=self.history_weeks)]
+        self._fit_market(market, recent)
+        self.queues_: dict[str, QueueFit] = {}
+        return recent
+
+    def fit_queue(self, queue: str, rows: pd.DataFrame) -> QueueFit:
+        """What the model learns for ``queue`` from its ``rows`` of :meth:`prepare`'s table."""
+        days = self._days(rows)
+        _check_days(days, queue)
+        return self._fit_queue(days)
+
+    def horizon(
+        self,
+        start: pd.Timestamp | str,
+        horizon_days: int,
+        market: pd.DataFrame | None = None,
+        scenario: str | float | None = None,
+    ) -> Horizon:
+        """The intervals of ``horizon_days`` local days from ``start`` and their
+        volatility path (see :meth:`predict`), the same for every queue."""
         check_horizon_days(horizon_days)
         start = parse_start(start, self.zone_, self.interval_min_)
         times = _calendar.horizon(start, horizon_days, self.interval_min_)
-        pos = _calendar.positions(times, self.interval_min_)
         drivers, labels = self._horizon_drivers(times, market, scenario)
-        tables = []
-        for queue, fitted in self.queues_.items():
-            mu = self._point(fitted.state, pos.weekday, pos.slot, drivers)
-            weeks_ahead = np.maximum(pos.day - fitted.last_day - 1, 0) // 7
-            variance = fitted.dispersion.variance(mu, fitted.week_var * weeks_ahead)
-            table = pd.DataFrame({"queue": queue, "interval_start": times, "volume": mu})
-            for level in levels:
-                tail = (1 - level / 100) / 2
-                table[f"lo{level}"] = quantiles(mu, variance, tail)
-                table[f"hi{level}"] = quantiles(mu, variance, 1 - tail)
-            tables.append(table.assign(model=self.name, volatility_path=labels))
-        return pd.concat(tables, ignore_index=True)
+        return Horizon(times, _calendar.positions(times, self.interval_min_), drivers, labels)
+
+    def queue_forecast(
+        self, queue: str, fitted: QueueFit, horizon: Horizon, levels: Sequence[int] = (80, 95)
+    ) -> pd.DataFrame:
+        """The forecast table of one queue fitted as ``fitted`` (see :meth:`predict`)."""
+        pos = horizon.positions
+        mu = self._point(fitted.state, pos.weekday, pos.slot, horizon.drivers)
+        weeks_ahead = np.maximum(pos.day - fitted.last_day - 1, 0) // 7
+        variance = fitted.dispersion.variance(mu, fitted.week_var * weeks_ahead)
+        table = pd.DataFrame({"queue": queue, "interval_start": horizon.times, "volume": mu})
+        for level in levels:
+            tail = (1 - level / 100) / 2
+            table[f"lo{level}"] = quantiles(mu, variance, tail)
+            table[f"hi{level}"] = quantiles(mu, variance, 1 - tail)
+        return table.assign(model=self.name, volatility_path=horizon.labels)
 
     # ------------------------------------------------------------------ hooks
 

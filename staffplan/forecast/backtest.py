@@ -11,19 +11,22 @@ Scores per model (one row each):
   the same on daily totals (planning-zone days);
 - ``coverage80``/``coverage95``: share of intervals inside the 80 %/95 % interval, over
   intervals where the forecast or the actual is non-zero (a closed slot proves nothing);
-- ``fit_predict_s``: mean seconds to fit and predict one origin.
+- ``fit_predict_s``: mean seconds to fit and predict one origin (compute time: the sum
+  over its queues, wherever they ran).
 """
 
 from __future__ import annotations
 
+import copy
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from staffplan.engine import IN_PROCESS, Progress, Workers
 from staffplan.errors import InputError
-from staffplan.forecast._base import Forecaster
+from staffplan.forecast._base import Forecaster, Horizon, queue_parts
 from staffplan.tables.dates import check_horizon_days
 
 LEVELS = (80, 95)
@@ -38,19 +41,20 @@ def backtest(
     train_weeks: int = 16,
     market: pd.DataFrame | None = None,
     realised_market: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    workers: Workers = IN_PROCESS,
+    progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score ``models``; returns (summary with one row per model, scores per origin).
 
     Without ``realised_market`` a model sees market prices only up to each origin (an
     honest forecast); with it, the realised prices over the window too (a conditional
-    forecast: "had we known how the market would move").
+    forecast: "had we known how the market would move"). Each queue × origin is one task
+    on ``workers`` (every model fitted and scored on it); ``progress(done, total)``
+    counts them.
     """
     check_windows(origins, horizon_days, train_weeks)
-    ends = _origins(history, origins, horizon_days, train_weeks)
-    rows = []
-    total = len(ends) * len(models)
-    for i, origin in enumerate(ends):
+    windows, tasks, seconds = [], [], []
+    for number, origin in enumerate(_origins(history, origins, horizon_days, train_weeks)):
         train = history[
             (history["interval_start"] < origin)
             & (history["interval_start"] >= origin - pd.DateOffset(weeks=train_weeks))
@@ -60,19 +64,67 @@ def backtest(
             & (history["interval_start"] < origin + pd.DateOffset(days=horizon_days))
         ]
         known = None if market is None else _known_by(market, origin)
-        scale = _naive_scale(train)
-        for j, model in enumerate(models):
+        window, rows, prepare_s = [], [], []
+        for model in models:
             began = time.perf_counter()
-            model.fit(train, known)
-            forecast = model.predict(
-                origin, horizon_days, market=market if realised_market else None, levels=LEVELS
+            prepared = copy.deepcopy(model)
+            rows.append(dict(queue_parts(prepared.prepare(train, known))))
+            ahead = market if realised_market else None
+            window.append((prepared, prepared.horizon(origin, horizon_days, ahead)))
+            prepare_s.append(time.perf_counter() - began)
+        windows.append((origin, window))
+        seconds.append(prepare_s)
+        scale = _naive_scale(train)
+        actual_parts = dict(queue_parts(actual))
+        tasks += [
+            (
+                number,
+                queue,
+                [r[queue] for r in rows],
+                actual_parts.get(queue),
+                scale.reindex([queue]),
             )
-            seconds = time.perf_counter() - began
-            rows.extend(_score(forecast, actual, scale, model.name, origin, seconds))
-            if progress is not None:
-                progress(i * len(models) + j + 1, total)
+            for queue in rows[0]
+        ]
+    scored = workers.map(score_queue, tasks, common=(windows,), progress=progress)
+    return _assemble(windows, tasks, scored, seconds, [m.name for m in models])
+
+
+def score_queue(
+    windows: list[tuple[pd.Timestamp, list[tuple[Forecaster, Horizon]]]],
+    task: tuple[int, str, list[pd.DataFrame], pd.DataFrame | None, pd.Series],
+) -> list[tuple[list[dict], float]]:
+    """One task: every prepared model of window ``task[0]`` fitted to one queue's rows
+    and scored on what followed; per model, the score rows and the seconds it took."""
+    number, queue, rows_by_model, actual, scale = task
+    origin, window = windows[number]
+    out = []
+    for (model, horizon), rows in zip(window, rows_by_model, strict=True):
+        began = time.perf_counter()
+        forecast = model.queue_forecast(queue, model.fit_queue(queue, rows), horizon, LEVELS)
+        seconds = time.perf_counter() - began
+        scores = [] if actual is None else _score(forecast, actual, scale, model.name, origin)
+        out.append((scores, seconds))
+    return out
+
+
+def _assemble(
+    windows: list[tuple[pd.Timestamp, list[tuple[Forecaster, Horizon]]]],
+    tasks: list[tuple],
+    scored: list[list[tuple[list[dict], float]]],
+    prepare_s: list[list[float]],
+    names: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows in the order of a one-process run (origin, model, queue), each with its
+    model's seconds for the whole origin (preparing plus every queue's fit and forecast)."""
+    rows = []
+    for number in range(len(windows)):
+        mine = [result for task, result in zip(tasks, scored, strict=True) if task[0] == number]
+        for m in range(len(names)):
+            seconds = prepare_s[number][m] + sum(result[m][1] for result in mine)
+            rows += [{**row, "fit_predict_s": seconds} for result in mine for row in result[m][0]]
     per_origin = pd.DataFrame(rows)
-    return summarise(per_origin, [m.name for m in models]), per_origin
+    return summarise(per_origin, names), per_origin
 
 
 def check_windows(origins: int, horizon_days: int, train_weeks: int) -> None:
@@ -128,7 +180,6 @@ def _score(
     scale: pd.Series,
     model: str,
     origin: pd.Timestamp,
-    seconds: float,
 ) -> list[dict]:
     both = forecast.merge(
         actual[["queue", "interval_start", "volume"]],
@@ -150,7 +201,6 @@ def _score(
             "abs_error_daily": (daily["volume"] - daily["volume_actual"]).abs().sum(),
             "actual": y.sum(),
             "open_intervals": int(open_.sum()),
-            "fit_predict_s": seconds,
         }
         for level in LEVELS:
             inside = (part[f"lo{level}"] <= y) & (y <= part[f"hi{level}"])

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from staffplan.config.forecast import ForecastConfig
+from staffplan.engine import IN_PROCESS, Progress, Workers
 from staffplan.errors import InputError, StaleInputError
 from staffplan.forecast import volatility
-from staffplan.forecast._base import Forecaster, history_interval_min
+from staffplan.forecast._base import (
+    Forecaster,
+    Horizon,
+    QueueFit,
+    history_interval_min,
+    queue_parts,
+)
 from staffplan.forecast.backtest import backtest, check_windows
 from staffplan.forecast.baselines import SameSlotAverage, SeasonalNaive
 from staffplan.forecast.model import StaffplanForecaster
@@ -62,6 +69,8 @@ def run_forecast(
     market: pd.DataFrame | None = None,
     settings: ForecastConfig | None = None,
     scenario: str | float | None = None,
+    workers: Workers = IN_PROCESS,
+    progress: Progress | None = None,
 ) -> ForecastRun:
     """Fit the configured model and forecast ``horizon_days`` from ``start``.
 
@@ -69,7 +78,9 @@ def run_forecast(
     the history is an :class:`InputError` (that is a backtest), and one more than
     ``settings.max_history_gap_days`` after it adds a warning to the run. ``market`` serves
     both as the volatility history and, where it reaches into the horizon, as the
-    conditional path; an explicit ``scenario`` overrides the latter.
+    conditional path; an explicit ``scenario`` overrides the latter. Each queue is
+    fitted and forecast alone, one task on ``workers``; ``progress(done, total)``
+    counts queues.
     """
     settings = settings or ForecastConfig()
     if start is None:
@@ -78,8 +89,15 @@ def run_forecast(
     start = parse_start(start, zone, history_interval_min(history))
     check_after_history(history, start)  # before the fit: a cheap mistake fails fast
     gap = history_gap_warning(history, start, settings.max_history_gap_days)
-    model = build_model(settings).fit(history, market)
-    forecast = model.predict(start, horizon_days, levels=settings.levels, scenario=scenario)
+    model = build_model(settings)
+    recent = model.prepare(history, market)
+    horizon = model.horizon(start, horizon_days, scenario=scenario)
+    parts = queue_parts(recent)
+    fitted = workers.map(
+        forecast_queue, parts, common=(model, horizon, settings.levels), progress=progress
+    )
+    model.queues_ = {queue: fit for (queue, _), (fit, _) in zip(parts, fitted, strict=True)}
+    forecast = pd.concat([table for _, table in fitted], ignore_index=True)
     forecast = mark_peaks(forecast, settings.peak_share)
     driver = _driver(model, history, forecast, scenario)
     return ForecastRun(forecast, model, driver, history, () if gap is None else (gap,))
@@ -137,6 +155,18 @@ def history_span(history: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     return times.min(), times.max()
 
 
+def forecast_queue(
+    model: Forecaster,
+    horizon: Horizon,
+    levels: Sequence[int],
+    part: tuple[str, pd.DataFrame],
+) -> tuple[QueueFit, pd.DataFrame]:
+    """One task: fit the prepared ``model`` to one queue's rows and forecast ``horizon``."""
+    queue, rows = part
+    fit = model.fit_queue(queue, rows)
+    return fit, model.queue_forecast(queue, fit, horizon, levels)
+
+
 def next_midnight(last: pd.Timestamp) -> pd.Timestamp:
     """The local midnight after ``last`` (the first day a forecast usually starts)."""
     return (last + pd.Timedelta(days=1)).normalize()
@@ -183,9 +213,11 @@ def run_backtest(
     market: pd.DataFrame | None = None,
     realised_market: bool = False,
     settings: ForecastConfig | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    workers: Workers = IN_PROCESS,
+    progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """Backtest the staffplan model and both baselines; one row per model."""
+    """Backtest the staffplan model and both baselines; one row per model (each queue ×
+    origin one task on ``workers``)."""
     check_windows(origins, horizon_days, train_weeks)
     base = settings or ForecastConfig()
     settings = dataclasses.replace(
@@ -205,6 +237,7 @@ def run_backtest(
         train_weeks=train_weeks,
         market=market,
         realised_market=realised_market,
+        workers=workers,
         progress=progress,
     )
     return summary

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from staffplan.deflection import DeflectionResult, project_deflection
+from staffplan.engine import IN_PROCESS, Workers, open_workers
 from staffplan.forecast import ForecastRun, run_forecast
 from staffplan.forecast.plot import forecast_png
 from staffplan.forecast.run import history_span
@@ -83,6 +84,7 @@ def run_plan(
     simulate_replications: int | None = None,
     seed: int = 7,
     stage: Stage = lambda name: None,
+    workers: Workers = IN_PROCESS,
 ) -> PlanResult:
     """Run the pipeline for ``horizon_days`` from ``start`` (default: :func:`default_start`).
 
@@ -92,7 +94,9 @@ def run_plan(
     the config has a ``deflection:`` section; the simulation (of the requirements table
     against the schedule's coverage) when ``simulate_replications`` is a number of runs
     (checked before any work, as is ``time_limit_s``). ``stage(name)`` is called as each
-    stage begins (the CLI shows progress with it).
+    stage begins (the CLI shows progress with it). The forecast, the schedule and the
+    simulation split their work into tasks on ``workers`` (:mod:`staffplan.engine`); the
+    plan does not depend on where they ran.
     """
     config.require("shifts")
     check_time_limit(time_limit_s)
@@ -104,7 +108,13 @@ def run_plan(
         start = parse_start(start, config.zone, config.interval_min)
     stage("forecast")
     forecast_run = run_forecast(
-        history, start, horizon_days, market=market, settings=config.forecast, scenario=scenario
+        history,
+        start,
+        horizon_days,
+        market=market,
+        settings=config.forecast,
+        scenario=scenario,
+        workers=workers,
     )
     forecast_run = dataclasses.replace(forecast_run, forecast=as_written(forecast_run.forecast))
     deflection = None
@@ -116,7 +126,7 @@ def run_plan(
     stage("staff")
     requirements = as_written(size_requirements(demand, config))
     stage("schedule")
-    schedule = build_schedule(requirements, config, time_limit_s=time_limit_s)
+    schedule = build_schedule(requirements, config, time_limit_s=time_limit_s, workers=workers)
     simulation = None
     if simulate_replications is not None:
         stage("simulate")
@@ -126,6 +136,7 @@ def run_plan(
             config,
             replications=simulate_replications,
             seed=seed,
+            workers=workers,
         )
     return PlanResult(
         start,
@@ -292,10 +303,13 @@ def plan_job(
     stage: Stage = lambda name: None,
     warn: Warn = print,
     wait_lock: float = 0.0,
+    engine: str | None = None,
+    scheduler: str | None = None,
 ) -> PlanResult:
     """``staffplan plan``: read the config's history and market, run :func:`run_plan` and
     publish ``output`` (locked for the whole run, waiting up to ``wait_lock`` seconds for
-    another run; ``arguments`` go in its manifest).
+    another run; ``arguments`` go in its manifest). ``engine`` and ``scheduler`` choose
+    where the stages' tasks run (see :func:`staffplan.engine.open_workers`).
 
     Cheap checks (the start date, the output folder) run before the slow work; the
     forecast's warnings (a history long before the horizon) go to ``warn``.
@@ -307,7 +321,7 @@ def plan_job(
     stage("read inputs")
     history = load_history(config)
     market = load_market(config)
-    with output_lock(output, warn, wait_lock):
+    with output_lock(output, warn, wait_lock), open_workers(engine, scheduler) as workers:
         result = run_plan(
             config,
             history,
@@ -319,6 +333,7 @@ def plan_job(
             simulate_replications=simulate_replications,
             seed=seed,
             stage=stage,
+            workers=workers,
         )
         for warning in result.forecast_run.warnings:
             warn(warning)

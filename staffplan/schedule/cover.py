@@ -26,6 +26,7 @@ import scipy.optimize as so
 
 from staffplan.config.shifts import ShiftsConfig
 from staffplan.config.team import POOLED_SEPARATOR
+from staffplan.engine import IN_PROCESS, Workers
 from staffplan.errors import InfeasiblePlanError, InputError, StaffplanError
 from staffplan.milp import check_time_limit
 from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
@@ -103,6 +104,7 @@ def build_schedule(
     time_limit_s: float | None = None,
     mip_gap: float | None = None,
     allow_moves: bool = False,
+    workers: Workers = IN_PROCESS,
 ) -> Schedule:
     """Shifts covering ``requirements.agents`` per queue and interval (see module doc).
 
@@ -113,6 +115,11 @@ def build_schedule(
     met raises :class:`InfeasiblePlanError` saying by how much. ``allow_moves`` belongs to
     re-planning a published schedule (:func:`staffplan.replan.replan_surge`): a schedule
     built from scratch has no shifts to move, so it is an :class:`InputError`, not ignored.
+
+    Here the models share the time limit in sequence. On other ``workers`` each model
+    (a queue, or the pool) is one task with its own solver and its share of the limit
+    as if the workers' slots ran side by side (the whole limit when there are as many
+    slots as models). A solve that stops on its gap gives the same schedule either way.
     """
     if allow_moves:
         raise InputError(
@@ -136,12 +143,36 @@ def build_schedule(
         [list(range(len(labels)))] if shifts.max_headcount else [[i] for i in range(len(labels))]
     )
     models = [build_model(cands, grid, [required[i] for i in g], shifts) for g in groups]
-    firsts = [
-        _first(model, cands, grid, shifts, [labels[i] for i in g])
-        for model, g in zip(models, groups, strict=True)
-    ]
-    results = _improve_all(models, firsts, cands, budget - (time.monotonic() - started), gap)
-    return _assemble(results, models, groups, labels, requirements, cands, grid, config)
+    labelled = [[labels[i] for i in g] for g in groups]
+    if workers is IN_PROCESS:
+        firsts = [
+            _first(model, cands, grid, shifts, names)
+            for model, names in zip(models, labelled, strict=True)
+        ]
+        left_s = budget - (time.monotonic() - started)
+        results = _improve_all(models, firsts, cands, left_s, gap)
+    else:
+        left_s = budget - (time.monotonic() - started)
+        share_s = max(min(left_s, left_s * workers.slots / len(models)), min(left_s, MIN_SHARE_S))
+        tasks = list(zip(models, labelled, strict=True))
+        results = workers.map(cover_block, tasks, common=(cands, grid, shifts, share_s, gap))
+    solved = _found(results, left_s)
+    return _assemble(solved, models, groups, labels, requirements, cands, grid, config)
+
+
+def cover_block(
+    cands: Candidates,
+    grid: Grid,
+    shifts: ShiftsConfig,
+    time_limit_s: float,
+    mip_gap: float,
+    task: tuple[CoverModel, list[str]],
+) -> Solved | None:
+    """One task: the LP bound, quick schedule and restricted MILP of one model (a queue,
+    or queues solved together) within ``time_limit_s`` seconds."""
+    model, labels = task
+    lp, first = _first(model, cands, grid, shifts, labels)
+    return improve(model, cands, lp, first, time_limit_s=time_limit_s, mip_gap=mip_gap)
 
 
 def _check_columns(requirements: pd.DataFrame) -> None:
@@ -202,7 +233,7 @@ def _improve_all(
     cands: Candidates,
     budget_s: float,
     mip_gap: float,
-) -> list[Solved]:
+) -> list[Solved | None]:
     """Spend the time left on the models furthest from their bound first: an equal share
     each of what remains, but at least ``MIN_SHARE_S`` (a restricted MILP cut shorter
     rarely returns anything), so with little time only the worst models are improved."""
@@ -218,6 +249,10 @@ def _improve_all(
             continue
         lp = firsts[i][0]
         results[i] = improve(models[i], cands, lp, first, time_limit_s=share, mip_gap=mip_gap)
+    return results
+
+
+def _found(results: list[Solved | None], budget_s: float) -> list[Solved]:
     if any(result is None for result in results):
         raise StaffplanError(
             f"no schedule that covers every interval was found within the time limit "

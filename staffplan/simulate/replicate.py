@@ -1,20 +1,18 @@
-"""Replications: one seeded random stream per (replication, queue), run in processes.
+"""Replications: one seeded random stream per (replication, queue), run in batches.
 
 The stream of replication ``r`` of a queue is ``SeedSequence(seed, spawn_key=(r,
-queue.seed_key))``, so results depend on neither ``jobs`` nor which other queues are
-simulated in the same run.
+queue.seed_key))``, so results depend on neither the batches, nor where they run (see
+:mod:`staffplan.engine`), nor which other queues are simulated in the same run.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
-import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from staffplan.config.simulation import SimulationConfig
+from staffplan.engine import CHUNKS_PER_PROCESS, IN_PROCESS, Progress, Workers
 from staffplan.simulate._draws import (
     arrival_intervals,
     arrival_times,
@@ -24,9 +22,7 @@ from staffplan.simulate._draws import (
 )
 from staffplan.simulate._engine import serve_fcfs, slot_windows
 from staffplan.simulate.model import QueueArrays
-from staffplan.simulate.tallies import N_TALLIES, interval_tallies
-
-Progress = Callable[[int, int], None]
+from staffplan.simulate.tallies import interval_tallies
 
 
 def replicate_queue(
@@ -59,64 +55,32 @@ def run_replications(
     replications: int,
     seed: int,
     *,
-    jobs: int | None = None,
+    workers: Workers = IN_PROCESS,
     progress: Progress | None = None,
 ) -> list[np.ndarray]:
     """Per queue, a ``(replications, N_TALLIES, intervals)`` array of tallies.
 
-    ``jobs`` processes run replications in parallel (default: the CPUs this process may
-    use; 1 runs here). Worker processes are started fresh ("forkserver"), so a script
-    calling this with ``jobs > 1`` needs the usual ``if __name__ == "__main__":`` guard.
-    ``progress(done, total)`` is called as replications finish.
+    The tasks are batches of one queue's replications, as many per queue as keep
+    ``workers`` busy; the result does not depend on the batching (see module doc).
+    ``progress(done, total)`` is called as batches finish.
     """
-    jobs = max(1, min(jobs or _usable_cpus(), replications))
-    out = [np.zeros((replications, N_TALLIES, q.volume.size)) for q in queues]
-    done = 0
-    for reps, tallies in _run_chunks(queues, settings, seed, _chunks(replications, jobs), jobs):
-        for q, per_rep in enumerate(tallies):
-            out[q][reps.start : reps.stop] = per_rep
-        done += len(reps)
-        if progress is not None:
-            progress(done, replications)
-    return out
+    per_queue = min(replications, -(-workers.slots * CHUNKS_PER_PROCESS // max(len(queues), 1)))
+    size = -(-replications // per_queue)
+    starts = range(0, replications, size)
+    batches = [
+        (queue, range(start, min(start + size, replications)))
+        for queue in queues
+        for start in starts
+    ]
+    tallies = workers.map(replicate_batch, batches, common=(settings, seed), progress=progress)
+    return [
+        np.concatenate(tallies[q * len(starts) : (q + 1) * len(starts)]) for q in range(len(queues))
+    ]
 
 
-def _usable_cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _chunks(replications: int, jobs: int) -> list[range]:
-    # Several chunks per process keep the progress bar moving and the processes busy.
-    size = max(1, -(-replications // (jobs * 4))) if jobs > 1 else 1
-    return [range(i, min(i + size, replications)) for i in range(0, replications, size)]
-
-
-def _run_chunks(
-    queues: Sequence[QueueArrays],
-    settings: SimulationConfig,
-    seed: int,
-    chunks: list[range],
-    jobs: int,
-) -> Iterator[tuple[range, list[list[np.ndarray]]]]:
-    if jobs == 1:
-        for reps in chunks:
-            yield reps, _run_chunk(queues, settings, seed, reps)
-        return
-    context = multiprocessing.get_context(
-        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    )
-    pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context)
-    try:
-        futures = {pool.submit(_run_chunk, queues, settings, seed, reps): reps for reps in chunks}
-        for future in concurrent.futures.as_completed(futures):
-            yield futures[future], future.result()
-    finally:  # after Ctrl-C or an error, drop the chunks not started yet
-        pool.shutdown(cancel_futures=True)
-
-
-def _run_chunk(
-    queues: Sequence[QueueArrays], settings: SimulationConfig, seed: int, reps: range
-) -> list[list[np.ndarray]]:
-    return [[replicate_queue(q, settings, seed, r) for r in reps] for q in queues]
+def replicate_batch(
+    settings: SimulationConfig, seed: int, batch: tuple[QueueArrays, range]
+) -> np.ndarray:
+    """Tallies of the replications ``batch[1]`` of the queue ``batch[0]``, stacked."""
+    queue, replications = batch
+    return np.stack([replicate_queue(queue, settings, seed, r) for r in replications])

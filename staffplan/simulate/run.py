@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 
 from staffplan.config.simulation import SimulationConfig
+from staffplan.engine import IN_PROCESS, Progress, Workers
 from staffplan.errors import InputError
 from staffplan.schedule.coverage import projected_service_level
 from staffplan.simulate.inputs import queue_arrays, unscheduled_queues
 from staffplan.simulate.model import QueueArrays
-from staffplan.simulate.replicate import Progress, run_replications
+from staffplan.simulate.replicate import run_replications
 from staffplan.simulate.summary import (
     DAILY_COLUMNS,
     INTERVAL_COLUMNS,
@@ -51,7 +52,7 @@ def simulate_schedule(
     *,
     replications: int = 200,
     seed: int = 7,
-    jobs: int | None = None,
+    workers: Workers = IN_PROCESS,
     progress: Progress | None = None,
 ) -> SimulationResult:
     """Simulate every scheduled queue ``replications`` times and summarise.
@@ -63,10 +64,11 @@ def simulate_schedule(
     an agent on duty for that share of the interval, from its start). The other queue
     parameters (``aht_s`` where the table has none, target, ``patience_s``,
     ``concurrency``) come from ``config``, the handle-time shape and over-dispersion from
-    ``config.simulation``. Same inputs and ``seed`` give the same result whatever ``jobs``
-    is; ``progress(done, total)`` reports finished replications.
+    ``config.simulation``. Same inputs and ``seed`` give the same result on any
+    ``workers`` (:mod:`staffplan.engine`); ``progress(done, total)`` reports finished
+    batches of replications.
     """
-    _check_options(forecast, coverage, replications, seed, jobs)
+    _check_options(forecast, coverage, replications, seed)
     settings = config.simulation or SimulationConfig()
     unscheduled = unscheduled_queues(forecast, coverage, config)
     queues, tables = queue_arrays(forecast, coverage, config)
@@ -80,7 +82,9 @@ def simulate_schedule(
             "simulation.overdispersed is true but the forecast has no lo80 and hi80 columns; "
             "use a forecast with prediction intervals or set overdispersed: false"
         )
-    tallies = run_replications(queues, settings, replications, seed, jobs=jobs, progress=progress)
+    tallies = run_replications(
+        queues, settings, replications, seed, workers=workers, progress=progress
+    )
     intervals, daily = [], []
     for queue, table, counts in zip(queues, tables, tallies, strict=True):
         erlang_sl = erlang_service_level(queue, config)
@@ -106,13 +110,11 @@ def check_replications(replications: int) -> None:
 
 
 def _check_options(
-    forecast: pd.DataFrame, coverage: pd.DataFrame, replications: int, seed: int, jobs: int | None
+    forecast: pd.DataFrame, coverage: pd.DataFrame, replications: int, seed: int
 ) -> None:
     check_replications(replications)
     if seed < 0:
         raise InputError(f"must be 0 or more, got {seed}", parameter="seed")
-    if jobs is not None and jobs < 1:
-        raise InputError(f"must be at least 1, got {jobs}", parameter="jobs")
     _check_tables(forecast, coverage)
 
 
