@@ -91,6 +91,7 @@ def measure(mode: str, queues: int, weeks: int, horizon_days: int, replications:
         )
         simulate_s = time.perf_counter()
         peaks = {} if observer is None else observer.run(resource.getrusage, resource.RUSAGE_SELF)
+    main_cpu_s = _cpu_s(resource.getrusage(resource.RUSAGE_SELF)) - cpu_before
     digest = hashlib.sha256()
     for table in (run.forecast, simulation.intervals, simulation.daily):
         digest.update(to_csv_text(table).encode())
@@ -105,7 +106,7 @@ def measure(mode: str, queues: int, weeks: int, horizon_days: int, replications:
         "simulate_s": simulate_s - staff_s,
         "total_s": simulate_s - started,
         "main_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "main_cpu_s": _cpu_s(resource.getrusage(resource.RUSAGE_SELF)) - cpu_before,
+        "main_cpu_s": main_cpu_s,
         "worker_peaks_mib": [usage.ru_maxrss / 1024 for _, usage in sorted(peaks.items())],
         "worker_cpu_s": [_cpu_s(usage) for _, usage in sorted(peaks.items())],
         "sha256": digest.hexdigest()[:16],
