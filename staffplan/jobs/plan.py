@@ -204,7 +204,7 @@ def plan_headlines(result: PlanResult) -> dict[str, str]:
         "Shift solver": (
             "stopped at its time limit: a re-run may differ; give it more with --time-limit"
             if result.schedule.timed_out
-            else "finished within its gap tolerance"
+            else "finished before its time limit: a re-run gives the same schedule"
         ),
     }
     if result.deflection is not None:
