@@ -202,9 +202,9 @@ def plan_headlines(result: PlanResult) -> dict[str, str]:
         "Gap to LP bound": f"{result.schedule.gap:.2%}",
         "Uncovered agent-hours": f"{summary['uncovered_agent_hours']:,.1f}",
         "Shift solver": (
-            "stopped at its time limit: a re-run may differ; give it more with --time-limit"
+            "hit its time limit: raise --time-limit"  # a re-run may differ
             if result.schedule.timed_out
-            else "finished before its time limit: a re-run gives the same schedule"
+            else "done before its time limit"
         ),
     }
     if result.deflection is not None:
