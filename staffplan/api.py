@@ -37,6 +37,7 @@ from staffplan.schedule import Schedule, build_schedule
 from staffplan.simulate import SimulationResult, simulate_schedule
 from staffplan.staffing import size_requirements
 from staffplan.tables import read_coverage, read_demand, read_requirements
+from staffplan.tables.calendar import load_calendar
 from staffplan.tables.inputs import load_every_queue_history, load_history, load_market
 from staffplan.tables.shifts import read_baseline
 
@@ -103,6 +104,7 @@ def forecast(
     :func:`backtest`); one long after it is listed in the run's ``warnings``.
     ``engine``/``scheduler``: where the queues are fitted (see :func:`open_workers`)."""
     cfg = _config(config)
+    calendar = load_calendar(cfg)  # before the history: a cheap mistake fails fast
     with open_workers(engine, scheduler) as workers:
         return run_forecast(
             _history(cfg, history, fill_gaps),
@@ -111,6 +113,7 @@ def forecast(
             market=_market(cfg, market),
             settings=cfg.forecast or ForecastConfig(),
             scenario=_scenario(volatility_scenario),
+            calendar=calendar,
             workers=workers,
             progress=progress,
         )
@@ -134,6 +137,7 @@ def backtest(
     model (MASE, WAPE, interval coverage, seconds per origin); each queue × origin is one
     task on ``engine`` (see :func:`open_workers`)."""
     cfg = _config(config)
+    calendar = load_calendar(cfg)
     with open_workers(engine, scheduler) as workers:
         return run_backtest(
             _history(cfg, history, fill_gaps),
@@ -143,6 +147,7 @@ def backtest(
             market=_market(cfg, market),
             realised_market=realised_market,
             settings=cfg.forecast,
+            calendar=calendar,
             workers=workers,
             progress=progress,
         )
@@ -272,6 +277,7 @@ def plan(
             cfg,
             load_history(cfg),
             load_market(cfg),
+            calendar=load_calendar(cfg),
             start=start,
             horizon_days=horizon_days,
             scenario=_scenario(volatility_scenario),

@@ -3,11 +3,56 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import math
+from pathlib import Path
 from typing import Literal
 
 from staffplan.config.fields import Invalid, positive, share
 
 ModelName = Literal["staffplan", "same_slot_average", "seasonal_naive"]
+EFFECT_HELP = "use closed, learned or a factor like x1.8 (1.8 times a normal day)"
+
+
+def parse_effect(text: str) -> float | None:
+    """A calendar day's effect: ``closed`` → 0.0, ``learned`` → None (learned from the
+    day's past occurrences), ``x1.8``/``×1.8``/``1.8`` → 1.8 (times a normal day).
+    A ``ValueError`` saying what to write otherwise."""
+    word = text.strip().lower()
+    if word == "closed":
+        return 0.0
+    if word == "learned":
+        return None
+    try:
+        factor = float(word.removeprefix("x").removeprefix("×"))
+    except ValueError:
+        factor = math.nan
+    if not (math.isfinite(factor) and factor >= 0):
+        raise ValueError(f"{text!r} is not an effect; {EFFECT_HELP}")
+    return factor
+
+
+@dataclasses.dataclass(frozen=True)
+class CalendarDay:
+    """A known event on one local day: a holiday, closure, launch or campaign.
+
+    ``effect`` is ``closed`` (no contacts), ``learned`` (the ratio of past days with the
+    same ``event`` name to a normal day) or a factor like ``x1.8``; ``queue`` limits it
+    to one queue (default: every queue).
+    """
+
+    date: dt.date
+    event: str
+    effect: str = "learned"
+    queue: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.event.strip():
+            raise Invalid("event", "is blank; name the event, e.g. christmas")
+        try:
+            parse_effect(self.effect)
+        except ValueError as exc:
+            raise Invalid("effect", str(exc)) from None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,6 +66,9 @@ class ForecastConfig:
     Volatility is the realised volatility of log returns over the trailing
     ``volatility_window_h`` hours and the absolute return over ``shock_window_h`` hours.
     Intervals in the top ``peak_share`` of each queue's horizon are marked as peaks.
+    Known events (holidays, closures, launches) come from the ``calendar`` CSV and the
+    inline ``calendar_days``; the forecast applies their effect on those days and the
+    fit leaves them out as it does outliers.
     A horizon starting more than ``max_history_gap_days`` days after the last history row
     gets a warning: the history has probably stopped being exported.
     """
@@ -36,6 +84,8 @@ class ForecastConfig:
     levels: tuple[int, ...] = (80, 95)
     peak_share: float = share(0.10)
     max_history_gap_days: float = positive(14.0, unit="days")
+    calendar: Path | None = None
+    calendar_days: tuple[CalendarDay, ...] = ()
 
     def __post_init__(self) -> None:
         for key in ("history_weeks", "level_weeks", "shape_weeks", "calibration_weeks"):

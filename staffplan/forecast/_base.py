@@ -3,7 +3,8 @@
 Subclasses supply a point forecast per (weekday, slot) learned from a
 :class:`~staffplan.forecast._days.DayMatrix`; this base class turns it into the forecast
 table, with prediction intervals calibrated on the model's own one-week-ahead errors
-over the last ``calibration_weeks`` weeks of the history.
+over the last ``calibration_weeks`` weeks of the history, and applies the ``calendar``
+of known events (see :mod:`staffplan.forecast.events`) to the days it names.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from staffplan.errors import InputError
 from staffplan.forecast import _calendar
 from staffplan.forecast._days import DayMatrix, day_matrix
 from staffplan.forecast._intervals import Dispersion, fit_dispersion, quantiles
+from staffplan.forecast.events import QueueCalendar, queue_calendar
 from staffplan.tables.dates import check_horizon_days, parse_start
 
 FORECAST_COLUMNS = ("queue", "interval_start", "volume")
@@ -56,9 +58,15 @@ class Forecaster(abc.ABC):
 
     name = ""
 
-    def __init__(self, history_weeks: int = 16, calibration_weeks: int = 10) -> None:
+    def __init__(
+        self,
+        history_weeks: int = 16,
+        calibration_weeks: int = 10,
+        calendar: pd.DataFrame | None = None,
+    ) -> None:
         self.history_weeks = history_weeks
         self.calibration_weeks = calibration_weeks
+        self.calendar = calendar  # the calendar table (date, event, effect, queue) or None
 
     # ------------------------------------------------------------------ contract
 
@@ -100,14 +108,21 @@ class Forecaster(abc.ABC):
     # ``queue_forecast`` work on one queue and change nothing.
 
     def prepare(self, history: pd.DataFrame, market: pd.DataFrame | None = None) -> pd.DataFrame:
-        """Learn what every queue shares (zone, interval length, market drivers) from
-        ``history`` (see :meth:`fit`) and return the rows each queue is fitted on (its
-        last ``history_weeks`` weeks), sorted by queue and time; no queue is fitted yet."""
+        """Learn what every queue shares (zone, interval length, market drivers) and each
+        queue's calendar effects (from its whole history) from ``history`` (see
+        :meth:`fit`) and return the rows each queue is fitted on (its last
+        ``history_weeks`` weeks), sorted by queue and time; no queue is fitted yet."""
         history = _checked(history)
         times = pd.DatetimeIndex(history["interval_start"])
         self.zone_ = times.tz
         self.interval_min_ = history_interval_min(history)
         self.n_slots_ = _calendar.MINUTES_PER_DAY // self.interval_min_
+        self.calendar_: dict[str, QueueCalendar] = {}
+        if self.calendar is not None:
+            self.calendar_ = {
+                queue: queue_calendar(self.calendar, queue, rows, self.interval_min_)
+                for queue, rows in queue_parts(history)
+            }
         last = history.groupby("queue")["interval_start"].transform("max")
         recent = history[history["interval_start"] > last - pd.Timedelta(weeks=self.history_weeks)]
         self._fit_market(market, recent)
@@ -118,6 +133,9 @@ class Forecaster(abc.ABC):
         """What the model learns for ``queue`` from its ``rows`` of :meth:`prepare`'s table."""
         days = self._days(rows)
         _check_days(days, queue)
+        known = self.calendar_.get(queue)
+        if known is not None:
+            days = dataclasses.replace(days, event=np.isin(days.day, known.event_days))
         return self._fit_queue(days)
 
     def horizon(
@@ -142,7 +160,12 @@ class Forecaster(abc.ABC):
         pos = horizon.positions
         mu = self._point(fitted.state, pos.weekday, pos.slot, horizon.drivers)
         weeks_ahead = np.maximum(pos.day - fitted.last_day - 1, 0) // 7
-        variance = fitted.dispersion.variance(mu, fitted.week_var * weeks_ahead)
+        level_var = fitted.week_var * weeks_ahead
+        known = getattr(self, "calendar_", {}).get(queue)
+        if known is not None:
+            multiplier, event_var = known.at(pos.day)
+            mu, level_var = mu * multiplier, level_var + event_var
+        variance = fitted.dispersion.variance(mu, level_var)
         table = pd.DataFrame({"queue": queue, "interval_start": horizon.times, "volume": mu})
         for level in levels:
             tail = (1 - level / 100) / 2
@@ -193,7 +216,10 @@ class Forecaster(abc.ABC):
         for weeks_back in range(1, self.calibration_weeks + 1):
             cut = int(days.day[-1]) + 1 - 7 * weeks_back
             train = days.before(cut)
-            week = days.select((days.day >= cut) & (days.day < cut + 7))
+            scored = (days.day >= cut) & (days.day < cut + 7)
+            if days.event is not None:  # an event day's error is the calendar's, not noise
+                scored &= ~days.event
+            week = days.select(scored)
             if len(np.unique(train.weekday)) < 7 or len(week.day) == 0:
                 continue
             means.append(self._in_sample(self._fit_point(train, reuse=state), week))

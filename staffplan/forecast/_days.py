@@ -15,13 +15,15 @@ class DayMatrix:
 
     ``volume[d, j]`` is the count in slot ``j`` of day ``d`` (the mean of the two on a
     fall-back day's repeated slots, NaN for a spring-forward day's skipped slots);
-    ``drivers[d, j, :]`` are the standardised volatility features there (or ``None``).
+    ``drivers[d, j, :]`` are the standardised volatility features there (or ``None``);
+    ``event[d]`` is true on a known calendar event (or ``None``: no calendar).
     """
 
     day: np.ndarray
     weekday: np.ndarray
     volume: np.ndarray
     drivers: np.ndarray | None
+    event: np.ndarray | None = None
 
     @property
     def totals(self) -> np.ndarray:
@@ -35,7 +37,8 @@ class DayMatrix:
     def select(self, keep: np.ndarray) -> DayMatrix:
         """The rows where ``keep`` is true."""
         drivers = None if self.drivers is None else self.drivers[keep]
-        return DayMatrix(self.day[keep], self.weekday[keep], self.volume[keep], drivers)
+        event = None if self.event is None else self.event[keep]
+        return DayMatrix(self.day[keep], self.weekday[keep], self.volume[keep], drivers, event)
 
 
 def day_matrix(

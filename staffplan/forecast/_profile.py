@@ -2,7 +2,8 @@
 
 Day totals are modelled on the log scale as week effect + weekday effect; a day whose
 residual is beyond ``threshold`` robust standard deviations (MAD) is an outlier (a
-holiday, an outage, a near-empty export day). Outliers are replaced by their expectation
+holiday, an outage, a near-empty export day), and so is every known calendar event
+(``days.event``) whatever its size. Outliers are replaced by their expectation
 for the level and left out of the shape, so one bad day cannot poison either.
 """
 
@@ -33,9 +34,11 @@ def estimate_profile(
     totals = days.totals
     week = (days.day[-1] - days.day) // 7
     active = _active_weekdays(totals, days.weekday)[days.weekday]
+    known = np.zeros(len(totals), dtype=bool) if days.event is None else days.event
     week_effect, weekday_effect, outlier = _robust_two_way(
-        np.log(np.maximum(totals, 1.0)), week, days.weekday, active, threshold
+        np.log(np.maximum(totals, 1.0)), week, days.weekday, active & ~known, threshold
     )
+    outlier = outlier | (active & known)
     fitted = np.where(active, np.exp(week_effect[week] + weekday_effect[days.weekday]), 0.0)
     cleaned = np.where(outlier, fitted, totals)
     day_total = np.zeros(7)

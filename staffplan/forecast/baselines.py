@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from staffplan.forecast._base import Forecaster
 from staffplan.forecast._days import DayMatrix
@@ -38,9 +39,15 @@ class SameSlotAverage(_SlotTable):
     name = "same_slot_average"
 
     def __init__(
-        self, weeks: int = 4, history_weeks: int = 16, calibration_weeks: int = 10
+        self,
+        weeks: int = 4,
+        history_weeks: int = 16,
+        calibration_weeks: int = 10,
+        calendar: pd.DataFrame | None = None,
     ) -> None:
-        super().__init__(history_weeks=history_weeks, calibration_weeks=calibration_weeks)
+        super().__init__(
+            history_weeks=history_weeks, calibration_weeks=calibration_weeks, calendar=calendar
+        )
         self.weeks = weeks
 
     def _fit_point(self, days: DayMatrix, reuse: np.ndarray | None = None) -> np.ndarray:

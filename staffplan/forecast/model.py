@@ -39,7 +39,7 @@ class StaffplanForecaster(Forecaster):
 
     Parameters (see :class:`~staffplan.config.forecast.ForecastConfig` for the meaning):
     ``history_weeks``, ``level_weeks``, ``shape_weeks``, ``outlier_threshold``,
-    ``calibration_weeks``, ``volatility_window_h``, ``shock_window_h``.
+    ``calibration_weeks``, ``volatility_window_h``, ``shock_window_h``, ``calendar``.
     Learned: ``queues_`` (per queue: profile, effect, dispersion), ``drivers_`` (the
     market's volatility history or ``None``), ``driver_mean_``/``driver_scale_``.
     """
@@ -55,8 +55,11 @@ class StaffplanForecaster(Forecaster):
         calibration_weeks: int = 10,
         volatility_window_h: int = 24,
         shock_window_h: int = 6,
+        calendar: pd.DataFrame | None = None,
     ) -> None:
-        super().__init__(history_weeks=history_weeks, calibration_weeks=calibration_weeks)
+        super().__init__(
+            history_weeks=history_weeks, calibration_weeks=calibration_weeks, calendar=calendar
+        )
         self.level_weeks = level_weeks
         self.shape_weeks = shape_weeks
         self.outlier_threshold = outlier_threshold
@@ -167,6 +170,8 @@ class StaffplanForecaster(Forecaster):
         base = profile.shape[days.weekday]
         if drop_outliers:
             base = np.where(profile.outlier[:, None], 0.0, base)
+        elif days.event is not None:  # a known event is never volatility's doing
+            base = np.where(days.event[:, None], 0.0, base)
         n_days, n_slots = days.volume.shape
         week = (days.day[-1] - days.day) // 7
         levels = np.column_stack(

@@ -28,12 +28,16 @@ from staffplan.tables.dates import parse_start
 SAME_SLOT_WEEKS = 4  # the baseline to beat: the plain 4-week same-slot average
 
 
-def build_model(settings: ForecastConfig, name: str | None = None) -> Forecaster:
-    """The forecaster called ``name`` (default ``settings.model``) with ``settings``."""
+def build_model(
+    settings: ForecastConfig, name: str | None = None, calendar: pd.DataFrame | None = None
+) -> Forecaster:
+    """The forecaster called ``name`` (default ``settings.model``) with ``settings`` and
+    the ``calendar`` of known events (see :mod:`staffplan.forecast.events`)."""
     name = name or settings.model
     common = {
         "history_weeks": settings.history_weeks,
         "calibration_weeks": settings.calibration_weeks,
+        "calendar": calendar,
     }
     if name == "seasonal_naive":
         return SeasonalNaive(**common)
@@ -69,6 +73,7 @@ def run_forecast(
     market: pd.DataFrame | None = None,
     settings: ForecastConfig | None = None,
     scenario: str | float | None = None,
+    calendar: pd.DataFrame | None = None,
     workers: Workers = IN_PROCESS,
     progress: Progress | None = None,
 ) -> ForecastRun:
@@ -78,7 +83,8 @@ def run_forecast(
     the history is an :class:`InputError` (that is a backtest), and one more than
     ``settings.max_history_gap_days`` after it adds a warning to the run. ``market`` serves
     both as the volatility history and, where it reaches into the horizon, as the
-    conditional path; an explicit ``scenario`` overrides the latter. Each queue is
+    conditional path; an explicit ``scenario`` overrides the latter. The ``calendar``
+    table's known events (see :mod:`staffplan.tables.calendar`) are applied. Each queue is
     fitted and forecast alone, one task on ``workers``; ``progress(done, total)``
     counts queues.
     """
@@ -89,7 +95,7 @@ def run_forecast(
     start = parse_start(start, zone, history_interval_min(history))
     check_after_history(history, start)  # before the fit: a cheap mistake fails fast
     gap = history_gap_warning(history, start, settings.max_history_gap_days)
-    model = build_model(settings)
+    model = build_model(settings, calendar=calendar)
     recent = model.prepare(history, market)
     horizon = model.horizon(start, horizon_days, scenario=scenario)
     parts = queue_parts(recent)
@@ -213,11 +219,12 @@ def run_backtest(
     market: pd.DataFrame | None = None,
     realised_market: bool = False,
     settings: ForecastConfig | None = None,
+    calendar: pd.DataFrame | None = None,
     workers: Workers = IN_PROCESS,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """Backtest the staffplan model and both baselines; one row per model (each queue ×
-    origin one task on ``workers``)."""
+    """Backtest the staffplan model and both baselines, all given the ``calendar`` of
+    known events; one row per model (each queue × origin one task on ``workers``)."""
     check_windows(origins, horizon_days, train_weeks)
     base = settings or ForecastConfig()
     settings = dataclasses.replace(
@@ -227,7 +234,8 @@ def run_backtest(
         shape_weeks=min(base.shape_weeks, train_weeks),
     )
     models = [
-        build_model(settings, name) for name in ("staffplan", "same_slot_average", "seasonal_naive")
+        build_model(settings, name, calendar)
+        for name in ("staffplan", "same_slot_average", "seasonal_naive")
     ]
     summary, _ = backtest(
         history,

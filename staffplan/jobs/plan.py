@@ -37,6 +37,7 @@ from staffplan.simulate import SimulationResult, plot_simulation, simulate_sched
 from staffplan.simulate.run import check_replications
 from staffplan.staffing import size_requirements
 from staffplan.tables import as_written, to_csv_text
+from staffplan.tables.calendar import load_calendar
 from staffplan.tables.dates import parse_start
 from staffplan.tables.inputs import load_history, load_market
 
@@ -85,6 +86,7 @@ def run_plan(
     seed: int = 7,
     stage: Stage = lambda name: None,
     workers: Workers = IN_PROCESS,
+    calendar: pd.DataFrame | None = None,
 ) -> PlanResult:
     """Run the pipeline for ``horizon_days`` from ``start`` (default: :func:`default_start`).
 
@@ -93,10 +95,11 @@ def run_plan(
     can be re-run alone on the plan's files with the same result. Deflection runs when
     the config has a ``deflection:`` section; the simulation (of the requirements table
     against the schedule's coverage) when ``simulate_replications`` is a number of runs
-    (checked before any work, as is ``time_limit_s``). ``stage(name)`` is called as each
-    stage begins (the CLI shows progress with it). The forecast, the schedule and the
-    simulation split their work into tasks on ``workers`` (:mod:`staffplan.engine`); the
-    plan does not depend on where they ran.
+    (checked before any work, as is ``time_limit_s``). The forecast applies the known
+    events of ``calendar`` (see :mod:`staffplan.tables.calendar`). ``stage(name)`` is
+    called as each stage begins (the CLI shows progress with it). The forecast, the
+    schedule and the simulation split their work into tasks on ``workers``
+    (:mod:`staffplan.engine`); the plan does not depend on where they ran.
     """
     config.require("shifts")
     check_time_limit(time_limit_s)
@@ -114,6 +117,7 @@ def run_plan(
         market=market,
         settings=config.forecast,
         scenario=scenario,
+        calendar=calendar,
         workers=workers,
     )
     forecast_run = dataclasses.replace(forecast_run, forecast=as_written(forecast_run.forecast))
@@ -321,6 +325,7 @@ def plan_job(
     stage("read inputs")
     history = load_history(config)
     market = load_market(config)
+    calendar = load_calendar(config)
     with output_lock(output, warn, wait_lock), open_workers(engine, scheduler) as workers:
         result = run_plan(
             config,
@@ -334,6 +339,7 @@ def plan_job(
             seed=seed,
             stage=stage,
             workers=workers,
+            calendar=calendar,
         )
         for warning in result.forecast_run.warnings:
             warn(warning)

@@ -38,6 +38,7 @@ from staffplan.roster.ics import Published, agent_calendar, calendar_file_name, 
 from staffplan.roster.need import coverage_of, requirement_pools, shift_need_hours
 from staffplan.schedule.cover import Schedule, build_schedule
 from staffplan.tables import read_requirements, to_csv_text
+from staffplan.tables.calendar import load_calendar
 from staffplan.tables.dates import check_year
 from staffplan.tables.inputs import load_history, load_market
 
@@ -130,7 +131,12 @@ def plan_week(config: Config, week_start: dt.date, warn: Warn = print) -> PlanRe
     history = load_history(config)
     check_history_fresh(config, history, week_start)
     result = run_plan(
-        config, history, load_market(config), start=week_start.isoformat(), horizon_days=7
+        config,
+        history,
+        load_market(config),
+        start=week_start.isoformat(),
+        horizon_days=7,
+        calendar=load_calendar(config),
     )
     for warning in result.forecast_run.warnings:
         warn(warning)

@@ -1,13 +1,15 @@
 """Check a config and every file it names, in about a second, before any long run.
 
 The config is loaded (every section and every rule across sections), then each file it
-names is read with the reader the stages use: each queue's ``history`` and the
-``market.prices``. A problem therefore ends with the reader's own message (the file, the
-row and what to do), found before a forecast is fitted instead of after.
+names is read with the reader the stages use: each queue's ``history``, the
+``market.prices`` and the ``forecast.calendar``. A problem therefore ends with the
+reader's own message (the file, the row and what to do), found before a forecast is
+fitted instead of after.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import pandas as pd
 
 from staffplan.config import Config, load_config
 from staffplan.errors import InputError, StaffplanError
+from staffplan.tables.calendar import load_calendar
 from staffplan.tables.inputs import load_history, load_market
 
 CHECK_COLUMNS = ["item", "path", "rows", "first", "last", "details"]
@@ -37,6 +40,7 @@ def validate(config: Config | str | Path) -> pd.DataFrame:
             files.setdefault(queue.history, []).append(i)
     checks = [functools.partial(_history_rows, cfg, f, indices) for f, indices in files.items()]
     checks += [functools.partial(_unset_history_rows, cfg), functools.partial(_market_rows, cfg)]
+    checks.append(functools.partial(_calendar_rows, cfg))
     rows = [_config_row(cfg)]
     problems: list[StaffplanError] = []
     for check in checks:
@@ -92,6 +96,15 @@ def _market_rows(config: Config) -> list[dict[str, Any]]:
     if prices is None:
         return [_row("market.prices", None, details="not set; forecasts use no market driver")]
     return [_row("market.prices", config.market.prices, prices["timestamp"], details="prices")]
+
+
+def _calendar_rows(config: Config) -> list[dict[str, Any]]:
+    calendar = load_calendar(config)  # inline days are checked even without a file
+    path = config.forecast.calendar if config.forecast else None
+    if calendar is None or path is None:
+        return []
+    days = calendar["date"].map(dt.date.fromisoformat)
+    return [_row("forecast.calendar", path, days, details="known events")]
 
 
 def _row(
