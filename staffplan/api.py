@@ -31,6 +31,7 @@ from staffplan.engine import Progress, open_workers
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
 from staffplan.jobs.plan import PlanResult, run_plan
+from staffplan.peaks import PeakTables, peak_tables
 from staffplan.replan import replan_surge
 from staffplan.replan.result import Replan
 from staffplan.schedule import Schedule, build_schedule
@@ -49,6 +50,7 @@ __all__ = [
     "deflect",
     "forecast",
     "load_config",
+    "peaks",
     "plan",
     "replan",
     "scenarios",
@@ -286,3 +288,25 @@ def plan(
             seed=seed,
             workers=workers,
         )
+
+
+def peaks(
+    config: ConfigLike,
+    *,
+    history: TableLike | None = None,
+    market: TableLike | None = None,
+    weeks: int | None = None,
+    top: int = 10,
+    fill_gaps: str | None = None,
+) -> PeakTables:
+    """Where the last ``weeks`` weeks of history peaked (default: all of it): the hour ×
+    weekday heat map, each queue's ``top`` surge days with the market's volatility, and
+    the fitted volatility effect per doubling with its 95 % interval."""
+    cfg = _config(config)
+    return peak_tables(
+        _history(cfg, history, fill_gaps),
+        _market(cfg, market),
+        cfg.forecast,
+        weeks=weeks,
+        top=top,
+    )

@@ -1,0 +1,51 @@
+"""The peaks heat map: one panel per queue, weekday rows × local hour columns."""
+
+from __future__ import annotations
+
+import io as _bytes_io
+
+import numpy as np
+import pandas as pd
+
+from staffplan.charts import literal_text
+from staffplan.peaks.tables import WEEKDAYS
+
+
+@literal_text
+def heatmap_figure(heatmap: pd.DataFrame):
+    """A matplotlib ``Figure`` of the ``heatmap`` table (see
+    :func:`staffplan.peaks.tables.heatmap`): mean contacts per hour, darker = busier."""
+    from matplotlib.figure import Figure  # a bare Figure: no pyplot state
+
+    queues = list(dict.fromkeys(heatmap["queue"]))
+    figure = Figure(figsize=(11, 2.6 * len(queues) + 0.6))
+    axes = figure.subplots(len(queues), 1, squeeze=False)[:, 0]
+    for ax, queue in zip(axes, queues, strict=True):
+        grid = _grid(heatmap[heatmap["queue"] == queue])
+        image = ax.imshow(grid, aspect="auto", cmap="YlOrRd", interpolation="nearest")
+        ax.set_title(f"{queue}: mean contacts per hour")
+        ax.set_yticks(range(7), [w.capitalize() for w in WEEKDAYS])
+        ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
+        ax.set_xlabel("local hour of day")
+        figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
+    figure.tight_layout()
+    return figure
+
+
+def heatmap_png(heatmap: pd.DataFrame) -> bytes:
+    """PNG bytes of :func:`heatmap_figure` (no timestamps in the file: same data, same
+    bytes)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = heatmap_figure(heatmap)
+    FigureCanvasAgg(figure)
+    buffer = _bytes_io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _grid(rows: pd.DataFrame) -> np.ndarray:
+    grid = np.full((7, 24), np.nan)
+    weekday = rows["weekday"].map({w: i for i, w in enumerate(WEEKDAYS)}).to_numpy()
+    grid[weekday, rows["hour"].to_numpy()] = rows["contacts_per_hour"].to_numpy()
+    return grid
