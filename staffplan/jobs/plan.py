@@ -31,6 +31,7 @@ from staffplan.jobs.publish import (
 )
 from staffplan.jobs.report import render_report
 from staffplan.milp import check_time_limit
+from staffplan.peaks import report_section
 from staffplan.schedule import Schedule, build_schedule
 from staffplan.schedule.plot import coverage_png
 from staffplan.simulate import SimulationResult, plot_simulation, simulate_schedule
@@ -271,11 +272,12 @@ def plan_files(result: PlanResult) -> dict[str, str | bytes]:
     }
     if result.simulation is not None:
         images["Simulated service level"] = ("simulation.png", plot_simulation(result.simulation))
+    peaks = report_section(result.forecast_run)  # the peaks report's section
     page = render_report(
         "staffplan plan",
         f"Week starting {result.start.strftime('%Y-%m-%d %H:%M %Z')}",
         plan_headlines(result),
-        {caption: png for caption, (_, png) in images.items()},
+        {**{caption: png for caption, (_, png) in images.items()}, **peaks.images},
         {
             "Per day": daily_summary(result),
             "Shifts": result.schedule.shifts,
@@ -284,6 +286,7 @@ def plan_files(result: PlanResult) -> dict[str, str | bytes]:
                 if result.deflection is not None
                 else {}
             ),
+            **peaks.tables,
         },
     )
     return {

@@ -26,6 +26,7 @@ from staffplan.tables._demand import (
     REQUIREMENTS,
 )
 from staffplan.tables._finance import SCENARIOS, SENSITIVITY
+from staffplan.tables._peaks import CALENDAR, HEATMAP, SURGE_DAYS, VOLATILITY_EFFECT
 from staffplan.tables._schedule import (
     AGENTS,
     CHANGES,
@@ -64,6 +65,10 @@ TABLES: dict[str, Table] = {
         CHANGES,
         SCENARIOS,
         SENSITIVITY,
+        CALENDAR,
+        HEATMAP,
+        SURGE_DAYS,
+        VOLATILITY_EFFECT,
     )
 }
 
