@@ -137,8 +137,10 @@ def manifest(
 
 
 def config_inputs(config: Config) -> dict[str, Path | None]:
-    """The files a config names, by role (``config``, ``market``, ``history:<queue>``)."""
+    """The files a config names, by role (``config``, ``market``, ``calendar``,
+    ``history:<queue>``)."""
     files: dict[str, Path | None] = {"config": config.source, "market": config.market.prices}
+    files["calendar"] = config.forecast.calendar if config.forecast else None
     for queue in config.queues:
         files[f"history:{queue.name}"] = queue.history
     return files

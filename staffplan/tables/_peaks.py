@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from staffplan.tables._demand import QUEUE
 from staffplan.tables._spec import Column, Table
-
-_QUEUE = Column("queue", "text", True, "", "The queue, as named in the config's `queues`.")
 
 CALENDAR = Table(
     "calendar",
@@ -40,7 +39,7 @@ CALENDAR = Table(
 HEATMAP = Table(
     "heatmap",
     (
-        _QUEUE,
+        QUEUE,
         Column("weekday", "text", True, "", "`mon` … `sun`, planning zone."),
         Column("hour", "count", True, "h", "Local hour of day, 0–23."),
         Column(
@@ -63,7 +62,7 @@ HEATMAP = Table(
 SURGE_DAYS = Table(
     "surge_days",
     (
-        _QUEUE,
+        QUEUE,
         Column("rank", "count", True, "", "1 = the queue's biggest surge (highest `ratio`)."),
         Column("date", "date", True, "", "The local day."),
         Column("weekday", "text", True, "", "`mon` … `sun`."),
@@ -99,7 +98,7 @@ SURGE_DAYS = Table(
 VOLATILITY_EFFECT = Table(
     "volatility_effect",
     (
-        _QUEUE,
+        QUEUE,
         Column(
             "driver",
             "text",
