@@ -6,12 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from test_forecast_model import history
 
+from staffplan import api
 from staffplan.config import parse_config
 from staffplan.errors import ConfigError, InputError
 from staffplan.forecast import StaffplanForecaster, backtest
 from staffplan.forecast.events import normal_days
+from staffplan.jobs.validate import validate
 from staffplan.tables.calendar import load_calendar, read_calendar
 
 START = "2026-01-05"  # a Monday; 12 weeks of history, forecast from 2026-03-30
@@ -222,3 +225,21 @@ def test_inline_calendar_days_are_checked_with_their_key(tmp_path, change, messa
     text = CONFIG.replace(change[0], change[1])
     with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
         load_calendar(parse_config(text, source=tmp_path / "c.yaml"))
+
+
+def test_the_config_calendar_reaches_the_forecast_and_validate(example_config, tmp_path):
+    raw = yaml.safe_load(example_config.read_text(encoding="utf-8"))
+    for queue in raw["queues"]:
+        queue["history"] = str((example_config.parent / queue["history"]).resolve())
+    raw["market"]["prices"] = str((example_config.parent / raw["market"]["prices"]).resolve())
+    raw["forecast"]["calendar"] = "calendar.csv"
+    write(tmp_path, "date,event,effect,queue\n2020-05-11,outage,closed,phone_zh\n")
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    run = api.forecast(path, start="2020-05-11", horizon_days=2)
+    totals = day_totals(run.forecast)
+    assert totals[("phone_zh", "2020-05-11")] == 0
+    assert totals[("chat_en", "2020-05-11")] > 1000 and totals[("phone_zh", "2020-05-12")] > 500
+    checks = validate(path).set_index("item")
+    row = checks.loc["forecast.calendar"]  # the file's day and the example's inline one
+    assert (row["rows"], row["first"], row["last"]) == (2, "2020-05-11", "2020-06-25")

@@ -98,7 +98,8 @@ def forecast(
     """Forecast contacts per queue and interval, with 80/95 % intervals and peaks.
 
     Without --volatility-scenario the market file's realised path is used where it
-    covers the horizon, then volatility decays toward its typical level.
+    covers the horizon, then volatility decays toward its typical level. Known events in
+    the config's forecast.calendar (closed, x1.8, learned) are applied on their days.
 
     \b
     Example: staffplan forecast --history sample_data/history.csv \\

@@ -161,7 +161,7 @@ class Forecaster(abc.ABC):
         mu = self._point(fitted.state, pos.weekday, pos.slot, horizon.drivers)
         weeks_ahead = np.maximum(pos.day - fitted.last_day - 1, 0) // 7
         level_var = fitted.week_var * weeks_ahead
-        known = getattr(self, "calendar_", {}).get(queue)
+        known = self.calendar_.get(queue)
         if known is not None:
             multiplier, event_var = known.at(pos.day)
             mu, level_var = mu * multiplier, level_var + event_var

@@ -104,7 +104,8 @@ def _calendar_rows(config: Config) -> list[dict[str, Any]]:
     if calendar is None or path is None:
         return []
     days = calendar["date"].map(dt.date.fromisoformat)
-    return [_row("forecast.calendar", path, days, details="known events")]
+    details = "known events (the file and forecast.calendar_days)"
+    return [_row("forecast.calendar", path, days, details=details)]
 
 
 def _row(

@@ -157,7 +157,10 @@ def _day_volatility(
     the market file's median day (NaN without a market, or where it does not reach)."""
     if drivers is None:
         return {"daily_vol": math.nan, "vol_vs_typical": math.nan}
-    end = pd.DatetimeIndex([(date + pd.Timedelta(days=1)).tz_localize(zone)])
+    midnight = (date + pd.Timedelta(days=1)).tz_localize(
+        zone, nonexistent="shift_forward", ambiguous=True
+    )
+    end = pd.DatetimeIndex([midnight])
     day_vol = float(volatility.observed(drivers, end)["daily_vol"].iloc[0])
     return {"daily_vol": day_vol, "vol_vs_typical": day_vol / drivers.scenario_vol("typical")}
 
