@@ -87,6 +87,9 @@ def queue_calendar(
     rows = calendar[(calendar["queue"] == "") | (calendar["queue"] == queue)]
     rows = rows.assign(day=day_numbers(rows["date"]), own=rows["queue"] != "")
     rows = rows.sort_values(["day", "own"], kind="stable").drop_duplicates("day", keep="last")
+    if rows.empty:  # nothing for this queue: no need to look at its history
+        empty = _learn(rows, pd.Series(), 0.0).reset_index()
+        return QueueCalendar(np.zeros(0, dtype=np.int64), {}, empty)
     log_ratio, noise = _past_log_ratios(rows, history, interval_min)
     learned = _learn(rows, log_ratio, noise)
     effects = {}

@@ -15,6 +15,7 @@ From past history (and the market prices):
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 
 import numpy as np
@@ -151,7 +152,7 @@ def surge_days(
 
 
 def _day_volatility(
-    drivers: volatility.MarketDrivers | None, date: pd.Timestamp, zone
+    drivers: volatility.MarketDrivers | None, date: pd.Timestamp, zone: dt.tzinfo
 ) -> dict[str, float]:
     """The realised volatility of the 24 hours to the local day's end, and its ratio to
     the market file's median day (NaN without a market, or where it does not reach)."""

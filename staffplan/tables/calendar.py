@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -117,7 +117,9 @@ def _check_queue(
     )
 
 
-def _check_unique(table: pd.DataFrame, where, error: type[Exception] = InputError) -> None:
+def _check_unique(
+    table: pd.DataFrame, where: Callable[[int], str], error: type[Exception] = InputError
+) -> None:
     twice = table.duplicated(subset=["date", "queue"]).to_numpy()
     if twice.any():
         i = int(np.flatnonzero(twice)[0])
