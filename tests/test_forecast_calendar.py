@@ -12,7 +12,7 @@ from test_forecast_model import history
 from staffplan import api
 from staffplan.config import parse_config
 from staffplan.errors import ConfigError, InputError
-from staffplan.forecast import StaffplanForecaster, backtest
+from staffplan.forecast import StaffplanForecaster, backtest, run_forecast
 from staffplan.forecast.events import normal_days
 from staffplan.jobs.validate import validate
 from staffplan.tables.calendar import load_calendar, read_calendar
@@ -243,3 +243,16 @@ def test_the_config_calendar_reaches_the_forecast_and_validate(example_config, t
     checks = validate(path).set_index("item")
     row = checks.loc["forecast.calendar"]  # the file's day and the example's inline one
     assert (row["rows"], row["first"], row["last"]) == (2, "2020-05-11", "2020-06-25")
+
+
+def test_a_learned_event_never_seen_before_is_forecast_normal_with_a_warning(past):
+    days = calendar(
+        ("2026-03-12", "launch", "x2"),
+        ("2026-04-01", "launch", "learned"),
+        ("2026-04-02", "town fair", "learned", "phone"),
+    )
+    run = run_forecast(past, FORECAST_START, 7, calendar=days)
+    (warning,) = run.warnings
+    assert "'town fair' on 2026-04-02 (phone)" in warning and "no earlier day" in warning
+    assert "launch" not in warning  # 2026-03-12 is in the history
+    assert run_forecast(past, FORECAST_START, 7, calendar=days.iloc[:2]).warnings == ()

@@ -40,6 +40,7 @@ class DayEffect:
     event: str
     multiplier: float  # times the normal-day forecast
     extra_level_var: float  # added relative variance of the day's level
+    unseen: bool = False  # learned, but no earlier day of the event in the history
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,8 +97,9 @@ def queue_calendar(
     for day, event, effect in zip(rows["day"], rows["event"], rows["effect"], strict=True):
         factor = parse_effect(effect)
         if factor is None:
-            ratio, log_var = learned.loc[event, ["ratio", "extra_log_var"]]
-            effects[int(day)] = DayEffect(event, float(ratio), math.expm1(log_var))
+            ratio, log_var, seen = learned.loc[event, ["ratio", "extra_log_var", "occurrences"]]
+            effect = DayEffect(event, float(ratio), math.expm1(log_var), unseen=seen == 0)
+            effects[int(day)] = effect
         else:
             effects[int(day)] = DayEffect(event, factor, 0.0)
     return QueueCalendar(rows["day"].to_numpy(), effects, learned.reset_index())
@@ -148,3 +150,25 @@ def _learn(rows: pd.DataFrame, log_ratio: pd.Series, noise: float) -> pd.DataFra
         )
     columns = ["event", "occurrences", "ratio", "log_sd", "extra_log_var"]
     return pd.DataFrame(out, columns=columns).set_index("event")
+
+
+def unseen_warning(calendars: dict[str, QueueCalendar], days: np.ndarray) -> str | None:
+    """A warning naming the ``learned`` events on ``days`` (days since 1970-01-01) that
+    no earlier day in the history teaches: they are forecast as a normal day."""
+    unseen: dict[tuple[str, str], list[str]] = {}
+    for queue, known in calendars.items():
+        for day in np.unique(days):
+            effect = known.effects.get(int(day))
+            if effect is not None and effect.unseen:
+                date = str(np.datetime64(int(day), "D"))
+                unseen.setdefault((effect.event, date), []).append(queue)
+    if not unseen:
+        return None
+    listed = "; ".join(
+        f"{event!r} on {date} ({', '.join(queues)})" for (event, date), queues in unseen.items()
+    )
+    return (
+        f"warning: calendar event(s) {listed} are learned but have no earlier day in the "
+        "history: forecast as a normal day with wider intervals; give them an effect "
+        "(closed or x<factor>) or list their past days in the calendar"
+    )

@@ -22,6 +22,7 @@ from staffplan.forecast._base import (
 )
 from staffplan.forecast.backtest import backtest, check_windows
 from staffplan.forecast.baselines import SameSlotAverage, SeasonalNaive
+from staffplan.forecast.events import unseen_warning
 from staffplan.forecast.model import StaffplanForecaster
 from staffplan.tables.dates import parse_start
 
@@ -84,9 +85,10 @@ def run_forecast(
     ``settings.max_history_gap_days`` after it adds a warning to the run. ``market`` serves
     both as the volatility history and, where it reaches into the horizon, as the
     conditional path; an explicit ``scenario`` overrides the latter. The ``calendar``
-    table's known events (see :mod:`staffplan.tables.calendar`) are applied. Each queue is
-    fitted and forecast alone, one task on ``workers``; ``progress(done, total)``
-    counts queues.
+    table's known events (see :mod:`staffplan.tables.calendar`) are applied; a
+    ``learned`` event in the horizon with no earlier day in the history adds a warning.
+    Each queue is fitted and forecast alone, one task on ``workers``;
+    ``progress(done, total)`` counts queues.
     """
     settings = settings or ForecastConfig()
     if start is None:
@@ -106,7 +108,9 @@ def run_forecast(
     forecast = pd.concat([table for _, table in fitted], ignore_index=True)
     forecast = mark_peaks(forecast, settings.peak_share)
     driver = _driver(model, history, forecast, scenario)
-    return ForecastRun(forecast, model, driver, history, () if gap is None else (gap,))
+    unseen = unseen_warning(model.calendar_, horizon.positions.day)
+    warnings = tuple(warning for warning in (gap, unseen) if warning is not None)
+    return ForecastRun(forecast, model, driver, history, warnings)
 
 
 def check_after_history(history: pd.DataFrame, start: pd.Timestamp) -> None:
