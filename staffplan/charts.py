@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 Params = ParamSpec("Params")
 Drawn = TypeVar("Drawn")
 
+SVG_ID = re.compile(r'(\bid="|url\(#|href="#)')  # where an SVG id is set or referenced
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -56,8 +58,8 @@ def figure_svg(figure: Figure, *, id_prefix: str) -> str:
     """``figure`` as an ``<svg>`` element to inline in HTML (no XML prolog).
 
     Text stays text (the browser's fonts draw it, crisp at any zoom, and selectable).
-    ``id_prefix`` seeds the ids of the SVG's clip paths and markers: give every chart on
-    one page its own, so no two inlined charts share an id.
+    Every id in the SVG (and every reference to one) starts with ``id_prefix`` and ``-``:
+    give each chart on a page its own prefix, so no two inlined charts share an id.
     """
     import matplotlib
 
@@ -65,7 +67,8 @@ def figure_svg(figure: Figure, *, id_prefix: str) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": id_prefix}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    text = text[text.index("<svg") :]
+    return SVG_ID.sub(lambda m: f"{m[1]}{id_prefix}-", text)
 
 
 def hour_by_weekday(
@@ -80,7 +83,7 @@ def hour_by_weekday(
     frame = pd.DataFrame(
         {
             "date": times.dt.date.to_numpy(),
-            "weekday": times.dt.weekday.to_numpy(),
+            "weekday": times.dt.day_of_week.to_numpy(),
             "hour": times.dt.hour.to_numpy(),
             "value": values.to_numpy(dtype=float),
         }
