@@ -213,8 +213,13 @@ def team_size(plan: PlanReport) -> Section | None:
         f"Too small: on {len(short_days)} of {len(table)} days the plan has more shifts than "
         f"agents free to work ({', '.join(short_days['day'])})."
         if len(short_days)
-        else "Big enough day by day: every day has at least as many agents free as shifts."
+        else "Day by day, enough: every day has at least as many agents free as shifts."
     )
+    if heads_needed > len(rostered):
+        verdict += (
+            f" Over the week it needs about {heads_needed:,.0f} agents working "
+            f"{rules.days_per_week} days each; the team has {len(rostered)}."
+        )
     on_call = len(team.agents) - len(rostered)
     facts = {
         "Team": f"{len(rostered)} rostered agents"
