@@ -29,6 +29,7 @@ Params = ParamSpec("Params")
 Drawn = TypeVar("Drawn")
 
 SVG_ID = re.compile(r'(\bid="|url\(#|href="#)')  # where an SVG id is set or referenced
+SVG_FONTS = ("DejaVu Sans", "Arial", "Helvetica")  # matplotlib's layout font, then look-alikes
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -64,7 +65,9 @@ def figure_svg(figure: Figure, *, id_prefix: str) -> str:
     import matplotlib
 
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": id_prefix}):
+    # Each text's style names its fonts: a short list keeps the page small.
+    fonts = {"font.sans-serif": list(SVG_FONTS)}
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": id_prefix, **fonts}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
@@ -159,5 +162,6 @@ def _write_cells(ax, data: np.ma.MaskedArray, norm, cell_text: Callable[[float],
         if np.isfinite(value):
             shade = float(norm(value))
             dark = abs(shade - 0.5) > 0.3 if norm.vmin < 0 else shade > 0.6
+            # inside the axes: the layout need not measure it (the slow part of a map)
             ax.text(column + 0.5, row + 0.5, cell_text(value), ha="center", va="center",
-                    fontsize=6.5, color="white" if dark else "black")  # fmt: skip
+                    fontsize=6.5, color="white" if dark else "black", in_layout=False)  # fmt: skip
