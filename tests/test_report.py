@@ -119,7 +119,7 @@ def test_plan_report_answers_the_managers_questions(plan_page):
 
 
 def test_plan_report_states_zone_targets_volatility_and_solver_limit(plan_page, shared_plan):
-    assert f"{ZONE} time (UTC+0800)" in plan_page
+    assert f"{ZONE} time (UTC+08:00)" in plan_page
     assert " CST" not in plan_page  # an abbreviation is ambiguous: the IANA name instead
     assert "80% within 60 s" in plan_page and "80% within 20 s" in plan_page
     vol = re.search(r"mean (\d+\.\d\d)% a day", plan_page)

@@ -56,7 +56,7 @@ def plan_report(plan: PlanReport) -> str:
     days = result.requirements["interval_start"].dt.normalize().nunique()
     subtitle = (
         f"{days} days from {result.start:%a %d %b %Y %H:%M}, {plan.config.timezone} time "
-        f"(UTC{result.start:%z}), {result.interval_min}-minute intervals"
+        f"({utc_offset(result.start)}), {result.interval_min}-minute intervals"
     )
     warnings = ["Shift solver"] if schedule.timed_out else []
     if schedule.uncovered_agent_hours > 0:
@@ -67,6 +67,12 @@ def plan_report(plan: PlanReport) -> str:
     )
 
 
+def utc_offset(moment: pd.Timestamp) -> str:
+    """``moment``'s offset from UTC as ``UTC+08:00``."""
+    offset = f"{moment:%z}"
+    return f"UTC{offset[:3]}:{offset[3:]}"
+
+
 def assumptions(plan: PlanReport) -> Section:
     """The time zone, horizon, forecast and volatility, each queue's target, the solver's
     settings: what the numbers below depend on."""
@@ -75,7 +81,7 @@ def assumptions(plan: PlanReport) -> Section:
     history_end = run.history["interval_start"].max()
     shifts = config.require("shifts")
     facts = {
-        "Time zone": f"{config.timezone} (UTC{result.start:%z} at the start); every time "
+        "Time zone": f"{config.timezone} ({utc_offset(result.start)} at the start); every time "
         "below is its wall clock",
         "Forecast": f"{run.model.name} model, history to {history_end:%Y-%m-%d %H:%M}",
         "Market volatility": volatility_text(result),

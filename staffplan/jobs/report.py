@@ -22,7 +22,7 @@ import pandas as pd
 from staffplan.console import cell_text
 from staffplan.tables import iso_times
 
-OPEN_ROWS = 12  # a longer table is collapsed under a summary line
+OPEN_ROWS = 20  # a longer table is collapsed under a summary line
 MAX_ROWS = 200  # rows shown at most; the linked CSV has them all
 
 STYLE = """
