@@ -16,6 +16,7 @@ import unicodedata
 import warnings
 import zoneinfo
 from pathlib import Path
+from xml.etree import ElementTree
 
 import icalendar
 import numpy as np
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from staffplan import tables
+from staffplan.charts import figure_svg, heatmap_figure
 from staffplan.config import parse_config
 from staffplan.config.names import (
     FILE_STEM_MAX_BYTES,
@@ -356,6 +358,11 @@ def check_chart(name: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # glyphs the font lacks are drawn as boxes
         assert coverage_png(coverage, title=name).startswith(PNG)
+        heat = heatmap_figure(pd.DataFrame({name: [1.0]}), title=name, value_label=name)
+        svg = figure_svg(heat, id_prefix="name")
+    # the report inlines the SVG: it must be well-formed XML holding the name as text
+    texts = "".join(ElementTree.fromstring(svg).itertext())
+    assert texts.count(name) >= 2, texts
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
