@@ -3,6 +3,7 @@ answers a manager's questions (what it assumed, peaks, team size, over/under, so
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -12,7 +13,7 @@ from report_parsing import ReportParser
 
 from staffplan.charts import figure_svg, heatmap_figure, hour_by_weekday, value_range
 from staffplan.jobs import plan_report
-from staffplan.jobs.plan_report import PLAN_SECTIONS, PlanReport
+from staffplan.jobs.plan_report import PLAN_SECTIONS, PlanReport, volatility_text
 from staffplan.jobs.report import Section, figure_html, render_report, table_html
 
 ZONE = "Asia/Shanghai"
@@ -150,3 +151,39 @@ def test_a_new_section_is_one_function_in_the_list(shared_plan, example_config, 
     monkeypatch.setattr(plan_report, "PLAN_SECTIONS", [*PLAN_SECTIONS, backlog])
     page = plan_report.plan_report(PlanReport(shared_plan.result, load_config(example_config), 300))
     assert parsed(page).sections[-1] == "Backlog"
+
+
+def with_volatility(result, label: str, daily_vol: float):
+    """``result`` as if its horizon had run on the volatility path ``label``."""
+    run = result.forecast_run
+    forecast = run.forecast.assign(volatility_path=label)
+    horizon = pd.DataFrame(
+        {"interval_start": forecast["interval_start"].unique(), "daily_vol": daily_vol}
+    ).assign(source=label)
+    driver = pd.concat([run.driver[run.driver["source"] == "observed"], horizon])
+    run = dataclasses.replace(run, forecast=forecast, driver=driver)
+    return dataclasses.replace(result, forecast_run=run)
+
+
+def test_volatility_scenario_is_named_with_its_quantile_and_value(shared_plan):
+    stressed = with_volatility(shared_plan.result, "stressed", 0.05)
+    assert volatility_text(stressed) == (
+        "scenario 'stressed' (the 90% quantile of the market's daily volatility): "
+        "5.00% a day, held over the horizon"
+    )
+    number = with_volatility(shared_plan.result, "vol=0.031", 0.031)
+    assert volatility_text(number) == "scenario vol=0.031: 3.10% a day, held over the horizon"
+    none = with_volatility(shared_plan.result, "none", float("nan"))
+    assert volatility_text(none).startswith("none: no market prices")
+
+
+def test_a_solver_stopped_by_its_time_limit_says_so_and_names_the_option(
+    shared_plan, example_config
+):
+    from staffplan.config import load_config
+
+    schedule = dataclasses.replace(shared_plan.result.schedule, timed_out=True)
+    result = dataclasses.replace(shared_plan.result, schedule=schedule)
+    page = plan_report.plan_report(PlanReport(result, load_config(example_config), 30))
+    assert "stopped at its time limit of 30 s" in page and "raise --time-limit" in page
+    assert "class='card warn' data-headline='Shift solver'" in page
