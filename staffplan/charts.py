@@ -165,3 +165,32 @@ def _write_cells(ax, data: np.ma.MaskedArray, norm, cell_text: Callable[[float],
             # inside the axes: the layout need not measure it (the slow part of a map)
             ax.text(column + 0.5, row + 0.5, cell_text(value), ha="center", va="center",
                     fontsize=6.5, color="white" if dark else "black", in_layout=False)  # fmt: skip
+
+
+@literal_text
+def grouped_bars_figure(table: pd.DataFrame, *, ylabel: str, title: str = "") -> Figure:
+    """Bars side by side for each row of ``table``: its index labels the groups (e.g.
+    days), each column is one bar per group (named in the legend), and every bar carries
+    its value, rounded to a whole number."""
+    from matplotlib.figure import Figure
+
+    groups, series = len(table.index), len(table.columns)
+    width = 0.8 / max(series, 1)
+    figure = Figure(figsize=(1.2 + 0.3 * groups * series, 3.0), layout="constrained")
+    ax = figure.subplots()
+    where = np.arange(groups)
+    for i, column in enumerate(table.columns):
+        offset = (i - (series - 1) / 2) * width
+        bars = ax.bar(where + offset, table[column].to_numpy(dtype=float), width, label=str(column))
+        ax.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=1)
+    ax.set_xticks(where, [str(label) for label in table.index])
+    ax.tick_params(axis="x", length=0, labelsize=8)
+    ax.set_ylabel(ylabel)
+    ax.margins(y=0.15)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=series, fontsize=8,
+              frameon=False)  # fmt: skip
+    if title:
+        ax.set_title(title, fontsize=10)
+    return figure

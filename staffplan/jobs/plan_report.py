@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from staffplan.charts import figure_svg, heatmap_figure, hour_by_weekday, value_range
+from staffplan.charts import (
+    figure_svg,
+    grouped_bars_figure,
+    heatmap_figure,
+    hour_by_weekday,
+    value_range,
+)
 from staffplan.config import Config
 from staffplan.forecast.plot import forecast_figure
 from staffplan.forecast.volatility import SCENARIO_QUANTILES
@@ -244,9 +250,27 @@ def team_size(plan: PlanReport) -> Section | None:
             "weekday (skills aside); each shift needs one of them that day. fte_needed = "
             f"paid hours needed (agents after shrinkage) ÷ {FTE_DAY_HOURS:g} h."
         )
+        + figure_html(
+            figure_svg(_team_figure(table), id_prefix="team"),
+            "Agents available, shifts scheduled and FTE needed per day",
+            wide=True,
+        )
         + table_html(table)
     )
     return Section("Is the team big enough", body)
+
+
+def _team_figure(table: pd.DataFrame) -> Figure:
+    """Per day: the team's agents free to work, the plan's shifts and the FTE needed."""
+    bars = table.set_index(table["weekday"] + " " + table["day"].str[5:])[
+        ["agents_available", "shifts_scheduled", "fte_needed"]
+    ]
+    names = {
+        "agents_available": "agents available (team)",
+        "shifts_scheduled": "shifts scheduled",
+        "fte_needed": "FTE needed",
+    }
+    return grouped_bars_figure(bars.rename(columns=names), ylabel="agents")
 
 
 def over_and_under(plan: PlanReport) -> Section:

@@ -22,6 +22,7 @@ import pandas as pd
 from staffplan.console import cell_text
 from staffplan.tables import iso_times
 
+SVG_WIDTH = re.compile(r'<svg[^>]*?\swidth="([0-9.]+pt)"')  # a chart's drawn width
 OPEN_ROWS = 20  # a longer table is collapsed under a summary line
 MAX_ROWS = 200  # rows shown at most; the linked CSV has them all
 
@@ -151,8 +152,10 @@ def figure_html(svg: str, description: str, *, wide: bool = False) -> str:
     readable minimum width and scrolls sideways on a phone instead of shrinking."""
     kind = "wide" if wide else "chart"
     label = html.escape(description, quote=True)
+    natural = SVG_WIDTH.search(svg)  # shrink to fit, never blow up past the drawn size
+    style = f" style='max-width:{natural[1]}'" if natural else ""
     return (
-        f"<figure class='{kind}' role='img' aria-label='{label}'>"
+        f"<figure class='{kind}' role='img' aria-label='{label}'{style}>"
         f"<div class='scroll'>{svg}</div></figure>"
     )
 
