@@ -11,7 +11,13 @@ import pandas as pd
 import pytest
 from report_parsing import ReportParser
 
-from staffplan.charts import figure_svg, heatmap_figure, hour_by_weekday, value_range
+from staffplan.charts import (
+    figure_svg,
+    grouped_bars_figure,
+    heatmap_figure,
+    hour_by_weekday,
+    value_range,
+)
 from staffplan.jobs import plan_report
 from staffplan.jobs.plan_report import PLAN_SECTIONS, PlanReport, volatility_text
 from staffplan.jobs.report import Section, figure_html, render_report, table_html
@@ -99,6 +105,13 @@ def test_heat_maps_on_one_page_share_no_svg_id():
     ids = [re.findall(r'\bid="([^"]+)"', svg) for svg in svgs]
     assert ids[0] and not set(ids[0]) & set(ids[1])
     assert all(svg.startswith("<svg") for svg in svgs)
+
+
+def test_grouped_bars_write_every_value_and_name():
+    table = pd.DataFrame({"available": [70, 63], "needed": [85.9, 51.2]}, index=["Mon", "Sun"])
+    svg = figure_svg(grouped_bars_figure(table, ylabel="agents"), id_prefix="bars")
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert {"70", "63", "86", "51", "Mon", "Sun", "available", "needed", "agents"} <= set(texts)
 
 
 @pytest.fixture(scope="module")
