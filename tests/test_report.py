@@ -187,7 +187,7 @@ def test_volatility_scenario_is_named_with_its_quantile_and_value(shared_plan):
     number = with_volatility(shared_plan.result, "vol=0.031", 0.031)
     assert volatility_text(number) == "scenario vol=0.031: 3.10% a day, held over the horizon"
     none = with_volatility(shared_plan.result, "none", float("nan"))
-    assert volatility_text(none).startswith("none: no market prices")
+    assert volatility_text(none).startswith("none: volume has no volatility effect")
 
 
 def test_a_solver_stopped_by_its_time_limit_says_so_and_names_the_option(
@@ -200,3 +200,15 @@ def test_a_solver_stopped_by_its_time_limit_says_so_and_names_the_option(
     page = plan_report.plan_report(PlanReport(result, load_config(example_config), 30))
     assert "stopped at its time limit of 30 s" in page and "raise --time-limit" in page
     assert "class='card warn' data-headline='Shift solver'" in page
+
+
+def test_more_queues_than_panels_make_one_heat_map_of_their_sum():
+    times = pd.Series(pd.date_range("2026-12-07", periods=2, freq="30min", tz=ZONE))
+    many = pd.concat(
+        [pd.DataFrame({"queue": f"q{i}", "interval_start": times, "volume": 1.0}) for i in range(7)]
+    )
+    panels = plan_report._per_queue(many, "volume", within_hour="sum")
+    assert list(panels) == ["all 7 queues"]
+    assert panels["all 7 queues"].loc[0, "Mon"] == 14.0  # 7 queues × 2 half-hours
+    few = plan_report._per_queue(many[many["queue"] < "q2"], "volume", within_hour="sum")
+    assert list(few) == ["q0", "q1"] and few["q0"].loc[0, "Mon"] == 2.0

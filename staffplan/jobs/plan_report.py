@@ -127,7 +127,7 @@ def volatility_text(result: PlanResult) -> str:
     """Where the horizon's market volatility came from, with its daily value."""
     labels = list(dict.fromkeys(result.forecast["volatility_path"]))
     if labels == ["none"]:
-        return "none: no market prices in the config, so volume has no volatility effect"
+        return "none: volume has no volatility effect (no market prices, or a model without them)"
     driver = result.forecast_run.driver
     ahead = driver[driver["source"] != "observed"]
     parts = []
