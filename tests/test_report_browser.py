@@ -44,6 +44,7 @@ def browse(page: Path, width_px: int, height_px: int, *mode: str) -> str:
             "--headless",
             "--no-sandbox",  # CI runs as root
             "--disable-gpu",
+            "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
             "--hide-scrollbars",
             f"--user-data-dir={page.parent / 'profile'}",
             f"--window-size={width_px},{height_px}",
