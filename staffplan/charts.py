@@ -1,19 +1,36 @@
-"""What every chart shares: text drawn exactly as written.
+"""What every chart shares: text drawn exactly as written, PNG and SVG output, heat maps.
 
 Queue, scenario and agent names go into titles, legends and tick labels. matplotlib
 reads text between two ``$`` as mathtext (TeX-like math) and raises on what it cannot
-parse, so a queue called ``$\\x$`` would crash a chart. Every function that draws a chart
-is wrapped in :func:`literal_text`, which turns math parsing (and TeX) off while it runs.
+parse, so a queue called ``$\\x$`` would crash a chart. Every function that draws or
+saves a chart is wrapped in :func:`literal_text`, which turns math parsing (and TeX) off
+while it runs (tick labels are made while saving, so saving needs it too).
+
+Charts are bare :class:`~matplotlib.figure.Figure` objects (no pyplot: no global backend,
+nothing left open). :func:`figure_png` and :func:`figure_svg` save one without a creation
+date, so the same data gives the same bytes.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+import io
+import re
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Params = ParamSpec("Params")
 Drawn = TypeVar("Drawn")
+
+SVG_ID = re.compile(r'(\bid="|url\(#|href="#)')  # where an SVG id is set or referenced
+SVG_FONTS = ("DejaVu Sans", "Arial", "Helvetica")  # matplotlib's layout font, then look-alikes
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def literal_text(draw: Callable[Params, Drawn]) -> Callable[Params, Drawn]:
@@ -27,3 +44,153 @@ def literal_text(draw: Callable[Params, Drawn]) -> Callable[Params, Drawn]:
             return draw(*args, **kwargs)
 
     return drawing
+
+
+@literal_text
+def figure_png(figure: Figure, *, dpi: int = 100) -> bytes:
+    """``figure`` as PNG bytes at ``dpi`` dots per inch."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+@literal_text
+def figure_svg(figure: Figure, *, id_prefix: str) -> str:
+    """``figure`` as an ``<svg>`` element to inline in HTML (no XML prolog).
+
+    Text stays text (the browser's fonts draw it, crisp at any zoom, and selectable).
+    Every id in the SVG (and every reference to one) starts with ``id_prefix`` and ``-``:
+    give each chart on a page its own prefix, so no two inlined charts share an id.
+    """
+    import matplotlib
+
+    buffer = io.StringIO()
+    # Each text's style names its fonts: a short list keeps the page small.
+    fonts = {"font.sans-serif": list(SVG_FONTS)}
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": id_prefix, **fonts}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    return SVG_ID.sub(lambda m: f"{m[1]}{id_prefix}-", text)
+
+
+def hour_by_weekday(
+    times: pd.Series, values: pd.Series, *, within_hour: str = "sum"
+) -> pd.DataFrame:
+    """A 24 × weekday table: per hour of day (rows 0-23) and weekday (columns ``Mon`` to
+    ``Sun``, only those present), the mean over the dates of that weekday of ``values``
+    aggregated within each clock hour by ``within_hour`` (``"sum"``: contacts per hour;
+    ``"mean"``: agents on an average interval). ``times`` are tz-aware interval starts,
+    read on their own zone's wall clock; hours no date has are NaN.
+    """
+    frame = pd.DataFrame(
+        {
+            "date": times.dt.date.to_numpy(),
+            "weekday": times.dt.day_of_week.to_numpy(),
+            "hour": times.dt.hour.to_numpy(),
+            "value": values.to_numpy(dtype=float),
+        }
+    )
+    hourly = frame.groupby(["date", "weekday", "hour"], sort=True)["value"].agg(within_hour)
+    table = hourly.groupby(level=["hour", "weekday"]).mean().unstack("weekday")
+    table = table.reindex(index=range(24), columns=sorted(table.columns))
+    table.columns = [WEEKDAY_NAMES[day] for day in table.columns]
+    return table.rename_axis(index="hour", columns="weekday")
+
+
+def value_range(tables: Iterable[pd.DataFrame]) -> tuple[float, float]:
+    """The lowest and highest finite value in ``tables``: one colour scale for several
+    heat maps (``heatmap_figure(..., limits=value_range(tables))``)."""
+    values = np.concatenate([t.to_numpy(dtype=float).ravel() for t in tables])
+    finite = values[np.isfinite(values)]
+    return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+
+
+@literal_text
+def heatmap_figure(
+    table: pd.DataFrame,
+    *,
+    title: str,
+    value_label: str,
+    diverging: bool = False,
+    limits: tuple[float, float] | None = None,
+    cell_text: Callable[[float], str] | None = None,
+) -> Figure:
+    """A heat map of ``table``: its index labels the rows (top to bottom), its columns the
+    columns, e.g. :func:`hour_by_weekday`.
+
+    ``diverging`` centres the colour scale on 0 (red below, blue above: short and over);
+    otherwise light is low and dark is high. ``limits`` (low, high) fixes the scale, so
+    several maps compare (default: this table's range). ``cell_text(value)`` writes each
+    cell's value on it; NaN cells stay blank and grey. One map per figure, so a page can
+    set several side by side or, on a phone, one under another.
+    """
+    from matplotlib.colors import Normalize
+    from matplotlib.figure import Figure
+
+    low, high = value_range([table]) if limits is None else limits
+    if diverging:
+        top = max(abs(low), abs(high)) or 1.0
+        cmap, norm = "RdBu", Normalize(-top, top)
+    else:
+        cmap, norm = "YlOrRd", Normalize(low, max(high, low + 1e-9))
+    width = 1.6 + 0.5 * max(len(table.columns), 3)
+    height = 0.9 + 0.22 * len(table.index)
+    figure = Figure(figsize=(width, height), layout="constrained")
+    ax = figure.subplots()
+    data = np.ma.masked_invalid(table.to_numpy(dtype=float))
+    mesh = ax.pcolormesh(data, cmap=cmap, norm=norm, edgecolors="white", linewidth=0.5)
+    ax.set_facecolor("0.9")
+    ax.invert_yaxis()
+    ax.set_xticks(np.arange(len(table.columns)) + 0.5, [str(c) for c in table.columns])
+    ax.set_yticks(np.arange(len(table.index)) + 0.5, [str(i) for i in table.index])
+    ax.tick_params(length=0, labelsize=8)
+    ax.xaxis.tick_top()
+    ax.set_ylabel(str(table.index.name or ""))
+    ax.set_title(title, fontsize=10)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if cell_text is not None:
+        _write_cells(ax, data, norm, cell_text)
+    figure.colorbar(mesh, ax=ax, label=value_label, shrink=0.8, pad=0.02)
+    return figure
+
+
+def _write_cells(ax, data: np.ma.MaskedArray, norm, cell_text: Callable[[float], str]) -> None:
+    """Each finite cell's text, white on the darkest colours."""
+    for (row, column), value in np.ndenumerate(data.filled(np.nan)):
+        if np.isfinite(value):
+            shade = float(norm(value))
+            dark = abs(shade - 0.5) > 0.3 if norm.vmin < 0 else shade > 0.6
+            # inside the axes: the layout need not measure it (the slow part of a map)
+            ax.text(column + 0.5, row + 0.5, cell_text(value), ha="center", va="center",
+                    fontsize=6.5, color="white" if dark else "black", in_layout=False)  # fmt: skip
+
+
+@literal_text
+def grouped_bars_figure(table: pd.DataFrame, *, ylabel: str, title: str = "") -> Figure:
+    """Bars side by side for each row of ``table``: its index labels the groups (e.g.
+    days), each column is one bar per group (named in the legend), and every bar carries
+    its value, rounded to a whole number."""
+    from matplotlib.figure import Figure
+
+    groups, series = len(table.index), len(table.columns)
+    width = 0.8 / max(series, 1)
+    figure = Figure(figsize=(1.2 + 0.3 * groups * series, 3.0), layout="constrained")
+    ax = figure.subplots()
+    where = np.arange(groups)
+    for i, column in enumerate(table.columns):
+        offset = (i - (series - 1) / 2) * width
+        bars = ax.bar(where + offset, table[column].to_numpy(dtype=float), width, label=str(column))
+        ax.bar_label(bars, fmt="{:,.0f}", fontsize=7, padding=1)
+    ax.set_xticks(where, [str(label) for label in table.index])
+    ax.tick_params(axis="x", length=0, labelsize=8)
+    ax.set_ylabel(ylabel)
+    ax.margins(y=0.15)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=series, fontsize=8,
+              frameon=False)  # fmt: skip
+    if title:
+        ax.set_title(title, fontsize=10)
+    return figure

@@ -40,14 +40,14 @@ def print_table(
     in blocks of columns when it is wider than the terminal."""
     console = console or Console(highlight=False)
     if isinstance(result, dict):
-        rows = [[str(key), _shown(value)] for key, value in result.items()]
+        rows = [[str(key), cell_text(value)] for key, value in result.items()]
         _print_blocks(console, title, ("key", "value"), rows, [False, True], show_header=False)
         return
     shown = result
     if len(result) > MAX_ROWS:
         half = MAX_ROWS // 2
         shown = pd.concat([result.head(half), result.tail(half)])
-    rows = [[_shown(v) for v in row] for row in shown.itertuples(index=False)]
+    rows = [[cell_text(v) for v in row] for row in shown.itertuples(index=False)]
     if len(result) > MAX_ROWS:
         rows.insert(MAX_ROWS // 2, [SKIPPED] * len(result.columns))
     numeric = [_numeric(result[column]) for column in result.columns]
@@ -132,7 +132,7 @@ def _text(text: str) -> Text:
     return Text(_escaped(text))
 
 
-def _shown(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A cell as shown: numbers with thousands separators, infinity ``inf``, missing ``—``."""
     if value is None:
         return "—"

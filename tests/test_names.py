@@ -16,6 +16,7 @@ import unicodedata
 import warnings
 import zoneinfo
 from pathlib import Path
+from xml.etree import ElementTree
 
 import icalendar
 import numpy as np
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from staffplan import tables
+from staffplan.charts import figure_svg, heatmap_figure
 from staffplan.config import parse_config
 from staffplan.config.names import (
     FILE_STEM_MAX_BYTES,
@@ -40,7 +42,7 @@ from staffplan.errors import ConfigError
 from staffplan.finance.excel import workbook_bytes
 from staffplan.forecast.plot import forecast_png
 from staffplan.forecast.run import ForecastRun
-from staffplan.jobs.report import render_report
+from staffplan.jobs.report import Section, render_report, table_html
 from staffplan.roster.ics import agent_calendar, calendar_file_name
 from staffplan.schedule.plot import coverage_png
 from staffplan.simulate import SimulationResult, plot_simulation
@@ -293,12 +295,13 @@ class Page(html.parser.HTMLParser):
 
 
 REPORT_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "div"}
+REPORT_TAGS |= {"nav", "a", "section"}
 TABLE_TAGS = {"table", "thead", "tbody", "tr", "th", "td"}
 
 
 def check_html(name: str) -> None:
     page = Page()
-    page.feed(render_report(name, name, {name: name}, {}, {name: one_table(name)}))
+    page.feed(render_report(name, name, {name: name}, [Section(name, table_html(one_table(name)))]))
     assert page.tags <= REPORT_TAGS | TABLE_TAGS, page.tags
     assert name in page.attributes and page.text.count(name) >= 5
 
@@ -355,6 +358,11 @@ def check_chart(name: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # glyphs the font lacks are drawn as boxes
         assert coverage_png(coverage, title=name).startswith(PNG)
+        heat = heatmap_figure(pd.DataFrame({name: [1.0]}), title=name, value_label=name)
+        svg = figure_svg(heat, id_prefix="name")
+    # the report inlines the SVG: it must be well-formed XML holding the name as text
+    texts = "".join(ElementTree.fromstring(svg).itertext())
+    assert texts.count(name) >= 2, texts
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -15,7 +15,7 @@ from staffplan.cli import app
 from staffplan.errors import InputError
 from staffplan.forecast import run_forecast
 from staffplan.forecast.synthetic import SAMPLE_QUEUES
-from staffplan.peaks import effect_sentences, peak_tables, report_section
+from staffplan.peaks import effect_sentences, peak_tables, run_peak_tables
 from staffplan.tables import read_history, read_market
 from staffplan.tables.schema import check
 
@@ -113,14 +113,12 @@ def test_peaks_command_publishes_the_folder_and_repeats_byte_for_byte(example_co
         check(table, name, source=f"{name}.csv")
 
 
-def test_the_plan_report_section_reuses_the_forecast_model(sample):
+def test_the_plan_report_tables_reuse_the_forecast_model(sample):
     history, market = sample
     run = run_forecast(history, None, 7, market=market)
-    section = report_section(run)
-    assert list(section.images) == ["Peaks: mean contacts per hour by weekday"]
-    assert section.images["Peaks: mean contacts per hour by weekday"].startswith(b"\x89PNG")
-    surge = section.tables["Peaks: surge days (volume against a normal day)"]
+    tables = run_peak_tables(run)
+    surge = tables.surge_days
     assert (surge.loc[surge["rank"] == 1, "date"] == "2020-03-13").all()
-    effect = section.tables["Peaks: volatility effect"]["effect"]
-    assert effect.str.contains("per doubling of 24 h volatility").all() and len(effect) == 2
+    effect = effect_sentences(tables.volatility_effect)
+    assert all("per doubling of 24 h volatility" in line for line in effect) and len(effect) == 2
     assert not math.isnan(surge["daily_vol"].iloc[0])

@@ -42,12 +42,10 @@ def test_plan_starts_the_monday_after_the_history(plan_folder, sample_data):
     assert (first - last) < pd.Timedelta(days=8)
 
 
-def test_report_images_are_embedded_and_headlines_match_the_csvs(plan_folder):
+def test_report_charts_are_inline_and_headlines_match_the_csvs(plan_folder):
     report = ReportParser()
     report.feed((plan_folder / "report.html").read_text(encoding="utf-8"))
-    assert len(report.images) >= 2
-    for src in report.images:
-        assert src.startswith("data:image/png;base64,") and len(src) > 1000
+    assert report.charts >= 3 and not report.images  # inline SVG: no image files needed
     requirements = pd.read_csv(plan_folder / "requirements.csv")
     shifts = pd.read_csv(plan_folder / "shifts.csv")
     daily = pd.read_csv(plan_folder / "daily.csv")

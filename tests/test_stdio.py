@@ -64,3 +64,10 @@ def test_infinity_reads_inf_in_table_csv_and_json(run):
     assert json.loads(run(*erlang, "-f", "json").stdout)["asa_s"] == "inf"
     table = run(*erlang, "-f", "table").stdout
     assert next(line for line in table.splitlines() if "asa_s" in line).split()[-2] == "inf"
+
+
+def test_forecast_reads_its_history_from_stdin(run, shared_plan):
+    history = (shared_plan.checkout / "sample_data" / "history.csv").read_text(encoding="utf-8")
+    args = ("forecast", "--horizon-days", "1", "--output", "-", "--quiet")
+    piped = run(*args, "--history", "-", stdin=history).stdout
+    assert piped == run(*args, "--history", "sample_data/history.csv").stdout

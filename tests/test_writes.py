@@ -188,7 +188,8 @@ def test_a_folder_output_keeps_its_permission_bits(replay_plan, tmp_path, monkey
     (plan / "report.html").write_text("edited by hand", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     config = replay_plan.checkout / "configs" / "example.yaml"
-    assert run_cli(["plan", "--config", config, "--quiet"]).exit_code == 0
+    # the shared run's options: its report states them (the solver's time limit)
+    assert run_cli(["plan", "--config", config, *replay_plan.options, "--quiet"]).exit_code == 0
     assert stat.S_IMODE(plan.stat().st_mode) == 0o700
     assert stat.S_IMODE((plan / "report.html").stat().st_mode) == 0o600
     assert (plan / "report.html").read_bytes() == (replay_plan.folder / "report.html").read_bytes()

@@ -61,11 +61,15 @@ StartOption = Annotated[
 ]
 HistoryOption = Annotated[
     Path | None,
-    typer.Option("--history", help="History CSV (counts or events); default: the config's."),
+    typer.Option(
+        "--history", help="History CSV (counts or events), - reads stdin; default: the config's."
+    ),
 ]
 MarketOption = Annotated[
     Path | None,
-    typer.Option("--market", help="Market prices CSV (timestamp, close); default: the config's."),
+    typer.Option(
+        "--market", help="Market prices CSV (timestamp, close), - reads stdin; default: config's."
+    ),
 ]
 FillGapsOption = Annotated[
     str | None,

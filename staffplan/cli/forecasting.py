@@ -230,7 +230,9 @@ def scenarios(
     config: ConfigOption = None,
     history: Annotated[
         Path | None,
-        typer.Option(help="History CSV for the typical week (default: the queues' history:)."),
+        typer.Option(
+            help="History CSV for the typical week, - reads stdin (default: the queues' history:)."
+        ),
     ] = None,
     output: Annotated[
         Path | None,

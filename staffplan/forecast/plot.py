@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-import io as _bytes_io
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from staffplan.charts import literal_text
+from staffplan.charts import figure_png, literal_text
 from staffplan.forecast.run import ForecastRun
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 TAIL_DAYS = 14
 
 
-@literal_text
 def forecast_png(run: ForecastRun) -> bytes:
-    """PNG bytes: one panel per queue (contacts per interval) and, when a market was
-    used, a panel of daily realised volatility (observed, then the horizon's path)."""
-    # A bare Figure (no pyplot): no global backend switch, nothing left open.
+    """PNG bytes of :func:`forecast_figure`."""
+    return figure_png(forecast_figure(run), dpi=110)
+
+
+@literal_text
+def forecast_figure(run: ForecastRun) -> Figure:
+    """One panel per queue (contacts per interval) and, when a market was used, a panel
+    of daily realised volatility (observed, then the horizon's path)."""
     from matplotlib import dates as mdates
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     forecast = run.forecast
@@ -45,10 +51,7 @@ def forecast_png(run: ForecastRun) -> bytes:
         f"contacts per {run.model.interval_min_}-minute interval"
     )
     figure.tight_layout()
-    buffer = _bytes_io.BytesIO()
-    FigureCanvasAgg(figure)
-    figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    return buffer.getvalue()
+    return figure
 
 
 def _local(times: pd.Series) -> pd.Series:

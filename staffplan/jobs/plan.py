@@ -29,9 +29,7 @@ from staffplan.jobs.publish import (
     output_lock,
     publish,
 )
-from staffplan.jobs.report import render_report
 from staffplan.milp import check_time_limit
-from staffplan.peaks import report_section
 from staffplan.schedule import Schedule, build_schedule
 from staffplan.schedule.plot import coverage_png
 from staffplan.simulate import SimulationResult, plot_simulation, simulate_schedule
@@ -250,9 +248,16 @@ def _weighted_mean(values: pd.Series, weights: pd.Series) -> float:
     )
 
 
-def plan_files(result: PlanResult) -> dict[str, str | bytes]:
+def plan_files(
+    result: PlanResult, config: Config, time_limit_s: float | None = None
+) -> dict[str, str | bytes]:
     """File name → content of the plan folder: the tables, the charts and the report
-    (``manifest.json`` is added by :func:`staffplan.jobs.publish.publish`)."""
+    (``manifest.json`` is added by :func:`staffplan.jobs.publish.publish`). ``config``
+    and ``time_limit_s`` (None: the config's) are what the plan was made with; the
+    report states them."""
+    # The report's sections read this module's summaries: imported here, not at the top.
+    from staffplan.jobs.plan_report import PlanReport, plan_report
+
     tables = {
         "forecast.csv": result.forecast,
         "requirements.csv": result.requirements,
@@ -267,32 +272,16 @@ def plan_files(result: PlanResult) -> dict[str, str | bytes]:
         tables["simulation.csv"] = result.simulation.intervals
         tables["simulation_daily.csv"] = result.simulation.daily
     images = {
-        "Forecast": ("forecast.png", forecast_png(result.forecast_run)),
-        "Required vs scheduled agents": ("coverage.png", coverage_png(result.schedule.coverage)),
+        "forecast.png": forecast_png(result.forecast_run),
+        "coverage.png": coverage_png(result.schedule.coverage),
     }
     if result.simulation is not None:
-        images["Simulated service level"] = ("simulation.png", plot_simulation(result.simulation))
-    peaks = report_section(result.forecast_run)  # the peaks report's section
-    page = render_report(
-        "staffplan plan",
-        f"Week starting {result.start.strftime('%Y-%m-%d %H:%M %Z')}",
-        plan_headlines(result),
-        {**{caption: png for caption, (_, png) in images.items()}, **peaks.images},
-        {
-            "Per day": daily_summary(result),
-            "Shifts": result.schedule.shifts,
-            **(
-                {"Deflection by reason": result.deflection.summary}
-                if result.deflection is not None
-                else {}
-            ),
-            **peaks.tables,
-        },
-    )
+        images["simulation.png"] = plot_simulation(result.simulation)
+    limit = config.require("shifts").time_limit_s if time_limit_s is None else time_limit_s
     return {
         **{name: to_csv_text(table) for name, table in tables.items()},
-        **dict(images.values()),
-        "report.html": page,
+        **images,
+        "report.html": plan_report(PlanReport(result, config, limit)),
     }
 
 
@@ -355,5 +344,5 @@ def plan_job(
             solver=result.schedule.solver_record(),
             history=history_span(history),
         )
-        publish(output, plan_files(result), manifest_text=record, locked=True)
+        publish(output, plan_files(result, config, time_limit_s), manifest_text=record, locked=True)
     return result

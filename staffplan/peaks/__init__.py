@@ -3,12 +3,12 @@ volatility explains (``staffplan peaks``; a section of the plan report).
 
 :func:`peak_tables` returns the tables; :func:`heatmap_figure` / :func:`heatmap_png` draw
 the heat map; :func:`peaks_files` is the output folder's content and
-:func:`report_section` the plan report's section.
+:func:`run_peak_tables` the tables the plan report shows.
 """
 
 from __future__ import annotations
 
-from staffplan.peaks.files import peaks_files, report_section
+from staffplan.peaks.files import peaks_files, run_peak_tables
 from staffplan.peaks.plot import heatmap_figure, heatmap_png
 from staffplan.peaks.tables import (
     PeakTables,
@@ -24,6 +24,6 @@ __all__ = [
     "heatmap_png",
     "peak_tables",
     "peaks_files",
-    "report_section",
+    "run_peak_tables",
     "tables_from_model",
 ]

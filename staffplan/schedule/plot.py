@@ -1,26 +1,28 @@
-"""A PNG of required vs scheduled agents per interval, with the gaps shaded red.
+"""A chart of required vs scheduled agents per interval, with the gaps shaded red.
 
 One panel per queue, up to ``MAX_PANELS``; with more queues one panel shows the totals.
-The figure carries no creation date, so the same coverage gives the same bytes.
 """
 
 from __future__ import annotations
-
-import io
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from staffplan.charts import literal_text
+from staffplan.charts import figure_png, literal_text
 
 MAX_PANELS = 6
 
 
-@literal_text
 def coverage_png(coverage: pd.DataFrame, *, title: str = "") -> bytes:
-    """PNG bytes plotting ``coverage`` (the coverage table): required vs scheduled agents."""
+    """PNG bytes of :func:`coverage_figure`."""
+    return figure_png(coverage_figure(coverage, title=title))
+
+
+@literal_text
+def coverage_figure(coverage: pd.DataFrame, *, title: str = "") -> Figure:
+    """Required vs scheduled agents per interval of ``coverage`` (the coverage table)."""
     panels = _panels(coverage)
     fig = Figure(figsize=(12, 2.6 * len(panels) + 0.8))
     axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)
@@ -31,9 +33,7 @@ def coverage_png(coverage: pd.DataFrame, *, title: str = "") -> bytes:
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    return buffer.getvalue()
+    return fig
 
 
 def _panels(coverage: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:

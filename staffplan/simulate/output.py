@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import io as bytes_io
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from staffplan import tables
-from staffplan.charts import literal_text
+from staffplan.charts import figure_png, literal_text
 from staffplan.simulate.run import SimulationResult
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PEAK_QUANTILE = 0.9  # intervals in a queue's top 10% of volume are shaded as peaks
 
@@ -23,12 +26,15 @@ def simulation_files(result: SimulationResult) -> dict[str, str]:
     }
 
 
-@literal_text
 def plot_simulation(result: SimulationResult) -> bytes:
-    """PNG bytes: per queue, the Erlang-projected service level against the simulated
-    10th-90th percentile band and mean, with the target and the peak intervals shaded."""
-    # A bare Figure (no pyplot): no global backend switch, nothing left open.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    """PNG bytes of :func:`simulation_figure`."""
+    return figure_png(simulation_figure(result))
+
+
+@literal_text
+def simulation_figure(result: SimulationResult) -> Figure:
+    """Per queue, the Erlang-projected service level against the simulated 10th-90th
+    percentile band and mean, with the target and the peak intervals shaded."""
     from matplotlib.figure import Figure
 
     names = list(dict.fromkeys(result.intervals["queue"]))
@@ -37,9 +43,7 @@ def plot_simulation(result: SimulationResult) -> bytes:
         rows = result.intervals[result.intervals["queue"] == name]
         target = result.daily.loc[result.daily["queue"] == name, "target"].iloc[0]
         _plot_queue(ax, rows, name, float(target), result.replications)
-    buffer = bytes_io.BytesIO()
-    FigureCanvasAgg(figure).print_png(buffer, metadata={"Software": None})
-    return buffer.getvalue()
+    return figure
 
 
 def _plot_queue(ax, rows, name: str, target: float, replications: int) -> None:

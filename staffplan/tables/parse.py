@@ -22,14 +22,19 @@ from staffplan.errors import InputError, shown
 MAX_COUNT = 10_000_000  # contacts per interval; more is a unit or export mistake
 
 
-def read_csv(path: str | Path, *, required: Sequence[str], kind: str) -> pd.DataFrame:
+def read_csv(
+    path: str | Path, *, required: Sequence[str], kind: str, text: str | None = None
+) -> pd.DataFrame:
     """Read a CSV of text cells and check it has the ``required`` columns.
 
     ``kind`` names the table in messages ("history", "forecast", ...). Extra columns are
     kept. Cells are left as text; use :func:`parse_numbers` and :func:`parse_times`.
+    ``text`` is the file's content when the caller has read it already (standard input
+    can be read only once); ``path`` then only names it in messages.
     """
     path = Path(path)
-    text = read_text(path, kind)
+    if text is None:
+        text = read_text(path, kind)
     if not text.strip():
         raise InputError(
             f"{path}: the {kind} file is empty; expected a header row with {', '.join(required)}"

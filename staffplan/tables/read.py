@@ -40,6 +40,7 @@ def read_counts(
     extra_numeric: Sequence[str] = (),
     positive_numeric: Sequence[str] = (),
     keep_text: bool = False,
+    text: str | None = None,
 ) -> pd.DataFrame:
     """A long table ``queue, interval_start, <value_column>[, extra]`` checked row by row.
 
@@ -48,9 +49,9 @@ def read_counts(
     order. Columns in ``extra_numeric`` (>= 0) and ``positive_numeric`` (> 0, e.g.
     ``aht_s``) are parsed when present; with ``keep_text`` every other column is kept as
     stripped text and the file's column order is kept. Gaps are not checked here (see
-    :func:`check_gaps`).
+    :func:`check_gaps`). ``text``: the file's content, already read (see :func:`read_csv`).
     """
-    frame = read_csv(path, required=("queue", "interval_start", value_column), kind=kind)
+    frame = read_csv(path, required=("queue", "interval_start", value_column), kind=kind, text=text)
     queue = frame["queue"].astype(str).str.strip()
     empty = (queue == "").to_numpy()
     if empty.any():
@@ -141,35 +142,38 @@ def read_history(
         raise InputError(
             f"{fill_gaps!r} is not supported; use 'zero' or leave it out", parameter="fill_gaps"
         )
-    header = _header(Path(path), "history")
+    text = read_text(path, "history")  # once: standard input (``-``) can be read only once
+    header = _header(text, path, "history")
     if "created_at" in header:
-        return read_events(path, zone, interval_min)
+        return read_events(path, zone, interval_min, text=text)
     if "interval_start" not in header:
         raise InputError(
             f"{path}: not a history file; expected the columns of {HISTORY_FORMATS[0]} or "
             f"{HISTORY_FORMATS[1]} (present: {listed(header)})"
         )
-    counts = read_counts(path, zone, interval_min, positive_numeric=("aht_s",))
+    counts = read_counts(path, zone, interval_min, positive_numeric=("aht_s",), text=text)
     return check_gaps(counts, path, interval_min, fill_zero=fill_gaps == "zero")
 
 
-def _header(path: Path, kind: str) -> list[str]:
-    text = read_text(path, kind)
+def _header(text: str, path: str | Path, kind: str) -> list[str]:
     if not text.strip():
         raise InputError(f"{path}: the {kind} file is empty; expected a header row")
     first = re.split(r"[\r\n]", text.lstrip("\r\n"), maxsplit=1)[0]
     return [cell.strip() for cell in next(csv.reader([first]), [])]
 
 
-def read_events(path: str | Path, zone: zoneinfo.ZoneInfo, interval_min: int) -> pd.DataFrame:
+def read_events(
+    path: str | Path, zone: zoneinfo.ZoneInfo, interval_min: int, *, text: str | None = None
+) -> pd.DataFrame:
     """Raw contacts ``created_at, queue[, reason][, handle_time_s]`` as a counts table.
 
     Each contact is counted in the ``interval_min`` interval (planning-zone clock) that
     contains its ``created_at``. Every queue gets every interval from the first to the last
     contact in the file, zero where none arrived. With ``handle_time_s`` the table has
     ``aht_s``: the mean handle time in seconds of the interval's contacts (empty when none).
+    ``text``: the file's content, already read (see :func:`read_csv`).
     """
-    frame = read_csv(path, required=("created_at", "queue"), kind="history")
+    frame = read_csv(path, required=("created_at", "queue"), kind="history", text=text)
     queue = frame["queue"].astype(str).str.strip()
     if (queue == "").any():
         i = int(np.flatnonzero((queue == "").to_numpy())[0])
