@@ -11,12 +11,14 @@ Each queue's forecast ``F`` is scaled by two level factors, each an empirical-Ba
 
 The weights come from the forecast's own prediction intervals: a forecast interval
 varies as ``Var = a·mu + k·mu²`` (see :mod:`staffplan.forecast._intervals`), ``a``
-the count noise and ``k`` the level noise. A share ``day_share`` of ``k`` is a level
-the whole day shares (the rest is slot-to-slot noise that averages out), and a share
-``week_share`` of that persists over the week. The weight is prior variance over prior
-plus noise variance of the observed ratio, so a busy morning seen on many contacts
-moves the afternoon further than a quiet one: ``w_day = p·k / (p·k + a/F_seen +
-(1 − p)·k/n_seen)``. An optional market multiplier per interval (the fitted volatility
+the count noise and ``k`` the level noise. A share ``p = day_share`` of ``k`` is a level
+the whole day shares (the rest differs between morning and afternoon), and a share
+``q = week_share`` of that persists from day to day. Each weight is the variance of
+the level to learn over itself plus the noise of the ratio seen on ``F_seen`` expected
+contacts: ``w_week = p·q·k / (p·q·k + a/F_seen + (1 − p·q)·k/n_days)`` (``n_days``
+the effective number of days, recent days weighing more) and ``w_day = p·(1 − q)·k /
+(p·(1 − q)·k + a/F_seen + (1 − p)·k)``, so a busy morning seen on many contacts moves
+the afternoon further than a quiet one, and a noisy queue's less. An optional market multiplier per interval (the fitted volatility
 effect at the realised volatility, see :mod:`staffplan.forecast.market_shift`) scales
 the forecast first, so a market shock moves the forecast before contacts rise and is
 not counted twice.
@@ -48,13 +50,14 @@ class ReforecastSettings:
     ``day_share``: share of the forecast's level variance shared by a whole day (0-1];
     ``week_share``: share of that day level that persists to later days (0-1];
     ``max_day_ratio``: a finished day off the forecast by more than this factor (either
-    way) is left out of the week level (an outage or a one-off event).
+    way) is left out of the week level (an outage or a one-off event); ``recency``: a day
+    ``n`` days back weighs ``recency ** n`` in the week level (yesterday says most).
     """
 
-    day_share: float = 0.6
-    week_share: float = 0.5
+    day_share: float = 0.7
+    week_share: float = 0.9
     max_day_ratio: float = 2.0
-    recency: float = 1.0
+    recency: float = 0.2
 
 
 @dataclasses.dataclass(frozen=True)

@@ -47,13 +47,13 @@ def check_actuals(
     step = times.groupby(forecast["queue"]).diff().min()
     step = pd.Timedelta(minutes=30) if pd.isna(step) else step
     first, last = times.min(), times.max()
-    if not first < as_of <= last:
+    if not first <= as_of <= last:
         edge = int(np.argmin(times.to_numpy())) if as_of <= first else int(np.argmax(times))
         raise InputError(
             f"{forecast_source}: {as_of.isoformat()} is outside the forecast (rows "
             f"{row_number(0)}-{row_number(len(forecast) - 1)} run from {first.isoformat()} to "
             f"{(last + step).isoformat()}; row {row_number(edge)} is the nearest); give an "
-            "--as-of after its first interval and within it, or the forecast of this week",
+            "--as-of within it, or the forecast of this week",
             parameter="as_of",
         )
     known = set(forecast["queue"].astype(str))
