@@ -18,10 +18,12 @@ the level to learn over itself plus the noise of the ratio seen on ``F_seen`` ex
 contacts: ``w_week = p·q·k / (p·q·k + a/F_seen + (1 − p·q)·k/n_days)`` (``n_days``
 the effective number of days, recent days weighing more) and ``w_day = p·(1 − q)·k /
 (p·(1 − q)·k + a/F_seen + (1 − p)·k)``, so a busy morning seen on many contacts moves
-the afternoon further than a quiet one, and a noisy queue's less. An optional market multiplier per interval (the fitted volatility
-effect at the realised volatility, see :mod:`staffplan.forecast.market_shift`) scales
-the forecast first, so a market shock moves the forecast before contacts rise and is
-not counted twice.
+the afternoon further than a quiet one, and a noisy queue's less.
+
+An optional market multiplier per interval (the fitted volatility effect at the
+realised volatility, see :mod:`staffplan.forecast.market_shift`) scales the forecast
+first, so a market shock moves the forecast before contacts rise and is not counted
+twice.
 
 Intervals of updated rows keep the forecast's dispersion law at the new mean: each bound
 moves with the new mean and its distance from it scales with the standard deviation, so
