@@ -26,6 +26,7 @@ from staffplan.tables._demand import (
     REQUIREMENTS,
 )
 from staffplan.tables._finance import SCENARIOS, SENSITIVITY
+from staffplan.tables._reforecast import ACTUALS, REFORECAST_FACTORS
 from staffplan.tables._schedule import (
     AGENTS,
     CHANGES,
@@ -64,6 +65,8 @@ TABLES: dict[str, Table] = {
         CHANGES,
         SCENARIOS,
         SENSITIVITY,
+        ACTUALS,
+        REFORECAST_FACTORS,
     )
 }
 
