@@ -79,9 +79,7 @@ def test_actuals_equal_to_the_forecast_change_nothing(config, calm):
     assert all(u.week_factor == 1.0 and u.day_factor == 1.0 for u in updates)
 
 
-def test_morning_at_twice_the_forecast_raises_the_afternoon_at_least_one_and_a_half(
-    config, calm
-):
+def test_morning_at_twice_the_forecast_raises_the_afternoon_at_least_one_and_a_half(config, calm):
     morning, noon = stamp(config, "2020-03-04"), stamp(config, "2020-03-04T12:00")
     actuals = actuals_like(calm, morning, noon, factor=2.0)
     updated, _ = reforecast(calm, actuals, noon)
@@ -103,7 +101,7 @@ def test_updates_never_use_data_after_as_of(config, calm, sample):
     alone, _ = reforecast(calm, actuals, as_of)
     with_later, _ = reforecast(calm, pd.concat([actuals, later]), as_of)
     pd.testing.assert_frame_equal(alone, with_later)
-    with pytest.raises(InputError, match="row .* is at or after --as-of"):
+    with pytest.raises(InputError, match=r"row .* is at or after --as-of"):
         check_actuals(pd.concat([actuals, later], ignore_index=True), calm, as_of)
     # prices after as_of (a crash that had not happened yet) change nothing either
     history, market = sample

@@ -333,11 +333,11 @@ def reforecast(
 
     \b
     Example: staffplan reforecast --forecast plan/forecast.csv \\
-      --actuals today.csv --as-of 2026-12-09T11:00 --output reforecast.csv
+      --actuals actuals.csv --as-of 2020-05-13T11:00 --output reforecast.csv
 
     \b
     Example: staffplan reforecast --forecast plan/forecast.csv \\
-      --actuals today.csv --as-of 2026-12-09T11:00 --baseline plan/shifts.csv \\
+      --actuals actuals.csv --as-of 2020-05-13T11:00 --baseline plan/shifts.csv \\
       --output replan/
     """
     from staffplan import api
