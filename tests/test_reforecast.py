@@ -94,6 +94,16 @@ def test_morning_at_twice_the_forecast_raises_the_afternoon_at_least_one_and_a_h
     pd.testing.assert_frame_equal(updated[before], calm[before])
 
 
+def test_a_forecast_without_bands_is_updated_with_default_noise(config, calm):
+    bare = calm[["queue", "interval_start", "volume"]]
+    noon = stamp(config, "2020-03-04T12:00")
+    actuals = actuals_like(bare, stamp(config, "2020-03-04"), noon, factor=2.0)
+    updated, _ = reforecast(bare, actuals, noon)
+    assert list(updated.columns) == list(bare.columns)
+    ahead = (bare["interval_start"] >= noon).to_numpy()
+    assert (updated["volume"].to_numpy()[ahead] > bare["volume"].to_numpy()[ahead]).all()
+
+
 def test_updates_never_use_data_after_as_of(config, calm, sample):
     as_of = stamp(config, "2020-03-04T11:00")
     actuals = actuals_like(calm, calm["interval_start"].min(), as_of, factor=1.3)
