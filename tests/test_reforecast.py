@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from staffplan import api
 from staffplan.cli import app
 from staffplan.config import parse_config
+from staffplan.config.surge import SurgeTier
 from staffplan.errors import ConfigError, InputError
 from staffplan.forecast.market_shift import prices_known_by
 from staffplan.forecast.reforecast import reforecast
@@ -146,7 +148,7 @@ def test_a_red_tier_market_shock_selects_red_before_contacts_rise(config, calm, 
     assert result.tier.name == "red", result.tier.describe()
     assert any(reason.startswith("price_move") for reason in result.tier.reasons)
     assert result.tier.signals["actual_over_forecast"] == pytest.approx(1.0)
-    assert "on_call" in result.tier.kinds and result.tier.training_share == 0.05
+    assert "on_call" in result.tier.kinds
     # the shock raises the next hours through the fitted volatility effect
     times = calm["interval_start"]
     soon = ((times >= as_of) & (times < as_of + pd.Timedelta(hours=6))).to_numpy()
@@ -173,7 +175,7 @@ def test_the_most_severe_tier_that_fires_is_chosen(config):
             "  - {name: Red, daily_vol: 0.2, uses: [on_call]}",
             "surge_plans[1].name: tier 'Red' is listed twice",
         ),
-        ("  - {name: red, daily_vol: 0.1, uses: [pause_training]}", "training_share"),
+        ("  - {name: red, daily_vol: 0.1, uses: []}", "list what the tier may use"),
         ("  - {name: red, daily_vol: 0.1, uses: [overtme]}", "overtme"),
     ],
 )
@@ -239,7 +241,26 @@ def test_reforecast_then_replan_on_the_storm_day_lists_changes_twice_the_same(st
     assert {"reforecast.csv", "changes.csv", "summary.json", "manifest.json"} <= set(first)
     changes = pd.read_csv(storm_files / "first" / "changes.csv")
     assert len(changes) > 0
-    assert set(changes["kind"]) <= {"overtime_before", "overtime_after", "extra_shift", "on_call"}
+    red = {"overtime_before", "overtime_after", "extra_shift", "on_call", "move"}
+    assert set(changes["kind"]) <= red
     assert (pd.to_datetime(changes["start"]) >= pd.Timestamp(STORM_AS_OF + "+08:00")).all()
     summary = (storm_files / "first" / "summary.json").read_text(encoding="utf-8")
     assert '"surge_tier": "red"' in summary
+
+
+def test_the_replan_uses_only_what_the_tier_allows(config, storm_files):
+    overtime_only = (SurgeTier("amber", ("overtime",), actual_over_forecast=1.2),)
+    never_fires = (SurgeTier("amber", ("overtime",), actual_over_forecast=50.0),)
+    kinds = []
+    for tiers in (overtime_only, never_fires):
+        result = api.reforecast(
+            dataclasses.replace(config, surge_plans=tiers),
+            forecast=storm_files / "forecast.csv",
+            actuals=storm_files / "actuals.csv",
+            as_of=STORM_AS_OF,
+            market=storm_files / "prices.csv",
+            baseline=storm_files / "shifts.csv",
+        )
+        kinds.append(set(result.replan.changes["kind"]))
+    assert kinds[0] and kinds[0] <= {"overtime_before", "overtime_after"}, kinds[0]
+    assert kinds[1] == set()

@@ -6,8 +6,8 @@ the re-forecast's ``--as-of`` time: the market (realised ``daily_vol``, or an ab
 (``actual_over_forecast``, today's actuals ÷ the forecast of the same intervals, in any
 queue). The most severe tier that fires is used, so a market shock over the red line
 selects red before contacts rise. A tier names the measures the re-plan may use:
-``overtime``, ``on_call``, ``extra_shifts`` and ``pause_training`` (staff with each
-queue's shrinkage lowered by ``training_share``).
+``overtime``, ``extra_shifts``, ``on_call`` and ``moves`` (published shifts not yet
+started move earlier or later), each as ``team.surge`` prices and limits it.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from staffplan.config.fields import Invalid, positive, share
+from staffplan.config.fields import Invalid, positive
 from staffplan.config.names import check_name
 
-SurgeMeasure = Literal["overtime", "on_call", "extra_shifts", "pause_training"]
+SurgeMeasure = Literal["overtime", "extra_shifts", "on_call", "moves"]
 TRIGGERS = ("actual_over_forecast", "daily_vol", "price_move")
 
 
@@ -28,15 +28,13 @@ class SurgeTier:
     it allows. ``actual_over_forecast``: today's actual ÷ forecast so far, e.g. 1.3
     (unitless); ``daily_vol``: realised volatility over ``forecast.volatility_window_h``
     hours, scaled to a day (0.08 = 8 % a day); ``price_move``: absolute log return over
-    ``forecast.shock_window_h`` hours (0.1 ≈ a 10 % move); ``training_share``: share of
-    paid time spent in training, freed by ``pause_training`` (0-1)."""
+    ``forecast.shock_window_h`` hours (0.1 ≈ a 10 % move)."""
 
     name: str
     uses: tuple[SurgeMeasure, ...]
     actual_over_forecast: float | None = positive(None, unit="actual ÷ forecast")
     daily_vol: float | None = positive(None, unit="share per day")
     price_move: float | None = positive(None, unit="log return")
-    training_share: float = share(0.0)
 
     def __post_init__(self) -> None:
         check_name(self.name, "name", "surge tier")
@@ -50,12 +48,6 @@ class SurgeTier:
         for i, measure in enumerate(self.uses):
             if measure in self.uses[:i]:
                 raise Invalid(f"uses[{i}]", f"{measure!r} is listed twice")
-        if ("pause_training" in self.uses) != (self.training_share > 0):
-            raise Invalid(
-                "training_share",
-                "pause_training needs the share of time spent in training (e.g. 0.05), and "
-                "a training_share needs pause_training in uses",
-            )
 
     def fired_by(self, signals: dict[str, float]) -> list[str]:
         """Why the tier fires at ``signals`` (trigger name → value; NaN = unknown): one

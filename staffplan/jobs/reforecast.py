@@ -10,8 +10,8 @@ changes to make now for the rest of today.
 2. the ``surge_plans:`` tier is chosen from the market at ``as_of`` and the contacts so
    far (:mod:`staffplan.replan.tiers`);
 3. with a ``baseline`` (the published shifts or roster), the rest of today is sized
-   (deflection first when configured; shrinkage lowered when the tier pauses training) and
-   re-planned with only the changes the tier allows, none starting before ``as_of``.
+   (deflection first when configured) and re-planned with only the changes the tier
+   allows, none starting before ``as_of`` (a shift moves only if it has not started).
 
 Without ``surge_plans:`` every change ``team.surge`` offers may be used; with tiers and
 none fired, nothing changes.
@@ -129,17 +129,14 @@ def _replanned(
     end = (result.as_of + pd.Timedelta(days=1)).normalize()
     times = result.forecast["interval_start"]
     demand = result.forecast[(times >= result.as_of) & (times < end)].reset_index(drop=True)
-    if tier.training_share > 0:
-        queues = tuple(
-            dataclasses.replace(q, shrinkage=max(q.shrinkage - tier.training_share, 0.0))
-            for q in config.queues
-        )
-        config = dataclasses.replace(config, queues=queues)
     if config.deflection is not None:
         demand = as_written(project_deflection(demand, config).intervals)
     requirements = as_written(size_requirements(demand, config))
     kinds = None if not config.surge_plans else tier.kinds
-    plan = replan_surge(baseline, requirements, config, kinds=kinds, not_before=result.as_of)
+    moves = kinds is not None and "move" in kinds
+    plan = replan_surge(
+        baseline, requirements, config, allow_moves=moves, kinds=kinds, not_before=result.as_of
+    )
     return dataclasses.replace(result, requirements=requirements, replan=plan)
 
 

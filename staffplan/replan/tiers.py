@@ -16,6 +16,7 @@ MEASURE_KINDS = {
     "overtime": ("overtime_before", "overtime_after"),
     "extra_shifts": ("extra_shift",),
     "on_call": ("on_call",),
+    "moves": ("move",),
 }
 
 
@@ -27,7 +28,6 @@ class TierChoice:
     reasons: tuple[str, ...]
     signals: dict[str, float]
     kinds: tuple[str, ...]  # re-plan option kinds allowed
-    training_share: float  # shrinkage freed by pausing training (0 = not paused)
 
     def describe(self) -> str:
         """One line for the screen and the summary."""
@@ -50,10 +50,9 @@ def select_tier(tiers: tuple[SurgeTier, ...], signals: dict[str, float]) -> Tier
     for tier in reversed(tiers):
         reasons = tier.fired_by(signals)
         if reasons:
-            kinds = tuple(k for m in tier.uses for k in MEASURE_KINDS.get(m, ()))
-            share = tier.training_share if "pause_training" in tier.uses else 0.0
-            return TierChoice(tier.name, tuple(reasons), signals, kinds, share)
-    return TierChoice("", (), signals, (), 0.0)
+            kinds = tuple(k for m in tier.uses for k in MEASURE_KINDS[m])
+            return TierChoice(tier.name, tuple(reasons), signals, kinds)
+    return TierChoice("", (), signals, ())
 
 
 def _listed(signals: dict[str, float]) -> str:
