@@ -15,7 +15,7 @@ from staffplan.cli import app
 from staffplan.config import parse_config
 from staffplan.config.surge import SurgeTier
 from staffplan.errors import ConfigError, InputError
-from staffplan.forecast.market_shift import prices_known_by
+from staffplan.forecast.market_shift import prices_known_by, published_scenario
 from staffplan.forecast.reforecast import reforecast
 from staffplan.jobs.reforecast import run_reforecast
 from staffplan.replan.tiers import select_tier
@@ -264,3 +264,11 @@ def test_the_replan_uses_only_what_the_tier_allows(config, storm_files):
         kinds.append(set(result.replan.changes["kind"]))
     assert kinds[0] and kinds[0] <= {"overtime_before", "overtime_after"}, kinds[0]
     assert kinds[1] == set()
+
+
+@pytest.mark.parametrize(
+    ("labels", "scenario"),
+    [(["conditional", "decay"], None), (["stressed"], "stressed"), (["vol=0.05"], 0.05)],
+)
+def test_the_path_a_forecast_assumed_is_read_from_its_labels(labels, scenario):
+    assert published_scenario(pd.Series(labels)) == scenario

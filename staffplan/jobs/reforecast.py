@@ -27,7 +27,11 @@ import pandas as pd
 from staffplan.config import Config
 from staffplan.config.forecast import ForecastConfig
 from staffplan.deflection import project_deflection
-from staffplan.forecast.market_shift import prices_known_by, volatility_shift
+from staffplan.forecast.market_shift import (
+    prices_known_by,
+    published_scenario,
+    volatility_shift,
+)
 from staffplan.forecast.model import StaffplanForecaster
 from staffplan.forecast.reforecast import reforecast
 from staffplan.forecast.run import build_model
@@ -97,15 +101,18 @@ def _market_multiplier(
     settings: ForecastConfig,
 ) -> dict[str, pd.Series] | None:
     """The volatility effect, refitted on the history before the forecast's origin (the
-    same fit the forecast had), at the market known now over the market known then."""
+    same fit the forecast had), at the market known now over the path the forecast
+    assumed; None for a forecast made without the market (``volatility_path`` none)."""
     model = build_model(settings)
     origin = forecast["interval_start"].min()
     before = history[history["interval_start"] < origin]
-    if not isinstance(model, StaffplanForecaster) or before.empty:
+    labels = forecast.get("volatility_path", pd.Series(["decay"]))
+    if not isinstance(model, StaffplanForecaster) or before.empty or (labels == "none").any():
         return None
     model.fit(before, prices_known_by(market, origin))
     times = pd.DatetimeIndex(forecast["interval_start"].drop_duplicates().sort_values())
-    return volatility_shift(model, times, market, origin, as_of)
+    scenario = published_scenario(labels)
+    return volatility_shift(model, times, market, origin, as_of, scenario)
 
 
 def _today_ratio(forecast: pd.DataFrame, actuals: pd.DataFrame, as_of: pd.Timestamp) -> float:
