@@ -89,7 +89,7 @@ def reforecast(
     forecast's. ``multiplier[queue]`` (indexed by ``interval_start``) scales the forecast
     first (a market update, see :func:`staffplan.forecast.market_shift.volatility_shift`;
     1 where missing). Inputs are trusted: see
-    :func:`staffplan.forecast.reforecast_checks.check_actuals`.
+    :func:`staffplan.tables.actuals.check_actuals`.
     """
     settings = settings or ReforecastSettings()
     out = forecast.copy()
