@@ -116,6 +116,7 @@ def evaluate(cases: list[dict], settings: ReforecastSettings, with_plain: bool) 
     """Pooled errors of the unchanged forecast, staffplan's update and (optionally) the
     plain ratio, for rest of day and nightly."""
     sums = {k: 0.0 for k in ("rod_none", "rod_plain", "rod_plain_night", "rod_sp", "rod_act")}
+    sums |= {f"{k}_{cut}": 0.0 for k in ("rod_none", "rod_plain", "rod_sp") for cut in CUTS_H}
     sums |= {k: 0.0 for k in ("n_none", "n_plain", "n_sp", "n_count")}
     sums |= {k: 0.0 for k in ("in80_none", "in95_none", "in80_sp", "in95_sp", "cells")}
     for case in cases:
@@ -137,8 +138,10 @@ def evaluate(cases: list[dict], settings: ReforecastSettings, with_plain: bool) 
                 acts = week[week["interval_start"] < as_of]
                 updated, _ = reforecast(forecast, acts, as_of, settings=settings)
                 new = updated["volume"].to_numpy(float)
-                sums["rod_none"] += np.abs(f[rest] - actual[rest]).sum()
-                sums["rod_sp"] += np.abs(new[rest] - actual[rest]).sum()
+                for key in ("rod_none", f"rod_none_{cut}"):
+                    sums[key] += np.abs(f[rest] - actual[rest]).sum()
+                for key in ("rod_sp", f"rod_sp_{cut}"):
+                    sums[key] += np.abs(new[rest] - actual[rest]).sum()
                 sums["rod_act"] += actual[rest].sum()
                 sums["cells"] += rest.sum()
                 for level in (80, 95):
@@ -149,7 +152,8 @@ def evaluate(cases: list[dict], settings: ReforecastSettings, with_plain: bool) 
                         sums[f"in{level}_{name}"] += inside.sum()
                 if with_plain:
                     plain = plain_rest_of_day(forecast, actual, seen, today)
-                    sums["rod_plain"] += np.abs(plain[rest] - actual[rest]).sum()
+                    for key in ("rod_plain", f"rod_plain_{cut}"):
+                        sums[key] += np.abs(plain[rest] - actual[rest]).sum()
                     night = plain_nightly(f, actual, day_index, d)
                     both = plain_rest_of_day(forecast.assign(volume=night), actual, seen, today)
                     sums["rod_plain_night"] += np.abs(both[rest] - actual[rest]).sum()
@@ -195,6 +199,11 @@ def report(name: str, sums: dict) -> dict:
         "rest_of_day_plain": change(sums["rod_plain"], sums["rod_none"]),
         "rest_of_day_plain_with_nightly": change(sums["rod_plain_night"], sums["rod_none"]),
         "rest_of_day_staffplan": change(sums["rod_sp"], sums["rod_none"]),
+        **{
+            f"rest_of_day_{cut}h_{name}": change(sums[f"rod_{key}_{cut}"], sums[f"rod_none_{cut}"])
+            for cut in CUTS_H
+            for name, key in (("plain", "plain"), ("staffplan", "sp"))
+        },
         "nightly_mase_none": sums["n_none"] / sums["n_count"],
         "nightly_plain": change(sums["n_plain"], sums["n_none"]),
         "nightly_staffplan": change(sums["n_sp"], sums["n_none"]),
