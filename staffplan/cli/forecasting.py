@@ -349,7 +349,7 @@ def reforecast(
     if baseline is None:
         check_file_output(output, "output", "reforecast", (".csv", ".json"))
     elif output is None or output == STDOUT:
-        raise InputError("with --baseline, give a folder for the re-plan", parameter="output")
+        raise InputError("is needed with --baseline: a folder for the re-plan", parameter="output")
     else:
         check_output_folder(output)  # before any work
     check_wait_lock(wait_lock)
