@@ -272,3 +272,12 @@ def test_the_replan_uses_only_what_the_tier_allows(config, storm_files):
 )
 def test_the_path_a_forecast_assumed_is_read_from_its_labels(labels, scenario):
     assert published_scenario(pd.Series(labels)) == scenario
+
+
+def test_a_stale_price_feed_fires_no_market_trigger(config, calm, sample):
+    history, market = sample
+    as_of = stamp(config, "2020-03-04T11:00")
+    stale = crash(market, as_of - pd.Timedelta(hours=3), drop=0.20)
+    actuals = actuals_like(calm, calm["interval_start"].min(), as_of)
+    result = run_reforecast(config, calm, actuals, as_of, market=stale)
+    assert np.isnan(result.tier.signals["daily_vol"]) and result.tier.name == ""
