@@ -275,7 +275,7 @@ def test_the_path_a_forecast_assumed_is_read_from_its_labels(labels, scenario):
 
 
 def test_a_stale_price_feed_fires_no_market_trigger(config, calm, sample):
-    history, market = sample
+    _, market = sample
     as_of = stamp(config, "2020-03-04T11:00")
     stale = crash(market, as_of - pd.Timedelta(hours=3), drop=0.20)
     actuals = actuals_like(calm, calm["interval_start"].min(), as_of)

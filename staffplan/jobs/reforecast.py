@@ -83,7 +83,7 @@ def run_reforecast(
     updated, updates = reforecast(forecast, actuals, as_of, multiplier=multiplier)
     signals = {
         "actual_over_forecast": _today_ratio(forecast, actuals, as_of),
-        **market_signals(known, settings.volatility_window_h, settings.shock_window_h),
+        **market_signals(known, as_of, settings.volatility_window_h, settings.shock_window_h),
     }
     tier = select_tier(config.surge_plans, signals)
     table = pd.DataFrame([dataclasses.asdict(u) for u in updates], columns=UPDATE_COLUMNS)

@@ -36,12 +36,18 @@ class TierChoice:
         return f"surge tier {self.name} fired: " + "; ".join(self.reasons)
 
 
-def market_signals(prices: pd.DataFrame | None, window_h: int, shock_h: int) -> dict[str, float]:
-    """``daily_vol`` and ``price_move`` at the last bar of ``prices`` (already cut at the
-    as-of time); NaN without prices."""
+def market_signals(
+    prices: pd.DataFrame | None, as_of: pd.Timestamp, window_h: int, shock_h: int
+) -> dict[str, float]:
+    """``daily_vol`` and ``price_move`` at the last bar of ``prices`` (already cut at
+    ``as_of``); NaN without prices or when that bar closed more than one bar before
+    ``as_of`` (a stale price feed says nothing about now)."""
+    unknown = {"daily_vol": math.nan, "price_move": math.nan}
     if prices is None:
-        return {"daily_vol": math.nan, "price_move": math.nan}
+        return unknown
     drivers = volatility.market_drivers(prices, window_h, shock_h)
+    if drivers.known_at[-1] < as_of - drivers.bar:
+        return unknown
     return {"daily_vol": float(drivers.daily_vol[-1]), "price_move": float(drivers.shock[-1])}
 
 
