@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import zoneinfo
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ from staffplan.forecast.market_shift import prices_known_by, published_scenario
 from staffplan.forecast.reforecast import reforecast
 from staffplan.jobs.reforecast import run_reforecast
 from staffplan.replan.tiers import select_tier
-from staffplan.tables import to_csv_text
+from staffplan.tables import read_demand, to_csv_text
 from staffplan.tables.actuals import check_actuals
 from staffplan.tables.inputs import load_history, load_market
 
@@ -27,6 +28,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "configs" / "example.yaml"
 CALM_ORIGIN = "2020-03-02"  # a calm week of the sample
 STORM_ORIGIN = "2020-03-09"  # the week of the March 2020 crash
 STORM_AS_OF = "2020-03-13T11:00"  # the storm day, local time (Asia/Shanghai)
+ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(scope="module")
@@ -246,6 +248,10 @@ def test_reforecast_then_replan_on_the_storm_day_lists_changes_twice_the_same(st
     assert (pd.to_datetime(changes["start"]) >= pd.Timestamp(STORM_AS_OF + "+08:00")).all()
     summary = (storm_files / "first" / "summary.json").read_text(encoding="utf-8")
     assert '"surge_tier": "red"' in summary
+    updated = read_demand(storm_files / "first" / "reforecast.csv", ZONE, 30)  # feeds `staff`
+    published = read_demand(storm_files / "forecast.csv", ZONE, 30)
+    assert list(updated.columns) == list(published.columns)
+    assert updated[["queue", "interval_start"]].equals(published[["queue", "interval_start"]])
 
 
 def test_the_replan_uses_only_what_the_tier_allows(config, storm_files):
