@@ -23,6 +23,7 @@ from staffplan.replan.tiers import select_tier
 from staffplan.tables import read_demand, to_csv_text
 from staffplan.tables.actuals import check_actuals
 from staffplan.tables.inputs import load_history, load_market
+from staffplan.tables.schema import check
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "configs" / "example.yaml"
 CALM_ORIGIN = "2020-03-02"  # a calm week of the sample
@@ -148,6 +149,8 @@ def test_a_red_tier_market_shock_selects_red_before_contacts_rise(config, calm, 
     shocked = crash(market, as_of, drop=0.20)
     result = run_reforecast(config, calm, actuals, as_of, market=shocked, history=history)
     assert result.tier.name == "red", result.tier.describe()
+    check(result.updates, "reforecast_factors", source="the factors")  # keeps the contract
+    check(result.forecast, "forecast", source="the re-forecast")
     assert any(reason.startswith("price_move") for reason in result.tier.reasons)
     assert result.tier.signals["actual_over_forecast"] == pytest.approx(1.0)
     assert "on_call" in result.tier.kinds
