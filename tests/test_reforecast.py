@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from staffplan import api
@@ -290,3 +292,23 @@ def test_a_stale_price_feed_fires_no_market_trigger(config, calm, sample):
     actuals = actuals_like(calm, calm["interval_start"].min(), as_of)
     result = run_reforecast(config, calm, actuals, as_of, market=stale)
     assert np.isnan(result.tier.signals["daily_vol"]) and result.tier.name == ""
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    slot=st.integers(min_value=1, max_value=7 * 48 - 1),
+    before=st.floats(min_value=0.0, max_value=4.0),
+    after=st.floats(min_value=0.0, max_value=50.0),
+)
+def test_no_actual_at_or_after_as_of_moves_the_re_forecast(calm, slot, before, after):
+    times = calm["interval_start"].drop_duplicates().sort_values()
+    as_of = times.iloc[slot]
+    known = actuals_like(calm, times.iloc[0], as_of, factor=before)
+    later = actuals_like(calm, as_of, times.iloc[-1] + pd.Timedelta(minutes=30), factor=after)
+    alone, _ = reforecast(calm, known, as_of)
+    with_later, _ = reforecast(calm, pd.concat([known, later]), as_of)
+    pd.testing.assert_frame_equal(alone, with_later)
+    past = (calm["interval_start"] < as_of).to_numpy()
+    pd.testing.assert_frame_equal(alone[past], calm[past])  # the past stays as published
