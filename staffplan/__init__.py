@@ -1,7 +1,8 @@
 """staffplan: workforce and peak-load planning for customer-support teams.
 
 The Python API (see :mod:`staffplan.api`): ``load_config``, ``forecast``, ``backtest``,
-``deflect``, ``size``, ``schedule``, ``replan``, ``simulate``, ``scenarios``, ``plan``.
+``deflect``, ``size``, ``schedule``, ``replan``, ``simulate``, ``scenarios``, ``plan``,
+``reforecast``.
 They load on first use, so ``import staffplan`` (and ``staffplan --version``) stays quick.
 """
 
@@ -19,7 +20,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0+source"
 
 API = ("load_config", "forecast", "backtest", "deflect", "size", "schedule", "replan")
-API += ("simulate", "scenarios", "plan")
+API += ("simulate", "scenarios", "plan", "reforecast")
 __all__ = ["__version__", *API]
 
 

@@ -31,6 +31,7 @@ from staffplan.engine import Progress, open_workers
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
 from staffplan.jobs.plan import PlanResult, run_plan
+from staffplan.jobs.reforecast import ReforecastResult, run_reforecast
 from staffplan.peaks import PeakTables, peak_tables
 from staffplan.replan import replan_surge
 from staffplan.replan.result import Replan
@@ -38,6 +39,7 @@ from staffplan.schedule import Schedule, build_schedule
 from staffplan.simulate import SimulationResult, simulate_schedule
 from staffplan.staffing import size_requirements
 from staffplan.tables import read_coverage, read_demand, read_requirements
+from staffplan.tables.actuals import parse_as_of, read_actuals
 from staffplan.tables.calendar import load_calendar
 from staffplan.tables.inputs import load_every_queue_history, load_history, load_market
 from staffplan.tables.shifts import read_baseline
@@ -52,6 +54,7 @@ __all__ = [
     "load_config",
     "peaks",
     "plan",
+    "reforecast",
     "replan",
     "scenarios",
     "schedule",
@@ -203,6 +206,49 @@ def replan(
     if not isinstance(requirements, pd.DataFrame):
         requirements = read_requirements(requirements, cfg.zone, cfg.interval_min)
     return replan_surge(baseline, requirements, cfg, allow_moves=allow_moves)
+
+
+def reforecast(
+    config: ConfigLike,
+    *,
+    forecast: TableLike,
+    actuals: TableLike,
+    as_of: pd.Timestamp | str,
+    market: TableLike | None = None,
+    baseline: TableLike | None = None,
+) -> ReforecastResult:
+    """Update a published ``forecast`` (rest of the day, rest of the week) from the
+    ``actuals`` before ``as_of``, without refitting; pick the ``surge_plans:`` tier from
+    the market (``market``, default the config's prices; bars after ``as_of`` unused) and
+    the contacts so far; with ``baseline`` (the published shifts or roster) also re-plan
+    the rest of today with what that tier allows. With prices and the queues' history
+    in the config, a market move since the forecast's origin enters through the fitted
+    volatility effect."""
+    cfg = _config(config)
+    sources = (
+        "forecast" if isinstance(forecast, pd.DataFrame) else str(forecast),
+        "actuals" if isinstance(actuals, pd.DataFrame) else str(actuals),
+    )
+    if not isinstance(forecast, pd.DataFrame):
+        forecast = read_demand(forecast, cfg.zone, cfg.interval_min)
+    if not isinstance(actuals, pd.DataFrame):
+        actuals = read_actuals(actuals, cfg.zone, cfg.interval_min)
+    if baseline is not None and not isinstance(baseline, pd.DataFrame):
+        baseline = read_baseline(baseline, cfg.zone)
+    prices = _market(cfg, market)
+    history = None
+    if prices is not None and any(q.history is not None for q in cfg.queues):
+        history = load_history(cfg)
+    return run_reforecast(
+        cfg,
+        forecast,
+        actuals,
+        parse_as_of(as_of, cfg.zone, cfg.interval_min),
+        market=prices,
+        history=history,
+        baseline=baseline,
+        sources=sources,
+    )
 
 
 def simulate(

@@ -87,10 +87,21 @@ def _surge_requirements(folder: Path, path: Path, reads: dict[str, Path]) -> Non
     (folder / path).write_text(to_csv_text(surge), encoding="utf-8")
 
 
+def _actuals_so_far(folder: Path, path: Path, reads: dict[str, Path]) -> None:
+    """A busy start of the week: the first two days of the forecast at 1.5 ×, whole
+    contacts (the re-forecast examples' --as-of is on the third day)."""
+    forecast = pd.read_csv(folder / reads["forecast"])
+    day = forecast["interval_start"].str[:10]
+    first = forecast[day.isin(sorted(day.unique())[:2])]
+    actuals = first[["queue", "interval_start"]].assign(volume=np.round(first["volume"] * 1.5))
+    (folder / path).write_text(to_csv_text(actuals), encoding="utf-8")
+
+
 # Files a user brings, by the parameter that reads them, made in this order.
 PREPARE: dict[str, Callable[[Path, Path, dict[str, Path]], None]] = {
     "baseline": _published_roster,
     "requirements": _surge_requirements,
+    "actuals": _actuals_so_far,
 }
 
 

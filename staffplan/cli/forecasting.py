@@ -1,5 +1,5 @@
 """Commands from history to demand: ``erlang``, ``forecast``, ``backtest``, ``deflection``,
-``staff`` and ``scenarios`` (finance)."""
+``staff``, ``scenarios`` (finance) and ``reforecast`` (from today's actuals)."""
 
 from __future__ import annotations
 
@@ -28,10 +28,12 @@ from staffplan.cli._options import (
     SchedulerOption,
     StartOption,
     VolatilityOption,
+    WaitLockOption,
 )
 from staffplan.cli._output import (
     engine_keywords,
     progress_bar,
+    publish_folder,
     render,
     use_config,
     warn,
@@ -289,3 +291,85 @@ def scenarios(
         render(months, fmt, None, title="Scenarios (all columns: --format csv or --output)")
     if written and not quiet:
         typer.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+
+
+@command
+def reforecast(
+    ctx: typer.Context,
+    forecast: DemandOption,
+    actuals: Annotated[
+        Path,
+        typer.Option(help="Contacts so far: the history's columns, a partial day allowed."),
+    ],
+    as_of: Annotated[
+        str, typer.Option(help="Now: actuals before it are used, e.g. 2026-12-09T11:00.")
+    ],
+    market: MarketOption = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            help="Published shifts/roster CSV: re-plan the rest of today; --output is a folder."
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The re-forecast (.csv, .json or - for stdout); with --baseline a folder.",
+        ),
+    ] = None,
+    wait_lock: WaitLockOption = 0.0,
+    fmt: FormatOption = OutputFormat.table,
+    quiet: QuietOption = False,
+) -> None:
+    """Update a published forecast from today's actuals: the rest of the day and of the
+    week move, without refitting; the intervals widen with the updated volume.
+
+    Prints what moved each queue and which surge_plans: tier fired. With --baseline
+    (the published shifts) the rest of today is sized and re-planned with only what that
+    tier allows, and --output gets reforecast.csv, requirements.csv, changes.csv (what to
+    do now and the service level each change buys), shifts.csv, coverage.csv and
+    summary.json. Actuals at or after --as-of are refused; market prices after it are
+    not used.
+
+    \b
+    Example: staffplan reforecast --forecast plan/forecast.csv \\
+      --actuals actuals.csv --as-of 2020-05-13T11:00 --output reforecast.csv
+
+    \b
+    Example: staffplan reforecast --forecast plan/forecast.csv \\
+      --actuals actuals.csv --as-of 2020-05-13T11:00 --baseline plan/shifts.csv \\
+      --output replan/
+    """
+    from staffplan import api
+    from staffplan.cli._app import check_file_output
+    from staffplan.errors import InputError
+    from staffplan.jobs.publish import check_output_folder, check_wait_lock, config_inputs
+    from staffplan.jobs.reforecast import reforecast_files
+
+    if baseline is None:
+        check_file_output(output, "output", "reforecast", (".csv", ".json"))
+    elif output is None or output == STDOUT:
+        raise InputError("is needed with --baseline: a folder for the re-plan", parameter="output")
+    else:
+        check_output_folder(output)  # before any work
+    check_wait_lock(wait_lock)
+    cfg = use_config(config, quiet)
+    result = api.reforecast(
+        cfg, forecast=forecast, actuals=actuals, as_of=as_of, market=market, baseline=baseline
+    )
+    if baseline is not None and output is not None:
+        inputs = {**config_inputs(cfg), "forecast": forecast, "actuals": actuals}
+        inputs = {**inputs, "baseline": baseline, "timezone": cfg.timezone}
+        if market is not None:
+            inputs["market"] = market
+        publish_folder(ctx, output, reforecast_files(result), inputs, wait_lock)
+    elif output is not None:
+        render(result.forecast, fmt, output, quiet=quiet)
+    if not quiet and output != STDOUT:
+        warn(result.tier.describe())
+        render(result.updates, fmt, None, title="Re-forecast factors per queue")
+        if result.replan is not None:
+            render(result.replan.changes, fmt, None, title=f"Changes written to {output}")

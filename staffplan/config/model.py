@@ -20,6 +20,7 @@ from staffplan.config.rules import check_config
 from staffplan.config.scenarios import ScenariosConfig
 from staffplan.config.shifts import ShiftsConfig
 from staffplan.config.simulation import SimulationConfig
+from staffplan.config.surge import SurgeTier
 from staffplan.config.team import TeamConfig
 from staffplan.errors import ConfigError
 
@@ -101,6 +102,7 @@ class Config:
     deflection: DeflectionConfig | None = None
     scenarios: ScenariosConfig | None = None
     team: TeamConfig | None = None
+    surge_plans: tuple[SurgeTier, ...] = ()
     source: Path | None = dataclasses.field(default=None, metadata={"internal": True})
 
     def __post_init__(self) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from staffplan.config.fields import Invalid, closest
 from staffplan.config.names import shown
 from staffplan.config.shifts import ShiftsConfig, ShiftTemplate, clock_minutes
+from staffplan.config.surge import check_tiers
 from staffplan.config.team import TeamConfig
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def check_config(config: Config) -> None:
     if config.shifts is not None:
         for i, template in enumerate(config.shifts.templates):
             check_on_grid(template, f"shifts.templates[{i}]", config.interval_min)
+    check_tiers(config.surge_plans)
 
 
 def _check_team(team: TeamConfig, shifts: ShiftsConfig | None, queues: tuple[str, ...]) -> None:

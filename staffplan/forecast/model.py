@@ -88,6 +88,15 @@ class StaffplanForecaster(Forecaster):
                 )
         return pd.DataFrame(rows)
 
+    def volatility_factor(self, queue: str, path: pd.DataFrame) -> np.ndarray:
+        """``exp(z · beta)``: the factor the fitted volatility effect of ``queue`` puts on
+        contacts at the drivers ``path`` (see :func:`volatility.horizon_path`); 1 where
+        the model has no market or the queue no effect."""
+        fitted = self.queues_.get(queue)
+        if self.drivers_ is None or fitted is None or fitted.state.effect is None:
+            return np.ones(len(path))
+        return _multiplier(self._standardised(path), fitted.state.effect)
+
     # ------------------------------------------------------------------ market
 
     def _drivers_from(self, market: pd.DataFrame) -> volatility.MarketDrivers:

@@ -16,6 +16,8 @@ with the re-plan minus this change (before).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -23,7 +25,7 @@ from staffplan.config import Config
 from staffplan.config.team import SurgeConfig
 from staffplan.errors import InputError
 from staffplan.replan._model import ReplanModel
-from staffplan.replan._options import candidate_options, useful_options
+from staffplan.replan._options import Option, candidate_options, useful_options
 from staffplan.replan.result import Replan, replan_result
 from staffplan.roster.need import Pools, presence_matrix, requirement_pools, text_column
 
@@ -34,6 +36,8 @@ def replan_surge(
     config: Config,
     *,
     allow_moves: bool = False,
+    kinds: Collection[str] | None = None,
+    not_before: pd.Timestamp | None = None,
 ) -> Replan:
     """Cover ``requirements`` (``queue, interval_start, agents`` and, for service levels,
     ``offered`` or ``volume`` and optionally ``aht_s``) on top of ``baseline`` (a shifts
@@ -41,6 +45,10 @@ def replan_surge(
 
     Needs the ``shifts:`` section (penalty, rules, template costs); ``team:`` adds on-call
     agents, named agents for extra shifts and the surge options (defaults otherwise).
+    ``kinds`` limits the changes to those option kinds (``overtime_before``,
+    ``overtime_after``, ``extra_shift``, ``on_call``, ``move``; a surge tier's measures)
+    and ``not_before`` to changes starting then or later (a re-plan made now; a shift
+    that started before it does not move).
     """
     config.require("shifts")
     if requirements.empty:
@@ -51,12 +59,21 @@ def replan_surge(
     surge = team.surge if team is not None else SurgeConfig()
     present = _presence(base, pools)
     gap = {p: np.maximum(pools.required[p] - present[p], 0.0) for p in present}
-    options, adds = useful_options(
-        candidate_options(base, pools, gap, config, team, surge, allow_moves), base, pools, gap
-    )
+    candidates = candidate_options(base, pools, gap, config, team, surge, allow_moves)
+    candidates = [o for o in candidates if kinds is None or o.kind in kinds]
+    if not_before is not None:
+        candidates = [o for o in candidates if _starts_after(o, base, not_before)]
+    options, adds = useful_options(candidates, base, pools, gap)
     model = ReplanModel(options, adds, base, pools, present, config, team)
     counts = model.solve()
     return replan_result(base, options, adds, counts, pools, present, requirements, config, team)
+
+
+def _starts_after(option: Option, base: pd.DataFrame, when: pd.Timestamp) -> bool:
+    """Whether ``option`` starts at ``when`` or later (a move: the shift as published too)."""
+    if option.kind == "move" and base.at[option.base, "start"] < when:
+        return False
+    return option.start >= when
 
 
 def _prepared(baseline: pd.DataFrame, pools: Pools) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from staffplan.tables._demand import (
 )
 from staffplan.tables._finance import SCENARIOS, SENSITIVITY
 from staffplan.tables._peaks import CALENDAR, HEATMAP, SURGE_DAYS, VOLATILITY_EFFECT
+from staffplan.tables._reforecast import ACTUALS, REFORECAST_FACTORS
 from staffplan.tables._schedule import (
     AGENTS,
     CHANGES,
@@ -69,6 +70,8 @@ TABLES: dict[str, Table] = {
         HEATMAP,
         SURGE_DAYS,
         VOLATILITY_EFFECT,
+        ACTUALS,
+        REFORECAST_FACTORS,
     )
 }
 
