@@ -1,0 +1,124 @@
+"""A backlog queue's rows of the requirements table, and its share answered in time per day.
+
+:func:`backlog_queue` turns one queue's demand rows (``interval_start, offered, aht_s``,
+contiguous, in time order) and its config into the arrays of
+:mod:`staffplan.backlog.sizing`; :func:`size_backlog` sizes them and returns the sizing
+columns of ``requirements.csv`` (docs/tables.md), :func:`day_shares` the per-day table.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from staffplan.backlog.sizing import BacklogPlan, BacklogQueue, Unreachable, size_queue
+from staffplan.errors import ConfigError
+
+if TYPE_CHECKING:
+    from staffplan.config import Config, QueueConfig
+
+SECONDS_PER_HOUR = 3600.0
+
+
+def open_intervals(interval_start: pd.Series, queue: QueueConfig) -> np.ndarray:
+    """Whether each interval (planning-zone timestamps) starts in the queue's opening hours."""
+    hours = queue.week_hours()
+    weekday = interval_start.dt.weekday.to_numpy()
+    minute = (interval_start.dt.hour * 60 + interval_start.dt.minute).to_numpy()
+    opens = np.array([-1 if h is None else h[0] for h in hours])[weekday]
+    closes = np.array([-1 if h is None else h[1] for h in hours])[weekday]
+    return (minute >= opens) & (minute < closes)
+
+
+def backlog_queue(rows: pd.DataFrame, queue: QueueConfig, config: Config) -> BacklogQueue:
+    """The sizing arrays of one backlog queue's rows (``interval_start, offered, aht_s``)."""
+    interval_s = config.interval_min * 60.0
+    return BacklogQueue(
+        contacts=rows["offered"].to_numpy(dtype=float),
+        aht_s=rows["aht_s"].to_numpy(dtype=float),
+        open=open_intervals(rows["interval_start"], queue),
+        day=pd.factorize(rows["interval_start"].dt.date, sort=True)[0],
+        within=queue.target.answer_within_s / interval_s,
+        agent_s=interval_s * queue.max_occupancy,
+        service_level=queue.target.service_level,
+    )
+
+
+def size_backlog(rows: pd.DataFrame, queue: QueueConfig, config: Config) -> pd.DataFrame:
+    """The sizing columns for one backlog queue's rows (same order): ``agents,
+    service_level`` (share of the interval's contacts answered in time), ``asa_s`` (their
+    mean wait, s), ``occupancy, p_wait, abandon_rate`` (0), ``backlog_end`` (contacts
+    waiting at the interval's end) and ``oldest_age_h`` (hours the oldest of them has
+    waited). A :class:`ConfigError` when no staffing in opening hours meets the target."""
+    arrays = backlog_queue(rows, queue, config)
+    try:
+        plan = size_queue(arrays)
+    except Unreachable as exc:
+        raise _unreachable(exc, rows, queue, config) from None
+    return _columns(plan, arrays, config.interval_min * 60.0)
+
+
+def _columns(plan: BacklogPlan, queue: BacklogQueue, interval_s: float) -> pd.DataFrame:
+    fluid = plan.fluid
+    capacity_s = plan.agents * interval_s
+    contacts = queue.contacts.sum()
+    mean_aht_s = queue.work_s.sum() / contacts if contacts > 0 else float(queue.aht_s.mean())
+    waiting = (fluid.backlog_s > 0) | (fluid.wait > 0)
+    return pd.DataFrame(
+        {
+            "agents": plan.agents,
+            "service_level": fluid.in_time,
+            "asa_s": fluid.wait * interval_s,
+            "occupancy": np.divide(
+                fluid.served_s, capacity_s, out=np.zeros_like(capacity_s), where=capacity_s > 0
+            ),
+            "p_wait": waiting.astype(float),
+            "abandon_rate": 0.0,
+            "backlog_end": fluid.backlog_s / mean_aht_s,
+            "oldest_age_h": fluid.oldest_age * interval_s / SECONDS_PER_HOUR,
+        }
+    )
+
+
+def _unreachable(
+    exc: Unreachable, rows: pd.DataFrame, queue: QueueConfig, config: Config
+) -> ConfigError:
+    index = config.queues.index(queue)
+    target = queue.target
+    hours = target.answer_within_s / SECONDS_PER_HOUR
+    if exc.day is None:
+        when = "over the horizon"
+    else:
+        first = np.flatnonzero(pd.factorize(rows["interval_start"].dt.date, sort=True)[0] == exc.day)
+        when = f"on {rows['interval_start'].iloc[first[0]]:%a %Y-%m-%d}"
+    return ConfigError(
+        f"{config.source or 'config'}: queues[{index}].target: queue {queue.name!r} "
+        f"({queue.channel}) can answer at most {exc.best_share:.0%} of the contacts "
+        f"arriving {when} within {hours:g} h when agents work only in its open_hours, "
+        f"below service_level {target.service_level:g}; no staffing meets it: lengthen "
+        "target.answer_within_h, widen open_hours, or lower target.service_level"
+    )
+
+
+def day_shares(requirements: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Per backlog queue and planning-zone day: ``queue, day, contacts, answered_in_time``
+    (share of the day's contacts answered within the target, fluid model), ``target``
+    and ``agent_hours``; empty when the table has no backlog queue."""
+    backlog = [q.name for q in config.queues if q.backlog]
+    rows = requirements[requirements["queue"].isin(backlog)]
+    hours = config.interval_min / 60.0
+    table = pd.DataFrame(
+        {
+            "queue": rows["queue"],
+            "day": rows["interval_start"].dt.strftime("%Y-%m-%d"),
+            "contacts": rows["offered"],
+            "_in_time": rows["offered"] * rows["service_level"],
+            "agent_hours": rows["agents"] * hours,
+        }
+    )
+    daily = table.groupby(["queue", "day"], sort=False).sum().reset_index()
+    daily["answered_in_time"] = daily.pop("_in_time") / daily["contacts"].where(daily["contacts"] > 0)
+    daily["target"] = [config.queue(q).target.service_level for q in daily["queue"]]
+    return daily[["queue", "day", "contacts", "answered_in_time", "target", "agent_hours"]]
