@@ -1,8 +1,9 @@
 """Size every queue × interval of a forecast: the requirements table.
 
 This is the library behind ``staffplan staff``: it maps each row's queue to its config
-(AHT, target, patience, occupancy cap, concurrency, shrinkage) and sizes all rows with
-one vectorised call of the queueing engine.
+(AHT, target, patience, occupancy cap, concurrency, shrinkage) and sizes the live queues'
+rows with one vectorised call of the queueing engine per escalation tier, the backlog
+queues' with the fluid backlog model, queue by queue.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from staffplan.config import Config
+from staffplan.backlog import size_backlog
+from staffplan.config import Config, QueueConfig
 from staffplan.engine_inputs import (
     metrics_arguments,
     queue_parameters,
@@ -19,14 +21,18 @@ from staffplan.engine_inputs import (
 )
 from staffplan.erlang import required_agents, required_fte, staffing_metrics
 from staffplan.errors import ConfigError
+from staffplan.escalation import escalated_contacts, escalation_aht_s, tiers
 from staffplan.tables.schema import columns
 
 DEMAND_COLUMNS = ["queue", "interval_start", "volume", "deflected", "offered", "aht_s"]
 # the columns this stage adds to the demand table (docs/tables.md, requirements)
 SIZING_COLUMNS = [c for c in columns("requirements") if c not in columns("deflection")]
+LIVE_METRICS = ("service_level", "asa_s", "occupancy", "p_wait", "abandon_rate")
 
 
-def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
+def size_requirements(
+    forecast: pd.DataFrame, config: Config, *, escalate: bool = True
+) -> pd.DataFrame:
     """The requirements table (docs/tables.md): the demand table plus the sizing columns.
 
     ``forecast`` needs ``queue, interval_start, volume``; optional ``deflected``,
@@ -34,31 +40,151 @@ def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
     (seconds, per row; default the queue's ``aht_s``) come from the deflection stage.
     Every other column (prediction intervals, model, volatility path, peak…) is kept in
     its place; the :data:`SIZING_COLUMNS` follow, replaced if the input had them.
-    ``agents`` is the minimum on the phones/chats meeting the queue's target;
-    ``required_fte`` divides by (1 - shrinkage), unrounded.
+    A live queue's ``agents`` is the minimum on the phones/chats meeting its target (the
+    queueing engine); a backlog queue's (email, ticket, ...) the fewest in opening hours
+    that answer its backlog in time (:mod:`staffplan.backlog`). ``required_fte`` divides
+    by (1 - shrinkage), unrounded. With ``escalate``, tier-2 queues receive the share of
+    what their tier-1 queues answer (:mod:`staffplan.escalation`): it is in ``offered``
+    and ``escalated``, and ``aht_s`` is the mean over both kinds of contact. A queue may
+    appear in several runs of intervals (a time that does not follow the previous row
+    starts a new run); each run is sized on its own.
     """
     if forecast.empty:
         raise ConfigError("the forecast has no rows to size; check its dates and queues")
     rows = forecast.reset_index(drop=True)
+    if escalate:
+        rows = _with_receiver_rows(rows, config)
     params = queue_parameters(rows["queue"], config)
     volume = rows["volume"].to_numpy(dtype=float)
     deflected = _column(rows, "deflected", np.zeros_like(volume))
-    offered = _column(rows, "offered", volume - deflected)
-    aht_s = row_aht_s(rows, params)
-    agents = required_agents(offered, aht_s, config.interval_min, **sizing_arguments(params))
-    metrics = staffing_metrics(
-        agents, offered, aht_s, config.interval_min, **metrics_arguments(params)
-    )
+    own = _column(rows, "offered", volume - deflected)
+    own_aht_s = row_aht_s(rows, params)
+    demand = _Demand(rows, _runs(rows), own, own_aht_s)
+    for level in tiers(config):
+        demand.size_live([q for q in level if not q.backlog], config, params)
+        for queue in level:
+            if queue.backlog:
+                demand.size_backlog(queue, config)
+        if escalate:
+            for queue in level:
+                demand.escalate(queue, config)
     out = rows.drop(columns=[c for c in SIZING_COLUMNS if c in rows.columns])
-    out = out.assign(volume=volume, deflected=deflected, offered=offered, aht_s=aht_s)
-    sizing = {
-        "workload_erlangs": metrics["workload_erlangs"].to_numpy(),
-        "agents": agents,
-        **{c: metrics[c].to_numpy() for c in ("service_level", "asa_s", "occupancy", "p_wait")},
-        "abandon_rate": metrics["abandon_rate"].to_numpy(),
-        "required_fte": required_fte(agents, params["shrinkage"].to_numpy()),
+    out = out.assign(volume=volume, deflected=deflected, offered=demand.offered, aht_s=demand.aht_s)
+    sized = {
+        "escalated": demand.escalated,
+        "workload_erlangs": demand.offered * demand.aht_s / (config.interval_min * 60.0),
+        **demand.columns,
+        "required_fte": required_fte(demand.columns["agents"], params["shrinkage"].to_numpy()),
     }
-    return out.assign(**sizing)
+    return out.assign(**{c: sized[c] for c in SIZING_COLUMNS})
+
+
+class _Demand:
+    """The rows being sized: own and escalated contacts, and the sizing columns so far."""
+
+    def __init__(
+        self, rows: pd.DataFrame, runs: np.ndarray, own: np.ndarray, own_aht_s: np.ndarray
+    ) -> None:
+        self.rows = rows
+        self.runs = runs
+        self.own = own
+        self.own_aht_s = own_aht_s
+        self.escalated = np.zeros_like(own)
+        self.escalated_work_s = np.zeros_like(own)
+        self.answered = np.zeros_like(own)
+        names = ["agents", *LIVE_METRICS, "backlog_end", "oldest_age_h"]
+        self.columns = {name: np.full(own.size, np.nan) for name in names}
+
+    @property
+    def offered(self) -> np.ndarray:
+        return self.own + self.escalated
+
+    @property
+    def aht_s(self) -> np.ndarray:
+        offered = self.offered
+        work = self.own * self.own_aht_s + self.escalated_work_s
+        return np.divide(work, offered, out=self.own_aht_s.copy(), where=offered > 0)
+
+    def size_backlog(self, queue: QueueConfig, config: Config) -> None:
+        at = np.flatnonzero((self.rows["queue"] == queue.name).to_numpy())
+        offered, aht_s = self.offered, self.aht_s
+        for run in (at[self.runs[at] == r] for r in np.unique(self.runs[at])):
+            rows = self.rows.iloc[run].assign(offered=offered[run], aht_s=aht_s[run])
+            sized = size_backlog(rows, queue, config)
+            for name in self.columns:
+                self.columns[name][run] = sized[name].to_numpy(dtype=float)
+            self.answered[run] = sized["answered"].to_numpy()
+
+    def size_live(self, queues: list[QueueConfig], config: Config, params: pd.DataFrame) -> None:
+        names = [q.name for q in queues]
+        at = np.flatnonzero(self.rows["queue"].isin(names).to_numpy())
+        if at.size == 0:
+            return
+        offered, aht_s = self.offered[at], self.aht_s[at]
+        part = params.iloc[at]
+        agents = required_agents(offered, aht_s, config.interval_min, **sizing_arguments(part))
+        metrics = staffing_metrics(
+            agents, offered, aht_s, config.interval_min, **metrics_arguments(part)
+        )
+        self.columns["agents"][at] = agents
+        for name in LIVE_METRICS:
+            self.columns[name][at] = metrics[name].to_numpy()
+        self.answered[at] = offered * (1.0 - metrics["abandon_rate"].to_numpy())
+
+    def escalate(self, queue: QueueConfig, config: Config) -> None:
+        """Add what ``queue`` escalates to its tier-2 queue's rows of the same run."""
+        if queue.escalation is None:
+            return
+        source = self.rows["queue"].to_numpy() == queue.name
+        target = self.rows["queue"].to_numpy() == queue.escalation.to
+        aht_s = escalation_aht_s(queue, config)
+        for run in np.unique(self.runs[source]):
+            at = np.flatnonzero(source & (self.runs == run))
+            contacts = escalated_contacts(
+                self.answered[at],
+                queue.escalation.share,
+                queue.escalation.delay_min,
+                config.interval_min,
+            )
+            into = np.flatnonzero(target & (self.runs == run))
+            times = self.rows["interval_start"].iloc[into]
+            found = pd.Series(contacts, index=self.rows["interval_start"].iloc[at]).reindex(times)
+            moved = found.fillna(0.0).to_numpy()
+            self.escalated[into] += moved
+            self.escalated_work_s[into] += moved * aht_s
+
+
+def _with_receiver_rows(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """``rows`` plus, for each queue that only receives escalations (no rows of its own),
+    the intervals of its first tier-1 queue with no contacts of its own."""
+    present = set(rows["queue"])
+    added = []
+    for queue in config.queues:
+        escalation = queue.escalation
+        if escalation is None or escalation.to in present or queue.name not in present:
+            continue
+        template = rows[rows["queue"] == queue.name]
+        numbers = [c for c in template.columns if c not in ("interval_start", "peak")]
+        numbers = [c for c in numbers if pd.api.types.is_numeric_dtype(template[c])]
+        blank = template.assign(queue=escalation.to, **dict.fromkeys(numbers, 0.0))
+        if "aht_s" in blank:
+            blank["aht_s"] = np.nan
+        if "peak" in blank:
+            blank["peak"] = False
+        added.append(blank)
+        present.add(escalation.to)
+    return pd.concat([rows, *added], ignore_index=True) if added else rows
+
+
+def _runs(rows: pd.DataFrame) -> np.ndarray:
+    """Per row: the number of its queue's run (a new run starts where a queue's time does
+    not move forward)."""
+    out = np.zeros(len(rows), dtype=np.int64)
+    times = rows["interval_start"]
+    for _, at in rows.groupby("queue", sort=False).indices.items():
+        step = times.iloc[at].diff().dt.total_seconds().to_numpy()
+        out[at] = np.cumsum(~(step > 0)) - 1
+    return out
 
 
 def _column(frame: pd.DataFrame, name: str, default: np.ndarray) -> np.ndarray:

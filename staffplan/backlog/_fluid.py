@@ -98,7 +98,9 @@ def _share_non_negative(first: np.ndarray, last: np.ndarray, work: np.ndarray) -
     last = np.where(np.abs(last) < slack, 0.0, last)
     with np.errstate(divide="ignore", invalid="ignore"):
         root = np.clip(first / (first - last), 0.0, 1.0)
-    share = np.where(first >= 0, np.where(last >= 0, 1.0, root), np.where(last >= 0, 1.0 - root, 0.0))
+    share = np.where(
+        first >= 0, np.where(last >= 0, 1.0, root), np.where(last >= 0, 1.0 - root, 0.0)
+    )
     return np.where(work > 0, share, 1.0)
 
 

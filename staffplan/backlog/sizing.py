@@ -181,7 +181,7 @@ def _piece_rate(
     steps = np.arange(1, end - start + 1)
     rate = 0.0
     for _ in range(_MAX_RATE_ROUNDS):
-        trial = capacity[: end].copy()
+        trial = capacity[:end].copy()
         trial[start:end] = rate
         served = serve(arrived[: end + 1], trial)[start + 1 :]
         short = need - served

@@ -51,7 +51,8 @@ def size_backlog(rows: pd.DataFrame, queue: QueueConfig, config: Config) -> pd.D
     service_level`` (share of the interval's contacts answered in time), ``asa_s`` (their
     mean wait, s), ``occupancy, p_wait, abandon_rate`` (0), ``backlog_end`` (contacts
     waiting at the interval's end) and ``oldest_age_h`` (hours the oldest of them has
-    waited). A :class:`ConfigError` when no staffing in opening hours meets the target."""
+    waited), and ``answered`` (contacts answered in the interval, for escalation). A
+    :class:`ConfigError` when no staffing in opening hours meets the target."""
     arrays = backlog_queue(rows, queue, config)
     try:
         plan = size_queue(arrays)
@@ -77,6 +78,7 @@ def _columns(plan: BacklogPlan, queue: BacklogQueue, interval_s: float) -> pd.Da
             "p_wait": waiting.astype(float),
             "abandon_rate": 0.0,
             "backlog_end": fluid.backlog_s / mean_aht_s,
+            "answered": fluid.served_s / mean_aht_s,
             "oldest_age_h": fluid.oldest_age * interval_s / SECONDS_PER_HOUR,
         }
     )
@@ -91,7 +93,9 @@ def _unreachable(
     if exc.day is None:
         when = "over the horizon"
     else:
-        first = np.flatnonzero(pd.factorize(rows["interval_start"].dt.date, sort=True)[0] == exc.day)
+        first = np.flatnonzero(
+            pd.factorize(rows["interval_start"].dt.date, sort=True)[0] == exc.day
+        )
         when = f"on {rows['interval_start'].iloc[first[0]]:%a %Y-%m-%d}"
     return ConfigError(
         f"{config.source or 'config'}: queues[{index}].target: queue {queue.name!r} "
@@ -119,6 +123,8 @@ def day_shares(requirements: pd.DataFrame, config: Config) -> pd.DataFrame:
         }
     )
     daily = table.groupby(["queue", "day"], sort=False).sum().reset_index()
-    daily["answered_in_time"] = daily.pop("_in_time") / daily["contacts"].where(daily["contacts"] > 0)
+    daily["answered_in_time"] = daily.pop("_in_time") / daily["contacts"].where(
+        daily["contacts"] > 0
+    )
     daily["target"] = [config.queue(q).target.service_level for q in daily["queue"]]
     return daily[["queue", "day", "contacts", "answered_in_time", "target", "agent_hours"]]

@@ -48,7 +48,9 @@ def week_hours(
     for spec, pair in open_hours.items():
         for day in _days(spec, f"{key}.{spec}"):
             if days[day] is not None:
-                raise Invalid(f"{key}.{spec}", f"{WEEKDAYS[day]} is given twice; give each day once")
+                raise Invalid(
+                    f"{key}.{spec}", f"{WEEKDAYS[day]} is given twice; give each day once"
+                )
             days[day] = _pair(pair, f"{key}.{spec}")
     if all(day is None for day in days):
         raise Invalid(
@@ -74,7 +76,9 @@ def _days(spec: str, key: str) -> list[int]:
 
 def _pair(pair: tuple[str, ...], key: str) -> tuple[int, int]:
     if len(pair) != 2:
-        raise Invalid(key, f"give two clock times, [open, close], e.g. ['09:00', '18:00']; got {pair}")
+        raise Invalid(
+            key, f"give two clock times, [open, close], e.g. ['09:00', '18:00']; got {pair}"
+        )
     opens = clock_minutes(pair[0], f"{key}[0]")
     closes = MINUTES_PER_DAY if pair[1].strip() == "24:00" else clock_minutes(pair[1], f"{key}[1]")
     if closes <= opens:

@@ -108,7 +108,9 @@ class QueueConfig:
         if self.shrinkage >= 1:
             raise Invalid("shrinkage", "must be below 1: with 100% shrinkage nobody takes contacts")
         if self.escalation is not None and self.escalation.to == self.name:
-            raise Invalid("escalation.to", f"queue {self.name!r} escalates to itself; name a tier-2 queue")
+            raise Invalid(
+                "escalation.to", f"queue {self.name!r} escalates to itself; name a tier-2 queue"
+            )
 
     @property
     def backlog(self) -> bool:
@@ -128,7 +130,9 @@ class QueueConfig:
                 "patience_s (it is for live queues)",
             )
         if self.concurrency != 1:
-            raise Invalid("concurrency", f"a {self.channel} agent works one contact at a time; use 1")
+            raise Invalid(
+                "concurrency", f"a {self.channel} agent works one contact at a time; use 1"
+            )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -102,7 +102,11 @@ DEFLECTED = (
         "Contacts the self-service programmes resolve for good (contained minus re-contacts).",
     ),
     Column(
-        "offered", "number", True, "contacts", "Contacts reaching agents: `volume − deflected`."
+        "offered",
+        "number",
+        True,
+        "contacts",
+        "Contacts reaching agents: `volume − deflected` (in requirements `+ escalated`).",
     ),
     Column(
         "aht_s",
@@ -116,6 +120,14 @@ DEFLECTED = (
 DEFLECTION = Table("deflection", (*FORECAST.columns, *DEFLECTED))
 SIZING = (
     Column(
+        "escalated",
+        "number",
+        False,
+        "contacts",
+        "Contacts escalated in from tier-1 queues (`queues[].escalation`), included in "
+        "`offered`; 0 for a queue nobody escalates to.",
+    ),
+    Column(
         "workload_erlangs",
         "number",
         False,
@@ -128,10 +140,17 @@ SIZING = (
         True,
         "agents",
         "Agents needed on the phones/chats to meet the queue's target (staff writes the "
-        "minimum whole number).",
+        "minimum whole number); for a backlog queue, agents answering its backlog, only in "
+        "its opening hours.",
     ),
-    Column("service_level", "share", False, "", "Share answered within `answer_within_s`."),
-    Column("asa_s", "number", False, "s", "Average speed of answer."),
+    Column(
+        "service_level",
+        "share",
+        False,
+        "",
+        "Share answered within `answer_within_s` (backlog: of the interval's arrivals).",
+    ),
+    Column("asa_s", "number", False, "s", "Average speed of answer (backlog: mean wait)."),
     Column("occupancy", "share", False, "", "Busy share of the agents' time."),
     Column("p_wait", "share", False, "", "Probability a contact waits."),
     Column(
@@ -147,6 +166,24 @@ SIZING = (
         False,
         "FTE",
         "`agents / (1 − shrinkage)`, unrounded: the paid people behind the agents.",
+    ),
+    Column(
+        "backlog_end",
+        "number",
+        False,
+        "contacts",
+        "Backlog queues (email, ticket, ...): contacts waiting at the interval's end "
+        "(fluid model); empty for live queues.",
+        blank=True,
+    ),
+    Column(
+        "oldest_age_h",
+        "number",
+        False,
+        "h",
+        "Backlog queues: hours the oldest waiting contact has waited at the interval's "
+        "end (0 when none wait); empty for live queues.",
+        blank=True,
     ),
 )
 REQUIREMENTS = Table(

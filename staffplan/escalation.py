@@ -1,0 +1,66 @@
+"""Tier-2 escalation: a share of what a tier-1 queue answers reaches a specialist queue.
+
+``queues[].escalation: {to, share, delay_min, aht_s}``: of the contacts the queue answers
+in an interval, ``share`` arrive at queue ``to`` ``delay_min`` minutes later, each taking
+``aht_s`` seconds there. The demand is generated interval by interval from what tier 1
+answers (after deflection, so deflecting a reason lowers what escalates), never typed in.
+The horizon is one turn of a repeating pattern, as in the backlog model: what tier 1
+answers near the end of the horizon escalates into its start, so a week's tier-2 volume
+is exactly ``share`` × tier 1's answered volume. A delay that is not a whole number of
+intervals splits each interval's escalations over the two intervals it straddles.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from staffplan.config import Config, QueueConfig
+
+
+def tiers(config: Config) -> list[list[QueueConfig]]:
+    """The queues in escalation order: the first list escalates from nobody; each later
+    list only receives from earlier ones (config order within a list)."""
+    source = {q.escalation.to: [] for q in config.queues if q.escalation is not None}
+    for q in config.queues:
+        if q.escalation is not None:
+            source[q.escalation.to].append(q.name)
+    depth: dict[str, int] = {}
+
+    def level(name: str) -> int:
+        if name not in depth:
+            depth[name] = 1 + max((level(s) for s in source.get(name, [])), default=-1)
+        return depth[name]
+
+    levels: list[list[QueueConfig]] = []
+    for q in config.queues:
+        d = level(q.name)
+        levels.extend([] for _ in range(d + 1 - len(levels)))
+        levels[d].append(q)
+    return levels
+
+
+def receivers(config: Config) -> set[str]:
+    """Names of the queues some other queue escalates to."""
+    return {q.escalation.to for q in config.queues if q.escalation is not None}
+
+
+def escalated_contacts(
+    answered: np.ndarray, share: float, delay_min: float, interval_min: int
+) -> np.ndarray:
+    """Contacts reaching tier 2 per interval: ``share`` × ``answered`` (tier 1's answered
+    contacts per interval), ``delay_min`` minutes later, wrapping around the horizon."""
+    steps = delay_min / interval_min
+    whole = int(np.floor(steps))
+    part = steps - whole
+    moved = share * np.asarray(answered, dtype=float)
+    return (1.0 - part) * np.roll(moved, whole) + part * np.roll(moved, whole + 1)
+
+
+def escalation_aht_s(queue: QueueConfig, config: Config) -> float:
+    """Handle time (s) at the tier-2 queue of one contact escalated from ``queue``."""
+    assert queue.escalation is not None
+    own = queue.escalation.aht_s
+    return own if own is not None else config.queue(queue.escalation.to).aht_s
