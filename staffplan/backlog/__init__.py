@@ -11,15 +11,24 @@ of a backlog channel here and every live one to the queueing engine.
 from __future__ import annotations
 
 from staffplan.backlog.sizing import BacklogPlan, BacklogQueue, evaluate, size_queue
-from staffplan.backlog.table import backlog_queue, day_shares, open_intervals, size_backlog
+from staffplan.backlog.table import (
+    backlog_projection,
+    backlog_queue,
+    day_shares,
+    open_intervals,
+    projected_in_time,
+    size_backlog,
+)
 
 __all__ = [
     "BacklogPlan",
     "BacklogQueue",
+    "backlog_projection",
     "backlog_queue",
     "day_shares",
     "evaluate",
     "open_intervals",
+    "projected_in_time",
     "size_backlog",
     "size_queue",
 ]

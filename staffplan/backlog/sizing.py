@@ -6,9 +6,11 @@ than the work itself (÷ the occupancy cap): over a repeating week everything th
 arrives is answered. So the sizing spends exactly that, and places it so that every
 contact that *can* be answered in time (an opening hour lies between its arrival and its
 deadline) is: each contact gets a deadline, its arrival plus the target, or, when the
-queue is closed all that time, the end of the next opening window; the agents of each
-stretch of opening hours (a window, cut into pieces no longer than the target) work at
-the one flat rate that meets every deadline falling in it. The share a day or the week
+queue is closed all that time, the end of the next opening window. In each stretch of
+opening hours (a window, cut into days) the work answered follows the *taut string*
+between the work due (first-in-first-out: all work up to the latest contact due) and the
+work arrived: the shortest such path, so the staffing is as flat as the deadlines allow
+and never idles while work waits. The share a day or the week
 answers in time is then the most any staffing in opening hours could give; when that is
 below ``service_level`` no staffing can meet the target and the error says so.
 
@@ -24,12 +26,12 @@ less than one agent-interval.
 from __future__ import annotations
 
 import dataclasses
+from statistics import NormalDist
 
 import numpy as np
 
-from staffplan.backlog._fluid import COPIES, FluidRun, cumulative, run, serve, tiled
+from staffplan.backlog._fluid import COPIES, FluidRun, cumulative, run, tiled
 
-_MAX_RATE_ROUNDS = 50
 _SLACK = 1e-9
 
 
@@ -48,8 +50,15 @@ class BacklogQueue:
     open: np.ndarray
     day: np.ndarray
     within: float
-    agent_s: float
+    interval_s: float
+    max_occupancy: float
     service_level: float
+    handle_cv: float = 1.0
+
+    @property
+    def agent_s(self) -> float:
+        """Work (s) one agent does in an interval at the occupancy cap."""
+        return self.interval_s * self.max_occupancy
 
     @property
     def work_s(self) -> np.ndarray:
@@ -86,8 +95,8 @@ def size_queue(queue: BacklogQueue) -> BacklogPlan:
     """The fewest whole agents per interval meeting the target each day and over the
     turn (see the module docstring); :class:`Unreachable` when none can."""
     _check_reachable(queue)
-    fluid_agents = _flat_rates(queue)[queue.contacts.size : 2 * queue.contacts.size]
-    agents = _whole(fluid_agents / queue.agent_s, queue.open)
+    fluid_s = _capacity(queue)[queue.contacts.size : 2 * queue.contacts.size]
+    agents = _whole(_with_margin(queue, fluid_s) / queue.agent_s, queue.open)
     return evaluate(queue, agents)
 
 
@@ -127,14 +136,16 @@ def _deadlines(open_: np.ndarray, within: int) -> np.ndarray:
     index = np.arange(size)
     opened = cumulative(open_)
     reachable = opened[np.minimum(index + within, size)] > opened[index]
-    open_at, closed_at = np.flatnonzero(open_), np.flatnonzero(~open_)
-    found = np.searchsorted(open_at, index)
-    next_open = np.where(found < open_at.size, open_at[np.minimum(found, open_at.size - 1)], size)
-    found = np.searchsorted(closed_at, next_open)
-    window_end = np.where(
-        found < closed_at.size, closed_at[np.minimum(found, closed_at.size - 1)], size
-    )
+    next_open = _next(np.flatnonzero(open_), index, size)
+    window_end = _next(np.flatnonzero(~open_), next_open, size)
     return np.minimum(np.where(reachable, index + within, window_end), size)
+
+
+def _next(positions: np.ndarray, index: np.ndarray, size: int) -> np.ndarray:
+    """Per ``index``: the first of the sorted ``positions`` at or after it, else ``size``."""
+    found = np.searchsorted(positions, index)
+    padded = np.append(positions, size)
+    return padded[found]
 
 
 def _required(arrived: np.ndarray, due: np.ndarray) -> np.ndarray:
@@ -156,39 +167,77 @@ def _pieces(open_: np.ndarray, longest: int) -> list[tuple[int, int]]:
     ]
 
 
-def _flat_rates(queue: BacklogQueue) -> np.ndarray:
-    """Capacity (agent-seconds) per interval of the whole time line: one flat rate per
-    piece of opening hours, the lowest meeting every deadline in reach of it."""
+def _capacity(queue: BacklogQueue) -> np.ndarray:
+    """Capacity (agent-seconds) per interval of the whole time line: in each piece of
+    opening hours, the taut string between the work due and the work arrived."""
     open_ = np.tile(queue.open, COPIES)
     within = max(1, int(np.floor(queue.within + _SLACK)))
     arrived = cumulative(tiled(queue.work_s))
     required = _required(arrived, _deadlines(open_, within))
     capacity = np.zeros(open_.size)
-    pieces = _pieces(open_, within)
+    pieces = _pieces(open_, int(np.bincount(queue.day).max()))
+    served = 0.0
     for k, (start, end) in enumerate(pieces):
         until = pieces[k + 1][0] if k + 1 < len(pieces) else open_.size
-        need = required[start + 1 : end + 1].copy()
-        need[-1] = required[end : until + 1].max()
-        capacity[start:end] = _piece_rate(arrived, capacity, start, end, need)
+        low = np.maximum(required[start + 1 : end + 1], served)
+        low[-1] = max(low[-1], required[end : until + 1].max())
+        high = np.maximum(arrived[start + 1 : end + 1], low)
+        path = _taut_string(served, low, high)
+        capacity[start:end] = np.diff(path, prepend=served)
+        served = float(path[-1])
     return capacity
 
 
-def _piece_rate(
-    arrived: np.ndarray, capacity: np.ndarray, start: int, end: int, need: np.ndarray
-) -> float:
-    """The lowest flat capacity over ``[start, end)`` with the served work reaching
-    ``need`` at each boundary ``start + 1 .. end``."""
-    steps = np.arange(1, end - start + 1)
-    rate = 0.0
-    for _ in range(_MAX_RATE_ROUNDS):
-        trial = capacity[:end].copy()
-        trial[start:end] = rate
-        served = serve(arrived[: end + 1], trial)[start + 1 :]
-        short = need - served
-        if short.max() <= _SLACK * max(arrived[end], 1.0):
-            return rate
-        rate += float((short / steps).max())
-    return rate
+def _taut_string(begin: float, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """The shortest non-decreasing path from ``begin`` through boundaries 1..m staying in
+    ``[low, high]`` and ending at ``low[-1]`` (the least it must reach): the served work
+    of the smoothest staffing that meets every deadline without idling."""
+    m = low.size
+    path = np.empty(m)
+    at, value = 0, begin
+    while at < m:
+        steps = np.arange(1, m - at + 1)
+        lows = low[at:].copy()
+        highs = high[at:].copy()
+        highs[-1] = lows[-1]
+        floor = np.maximum.accumulate((lows - value) / steps)
+        ceiling = np.minimum.accumulate((highs - value) / steps)
+        crossed = np.flatnonzero(floor > ceiling + _SLACK)
+        if crossed.size == 0:
+            path[at:] = value + floor[-1] * steps
+            break
+        j = int(crossed[0])
+        # the string bends at the bound that stopped it, where that bound was tightest
+        if floor[j] > floor[j - 1]:
+            slope = ceiling[j - 1]
+            bend = int(np.flatnonzero((highs[:j] - value) / steps[:j] <= slope + _SLACK)[-1])
+        else:
+            slope = floor[j - 1]
+            bend = int(np.flatnonzero((lows[:j] - value) / steps[:j] >= slope - _SLACK)[-1])
+        path[at : at + bend + 1] = value + slope * steps[: bend + 1]
+        value = float(path[at + bend])
+        at += bend + 1
+    return np.maximum.accumulate(path)
+
+
+def _with_margin(queue: BacklogQueue, fluid_s: np.ndarray) -> np.ndarray:
+    """The fluid capacity plus the randomness margin, in agent-seconds at the occupancy
+    cap. Work arriving over one target window varies (Poisson arrivals, handle times with
+    ``handle_cv``) by ``sd``; each open interval of the window must hold ``z × sd`` spare
+    work at full occupancy, ``z`` the standard-normal quantile of ``service_level``. The
+    occupancy cap's own slack (agents may work flat out when a backlog waits) counts
+    towards it, so a capped queue often needs no extra agent."""
+    n = queue.contacts.size
+    within = max(1, int(np.floor(queue.within + _SLACK)))
+    variance = cumulative(tiled(queue.contacts * queue.aht_s**2 * (1.0 + queue.handle_cv**2)))
+    opened = cumulative(np.tile(queue.open, COPIES))
+    last = np.arange(n + 1, 2 * n + 1)  # boundary after each interval of the middle copy
+    window_sd = np.sqrt(variance[last] - variance[last - within])
+    open_in_window = np.maximum(opened[last] - opened[last - within], 1.0)
+    margin = NormalDist().inv_cdf(queue.service_level) * window_sd / open_in_window
+    slack = fluid_s * (1.0 / queue.max_occupancy - 1.0)
+    extra = np.where(queue.open, np.maximum(margin - slack, 0.0), 0.0)
+    return fluid_s + extra * queue.max_occupancy
 
 
 def _whole(agents: np.ndarray, open_: np.ndarray) -> np.ndarray:

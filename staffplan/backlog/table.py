@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from staffplan.backlog.sizing import BacklogPlan, BacklogQueue, Unreachable, size_queue
+from staffplan.backlog.sizing import (
+    BacklogPlan,
+    BacklogQueue,
+    Unreachable,
+    evaluate,
+    size_queue,
+)
 from staffplan.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -25,7 +31,7 @@ SECONDS_PER_HOUR = 3600.0
 def open_intervals(interval_start: pd.Series, queue: QueueConfig) -> np.ndarray:
     """Whether each interval (planning-zone timestamps) starts in the queue's opening hours."""
     hours = queue.week_hours()
-    weekday = interval_start.dt.weekday.to_numpy()
+    weekday = interval_start.dt.day_of_week.to_numpy()
     minute = (interval_start.dt.hour * 60 + interval_start.dt.minute).to_numpy()
     opens = np.array([-1 if h is None else h[0] for h in hours])[weekday]
     closes = np.array([-1 if h is None else h[1] for h in hours])[weekday]
@@ -41,9 +47,20 @@ def backlog_queue(rows: pd.DataFrame, queue: QueueConfig, config: Config) -> Bac
         open=open_intervals(rows["interval_start"], queue),
         day=pd.factorize(rows["interval_start"].dt.date, sort=True)[0],
         within=queue.target.answer_within_s / interval_s,
-        agent_s=interval_s * queue.max_occupancy,
+        interval_s=interval_s,
+        max_occupancy=queue.max_occupancy,
         service_level=queue.target.service_level,
+        handle_cv=handle_cv(config),
     )
+
+
+def handle_cv(config: Config) -> float:
+    """Coefficient of variation of handle times the simulation draws: ``aht_cv`` for
+    lognormal ones, 1 for exponential ones (also without a ``simulation:`` section)."""
+    settings = config.simulation
+    if settings is None or settings.handle_time == "exponential":
+        return 1.0
+    return settings.aht_cv
 
 
 def size_backlog(rows: pd.DataFrame, queue: QueueConfig, config: Config) -> pd.DataFrame:
@@ -59,6 +76,43 @@ def size_backlog(rows: pd.DataFrame, queue: QueueConfig, config: Config) -> pd.D
     except Unreachable as exc:
         raise _unreachable(exc, rows, queue, config) from None
     return _columns(plan, arrays, config.interval_min * 60.0)
+
+
+def projected_in_time(
+    rows: pd.DataFrame, scheduled: np.ndarray, queue: QueueConfig, config: Config
+) -> np.ndarray:
+    """Per row of one backlog queue (``interval_start, offered, aht_s``, contiguous, in
+    time order): the share of its contacts the ``scheduled`` agents answer in time."""
+    arrays = backlog_queue(rows, queue, config)
+    return evaluate(arrays, np.asarray(scheduled, dtype=float)).fluid.in_time
+
+
+def backlog_projection(
+    out: np.ndarray,
+    queues: pd.Series,
+    scheduled: np.ndarray,
+    offered: np.ndarray,
+    aht_s: np.ndarray,
+    interval_start: pd.Series,
+    config: Config,
+) -> None:
+    """Overwrite ``out`` (a service level per row) on the rows of backlog queues with
+    :func:`projected_in_time`, each queue's rows taken in time order."""
+    names = queues.to_numpy()
+    for queue in config.queues:
+        at = np.flatnonzero(names == queue.name) if queue.backlog else np.zeros(0, int)
+        if at.size == 0:
+            continue
+        times = interval_start.iloc[at].reset_index(drop=True)
+        order = at[np.argsort(times.to_numpy(dtype="datetime64[ns]"), kind="stable")]
+        rows = pd.DataFrame(
+            {
+                "interval_start": interval_start.iloc[order].dt.tz_convert(config.zone),
+                "offered": np.asarray(offered, dtype=float)[order],
+                "aht_s": np.asarray(aht_s, dtype=float)[order],
+            }
+        ).reset_index(drop=True)
+        out[order] = projected_in_time(rows, np.asarray(scheduled)[order], queue, config)
 
 
 def _columns(plan: BacklogPlan, queue: BacklogQueue, interval_s: float) -> pd.DataFrame:
