@@ -13,6 +13,7 @@ import pandas as pd
 
 from staffplan.backlog import size_backlog
 from staffplan.config import Config, QueueConfig
+from staffplan.config.backlog import BACKLOG_CHANNELS
 from staffplan.engine_inputs import (
     metrics_arguments,
     queue_parameters,
@@ -249,3 +250,17 @@ def erlang_calculator(
         "workload_erlangs": float(metrics["workload_erlangs"]),
         "required_fte": float(required_fte(agents, shrinkage)),
     }
+
+
+def backlog_warning(answer_within_s: float, interval_min: float) -> str | None:
+    """A warning when a target is longer than the interval: that is backlog work, which
+    an Erlang calculation per interval sizes wrongly (None for a live-queue target)."""
+    if answer_within_s <= interval_min * 60.0:
+        return None
+    return (
+        f"a target of {answer_within_s / 3600:g} h is longer than the {interval_min:g}-minute "
+        "interval: that is backlog work (email, tickets, ...), which waits across intervals "
+        "and nights, and Erlang sizes each interval as if it could not. In the config set "
+        f"the queue's channel (queues[].channel: {' | '.join(BACKLOG_CHANNELS)}) with "
+        "target.answer_within_h and open_hours, and run `staffplan staff`"
+    )

@@ -6,8 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 from staffplan.backlog import BacklogQueue, day_shares, evaluate, size_queue
+from staffplan.cli import app
 from staffplan.config import parse_config
 from staffplan.errors import ConfigError
 from staffplan.simulate import simulate_schedule
@@ -129,3 +131,13 @@ def test_sizing_spends_exactly_the_work_when_it_can():
     queue = small_queue(np.ones(8), np.tile([False, False, False, True], 2), within=4.0)
     plan = size_queue(queue)
     np.testing.assert_allclose(plan.agents, np.tile([0, 0, 0, 4], 2))
+
+
+def test_erlang_warns_that_a_target_longer_than_the_interval_is_backlog_work():
+    args = ["erlang", "--volume", "10", "--aht-s", "600", "--service-level", "0.9"]
+    backlog = CliRunner().invoke(app, [*args, "--answer-within-s", "86400"])
+    assert backlog.exit_code == 0
+    assert "backlog work" in backlog.stderr and "queues[].channel" in backlog.stderr
+    assert "email" in backlog.stderr
+    live = CliRunner().invoke(app, [*args, "--answer-within-s", "20"])
+    assert live.exit_code == 0 and "backlog" not in live.stderr

@@ -20,7 +20,7 @@ from staffplan.backlog.sizing import (
     evaluate,
     size_queue,
 )
-from staffplan.errors import ConfigError
+from staffplan.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     from staffplan.config import Config, QueueConfig
@@ -70,12 +70,25 @@ def size_backlog(rows: pd.DataFrame, queue: QueueConfig, config: Config) -> pd.D
     waiting at the interval's end) and ``oldest_age_h`` (hours the oldest of them has
     waited), and ``answered`` (contacts answered in the interval, for escalation). A
     :class:`ConfigError` when no staffing in opening hours meets the target."""
+    _check_contiguous(rows["interval_start"], queue.name, config.interval_min)
     arrays = backlog_queue(rows, queue, config)
     try:
         plan = size_queue(arrays)
     except Unreachable as exc:
         raise _unreachable(exc, rows, queue, config) from None
     return _columns(plan, arrays, config.interval_min * 60.0)
+
+
+def _check_contiguous(times: pd.Series, name: str, interval_min: int) -> None:
+    """A backlog carries over from one interval to the next, so none may be missing."""
+    steps = times.diff().iloc[1:].to_numpy()
+    jumps = np.flatnonzero(steps != pd.Timedelta(minutes=interval_min))
+    if jumps.size:
+        before, after = (times.iloc[k].isoformat() for k in (jumps[0], jumps[0] + 1))
+        raise InputError(
+            f"forecast: backlog queue {name!r} has no row between {before} and {after}; its "
+            "backlog carries over every interval, so give each one a row (volume 0 if none)"
+        )
 
 
 def projected_in_time(
