@@ -21,6 +21,7 @@ from staffplan.backlog.sizing import (
     size_queue,
 )
 from staffplan.errors import ConfigError, InputError
+from staffplan.tables.schema import columns
 
 if TYPE_CHECKING:
     from staffplan.config import Config, QueueConfig
@@ -173,25 +174,29 @@ def _unreachable(
     )
 
 
-def day_shares(requirements: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """Per backlog queue and planning-zone day: ``queue, day, contacts, answered_in_time``
-    (share of the day's contacts answered within the target, fluid model), ``target``
-    and ``agent_hours``; empty when the table has no backlog queue."""
+def day_shares(
+    requirements: pd.DataFrame, config: Config, scheduled_sl: pd.Series | None = None
+) -> pd.DataFrame:
+    """The ``backlog_daily`` table (docs/tables.md): per backlog queue and planning-zone
+    day, the share of the day's contacts answered in time with the required agents (the
+    requirements' ``service_level``) and, given ``scheduled_sl`` (per requirements row:
+    the schedule's projection), with the scheduled ones. Empty without backlog queues."""
     backlog = [q.name for q in config.queues if q.backlog]
-    rows = requirements[requirements["queue"].isin(backlog)]
-    hours = config.interval_min / 60.0
+    rows = requirements["queue"].isin(backlog)
+    offered = requirements["offered"][rows]
     table = pd.DataFrame(
         {
-            "queue": rows["queue"],
-            "day": rows["interval_start"].dt.strftime("%Y-%m-%d"),
-            "contacts": rows["offered"],
-            "_in_time": rows["offered"] * rows["service_level"],
-            "agent_hours": rows["agents"] * hours,
+            "queue": requirements["queue"][rows],
+            "day": requirements["interval_start"][rows].dt.strftime("%Y-%m-%d"),
+            "contacts": offered,
+            "_required": offered * requirements["service_level"][rows],
+            "_scheduled": offered * (np.nan if scheduled_sl is None else scheduled_sl[rows]),
+            "agent_hours": requirements["agents"][rows] * config.interval_min / 60.0,
         }
     )
-    daily = table.groupby(["queue", "day"], sort=False).sum().reset_index()
-    daily["answered_in_time"] = daily.pop("_in_time") / daily["contacts"].where(
-        daily["contacts"] > 0
-    )
+    daily = table.groupby(["queue", "day"], sort=False).sum(min_count=1).reset_index()
+    contacts = daily["contacts"].where(daily["contacts"] > 0)
+    daily["answered_in_time"] = daily.pop("_required") / contacts
+    daily["scheduled_in_time"] = daily.pop("_scheduled") / contacts
     daily["target"] = [config.queue(q).target.service_level for q in daily["queue"]]
-    return daily[["queue", "day", "contacts", "answered_in_time", "target", "agent_hours"]]
+    return daily[columns("backlog_daily")]

@@ -20,6 +20,7 @@ from staffplan.engine import IN_PROCESS, Workers, open_workers
 from staffplan.forecast import ForecastRun, run_forecast
 from staffplan.forecast.plot import forecast_png
 from staffplan.forecast.run import history_span
+from staffplan.jobs.backlog_report import backlog_section
 from staffplan.jobs.publish import (
     Warn,
     check_output_folder,
@@ -58,6 +59,7 @@ class PlanResult:
     requirements: pd.DataFrame
     schedule: Schedule
     simulation: SimulationResult | None = None
+    config: Config | None = None
 
     @property
     def forecast(self) -> pd.DataFrame:
@@ -146,6 +148,7 @@ def run_plan(
         requirements,
         schedule,
         simulation,
+        config,
     )
 
 
@@ -213,6 +216,7 @@ def plan_headlines(result: PlanResult) -> dict[str, str]:
     if result.simulation is not None:
         sim = result.simulation.intervals
         headlines["Simulated service level (mean)"] = f"{_simulated_mean(sim):.1%}"
+    headlines.update(backlog_section(result).headlines)
     return headlines
 
 
@@ -267,6 +271,9 @@ def plan_files(result: PlanResult) -> dict[str, str | bytes]:
     }
     if result.simulation is not None:
         images["Simulated service level"] = ("simulation.png", plot_simulation(result.simulation))
+    backlog = backlog_section(result)
+    tables.update(backlog.tables)
+    images.update(backlog.images)
     page = render_report(
         "staffplan plan",
         f"Week starting {result.start.strftime('%Y-%m-%d %H:%M %Z')}",
@@ -280,6 +287,7 @@ def plan_files(result: PlanResult) -> dict[str, str | bytes]:
                 if result.deflection is not None
                 else {}
             ),
+            **backlog.report_tables,
         },
     )
     return {

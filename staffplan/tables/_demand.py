@@ -191,6 +191,34 @@ REQUIREMENTS = Table(
     made_optional((*DEFLECTION.columns, *SIZING), keep=("queue", "interval_start", "agents")),
 )
 
+BACKLOG_DAILY = Table(
+    "backlog_daily",
+    (
+        Column("queue", "text", True, "", "A backlog queue (email, ticket, social, ...)."),
+        Column("day", "date", True, "", "The day its contacts arrived, planning-zone clock."),
+        Column("contacts", "number", True, "contacts", "Contacts reaching agents that day."),
+        Column(
+            "answered_in_time",
+            "share",
+            True,
+            "",
+            "Share of them the required agents answer within the target (fluid model).",
+            blank=True,
+        ),
+        Column(
+            "scheduled_in_time",
+            "share",
+            False,
+            "",
+            "The same share with the scheduled agents (the plan's coverage).",
+            blank=True,
+        ),
+        Column("target", "share", True, "", "The queue's `target.service_level`."),
+        Column("agent_hours", "number", True, "h", "Agent-hours required that day."),
+    ),
+    key=("queue", "day"),
+)
+
 DEFLECTION_SUMMARY = Table(
     "deflection_summary",
     (
