@@ -12,9 +12,11 @@ intervals splits each interval's escalations over the two intervals it straddles
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:
     from staffplan.config import Config, QueueConfig
@@ -64,3 +66,43 @@ def escalation_aht_s(queue: QueueConfig, config: Config) -> float:
     assert queue.escalation is not None
     own = queue.escalation.aht_s
     return own if own is not None else config.queue(queue.escalation.to).aht_s
+
+
+def with_receiver_rows(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """``rows`` plus, for each queue that only receives escalations (no rows of its own),
+    the intervals of its first tier-1 queue with no contacts of its own."""
+    present = set(rows["queue"])
+    added = []
+    for queue in config.queues:
+        escalation = queue.escalation
+        if escalation is None or escalation.to in present or queue.name not in present:
+            continue
+        template = rows[rows["queue"] == queue.name]
+        numbers = [c for c in template.columns if c not in ("interval_start", "peak")]
+        numbers = [c for c in numbers if pd.api.types.is_numeric_dtype(template[c])]
+        blank = template.assign(queue=escalation.to, **dict.fromkeys(numbers, 0.0))
+        if "aht_s" in blank:
+            blank["aht_s"] = np.nan
+        if "peak" in blank:
+            blank["peak"] = False
+        added.append(blank)
+        present.add(escalation.to)
+    return pd.concat([rows, *added], ignore_index=True) if added else rows
+
+
+def scaled_escalation(config: Config, scale: float) -> Config:
+    """``config`` with every ``escalation.share`` multiplied by ``scale`` (at most 1)."""
+    if scale == 1.0:
+        return config
+    queues = tuple(
+        q
+        if q.escalation is None
+        else dataclasses.replace(
+            q,
+            escalation=dataclasses.replace(
+                q.escalation, share=min(1.0, q.escalation.share * scale)
+            ),
+        )
+        for q in config.queues
+    )
+    return dataclasses.replace(config, queues=queues)

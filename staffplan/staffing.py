@@ -22,7 +22,12 @@ from staffplan.engine_inputs import (
 )
 from staffplan.erlang import required_agents, required_fte, staffing_metrics
 from staffplan.errors import ConfigError
-from staffplan.escalation import escalated_contacts, escalation_aht_s, tiers
+from staffplan.escalation import (
+    escalated_contacts,
+    escalation_aht_s,
+    tiers,
+    with_receiver_rows,
+)
 from staffplan.tables.schema import columns
 
 DEMAND_COLUMNS = ["queue", "interval_start", "volume", "deflected", "offered", "aht_s"]
@@ -54,7 +59,7 @@ def size_requirements(
         raise ConfigError("the forecast has no rows to size; check its dates and queues")
     rows = forecast.reset_index(drop=True)
     if escalate:
-        rows = _with_receiver_rows(rows, config)
+        rows = with_receiver_rows(rows, config)
     params = queue_parameters(rows["queue"], config)
     volume = rows["volume"].to_numpy(dtype=float)
     deflected = _column(rows, "deflected", np.zeros_like(volume))
@@ -153,28 +158,6 @@ class _Demand:
             moved = found.fillna(0.0).to_numpy()
             self.escalated[into] += moved
             self.escalated_work_s[into] += moved * aht_s
-
-
-def _with_receiver_rows(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """``rows`` plus, for each queue that only receives escalations (no rows of its own),
-    the intervals of its first tier-1 queue with no contacts of its own."""
-    present = set(rows["queue"])
-    added = []
-    for queue in config.queues:
-        escalation = queue.escalation
-        if escalation is None or escalation.to in present or queue.name not in present:
-            continue
-        template = rows[rows["queue"] == queue.name]
-        numbers = [c for c in template.columns if c not in ("interval_start", "peak")]
-        numbers = [c for c in numbers if pd.api.types.is_numeric_dtype(template[c])]
-        blank = template.assign(queue=escalation.to, **dict.fromkeys(numbers, 0.0))
-        if "aht_s" in blank:
-            blank["aht_s"] = np.nan
-        if "peak" in blank:
-            blank["peak"] = False
-        added.append(blank)
-        present.add(escalation.to)
-    return pd.concat([rows, *added], ignore_index=True) if added else rows
 
 
 def _runs(rows: pd.DataFrame) -> np.ndarray:

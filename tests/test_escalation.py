@@ -128,3 +128,30 @@ def test_simulate_sends_escalated_contacts_to_tier2_after_the_delay():
     assert tier2["offered"].sum() == pytest.approx(0.1 * answered_sim.sum(), rel=0.03)
     shifted = 0.1 * np.roll(answered_sim, 2)
     assert np.corrcoef(tier2["offered"], shifted)[0, 1] > 0.9
+
+
+SCENARIOS = """
+scenarios:
+  start: 2027-01
+  horizon_months: 2
+  starting_headcount: 10
+  cases:
+    - {name: none, cost_per_fte_month: 5000, escalation_scale: 0.0}
+    - {name: base, cost_per_fte_month: 5000}
+    - {name: double, cost_per_fte_month: 5000, escalation_scale: 2.0}
+"""
+
+
+def test_a_scenario_doubling_the_escalation_share_doubles_tier2_work():
+    from staffplan.finance.scenarios import representative_week, run_scenarios
+
+    config = parse_config(config_text(0.1) + SCENARIOS)
+    times = pd.date_range("2026-12-07", periods=2 * WEEK, freq="30min", tz="Asia/Shanghai")
+    history = pd.DataFrame({"queue": "chat_en", "interval_start": times, "volume": 30.0})
+    months = run_scenarios(representative_week(history, config, 2), config).months
+    work = (months["offered"] * months["aht_s"]).groupby(months["scenario"]).sum()
+    tier2 = work["base"] - work["none"]
+    assert tier2 > 0
+    assert work["double"] - work["none"] == pytest.approx(2 * tier2, rel=1e-6)
+    fte = months.groupby("scenario")["required_fte"].sum()
+    assert fte["none"] < fte["base"] < fte["double"]
