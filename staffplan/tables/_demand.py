@@ -223,7 +223,11 @@ DEFLECTION_SUMMARY = Table(
     "deflection_summary",
     (
         Column(
-            "channel", "text", True, "", "`phone`, `chat` or `email`; `all` on the grand total."
+            "channel",
+            "text",
+            True,
+            "",
+            "The queue's `channel` (`chat`, `email`, ...); `all` on the grand total.",
         ),
         Column("programme", "text", True, "", "The programme (`deflection.queues[].programme`)."),
         Column("reason", "text", True, "", "The contact reason; `all` on a subtotal."),
