@@ -100,6 +100,7 @@ class _Demand:
         self.answered = np.zeros_like(own)
         names = ["agents", *LIVE_METRICS, "backlog_end", "oldest_age_h"]
         self.columns = {name: np.full(own.size, np.nan) for name in names}
+        self.positions = rows.groupby("queue", sort=False).indices
 
     @property
     def offered(self) -> np.ndarray:
@@ -107,26 +108,32 @@ class _Demand:
 
     @property
     def aht_s(self) -> np.ndarray:
-        offered = self.offered
-        work = self.own * self.own_aht_s + self.escalated_work_s
-        return np.divide(work, offered, out=self.own_aht_s.copy(), where=offered > 0)
+        return self.aht_s_at(slice(None))
+
+    def aht_s_at(self, at: np.ndarray | slice) -> np.ndarray:
+        """Mean handle time (s) of the rows ``at``: own and escalated contacts together."""
+        offered = self.own[at] + self.escalated[at]
+        work = self.own[at] * self.own_aht_s[at] + self.escalated_work_s[at]
+        return np.divide(work, offered, out=self.own_aht_s[at].copy(), where=offered > 0)
+
+    def rows_of(self, name: str) -> np.ndarray:
+        return self.positions.get(name, np.zeros(0, dtype=np.intp))
 
     def size_backlog(self, queue: QueueConfig, config: Config) -> None:
-        at = np.flatnonzero((self.rows["queue"] == queue.name).to_numpy())
-        offered, aht_s = self.offered, self.aht_s
+        at = self.rows_of(queue.name)
         for run in (at[self.runs[at] == r] for r in np.unique(self.runs[at])):
-            rows = self.rows.iloc[run].assign(offered=offered[run], aht_s=aht_s[run])
+            offered = self.own[run] + self.escalated[run]
+            rows = self.rows.iloc[run].assign(offered=offered, aht_s=self.aht_s_at(run))
             sized = size_backlog(rows, queue, config)
             for name in self.columns:
                 self.columns[name][run] = sized[name].to_numpy(dtype=float)
             self.answered[run] = sized["answered"].to_numpy()
 
     def size_live(self, queues: list[QueueConfig], config: Config, params: pd.DataFrame) -> None:
-        names = [q.name for q in queues]
-        at = np.flatnonzero(self.rows["queue"].isin(names).to_numpy())
+        at = np.sort(np.concatenate([self.rows_of(q.name) for q in queues] or [[]])).astype(int)
         if at.size == 0:
             return
-        offered, aht_s = self.offered[at], self.aht_s[at]
+        offered, aht_s = self.own[at] + self.escalated[at], self.aht_s_at(at)
         part = params.iloc[at]
         agents = required_agents(offered, aht_s, config.interval_min, **sizing_arguments(part))
         metrics = staffing_metrics(
@@ -141,18 +148,18 @@ class _Demand:
         """Add what ``queue`` escalates to its tier-2 queue's rows of the same run."""
         if queue.escalation is None:
             return
-        source = self.rows["queue"].to_numpy() == queue.name
-        target = self.rows["queue"].to_numpy() == queue.escalation.to
+        source = self.rows_of(queue.name)
+        target = self.rows_of(queue.escalation.to)
         aht_s = escalation_aht_s(queue, config)
         for run in np.unique(self.runs[source]):
-            at = np.flatnonzero(source & (self.runs == run))
+            at = source[self.runs[source] == run]
             contacts = escalated_contacts(
                 self.answered[at],
                 queue.escalation.share,
                 queue.escalation.delay_min,
                 config.interval_min,
             )
-            into = np.flatnonzero(target & (self.runs == run))
+            into = target[self.runs[target] == run]
             times = self.rows["interval_start"].iloc[into]
             found = pd.Series(contacts, index=self.rows["interval_start"].iloc[at]).reindex(times)
             moved = found.fillna(0.0).to_numpy()
