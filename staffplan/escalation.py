@@ -106,3 +106,27 @@ def scaled_escalation(config: Config, scale: float) -> Config:
         for q in config.queues
     )
     return dataclasses.replace(config, queues=queues)
+
+
+def own_demand(
+    queues: np.ndarray,
+    offered: np.ndarray,
+    aht_s: np.ndarray,
+    escalated: np.ndarray,
+    config: Config,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of a requirements table: the contacts of the queue's own (``offered`` less
+    ``escalated``) and their handle time (s), taking the escalated contacts' handle time
+    out of the row's mean ``aht_s`` (the mean over the queue's tier-1 sources when
+    several escalate to it), so a table with escalations can be sized or simulated again
+    without counting them twice."""
+    escalated = np.nan_to_num(np.asarray(escalated, dtype=float))
+    own = np.maximum(offered - escalated, 0.0)
+    each = {}
+    for queue in config.queues:
+        if queue.escalation is not None:
+            each.setdefault(queue.escalation.to, []).append(escalation_aht_s(queue, config))
+    escalated_aht_s = np.array([np.mean(each.get(str(q), [0.0])) for q in queues])
+    work = offered * aht_s - escalated * escalated_aht_s
+    own_aht_s = np.divide(work, own, out=np.asarray(aht_s, dtype=float).copy(), where=own > 0)
+    return own, np.maximum(own_aht_s, 1e-9)

@@ -25,6 +25,7 @@ from staffplan.errors import ConfigError
 from staffplan.escalation import (
     escalated_contacts,
     escalation_aht_s,
+    own_demand,
     tiers,
     with_receiver_rows,
 )
@@ -65,6 +66,9 @@ def size_requirements(
     deflected = _column(rows, "deflected", np.zeros_like(volume))
     own = _column(rows, "offered", volume - deflected)
     own_aht_s = row_aht_s(rows, params)
+    if "escalated" in rows.columns:  # a requirements table sized again
+        names = rows["queue"].to_numpy()
+        own, own_aht_s = own_demand(names, own, own_aht_s, rows["escalated"].to_numpy(), config)
     demand = _Demand(rows, _runs(rows), own, own_aht_s)
     for level in tiers(config):
         demand.size_live([q for q in level if not q.backlog], config, params)

@@ -141,3 +141,26 @@ def test_erlang_warns_that_a_target_longer_than_the_interval_is_backlog_work():
     assert "email" in backlog.stderr
     live = CliRunner().invoke(app, [*args, "--answer-within-s", "20"])
     assert live.exit_code == 0 and "backlog" not in live.stderr
+
+
+def test_the_default_plan_shows_the_email_and_tier2_queues(shared_plan, plan_folder):
+    from staffplan.tables import read_requirements
+
+    config = parse_config((plan_folder.parent / "configs" / "example.yaml").read_text())
+    requirements = read_requirements(plan_folder / "requirements.csv", config.zone, 30)
+    assert {"email_en", "specialists"} <= set(requirements["queue"])
+    live = requirements["queue"].isin(["chat_en", "phone_zh"])
+    assert requirements.loc[live, "backlog_end"].isna().all()
+    assert requirements.loc[~live, "backlog_end"].notna().all()
+    email = requirements[requirements["queue"] == "email_en"]
+    open_ = email["interval_start"].dt.hour.between(9, 17)  # inside every day's hours
+    assert (email.loc[~email["interval_start"].dt.hour.between(8, 21), "agents"] == 0).all()
+    assert email.loc[open_, "agents"].sum() > 0
+    tier2 = requirements[requirements["queue"] == "specialists"]
+    assert tier2["escalated"].sum() > 0 and (tier2["volume"] == 0).all()
+    daily = pd.read_csv(plan_folder / "backlog_daily.csv")
+    assert set(daily["queue"]) == {"email_en", "specialists"}
+    assert (daily["answered_in_time"] >= daily["target"]).all()
+    assert "Backlog in time" in shared_plan.stdout
+    report = (plan_folder / "report.html").read_text()
+    assert "Backlog answered in time per day" in report and "Backlog: contacts waiting" in report

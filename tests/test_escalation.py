@@ -155,3 +155,12 @@ def test_a_scenario_doubling_the_escalation_share_doubles_tier2_work():
     assert work["double"] - work["none"] == pytest.approx(2 * tier2, rel=1e-6)
     fte = months.groupby("scenario")["required_fte"].sum()
     assert fte["none"] < fte["base"] < fte["double"]
+
+
+def test_sizing_the_requirements_again_does_not_escalate_twice():
+    from staffplan.tables import as_written
+
+    config = parse_config(config_text(0.1))
+    first = as_written(size_requirements(as_written(chat_demand()), config))
+    again = as_written(size_requirements(first, config))
+    pd.testing.assert_frame_equal(again, first)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from staffplan.engine_inputs import queue_parameters, row_aht_s
 from staffplan.errors import InputError
-from staffplan.escalation import escalation_aht_s, tiers
+from staffplan.escalation import escalation_aht_s, own_demand, tiers
 from staffplan.simulate.model import Feed, QueueArrays
 
 if TYPE_CHECKING:
@@ -195,16 +195,15 @@ def _own_contacts(table: pd.DataFrame, queue: QueueConfig, config: Config) -> pd
     """A tier-2 queue's rows without the escalated contacts (the simulated tier 1 sends
     them): ``volume`` less ``escalated``, and the ``aht_s`` of its own contacts."""
     escalated = table["escalated"].fillna(0.0).to_numpy(dtype=float)
-    volume = table["volume"].to_numpy(dtype=float)
-    own = np.maximum(volume - escalated, 0.0)
-    aht_s = row_aht_s(table, queue_parameters(table["queue"], config))
-    sources = [q for q in config.queues if q.escalation and q.escalation.to == queue.name]
-    escalated_work = escalated * np.mean([escalation_aht_s(q, config) for q in sources])
-    own_aht = np.divide(
-        volume * aht_s - escalated_work, own, out=np.full(own.size, queue.aht_s), where=own > 0
+    own, own_aht_s = own_demand(
+        table["queue"].to_numpy(),
+        table["volume"].to_numpy(dtype=float),
+        row_aht_s(table, queue_parameters(table["queue"], config)),
+        escalated,
+        config,
     )
     bounds = {c: table[c] - escalated for c in ("lo80", "hi80") if c in table}
-    return table.assign(volume=own, aht_s=np.clip(own_aht, 1e-9, None), **bounds)
+    return table.assign(volume=own, aht_s=own_aht_s, **bounds)
 
 
 def _rate_spread(count_sd: np.ndarray, volume: np.ndarray) -> np.ndarray:
