@@ -164,3 +164,31 @@ def test_the_default_plan_shows_the_email_and_tier2_queues(shared_plan, plan_fol
     assert "Backlog in time" in shared_plan.stdout
     report = (plan_folder / "report.html").read_text()
     assert "Backlog answered in time per day" in report and "Backlog: contacts waiting" in report
+
+
+def test_a_business_hours_target_counts_only_opening_hours():
+    weekdays = '{mon-fri: ["09:00", "18:00"]}'
+    wall = parse_config(email_config(answer_within_h=24, open_hours=weekdays))
+    with pytest.raises(ConfigError, match="within 24 h"):
+        size_requirements(email_demand(), wall)
+    text = email_config(answer_within_h=9, open_hours=weekdays)
+    text = text.replace("answer_within_h: 9}", "answer_within_h: 9, business_hours: true}")
+    config = parse_config(text)
+    sized = size_requirements(email_demand(), config)
+    weekend = sized["interval_start"].dt.day_of_week >= 5
+    assert (sized.loc[weekend, "agents"] == 0).all()
+    assert (day_shares(sized, config)["answered_in_time"] >= 0.9).all()
+    coverage = sized[["queue", "interval_start"]].assign(scheduled=sized["agents"])
+    result = simulate_schedule(sized, coverage, config, replications=40, seed=2)
+    assert (result.daily["service_level_p10"] >= 0.9).all(), result.daily
+
+
+def test_business_hours_are_for_backlog_queues():
+    text = (
+        email_config()
+        .replace("channel: email", "channel: chat")
+        .replace('    open_hours: ["09:00", "18:00"]\n', "")
+    )
+    text = text.replace("answer_within_h: 24}", "answer_within_s: 60, business_hours: true}")
+    with pytest.raises(ConfigError, match="target.business_hours"):
+        parse_config(text)

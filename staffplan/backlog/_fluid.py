@@ -62,17 +62,21 @@ def serve(arrived: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     return offered + np.minimum.accumulate(arrived - offered)
 
 
-def run(work_s: np.ndarray, capacity_s: np.ndarray, within: float) -> FluidRun:
+def run(
+    work_s: np.ndarray, capacity_s: np.ndarray, within: float, clock: np.ndarray | None = None
+) -> FluidRun:
     """The fluid model for one turn of per-interval ``work_s`` and ``capacity_s``
     (agent-seconds) with a target of ``within`` intervals (a float: 48.0 is 24 h of
-    30-minute intervals)."""
+    30-minute intervals). With ``clock`` (per interval: whether the target's clock runs,
+    i.e. business hours) the target counts only those intervals."""
     n = work_s.size
     arrived = cumulative(tiled(work_s))
     served = serve(arrived, tiled(capacity_s))
     middle = np.arange(n, 2 * n)
     start, end = arrived[middle], arrived[middle + 1]
-    due_start = np.interp(middle + within, np.arange(arrived.size), served)
-    due_end = np.interp(middle + 1 + within, np.arange(arrived.size), served)
+    bounds = np.arange(arrived.size)
+    due_start = np.interp(due(middle, within, clock), bounds, served)
+    due_end = np.interp(due(middle + 1, within, clock), bounds, served)
     in_time = _share_non_negative(due_start - start, due_end - end, work_s)
     answered_at = _inverse(served, (start + end) / 2.0)
     wait = np.maximum(answered_at - (middle + 0.5), 0.0)
@@ -88,6 +92,16 @@ def run(work_s: np.ndarray, capacity_s: np.ndarray, within: float) -> FluidRun:
         backlog_s=backlog,
         oldest_age=oldest,
     )
+
+
+def due(positions: np.ndarray, within: float, clock: np.ndarray | None) -> np.ndarray:
+    """The (fractional) boundary positions ``within`` intervals after ``positions`` on the
+    time line: wall-clock intervals, or only those where ``clock`` (one turn) runs."""
+    if clock is None:
+        return positions + within
+    ticking = cumulative(tiled(clock))
+    reached = np.interp(positions, np.arange(ticking.size), ticking) + within
+    return np.where(reached <= ticking[-1], _inverse(ticking, reached), float(ticking.size))
 
 
 def _share_non_negative(first: np.ndarray, last: np.ndarray, work: np.ndarray) -> np.ndarray:

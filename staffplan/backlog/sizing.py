@@ -54,6 +54,13 @@ class BacklogQueue:
     max_occupancy: float
     service_level: float
     handle_cv: float = 1.0
+    business_hours: bool = False
+
+    @property
+    def clock(self) -> np.ndarray | None:
+        """Where the target's clock runs: the open intervals with business hours, else
+        None (every interval, the wall clock)."""
+        return self.open if self.business_hours else None
 
     @property
     def agent_s(self) -> float:
@@ -102,7 +109,7 @@ def size_queue(queue: BacklogQueue) -> BacklogPlan:
 
 def evaluate(queue: BacklogQueue, agents: np.ndarray) -> BacklogPlan:
     """What the fluid model makes of ``agents`` per interval on ``queue``."""
-    fluid = run(queue.work_s, agents * queue.agent_s, queue.within)
+    fluid = run(queue.work_s, agents * queue.agent_s, queue.within, queue.clock)
     day_share, week_share = shares(queue, fluid.in_time)
     return BacklogPlan(agents, fluid, day_share, week_share)
 
@@ -121,7 +128,7 @@ def shares(queue: BacklogQueue, in_time: np.ndarray) -> tuple[np.ndarray, float]
 def _check_reachable(queue: BacklogQueue) -> None:
     """The best share any staffing in opening hours gives: ample agents whenever open."""
     ample = np.where(queue.open, queue.work_s.sum() + 1.0, 0.0)
-    best = run(queue.work_s, ample, queue.within)
+    best = run(queue.work_s, ample, queue.within, queue.clock)
     day_share, week_share = shares(queue, best.in_time)
     short = np.flatnonzero(day_share < queue.service_level - _SLACK)
     if short.size:
@@ -130,11 +137,15 @@ def _check_reachable(queue: BacklogQueue) -> None:
         raise Unreachable(None, week_share)
 
 
-def _deadlines(open_: np.ndarray, within: int) -> np.ndarray:
-    """Per interval of the time line: the boundary by which its work is due."""
+def _deadlines(open_: np.ndarray, within: int, business_hours: bool) -> np.ndarray:
+    """Per interval of the time line: the boundary by which its work is due: ``within``
+    intervals later (``within`` open ones with ``business_hours``), or, when the queue
+    is closed all that time, the end of the next opening window."""
     size = open_.size
     index = np.arange(size)
     opened = cumulative(open_)
+    if business_hours:
+        return np.minimum(np.searchsorted(opened, opened[index] + within, side="left"), size)
     reachable = opened[np.minimum(index + within, size)] > opened[index]
     next_open = _next(np.flatnonzero(open_), index, size)
     window_end = _next(np.flatnonzero(~open_), next_open, size)
@@ -173,7 +184,7 @@ def _capacity(queue: BacklogQueue) -> np.ndarray:
     open_ = np.tile(queue.open, COPIES)
     within = max(1, int(np.floor(queue.within + _SLACK)))
     arrived = cumulative(tiled(queue.work_s))
-    required = _required(arrived, _deadlines(open_, within))
+    required = _required(arrived, _deadlines(open_, within, queue.business_hours))
     capacity = np.zeros(open_.size)
     pieces = _pieces(open_, int(np.bincount(queue.day).max()))
     served = 0.0

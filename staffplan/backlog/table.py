@@ -52,6 +52,7 @@ def backlog_queue(rows: pd.DataFrame, queue: QueueConfig, config: Config) -> Bac
         max_occupancy=queue.max_occupancy,
         service_level=queue.target.service_level,
         handle_cv=handle_cv(config),
+        business_hours=queue.target.business_hours,
     )
 
 

@@ -49,11 +49,14 @@ class Target:
     """The response-time target: ``service_level`` of contacts answered within
     ``answer_within_s`` seconds (e.g. 80/20 is 0.8 and 20), or, for backlog work, within
     ``answer_within_h`` hours (then ``answer_within_s`` is set to the same time in
-    seconds, so every stage reads one field)."""
+    seconds, so every stage reads one field). With ``business_hours`` (backlog queues)
+    the target's clock runs only in the queue's ``open_hours``: 9 business hours is one
+    09:00-18:00 day, however long the night or weekend between."""
 
     service_level: float = share()
     answer_within_s: float | None = non_negative(None, unit="s")
     answer_within_h: float | None = positive(None, unit="h")
+    business_hours: bool = False
 
     def __post_init__(self) -> None:
         if (self.answer_within_s is None) == (self.answer_within_h is None):
@@ -93,6 +96,13 @@ class QueueConfig:
         check_name(self.name, "name", "queue", forbidden=POOLED_SEPARATOR)
         if self.backlog:
             self._check_backlog()
+        elif self.target.business_hours:
+            raise Invalid(
+                "target.business_hours",
+                f"business hours count a backlog queue's open_hours; a {self.channel} queue "
+                f"is answered live, so remove it (or use a backlog channel: "
+                f"{', '.join(BACKLOG_CHANNELS)})",
+            )
         elif self.open_hours is not None:
             raise Invalid(
                 "open_hours",

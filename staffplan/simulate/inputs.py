@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from staffplan.backlog import open_intervals
 from staffplan.engine_inputs import queue_parameters, row_aht_s
 from staffplan.errors import InputError
 from staffplan.escalation import escalation_aht_s, own_demand, tiers
@@ -178,6 +179,11 @@ def _arrays(
         spread_up=spread_up,
         spread_down=spread_down,
         wrap=_wrap(queue, table, config),
+        clock=(
+            open_intervals(table["interval_start"], queue).astype(float)
+            if queue.backlog and queue.target.business_hours
+            else None
+        ),
     )
 
 
@@ -186,6 +192,8 @@ def _wrap(queue: QueueConfig, table: pd.DataFrame, config: Config) -> int:
     and a day more (what a contact near an end may wait), at most the horizon; 0 live."""
     if not queue.backlog:
         return 0
+    if queue.target.business_hours:  # its target may span a weekend: play a whole turn
+        return len(table)
     interval_s = config.interval_min * 60.0
     span = math.ceil(queue.target.answer_within_s / interval_s) + round(86400.0 / interval_s)
     return min(span, len(table))

@@ -38,6 +38,7 @@ class QueueArrays:
     spread_down: np.ndarray | None = None
     wrap: int = 0
     feeds: tuple[Feed, ...] = ()
+    clock: np.ndarray | None = None
 
     def wrapped(self, wrap: int) -> QueueArrays:
         """This queue over ``wrap`` intervals before and after its horizon, replayed from
@@ -56,8 +57,15 @@ class QueueArrays:
             aht_s=around(self.interval_aht_s()),
             spread_up=None if self.spread_up is None else around(self.spread_up),
             spread_down=None if self.spread_down is None else around(self.spread_down),
+            clock=None if self.clock is None else around(self.clock),
             wrap=0,
         )
+
+    def clock_s(self) -> np.ndarray | None:
+        """Seconds the target's clock has run at each interval boundary (None: wall)."""
+        if self.clock is None:
+            return None
+        return np.concatenate(([0.0], np.cumsum(self.clock * self.interval_s)))
 
     def interval_aht_s(self) -> np.ndarray:
         """Mean handle time (s) of each interval's contacts."""

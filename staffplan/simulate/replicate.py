@@ -40,6 +40,7 @@ def replicate_queue(
         played.interval_s,
         played.volume.size,
         played.answer_within_s,
+        played.clock_s(),
     )
     return tallies[:, queue.wrap : queue.wrap + queue.volume.size]
 
