@@ -190,5 +190,5 @@ def test_business_hours_are_for_backlog_queues():
         .replace('    open_hours: ["09:00", "18:00"]\n', "")
     )
     text = text.replace("answer_within_h: 24}", "answer_within_s: 60, business_hours: true}")
-    with pytest.raises(ConfigError, match="target.business_hours"):
+    with pytest.raises(ConfigError, match=r"target\.business_hours"):
         parse_config(text)
