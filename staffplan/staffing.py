@@ -134,7 +134,8 @@ class _Demand:
             self.answered[run] = sized["answered"].to_numpy()
 
     def size_live(self, queues: list[QueueConfig], config: Config, params: pd.DataFrame) -> None:
-        at = np.sort(np.concatenate([self.rows_of(q.name) for q in queues] or [[]])).astype(int)
+        parts = [self.rows_of(q.name) for q in queues]
+        at = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.intp)
         if at.size == 0:
             return
         offered, aht_s = self.own[at] + self.escalated[at], self.aht_s_at(at)
