@@ -11,7 +11,9 @@ days before the history to its end). Same input and seed → byte-identical file
 
 The volumes are synthetic (see :mod:`staffplan.forecast.synthetic`): the queues and
 their true parameters are ``SAMPLE_QUEUES`` there (chat_en: 2,400 contacts a day,
-beta = 0.35; phone_zh: 900 a day, beta = 0.25; beta is the log change in volume per
+beta = 0.35; phone_zh: 900 a day, beta = 0.25) and ``SAMPLE_BACKLOG_QUEUES`` (email_en:
+600 a day, beta = 0.15; drawn after the others, so their volumes do not depend on it;
+beta is the log change in volume per
 standard deviation of log 24-hour realised volatility), with day busyness log-sd 0.08,
 negative-binomial size 40 and 0.5 % growth a week. Seed 7.
 """
@@ -24,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from staffplan.forecast.synthetic import SAMPLE_QUEUES, simulate_history
+from staffplan.forecast.synthetic import SAMPLE_BACKLOG_QUEUES, SAMPLE_QUEUES, simulate_history
 from staffplan.tables import atomic_write_text, read_market, to_csv_text
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -41,7 +43,8 @@ def main(btc_path: str) -> None:
     end = START + pd.DateOffset(weeks=WEEKS)
     prices = read_market(btc_path)
     prices = prices[(prices["timestamp"] >= START - WARM_UP) & (prices["timestamp"] < end)]
-    history = simulate_history(SAMPLE_QUEUES, prices, START, WEEKS, INTERVAL_MIN, seed=SEED)
+    queues = SAMPLE_QUEUES + SAMPLE_BACKLOG_QUEUES
+    history = simulate_history(queues, prices, START, WEEKS, INTERVAL_MIN, seed=SEED)
     atomic_write_text(folder / "history.csv", to_csv_text(history))
     columns = ["timestamp", "high", "low", "close"]
     atomic_write_text(folder / "btc_usd_hourly.csv", to_csv_text(prices[columns]))

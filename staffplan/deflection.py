@@ -298,7 +298,7 @@ def _engine_saving(
     )
     without = without.assign(deflected=0.0, offered=volume, aht_s=base_aht_s)
     both = pd.concat([without, deflected.reset_index(drop=True)], ignore_index=True)
-    sized = size_requirements(both, config)
+    sized = size_requirements(both, config, escalate=False)
     n = len(part)
     hours = config.interval_min / 60.0
     agents = sized["agents"].to_numpy(dtype=float)

@@ -1,8 +1,9 @@
 """Size every queue × interval of a forecast: the requirements table.
 
 This is the library behind ``staffplan staff``: it maps each row's queue to its config
-(AHT, target, patience, occupancy cap, concurrency, shrinkage) and sizes all rows with
-one vectorised call of the queueing engine.
+(AHT, target, patience, occupancy cap, concurrency, shrinkage) and sizes the live queues'
+rows with one vectorised call of the queueing engine per escalation tier, the backlog
+queues' with the fluid backlog model, queue by queue.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from staffplan.config import Config
+from staffplan.backlog import size_backlog
+from staffplan.config import Config, QueueConfig
+from staffplan.config.backlog import BACKLOG_CHANNELS
 from staffplan.engine_inputs import (
     metrics_arguments,
     queue_parameters,
@@ -19,14 +22,24 @@ from staffplan.engine_inputs import (
 )
 from staffplan.erlang import required_agents, required_fte, staffing_metrics
 from staffplan.errors import ConfigError
+from staffplan.escalation import (
+    escalated_contacts,
+    escalation_aht_s,
+    own_demand,
+    tiers,
+    with_receiver_rows,
+)
 from staffplan.tables.schema import columns
 
 DEMAND_COLUMNS = ["queue", "interval_start", "volume", "deflected", "offered", "aht_s"]
 # the columns this stage adds to the demand table (docs/tables.md, requirements)
 SIZING_COLUMNS = [c for c in columns("requirements") if c not in columns("deflection")]
+LIVE_METRICS = ("service_level", "asa_s", "occupancy", "p_wait", "abandon_rate")
 
 
-def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
+def size_requirements(
+    forecast: pd.DataFrame, config: Config, *, escalate: bool = True
+) -> pd.DataFrame:
     """The requirements table (docs/tables.md): the demand table plus the sizing columns.
 
     ``forecast`` needs ``queue, interval_start, volume``; optional ``deflected``,
@@ -34,31 +47,140 @@ def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
     (seconds, per row; default the queue's ``aht_s``) come from the deflection stage.
     Every other column (prediction intervals, model, volatility path, peak…) is kept in
     its place; the :data:`SIZING_COLUMNS` follow, replaced if the input had them.
-    ``agents`` is the minimum on the phones/chats meeting the queue's target;
-    ``required_fte`` divides by (1 - shrinkage), unrounded.
+    A live queue's ``agents`` is the minimum on the phones/chats meeting its target (the
+    queueing engine); a backlog queue's (email, ticket, ...) the fewest in opening hours
+    that answer its backlog in time (:mod:`staffplan.backlog`). ``required_fte`` divides
+    by (1 - shrinkage), unrounded. With ``escalate``, tier-2 queues receive the share of
+    what their tier-1 queues answer (:mod:`staffplan.escalation`): it is in ``offered``
+    and ``escalated``, and ``aht_s`` is the mean over both kinds of contact. A queue may
+    appear in several runs of intervals (a time that does not follow the previous row
+    starts a new run); each run is sized on its own.
     """
     if forecast.empty:
         raise ConfigError("the forecast has no rows to size; check its dates and queues")
     rows = forecast.reset_index(drop=True)
+    if escalate:
+        rows = with_receiver_rows(rows, config)
     params = queue_parameters(rows["queue"], config)
     volume = rows["volume"].to_numpy(dtype=float)
     deflected = _column(rows, "deflected", np.zeros_like(volume))
-    offered = _column(rows, "offered", volume - deflected)
-    aht_s = row_aht_s(rows, params)
-    agents = required_agents(offered, aht_s, config.interval_min, **sizing_arguments(params))
-    metrics = staffing_metrics(
-        agents, offered, aht_s, config.interval_min, **metrics_arguments(params)
-    )
+    own = _column(rows, "offered", volume - deflected)
+    own_aht_s = row_aht_s(rows, params)
+    if "escalated" in rows.columns:  # a requirements table sized again
+        names = rows["queue"].to_numpy()
+        own, own_aht_s = own_demand(names, own, own_aht_s, rows["escalated"].to_numpy(), config)
+    demand = _Demand(rows, _runs(rows), own, own_aht_s)
+    for level in tiers(config):
+        demand.size_live([q for q in level if not q.backlog], config, params)
+        for queue in level:
+            if queue.backlog:
+                demand.size_backlog(queue, config)
+        if escalate:
+            for queue in level:
+                demand.escalate(queue, config)
     out = rows.drop(columns=[c for c in SIZING_COLUMNS if c in rows.columns])
-    out = out.assign(volume=volume, deflected=deflected, offered=offered, aht_s=aht_s)
-    sizing = {
-        "workload_erlangs": metrics["workload_erlangs"].to_numpy(),
-        "agents": agents,
-        **{c: metrics[c].to_numpy() for c in ("service_level", "asa_s", "occupancy", "p_wait")},
-        "abandon_rate": metrics["abandon_rate"].to_numpy(),
-        "required_fte": required_fte(agents, params["shrinkage"].to_numpy()),
+    out = out.assign(volume=volume, deflected=deflected, offered=demand.offered, aht_s=demand.aht_s)
+    sized = {
+        "escalated": demand.escalated,
+        "workload_erlangs": demand.offered * demand.aht_s / (config.interval_min * 60.0),
+        **demand.columns,
+        "required_fte": required_fte(demand.columns["agents"], params["shrinkage"].to_numpy()),
     }
-    return out.assign(**sizing)
+    return out.assign(**{c: sized[c] for c in SIZING_COLUMNS})
+
+
+class _Demand:
+    """The rows being sized: own and escalated contacts, and the sizing columns so far."""
+
+    def __init__(
+        self, rows: pd.DataFrame, runs: np.ndarray, own: np.ndarray, own_aht_s: np.ndarray
+    ) -> None:
+        self.rows = rows
+        self.runs = runs
+        self.own = own
+        self.own_aht_s = own_aht_s
+        self.escalated = np.zeros_like(own)
+        self.escalated_work_s = np.zeros_like(own)
+        self.answered = np.zeros_like(own)
+        names = ["agents", *LIVE_METRICS, "backlog_end", "oldest_age_h"]
+        self.columns = {name: np.full(own.size, np.nan) for name in names}
+        self.positions = rows.groupby("queue", sort=False).indices
+
+    @property
+    def offered(self) -> np.ndarray:
+        return self.own + self.escalated
+
+    @property
+    def aht_s(self) -> np.ndarray:
+        return self.aht_s_at(slice(None))
+
+    def aht_s_at(self, at: np.ndarray | slice) -> np.ndarray:
+        """Mean handle time (s) of the rows ``at``: own and escalated contacts together."""
+        offered = self.own[at] + self.escalated[at]
+        work = self.own[at] * self.own_aht_s[at] + self.escalated_work_s[at]
+        return np.divide(work, offered, out=self.own_aht_s[at].copy(), where=offered > 0)
+
+    def rows_of(self, name: str) -> np.ndarray:
+        return self.positions.get(name, np.zeros(0, dtype=np.intp))
+
+    def size_backlog(self, queue: QueueConfig, config: Config) -> None:
+        at = self.rows_of(queue.name)
+        for run in (at[self.runs[at] == r] for r in np.unique(self.runs[at])):
+            offered = self.own[run] + self.escalated[run]
+            rows = self.rows.iloc[run].assign(offered=offered, aht_s=self.aht_s_at(run))
+            sized = size_backlog(rows, queue, config)
+            for name in self.columns:
+                self.columns[name][run] = sized[name].to_numpy(dtype=float)
+            self.answered[run] = sized["answered"].to_numpy()
+
+    def size_live(self, queues: list[QueueConfig], config: Config, params: pd.DataFrame) -> None:
+        parts = [self.rows_of(q.name) for q in queues]
+        at = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.intp)
+        if at.size == 0:
+            return
+        offered, aht_s = self.own[at] + self.escalated[at], self.aht_s_at(at)
+        part = params.iloc[at]
+        agents = required_agents(offered, aht_s, config.interval_min, **sizing_arguments(part))
+        metrics = staffing_metrics(
+            agents, offered, aht_s, config.interval_min, **metrics_arguments(part)
+        )
+        self.columns["agents"][at] = agents
+        for name in LIVE_METRICS:
+            self.columns[name][at] = metrics[name].to_numpy()
+        self.answered[at] = offered * (1.0 - metrics["abandon_rate"].to_numpy())
+
+    def escalate(self, queue: QueueConfig, config: Config) -> None:
+        """Add what ``queue`` escalates to its tier-2 queue's rows of the same run."""
+        if queue.escalation is None:
+            return
+        source = self.rows_of(queue.name)
+        target = self.rows_of(queue.escalation.to)
+        aht_s = escalation_aht_s(queue, config)
+        for run in np.unique(self.runs[source]):
+            at = source[self.runs[source] == run]
+            contacts = escalated_contacts(
+                self.answered[at],
+                queue.escalation.share,
+                queue.escalation.delay_min,
+                config.interval_min,
+            )
+            into = target[self.runs[target] == run]
+            times = self.rows["interval_start"].iloc[into]
+            found = pd.Series(contacts, index=self.rows["interval_start"].iloc[at]).reindex(times)
+            moved = found.fillna(0.0).to_numpy()
+            self.escalated[into] += moved
+            self.escalated_work_s[into] += moved * aht_s
+
+
+def _runs(rows: pd.DataFrame) -> np.ndarray:
+    """Per row: the number of its queue's run (a new run starts where a queue's time does
+    not move forward)."""
+    out = np.zeros(len(rows), dtype=np.int64)
+    times = rows["interval_start"]
+    for _, at in rows.groupby("queue", sort=False).indices.items():
+        step = times.iloc[at].diff().dt.total_seconds().to_numpy()
+        out[at] = np.cumsum(~(step > 0)) - 1
+    return out
 
 
 def _column(frame: pd.DataFrame, name: str, default: np.ndarray) -> np.ndarray:
@@ -123,3 +245,17 @@ def erlang_calculator(
         "workload_erlangs": float(metrics["workload_erlangs"]),
         "required_fte": float(required_fte(agents, shrinkage)),
     }
+
+
+def backlog_warning(answer_within_s: float, interval_min: float) -> str | None:
+    """A warning when a target is longer than the interval: that is backlog work, which
+    an Erlang calculation per interval sizes wrongly (None for a live-queue target)."""
+    if answer_within_s <= interval_min * 60.0:
+        return None
+    return (
+        f"a target of {answer_within_s / 3600:g} h is longer than the {interval_min:g}-minute "
+        "interval: that is backlog work (email, tickets, ...), which waits across intervals "
+        "and nights, and Erlang sizes each interval as if it could not. In the config set "
+        f"the queue's channel (queues[].channel: {' | '.join(BACKLOG_CHANNELS)}) with "
+        "target.answer_within_h and open_hours, and run `staffplan staff`"
+    )

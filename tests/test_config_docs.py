@@ -89,7 +89,10 @@ def _visit(
 def _section(hint: typing.Any) -> tuple[type | None, str]:
     """The dataclass inside a field's type (None for a plain value) and its path suffix."""
     if typing.get_origin(hint) in (types.UnionType, typing.Union):
-        (hint,) = [a for a in typing.get_args(hint) if a is not type(None)]
+        members = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(members) > 1:  # a value of several shapes (a pair or a mapping of pairs)
+            return None, ""
+        (hint,) = members
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin is tuple and dataclasses.is_dataclass(args[0]):
         return args[0], "[]"

@@ -154,7 +154,7 @@ def test_the_sample_history_carries_a_volatility_effect_of_the_documented_size()
     from staffplan.tables import read_history
 
     table = read_history(SAMPLE / "history.csv", ZONE, 30)
-    assert sorted(table["queue"].unique()) == ["chat_en", "phone_zh"]
+    assert sorted(table["queue"].unique()) == ["chat_en", "email_en", "phone_zh"]
     assert table["interval_start"].min() == START
     assert table["interval_start"].max().day_name() == "Sunday"
     effects = (

@@ -31,7 +31,10 @@ def test_init_writes_a_project_whose_config_reads_its_own_sample(tmp_path: Path,
         sample_data / "history.csv"
     ).read_bytes()
     config = load_config(project / "staffplan.yaml")
-    assert {q.history for q in config.queues} == {project / "sample_data" / "history.csv"}
+    # every queue reads the sample, but the tier-2 queue fed only by escalation
+    histories = {q.name: q.history for q in config.queues}
+    assert histories.pop("specialists") is None
+    assert set(histories.values()) == {project / "sample_data" / "history.csv"}
     assert config.market.prices == project / "sample_data" / "btc_usd_hourly.csv"
     assert config.require("team").max_history_age_days == 14  # cron fails on a stale export
     readme = (project / "README.md").read_text(encoding="utf-8")

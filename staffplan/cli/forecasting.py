@@ -64,8 +64,10 @@ def erlang(
     Example: staffplan erlang --volume 100 --interval-min 30 --aht-s 180 \\
       --agents 14
     """
-    from staffplan.staffing import erlang_calculator
+    from staffplan.staffing import backlog_warning, erlang_calculator
 
+    if note := backlog_warning(answer_within_s, interval_min):
+        warn(note)
     result = erlang_calculator(
         volume,
         aht_s,

@@ -130,8 +130,7 @@ def _convert(hint: Any, value: Any, path: str, ctx: _Context) -> Any:
     if origin in (types.UnionType, typing.Union):
         if value is None and type(None) in args:
             return None
-        (inner,) = [a for a in args if a is not type(None)]
-        return _convert(inner, value, path, ctx)
+        return _convert(_union_member(args, value), value, path, ctx)
     if origin is Literal:
         if value not in args or isinstance(value, bool):
             allowed = ", ".join(repr(a) for a in args)
@@ -155,6 +154,17 @@ def _convert(hint: Any, value: Any, path: str, ctx: _Context) -> Any:
     if dataclasses.is_dataclass(hint):
         return _build(hint, value, path, ctx)
     return _scalar(hint, value, path, ctx)
+
+
+def _union_member(args: tuple[Any, ...], value: Any) -> Any:
+    """The member of a union the YAML ``value`` is read as: the one shaped like it (a
+    list is a tuple, a mapping a dict) when the union has several, else its only one."""
+    members = [a for a in args if a is not type(None)]
+    shaped = {list: tuple, dict: dict}.get(type(value))
+    for member in members:
+        if typing.get_origin(member) is shaped:
+            return member
+    return members[0]
 
 
 def _scalar(hint: Any, value: Any, path: str, ctx: _Context) -> Any:

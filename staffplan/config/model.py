@@ -12,6 +12,13 @@ import zoneinfo
 from pathlib import Path
 from typing import Any, Literal, overload
 
+from staffplan.config.backlog import (
+    BACKLOG_CHANNELS,
+    Escalation,
+    WeekHours,
+    is_backlog,
+    week_hours,
+)
 from staffplan.config.deflection import DeflectionConfig
 from staffplan.config.fields import Invalid, non_negative, positive, share
 from staffplan.config.forecast import ForecastConfig
@@ -24,7 +31,8 @@ from staffplan.config.surge import SurgeTier
 from staffplan.config.team import TeamConfig
 from staffplan.errors import ConfigError
 
-Channel = Literal["phone", "chat", "email"]
+# Live channels first, then backlog (deferred) ones: see staffplan.config.backlog.
+Channel = Literal["phone", "chat", "im", "email", "ticket", "social", "forum", "app_message"]
 
 # What to add when a command needs a section the config lacks (see Config.require).
 SECTION_HINTS = {
@@ -40,12 +48,26 @@ SECTION_HINTS = {
 @dataclasses.dataclass(frozen=True)
 class Target:
     """The response-time target: ``service_level`` of contacts answered within
-    ``answer_within_s`` seconds (e.g. 80/20 is 0.8 and 20)."""
+    ``answer_within_s`` seconds (e.g. 80/20 is 0.8 and 20), or, for backlog work, within
+    ``answer_within_h`` hours (then ``answer_within_s`` is set to the same time in
+    seconds, so every stage reads one field). With ``business_hours`` (backlog queues)
+    the target's clock runs only in the queue's ``open_hours``: 9 business hours is one
+    09:00-18:00 day, however long the night or weekend between."""
 
     service_level: float = share()
-    answer_within_s: float = non_negative(unit="s")
+    answer_within_s: float | None = non_negative(None, unit="s")
+    answer_within_h: float | None = positive(None, unit="h")
+    business_hours: bool = False
 
     def __post_init__(self) -> None:
+        if (self.answer_within_s is None) == (self.answer_within_h is None):
+            raise Invalid(
+                "answer_within_s",
+                "give exactly one of answer_within_s (seconds, live queues) or "
+                "answer_within_h (hours, backlog work)",
+            )
+        if self.answer_within_h is not None:
+            object.__setattr__(self, "answer_within_s", self.answer_within_h * 3600.0)
         if self.service_level >= 1.0:
             raise Invalid(
                 "service_level",
@@ -68,9 +90,26 @@ class QueueConfig:
     patience_s: float | None = positive(None, unit="s")
     max_occupancy: float = share(1.0)
     shrinkage: float = share(0.0)
+    open_hours: tuple[str, ...] | dict[str, tuple[str, ...]] | None = None
+    escalation: Escalation | None = None
 
     def __post_init__(self) -> None:
         check_name(self.name, "name", "queue", forbidden=POOLED_SEPARATOR)
+        if self.backlog:
+            self._check_backlog()
+        elif self.target.business_hours:
+            raise Invalid(
+                "target.business_hours",
+                f"business hours count a backlog queue's open_hours; a {self.channel} queue "
+                f"is answered live, so remove it (or use a backlog channel: "
+                f"{', '.join(BACKLOG_CHANNELS)})",
+            )
+        elif self.open_hours is not None:
+            raise Invalid(
+                "open_hours",
+                f"opening hours are for backlog channels ({', '.join(BACKLOG_CHANNELS)}); a "
+                f"{self.channel} queue is sized per interval from its forecast, so remove it",
+            )
         if self.concurrency < 1:
             raise Invalid("concurrency", "must be at least 1 (contacts one agent handles at once)")
         if self.concurrency > 1 and self.channel == "phone":
@@ -79,6 +118,32 @@ class QueueConfig:
             raise Invalid("max_occupancy", "must be above 0, e.g. 0.85")
         if self.shrinkage >= 1:
             raise Invalid("shrinkage", "must be below 1: with 100% shrinkage nobody takes contacts")
+        if self.escalation is not None and self.escalation.to == self.name:
+            raise Invalid(
+                "escalation.to", f"queue {self.name!r} escalates to itself; name a tier-2 queue"
+            )
+
+    @property
+    def backlog(self) -> bool:
+        """Whether the queue is backlog (deferred) work, by its channel."""
+        return is_backlog(self.channel)
+
+    def week_hours(self) -> WeekHours:
+        """Opening minutes per weekday, Monday first (see :func:`week_hours`)."""
+        return week_hours(self.open_hours, "open_hours")
+
+    def _check_backlog(self) -> None:
+        self.week_hours()
+        if self.patience_s is not None:
+            raise Invalid(
+                "patience_s",
+                f"a {self.channel} contact waits in the backlog without giving up; remove "
+                "patience_s (it is for live queues)",
+            )
+        if self.concurrency != 1:
+            raise Invalid(
+                "concurrency", f"a {self.channel} agent works one contact at a time; use 1"
+            )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,13 +18,17 @@ from staffplan.config.surge import check_tiers
 from staffplan.config.team import TeamConfig
 
 if TYPE_CHECKING:
-    from staffplan.config.model import Config
+    from staffplan.config.model import Config, QueueConfig
 
 
 def check_config(config: Config) -> None:
     """Raise :class:`Invalid` at the first name or time one section uses that another
     section does not define or cannot place."""
     queues = tuple(q.name for q in config.queues)
+    for i, queue in enumerate(config.queues):
+        if queue.backlog:
+            _check_backlog(queue, f"queues[{i}]", config.interval_min)
+    _check_escalations(config.queues, queues)
     if config.deflection is not None:
         for i, settings in enumerate(config.deflection.queues):
             _check_known(settings.queue, queues, f"deflection.queues[{i}].queue", "queue", "queues")
@@ -34,6 +38,51 @@ def check_config(config: Config) -> None:
         for i, template in enumerate(config.shifts.templates):
             check_on_grid(template, f"shifts.templates[{i}]", config.interval_min)
     check_tiers(config.surge_plans)
+
+
+def _check_backlog(queue: QueueConfig, key: str, interval_min: int) -> None:
+    within_min = queue.target.answer_within_s / 60.0
+    if within_min < interval_min:
+        unit = "answer_within_h" if queue.target.answer_within_h is not None else "answer_within_s"
+        raise Invalid(
+            f"{key}.target.{unit}",
+            f"the {queue.channel} target of {within_min:g} min is shorter than the "
+            f"{interval_min}-minute interval; backlog work is planned per interval, so "
+            f"give at least {interval_min / 60:g} h (or make it a live channel: chat)",
+        )
+    for day in queue.week_hours():
+        if day is not None and (day[0] % interval_min or day[1] % interval_min):
+            raise Invalid(
+                f"{key}.open_hours",
+                f"{_clock(day[0])}-{_clock(day[1])} is not on the {interval_min}-minute "
+                f"interval grid; open and close on a multiple of {interval_min} min",
+            )
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _check_escalations(configs: tuple[QueueConfig, ...], queues: tuple[str, ...]) -> None:
+    """Every escalation names a queue, and no chain of escalations comes back to its start."""
+    target = {}
+    for i, queue in enumerate(configs):
+        if queue.escalation is not None:
+            key = f"queues[{i}].escalation.to"
+            _check_known(queue.escalation.to, queues, key, "queue", "queues")
+            target[queue.name] = queue.escalation.to
+    for i, queue in enumerate(configs):
+        chain = [queue.name]
+        while chain[-1] in target:
+            chain.append(target[chain[-1]])
+            if chain[-1] == queue.name:
+                raise Invalid(
+                    f"queues[{i}].escalation.to",
+                    f"escalations run in a cycle ({' → '.join(chain)}), so tier-2 work would "
+                    "feed itself; end the chain at a queue without escalation",
+                )
+            if len(chain) > len(configs):
+                break
 
 
 def _check_team(team: TeamConfig, shifts: ShiftsConfig | None, queues: tuple[str, ...]) -> None:

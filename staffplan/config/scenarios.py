@@ -30,6 +30,8 @@ class Case:
     month m starts in month m + ``hiring_lead_months`` and works at ``ramp`` productivity
     in its months 1..k, fully after that. Costs are loaded currency per FTE-month;
     ``overtime_cost_per_fte_month`` (default 1.5 × ``cost_per_fte_month``) prices the gap.
+    ``escalation_scale`` multiplies every queue's ``escalation.share`` (2 = twice as
+    many contacts reach tier 2; a share is capped at 1).
     """
 
     name: str
@@ -43,6 +45,7 @@ class Case:
     hiring_lead_months: int = 2
     ramp: tuple[float, ...] = (0.5, 0.8)
     overtime_cost_per_fte_month: float | None = non_negative(None)
+    escalation_scale: float = non_negative(1.0, unit="× configured escalation share")
 
     def __post_init__(self) -> None:
         check_name(self.name, "name", "scenario")

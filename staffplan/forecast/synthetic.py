@@ -111,3 +111,18 @@ SAMPLE_QUEUES = (
         beta=0.25,
     ),
 )
+
+# A backlog queue for the bundled sample (email: written mostly in office hours, a
+# little at night, less sensitive to the market). Kept apart from SAMPLE_QUEUES, whose
+# volumes it leaves untouched: make_sample.py draws it after them.
+SAMPLE_BACKLOG_QUEUES = (
+    QueueSpec(
+        name="email_en",
+        daily_volume=600.0,
+        weekday_factor=(1.12, 1.06, 1.02, 1.0, 0.98, 0.84, 0.80),
+        peak_hours=(10.0, 14.5, 20.5),
+        peak_widths_h=(2.0, 2.5, 2.0),
+        night_floor=0.15,
+        beta=0.15,
+    ),
+)

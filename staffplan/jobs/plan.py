@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from staffplan.backlog.plot import backlog_png
 from staffplan.deflection import DeflectionResult, project_deflection
 from staffplan.engine import IN_PROCESS, Workers, open_workers
 from staffplan.forecast import ForecastRun, run_forecast
 from staffplan.forecast.plot import forecast_png
 from staffplan.forecast.run import history_span
+from staffplan.jobs.backlog_report import backlog_section
 from staffplan.jobs.publish import (
     Warn,
     check_output_folder,
@@ -58,6 +60,7 @@ class PlanResult:
     requirements: pd.DataFrame
     schedule: Schedule
     simulation: SimulationResult | None = None
+    config: Config | None = None
 
     @property
     def forecast(self) -> pd.DataFrame:
@@ -149,6 +152,7 @@ def run_plan(
         requirements,
         schedule,
         simulation,
+        config,
     )
 
 
@@ -216,6 +220,7 @@ def plan_headlines(result: PlanResult) -> dict[str, str]:
     if result.simulation is not None:
         sim = result.simulation.intervals
         headlines["Simulated service level (mean)"] = f"{_simulated_mean(sim):.1%}"
+    headlines.update(backlog_section(result).headlines)
     return headlines
 
 
@@ -278,6 +283,10 @@ def plan_files(
     if result.simulation is not None:
         images["simulation.png"] = plot_simulation(result.simulation)
     limit = config.require("shifts").time_limit_s if time_limit_s is None else time_limit_s
+    backlog = backlog_section(result)
+    if backlog.queues:
+        tables["backlog_daily.csv"] = backlog.daily
+        images["backlog.png"] = backlog_png(result.requirements, backlog.queues)
     return {
         **{name: to_csv_text(table) for name, table in tables.items()},
         **images,

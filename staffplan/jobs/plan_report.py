@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from staffplan.backlog.plot import backlog_figure
 from staffplan.charts import (
     figure_svg,
     grouped_bars_figure,
@@ -26,6 +27,7 @@ from staffplan.charts import (
 from staffplan.config import Config
 from staffplan.forecast.plot import forecast_figure
 from staffplan.forecast.volatility import SCENARIO_QUANTILES
+from staffplan.jobs.backlog_report import backlog_section
 from staffplan.jobs.plan import FTE_DAY_HOURS, PlanResult, daily_summary, plan_headlines
 from staffplan.jobs.report import (
     Section,
@@ -387,6 +389,20 @@ def solver(plan: PlanReport) -> Section:
     return Section("What the solver left", facts_html(facts))
 
 
+def backlog(plan: PlanReport) -> Section | None:
+    """The backlog queues (email, tickets, ...): contacts waiting and agents required
+    across the horizon, and the share answered within the target per day."""
+    part = backlog_section(plan.result)
+    if not part.queues:
+        return None
+    body = figure_html(
+        figure_svg(backlog_figure(plan.result.requirements, part.queues), id_prefix="backlog"),
+        "Contacts waiting and agents required per backlog queue",
+        wide=True,
+    ) + table_html(part.daily, csv_name="backlog_daily.csv")
+    return Section("Backlog: contacts waiting and answered in time", body)
+
+
 def simulation(plan: PlanReport) -> Section | None:
     """The simulated service level against the projection, when the plan simulated."""
     result = plan.result.simulation
@@ -432,6 +448,7 @@ PLAN_SECTIONS: list[Callable[[PlanReport], Section | None]] = [
     team_size,
     over_and_under,
     solver,
+    backlog,
     simulation,
     deflection,
     tables,

@@ -18,6 +18,7 @@ import pandas as pd
 
 from staffplan.config import Config, load_config
 from staffplan.errors import InputError, StaffplanError
+from staffplan.escalation import receivers
 from staffplan.tables.calendar import load_calendar
 from staffplan.tables.inputs import load_history, load_market
 
@@ -68,8 +69,17 @@ def _config_row(config: Config) -> dict[str, Any]:
 
 
 def _unset_history_rows(config: Config) -> list[dict[str, Any]]:
+    fed = receivers(config)
     return [
-        _row(f"queues[{i}].history", None, details="not set; forecasts need --history")
+        _row(
+            f"queues[{i}].history",
+            None,
+            details=(
+                "not set; its demand comes by escalation from tier 1"
+                if queue.name in fed
+                else "not set; forecasts need --history"
+            ),
+        )
         for i, queue in enumerate(config.queues)
         if queue.history is None
     ]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from staffplan.backlog import backlog_projection
 from staffplan.engine_inputs import metrics_arguments, queue_parameters
 from staffplan.erlang import staffing_metrics
 from staffplan.schedule._candidates import Grid
@@ -95,6 +96,7 @@ def _service_level(
         source[volume].to_numpy(dtype=float),
         source["aht_s"].to_numpy(dtype=float),
         config,
+        interval_start=source["interval_start"],
     )
     note = "" if known.all() else "empty where the requirements have no row for the interval"
     return out, note
@@ -106,6 +108,8 @@ def projected_service_level(
     offered: np.ndarray,
     aht_s: np.ndarray,
     config: Config,
+    *,
+    interval_start: pd.Series | None = None,
 ) -> np.ndarray:
     """Per row: the share of the ``offered`` contacts (per interval) answered within the
     queue's target time by the ``scheduled`` agents, each interval its own steady state.
@@ -113,11 +117,16 @@ def projected_service_level(
     Only whole agents count (an agent on a break for part of the interval does not);
     ``aht_s`` is the row's handle time in seconds; patience and concurrency are the
     queue's (:mod:`staffplan.engine_inputs`). The one projection of the service level
-    that scheduled agents give.
+    that scheduled agents give. With ``interval_start``, the rows of a backlog queue are
+    projected by the fluid backlog model instead (:mod:`staffplan.backlog`): the share of
+    each interval's contacts the scheduled agents answer within the target.
     """
     agents = np.floor(np.asarray(scheduled, dtype=float) + _EPS)
     params = queue_parameters(queues, config)
     metrics = staffing_metrics(
         agents, offered, aht_s, config.interval_min, **metrics_arguments(params)
     )
-    return metrics["service_level"].to_numpy()
+    out = metrics["service_level"].to_numpy().copy()
+    if interval_start is not None:
+        backlog_projection(out, queues, scheduled, offered, aht_s, interval_start, config)
+    return out

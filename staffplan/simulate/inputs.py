@@ -7,15 +7,19 @@ each of them. Forecast queues without a schedule are reported, not simulated.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import zlib
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from staffplan.backlog import open_intervals
 from staffplan.engine_inputs import queue_parameters, row_aht_s
 from staffplan.errors import InputError
-from staffplan.simulate.model import QueueArrays
+from staffplan.escalation import escalation_aht_s, own_demand, tiers
+from staffplan.simulate.model import Feed, QueueArrays
 
 if TYPE_CHECKING:
     from staffplan.config import Config, QueueConfig
@@ -32,19 +36,55 @@ def queue_arrays(
     contacts reaching agents are ``offered`` when present, else ``volume``, and their mean
     handle time is the per-interval ``aht_s`` when present, else the queue's. ``coverage``: ``queue,
     interval_start, scheduled`` (agents, fractions allowed). The interval table has
-    ``queue, interval_start, volume`` (contacts reaching agents) and ``scheduled``. Errors
+    ``queue, interval_start, volume`` (contacts reaching agents), ``scheduled`` and, when
+    the forecast has it, ``aht_s``. Errors
     name the queue and the first interval that does not line up.
     """
     coverage = coverage.assign(interval_start=coverage["interval_start"].dt.tz_convert(config.zone))
-    queues, tables = [], []
+    arrays, tables = {}, []
+    fed = _fed_queues(coverage, config)
     for queue in config.queues:
         rows = coverage[coverage["queue"] == queue.name]
         if rows.empty:
             continue
         table = _line_up(rows, forecast[forecast["queue"] == queue.name], queue.name, config)
-        queues.append(_arrays(table, queue, config))
-        tables.append(table[["queue", "interval_start", "volume", "scheduled"]])
-    return queues, tables
+        arrays[queue.name] = _arrays(table, queue, config, own_only=queue.name in fed)
+        kept = ["queue", "interval_start", "volume", "scheduled", "aht_s"]
+        tables.append(table[[c for c in kept if c in table]])
+    return _with_feeds(arrays, fed, config), tables
+
+
+def _fed_queues(coverage: pd.DataFrame, config: Config) -> set[str]:
+    """Tier-2 queues whose every tier-1 queue is simulated too: their escalated contacts
+    come from the simulated tier 1, not from the forecast's ``escalated`` column."""
+    simulated = set(coverage["queue"])
+    sources: dict[str, list[str]] = {}
+    for queue in config.queues:
+        if queue.escalation is not None:
+            sources.setdefault(queue.escalation.to, []).append(queue.name)
+    return {
+        name
+        for name, feeding in sources.items()
+        if name in simulated and all(s in simulated for s in feeding)
+    }
+
+
+def _with_feeds(arrays: dict[str, QueueArrays], fed: set[str], config: Config) -> list[QueueArrays]:
+    """The queues in config order, each tier-2 queue in ``fed`` with its tier-1 feeds
+    (a chain's earlier feeds included, as tiers are resolved in escalation order)."""
+    for level in tiers(config):
+        for queue in level:
+            if queue.escalation is None or queue.escalation.to not in fed:
+                continue
+            feed = Feed(
+                source=arrays[queue.name],
+                share=queue.escalation.share,
+                delay_s=queue.escalation.delay_min * 60.0,
+                aht_s=escalation_aht_s(queue, config),
+            )
+            target = arrays[queue.escalation.to]
+            arrays[target.name] = dataclasses.replace(target, feeds=(*target.feeds, feed))
+    return list(arrays.values())
 
 
 def unscheduled_queues(forecast: pd.DataFrame, coverage: pd.DataFrame, config: Config) -> list[str]:
@@ -63,7 +103,7 @@ def _line_up(rows: pd.DataFrame, forecast: pd.DataFrame, name: str, config: Conf
         raise InputError(
             f"forecast: queue {name!r} has {when} twice; keep one row per interval (one scenario)"
         )
-    extra = [c for c in ("offered", "aht_s", "lo80", "hi80") if c in forecast]
+    extra = [c for c in ("offered", "aht_s", "lo80", "hi80", "escalated") if c in forecast]
     table = rows[["queue", "interval_start", "scheduled"]].merge(
         forecast[["interval_start", "volume", *extra]], on="interval_start", how="left"
     )
@@ -115,7 +155,11 @@ def _to_offered(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _arrays(table: pd.DataFrame, queue: QueueConfig, config: Config) -> QueueArrays:
+def _arrays(
+    table: pd.DataFrame, queue: QueueConfig, config: Config, *, own_only: bool
+) -> QueueArrays:
+    if own_only and "escalated" in table:
+        table = _own_contacts(table, queue, config)
     volume = table["volume"].to_numpy(dtype=float)
     spread_up = spread_down = None
     if "lo80" in table:
@@ -134,7 +178,40 @@ def _arrays(table: pd.DataFrame, queue: QueueConfig, config: Config) -> QueueArr
         patience_s=queue.patience_s,
         spread_up=spread_up,
         spread_down=spread_down,
+        wrap=_wrap(queue, table, config),
+        clock=(
+            open_intervals(table["interval_start"], queue).astype(float)
+            if queue.backlog and queue.target.business_hours
+            else None
+        ),
     )
+
+
+def _wrap(queue: QueueConfig, table: pd.DataFrame, config: Config) -> int:
+    """Intervals a backlog queue is played beyond each end of its horizon: its target
+    and a day more (what a contact near an end may wait), at most the horizon; 0 live."""
+    if not queue.backlog:
+        return 0
+    if queue.target.business_hours:  # its target may span a weekend: play a whole turn
+        return len(table)
+    interval_s = config.interval_min * 60.0
+    span = math.ceil(queue.target.answer_within_s / interval_s) + round(86400.0 / interval_s)
+    return min(span, len(table))
+
+
+def _own_contacts(table: pd.DataFrame, queue: QueueConfig, config: Config) -> pd.DataFrame:
+    """A tier-2 queue's rows without the escalated contacts (the simulated tier 1 sends
+    them): ``volume`` less ``escalated``, and the ``aht_s`` of its own contacts."""
+    escalated = table["escalated"].fillna(0.0).to_numpy(dtype=float)
+    own, own_aht_s = own_demand(
+        table["queue"].to_numpy(),
+        table["volume"].to_numpy(dtype=float),
+        row_aht_s(table, queue_parameters(table["queue"], config)),
+        escalated,
+        config,
+    )
+    bounds = {c: table[c] - escalated for c in ("lo80", "hi80") if c in table}
+    return table.assign(volume=own, aht_s=own_aht_s, **bounds)
 
 
 def _rate_spread(count_sd: np.ndarray, volume: np.ndarray) -> np.ndarray:

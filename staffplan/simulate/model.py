@@ -36,6 +36,36 @@ class QueueArrays:
     concurrency: int = 1
     spread_up: np.ndarray | None = None
     spread_down: np.ndarray | None = None
+    wrap: int = 0
+    feeds: tuple[Feed, ...] = ()
+    clock: np.ndarray | None = None
+
+    def wrapped(self, wrap: int) -> QueueArrays:
+        """This queue over ``wrap`` intervals before and after its horizon, replayed from
+        its end and its start (``wrap`` at most the horizon's length)."""
+        if wrap == 0:
+            return dataclasses.replace(self, wrap=0)
+
+        def around(values: np.ndarray) -> np.ndarray:
+            return np.concatenate((values[-wrap:], values, values[:wrap]))
+
+        return dataclasses.replace(
+            self,
+            volume=around(self.volume),
+            day=around(self.day),
+            agents=around(self.agents),
+            aht_s=around(self.interval_aht_s()),
+            spread_up=None if self.spread_up is None else around(self.spread_up),
+            spread_down=None if self.spread_down is None else around(self.spread_down),
+            clock=None if self.clock is None else around(self.clock),
+            wrap=0,
+        )
+
+    def clock_s(self) -> np.ndarray | None:
+        """Seconds the target's clock has run at each interval boundary (None: wall)."""
+        if self.clock is None:
+            return None
+        return np.concatenate(([0.0], np.cumsum(self.clock * self.interval_s)))
 
     def interval_aht_s(self) -> np.ndarray:
         """Mean handle time (s) of each interval's contacts."""
@@ -60,3 +90,15 @@ class QueueArrays:
         """Slot-seconds on duty in each interval (the denominator of occupancy)."""
         slots, step_s = self.slot_curve()
         return slots.reshape(self.volume.size, -1).sum(axis=1) * step_s
+
+
+@dataclasses.dataclass(frozen=True)
+class Feed:
+    """A tier-1 queue escalating to the queue holding this: ``share`` of the contacts
+    ``source`` answers arrive ``delay_s`` seconds after their answer, each taking
+    ``aht_s`` seconds (mean)."""
+
+    source: QueueArrays
+    share: float
+    delay_s: float
+    aht_s: float

@@ -7,6 +7,7 @@ queue.seed_key))``, so results depend on neither the batches, nor where they run
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,24 +30,68 @@ def replicate_queue(
     queue: QueueArrays, settings: SimulationConfig, seed: int, replication: int
 ) -> np.ndarray:
     """Tallies (see :mod:`staffplan.simulate.tallies`) of one replication of one queue."""
-    sequence = np.random.SeedSequence(seed, spawn_key=(replication, queue.seed_key))
-    rng = np.random.default_rng(sequence)
-    expected = expected_counts(queue, settings, rng)
-    arrival_s = arrival_times(expected, queue.interval_s, rng)
-    interval = arrival_intervals(arrival_s, queue.interval_s, queue.volume.size)
-    handle_s = handle_times(queue.interval_aht_s()[interval], settings, rng)
-    give_up_s = give_up_times(arrival_s, queue.patience_s, rng)
-    windows = slot_windows(*queue.slot_curve())
-    start_s = serve_fcfs(arrival_s, handle_s, give_up_s, windows)
-    return interval_tallies(
+    played = queue.wrapped(queue.wrap)
+    arrival_s, handle_s, give_up_s, start_s = _serve(queue, settings, seed, replication)
+    tallies = interval_tallies(
         arrival_s,
         start_s,
         handle_s,
         give_up_s,
-        queue.interval_s,
-        queue.volume.size,
-        queue.answer_within_s,
+        played.interval_s,
+        played.volume.size,
+        played.answer_within_s,
+        played.clock_s(),
     )
+    return tallies[:, queue.wrap : queue.wrap + queue.volume.size]
+
+
+def _serve(
+    queue: QueueArrays, settings: SimulationConfig, seed: int, replication: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+    """One replication's customers of ``queue`` played over its horizon and ``wrap``:
+    arrival, handle and give-up times and service starts (s from the played start)."""
+    played = queue.wrapped(queue.wrap)
+    sequence = np.random.SeedSequence(seed, spawn_key=(replication, queue.seed_key))
+    rng = np.random.default_rng(sequence)
+    expected = expected_counts(played, settings, rng)
+    arrival_s = arrival_times(expected, played.interval_s, rng)
+    interval = arrival_intervals(arrival_s, played.interval_s, played.volume.size)
+    handle_s = handle_times(played.interval_aht_s()[interval], settings, rng)
+    if queue.feeds:
+        arrival_s, handle_s = _with_escalations(
+            queue, arrival_s, handle_s, settings, seed, replication
+        )
+    give_up_s = give_up_times(arrival_s, queue.patience_s, rng)
+    windows = slot_windows(*played.slot_curve())
+    return arrival_s, handle_s, give_up_s, serve_fcfs(arrival_s, handle_s, give_up_s, windows)
+
+
+def _with_escalations(
+    queue: QueueArrays,
+    arrival_s: np.ndarray,
+    handle_s: np.ndarray,
+    settings: SimulationConfig,
+    seed: int,
+    replication: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``queue``'s own customers plus those its feeds escalate to it in the same
+    replication: each answered tier-1 contact escalates with the feed's share, arriving
+    the feed's delay after its answer (tier 1 is played over this queue's ``wrap``)."""
+    end_s = queue.interval_s * (queue.volume.size + 2 * queue.wrap)
+    times, handles = [arrival_s], [handle_s]
+    for feed in queue.feeds:
+        source = dataclasses.replace(feed.source, wrap=queue.wrap)
+        _, _, _, start_s = _serve(source, settings, seed, replication)
+        key = (replication, queue.seed_key, feed.source.seed_key)
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
+        answered = start_s[~np.isnan(start_s)]
+        escalated = np.sort(answered[rng.random(answered.size) < feed.share]) + feed.delay_s
+        escalated = escalated[escalated < end_s]
+        times.append(escalated)
+        handles.append(handle_times(np.full(escalated.size, feed.aht_s), settings, rng))
+    arrival_s = np.concatenate(times)
+    order = np.argsort(arrival_s, kind="stable")
+    return arrival_s[order], np.concatenate(handles)[order]
 
 
 def run_replications(

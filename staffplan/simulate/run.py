@@ -87,7 +87,7 @@ def simulate_schedule(
     )
     intervals, daily = [], []
     for queue, table, counts in zip(queues, tables, tallies, strict=True):
-        erlang_sl = erlang_service_level(queue, config)
+        erlang_sl = erlang_service_level(queue, table, config)
         target = config.queue(queue.name).target.service_level
         intervals.append(interval_table(table, queue, counts, erlang_sl))
         daily.append(daily_table(table, queue, counts, erlang_sl, target))
@@ -135,11 +135,20 @@ def _check_tables(forecast: pd.DataFrame, coverage: pd.DataFrame) -> None:
             )
 
 
-def erlang_service_level(queue: QueueArrays, config: Config) -> np.ndarray:
+def erlang_service_level(queue: QueueArrays, table: pd.DataFrame, config: Config) -> np.ndarray:
     """The queueing engine's projected service level for the scheduled agents, per interval
-    (each interval as its own steady state; NaN for intervals without contacts)."""
-    names = pd.Series(queue.name, index=range(queue.volume.size))
+    (each interval as its own steady state; a backlog queue's from the fluid backlog
+    model; NaN for intervals without contacts). ``table`` is the queue's interval table
+    (its ``volume`` counts escalated contacts too; its ``aht_s`` is used when present)."""
+    volume = table["volume"].to_numpy(dtype=float)
+    aht_s = table["aht_s"].to_numpy(dtype=float) if "aht_s" in table else queue.interval_aht_s()
+    names = pd.Series(queue.name, index=range(volume.size))
     projected = projected_service_level(
-        names, queue.agents, queue.volume, queue.interval_aht_s(), config
+        names,
+        queue.agents,
+        volume,
+        np.where(np.isnan(aht_s), queue.interval_aht_s(), aht_s),
+        config,
+        interval_start=table["interval_start"].reset_index(drop=True),
     )
-    return np.where(queue.volume > 0, projected, np.nan)
+    return np.where(volume > 0, projected, np.nan)

@@ -113,8 +113,10 @@ def daily_table(
     day_sl = measures["service_level"][1]
     counted = ~np.isnan(day_sl)
     met = np.where(counted, day_sl >= target, False).sum(axis=0)
-    volume = np.add.reduceat(queue.volume, first)
-    erlang_contacts = np.add.reduceat(queue.volume * np.nan_to_num(erlang_sl), first)
+    volume = np.add.reduceat(table["volume"].to_numpy(dtype=float), first)  # escalated too
+    erlang_contacts = np.add.reduceat(
+        table["volume"].to_numpy(dtype=float) * np.nan_to_num(erlang_sl), first
+    )
     p10, p90 = _percentiles(day_sl)
     return pd.DataFrame(
         {

@@ -22,13 +22,16 @@ def interval_tallies(
     interval_s: float,
     n_intervals: int,
     answer_within_s: float,
+    clock_s: np.ndarray | None = None,
 ) -> np.ndarray:
     """A ``(N_TALLIES, n_intervals)`` float array of one replication's tallies.
 
     Rows: contacts offered, answered, answered within ``answer_within_s``, total wait of
     answered contacts (s), abandoned, busy slot-seconds, contacts waiting at the interval's
     end. ``start_s`` is NaN for contacts never served; they abandoned if ``give_up_s`` is
-    given, else they were still waiting when the horizon ended.
+    given, else they were still waiting when the horizon ended. With ``clock_s`` (seconds
+    a business-hours clock has run at each interval boundary) the target is measured on
+    that clock.
     """
     interval = np.minimum((arrival_s // interval_s).astype(np.intp), n_intervals - 1)
     served = ~np.isnan(start_s)
@@ -36,7 +39,9 @@ def interval_tallies(
     out = np.zeros((N_TALLIES, n_intervals))
     out[OFFERED] = np.bincount(interval, minlength=n_intervals)
     out[ANSWERED] = np.bincount(interval, weights=served, minlength=n_intervals)
-    within = served & (wait_s <= answer_within_s)
+    within = served & (
+        _target_wait_s(arrival_s, start_s, wait_s, interval_s, clock_s) <= answer_within_s
+    )
     out[WITHIN] = np.bincount(interval, weights=within, minlength=n_intervals)
     out[WAIT_S] = np.bincount(interval, weights=wait_s, minlength=n_intervals)
     if give_up_s is not None:
@@ -52,6 +57,21 @@ def interval_tallies(
     waiting = np.searchsorted(arrival_s, ends_s) - np.searchsorted(np.sort(left_s), ends_s)
     out[QUEUE_END] = waiting
     return out
+
+
+def _target_wait_s(
+    arrival_s: np.ndarray,
+    start_s: np.ndarray,
+    wait_s: np.ndarray,
+    interval_s: float,
+    clock_s: np.ndarray | None,
+) -> np.ndarray:
+    """The wait the target counts: the wall wait, or the business-hours clock's."""
+    if clock_s is None:
+        return wait_s
+    bounds = np.arange(clock_s.size) * interval_s
+    started = np.interp(np.nan_to_num(start_s), bounds, clock_s)
+    return np.where(np.isnan(start_s), np.inf, started - np.interp(arrival_s, bounds, clock_s))
 
 
 def _busy_until(starts: np.ndarray, ends: np.ndarray, times: np.ndarray) -> np.ndarray:

@@ -102,7 +102,11 @@ DEFLECTED = (
         "Contacts the self-service programmes resolve for good (contained minus re-contacts).",
     ),
     Column(
-        "offered", "number", True, "contacts", "Contacts reaching agents: `volume − deflected`."
+        "offered",
+        "number",
+        True,
+        "contacts",
+        "Contacts reaching agents: `volume − deflected` (in requirements `+ escalated`).",
     ),
     Column(
         "aht_s",
@@ -116,6 +120,14 @@ DEFLECTED = (
 DEFLECTION = Table("deflection", (*FORECAST.columns, *DEFLECTED))
 SIZING = (
     Column(
+        "escalated",
+        "number",
+        False,
+        "contacts",
+        "Contacts escalated in from tier-1 queues (`queues[].escalation`), included in "
+        "`offered`; 0 for a queue nobody escalates to.",
+    ),
+    Column(
         "workload_erlangs",
         "number",
         False,
@@ -128,10 +140,17 @@ SIZING = (
         True,
         "agents",
         "Agents needed on the phones/chats to meet the queue's target (staff writes the "
-        "minimum whole number).",
+        "minimum whole number); for a backlog queue, agents answering its backlog, only in "
+        "its opening hours.",
     ),
-    Column("service_level", "share", False, "", "Share answered within `answer_within_s`."),
-    Column("asa_s", "number", False, "s", "Average speed of answer."),
+    Column(
+        "service_level",
+        "share",
+        False,
+        "",
+        "Share answered within `answer_within_s` (backlog: of the interval's arrivals).",
+    ),
+    Column("asa_s", "number", False, "s", "Average speed of answer (backlog: mean wait)."),
     Column("occupancy", "share", False, "", "Busy share of the agents' time."),
     Column("p_wait", "share", False, "", "Probability a contact waits."),
     Column(
@@ -148,17 +167,67 @@ SIZING = (
         "FTE",
         "`agents / (1 − shrinkage)`, unrounded: the paid people behind the agents.",
     ),
+    Column(
+        "backlog_end",
+        "number",
+        False,
+        "contacts",
+        "Backlog queues (email, ticket, ...): contacts waiting at the interval's end "
+        "(fluid model); empty for live queues.",
+        blank=True,
+    ),
+    Column(
+        "oldest_age_h",
+        "number",
+        False,
+        "h",
+        "Backlog queues: hours the oldest waiting contact has waited at the interval's "
+        "end (0 when none wait); empty for live queues.",
+        blank=True,
+    ),
 )
 REQUIREMENTS = Table(
     "requirements",
     made_optional((*DEFLECTION.columns, *SIZING), keep=("queue", "interval_start", "agents")),
 )
 
+BACKLOG_DAILY = Table(
+    "backlog_daily",
+    (
+        Column("queue", "text", True, "", "A backlog queue (email, ticket, social, ...)."),
+        Column("day", "date", True, "", "The day its contacts arrived, planning-zone clock."),
+        Column("contacts", "number", True, "contacts", "Contacts reaching agents that day."),
+        Column(
+            "answered_in_time",
+            "share",
+            True,
+            "",
+            "Share of them the required agents answer within the target (fluid model).",
+            blank=True,
+        ),
+        Column(
+            "scheduled_in_time",
+            "share",
+            False,
+            "",
+            "The same share with the scheduled agents (the plan's coverage).",
+            blank=True,
+        ),
+        Column("target", "share", True, "", "The queue's `target.service_level`."),
+        Column("agent_hours", "number", True, "h", "Agent-hours required that day."),
+    ),
+    key=("queue", "day"),
+)
+
 DEFLECTION_SUMMARY = Table(
     "deflection_summary",
     (
         Column(
-            "channel", "text", True, "", "`phone`, `chat` or `email`; `all` on the grand total."
+            "channel",
+            "text",
+            True,
+            "",
+            "The queue's `channel` (`chat`, `email`, ...); `all` on the grand total.",
         ),
         Column("programme", "text", True, "", "The programme (`deflection.queues[].programme`)."),
         Column("reason", "text", True, "", "The contact reason; `all` on a subtotal."),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from staffplan.errors import ConfigError, InputError
+from staffplan.escalation import receivers
 from staffplan.tables import read_history, read_market
 
 if TYPE_CHECKING:
@@ -51,7 +52,9 @@ def load_every_queue_history(config: Config, path: Path | None = None) -> pd.Dat
     their rows, and an :class:`InputError` naming the queues a file has no rows for."""
     table = load_history(config, path)
     names = [q.name for q in config.queues]
-    missing = [name for name in names if name not in set(table["queue"])]
+    # a tier-2 queue without a history file of its own gets its demand by escalation
+    generated = {q.name for q in config.queues if q.history is None} & receivers(config)
+    missing = [n for n in names if n not in set(table["queue"]) and n not in generated]
     if missing:
         files = [path] if path else sorted({q.history for q in config.queues if q.history})
         raise InputError(

@@ -256,7 +256,11 @@ def _check_market_steps(times: pd.Series, path: str | Path) -> None:
 
 
 DEMAND_NUMBERS = tuple(  # the demand table's numeric columns, from the contract
-    c.name for c in REQUIREMENTS.columns if c.type in ("number", "count", "share")
+    c.name for c in REQUIREMENTS.columns if c.type in ("number", "count", "share") and not c.blank
+)
+# numeric columns a row may leave empty (a backlog queue's, on a live queue's row)
+DEMAND_BLANK_NUMBERS = tuple(
+    c.name for c in REQUIREMENTS.columns if c.type in ("number", "count", "share") and c.blank
 )
 DEMAND_POSITIVE = ("aht_s",)  # seconds: a handle time of 0 is an export mistake
 DEMAND_FLAGS = tuple(c.name for c in REQUIREMENTS.columns if c.type == "bool")
@@ -300,9 +304,19 @@ def read_demand(
     for column in DEMAND_FLAGS:
         if column in table.columns:
             table[column] = _flags(table[column], path, column)
+    for column in DEMAND_BLANK_NUMBERS:
+        if column in table.columns:
+            table[column] = _numbers_or_blank(table, column, path)
     if {"lo80", "hi80"} <= set(table.columns):
         _check_band(path, table["lo80"], table["volume"], table["hi80"])
     return _one_scenario(table, path, scenario)
+
+
+def _numbers_or_blank(table: pd.DataFrame, column: str, path: str | Path) -> np.ndarray:
+    """Column ``column`` as float64 (>= 0), an empty cell as NaN; errors name the row."""
+    blank = (table[column] == "").to_numpy()
+    values = parse_numbers(table.assign(**{column: table[column].where(~blank, "0")}), column, path)
+    return np.where(blank, np.nan, values)
 
 
 def _one_scenario(table: pd.DataFrame, path: str | Path, scenario: str | None) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from staffplan.errors import InputError
 from staffplan.tables._demand import (
+    BACKLOG_DAILY,
     DEFLECTION,
     DEFLECTION_SUMMARY,
     FORECAST,
@@ -55,6 +56,7 @@ TABLES: dict[str, Table] = {
         DEFLECTION,
         DEFLECTION_SUMMARY,
         REQUIREMENTS,
+        BACKLOG_DAILY,
         SHIFTS,
         COVERAGE,
         DAILY,
