@@ -30,6 +30,7 @@ class Case:
     month m starts in month m + ``hiring_lead_months`` and works at ``ramp`` productivity
     in its months 1..k, fully after that. Costs are loaded currency per FTE-month;
     ``overtime_cost_per_fte_month`` (default 1.5 × ``cost_per_fte_month``) prices the gap.
+    ``max_hires_per_month`` caps the new hires starting in one month (None: no cap).
     """
 
     name: str
@@ -43,6 +44,7 @@ class Case:
     hiring_lead_months: int = 2
     ramp: tuple[float, ...] = (0.5, 0.8)
     overtime_cost_per_fte_month: float | None = non_negative(None)
+    max_hires_per_month: int | None = positive(None, unit="people")
 
     def __post_init__(self) -> None:
         check_name(self.name, "name", "scenario")
@@ -78,6 +80,7 @@ class ScenariosConfig:
     ``profile_weeks`` weeks of history per queue and interval. On a stressed-volatility day
     volume is ``stressed_volume_factor`` × a calm day's. ``hours_per_fte_week`` converts
     paid hours to FTE. ``sensitivity_step`` is the relative move of each driver (0.1 = ±10%).
+    ``currency`` is the ISO 4217 code of every cost (shown on the workbook's money cells).
     """
 
     start: str
@@ -88,8 +91,13 @@ class ScenariosConfig:
     stressed_volume_factor: float = positive(2.0, unit="× calm-day volume")
     hours_per_fte_week: float = positive(40.0, unit="h")
     sensitivity_step: float = share(0.1)
+    currency: str = "USD"
 
     def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Z]{3}", self.currency):
+            raise Invalid(
+                "currency", f"{self.currency!r} is not a currency code; write e.g. USD or EUR"
+            )
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", self.start):
             raise Invalid(
                 "start", f"{self.start!r} is not a month; write it as YYYY-MM, e.g. 2027-01"
