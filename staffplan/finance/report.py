@@ -29,19 +29,8 @@ from staffplan.finance.headcount import HIRING_RULE
 from staffplan.finance.scenarios import ScenarioResult, compare
 from staffplan.tables.schema import SCENARIOS, SENSITIVITY
 
-WHOLE = (
-    "volume",
-    "deflected",
-    "offered",
-    "hires",
-    "hires_requisitioned",
-    "cost",
-    "payroll_cost",
-    "overtime_cost",
-    "delta_cost_low",
-    "delta_cost_high",
-    "cost_swing",
-)
+COSTS = ("cost", "payroll_cost", "overtime_cost", "delta_cost_low", "delta_cost_high", "cost_swing")
+WHOLE = ("volume", "deflected", "offered", "hires", "hires_requisitioned", *COSTS)
 ONE_DECIMAL = ("aht_s",)
 FOUR_DECIMALS = ("base_value", "low_value", "high_value", "cost_per_contact")
 NUMBER_FORMATS = {
@@ -49,16 +38,7 @@ NUMBER_FORMATS = {
     **{c: "0.0" for c in ONE_DECIMAL},
     **{c: "#,##0.0000" for c in FOUR_DECIMALS},
 }
-MONEY = (
-    "cost",
-    "payroll_cost",
-    "overtime_cost",
-    "delta_cost_low",
-    "delta_cost_high",
-    "cost_swing",
-    "cost_per_fte_month",
-    "overtime_cost_per_fte_month",
-)
+MONEY = (*COSTS, "cost_per_fte_month", "overtime_cost_per_fte_month")
 # rates of the assumptions sheet (elsewhere "attrition" is leavers in FTE)
 PERCENT = (
     "volume_growth",
