@@ -6,7 +6,8 @@ data paths (or a requirements table given instead), written atomically to
 ``shifts.csv`` (the covering schedule with its agents), ``open_shifts.csv`` and
 ``agents.csv`` (hours, weekend and late shifts per agent). Earlier weeks' rosters in the
 same output folder are the fairness memory; last week's also carries rest and the run of
-working days over the weekend.
+working days over the weekend. Re-running a published week keeps its shifts where it can
+(``team.weights.stability``) and counts the shifts (calendar events) that changed.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from staffplan.jobs.publish import (
     publish,
 )
 from staffplan.roster.assign import Assignment, assign_agents
+from staffplan.roster.changes import changed_shifts
 from staffplan.roster.fairness import previous_rosters, week_label
 from staffplan.roster.ics import Published, agent_calendar, calendar_file_name, read_published
 from staffplan.roster.need import coverage_of, requirement_pools, shift_need_hours
@@ -40,6 +42,7 @@ from staffplan.schedule.cover import Schedule, build_schedule
 from staffplan.tables import read_requirements, to_csv_text
 from staffplan.tables.dates import check_year
 from staffplan.tables.inputs import load_history, load_market
+from staffplan.tables.shifts import read_roster
 
 if TYPE_CHECKING:
     from staffplan.jobs.plan import PlanResult
@@ -59,6 +62,7 @@ class RosterRun:
     coverage: pd.DataFrame
     interval_min: int
     history: tuple[pd.Timestamp, pd.Timestamp] | None = None  # first, last (when forecast)
+    shifts_changed: int | None = None  # events changed since the last publication (None: first)
 
     def figures(self) -> dict[str, float | int | str | bool]:
         """The headline numbers, JSON-ready."""
@@ -72,6 +76,7 @@ class RosterRun:
             "open_paid_hours": float(open_shifts["paid_hours"].sum()),
             "uncovered_agent_hours": float(self.coverage["gap"].sum()) * self.interval_min / 60,
             "timed_out": self.schedule.timed_out or self.assignment.timed_out,
+            "shifts_changed": self.shifts_changed,
         }
 
     def summary(self) -> str:
@@ -84,10 +89,11 @@ class RosterRun:
             else ""
         )
         late = " (solver time limit hit: a re-run may differ)" if n["timed_out"] else ""
+        changed = "" if self.shifts_changed is None else f"{self.shifts_changed} shifts changed, "
         return (
             f"{self.label}: {n['agents']} agents, {n['shifts_staffed']} of {total} shifts "
             f"staffed{open_text}, {n['uncovered_agent_hours']:.1f} agent-hours uncovered; "
-            f"wrote {self.folder}{late}"
+            f"{changed}wrote {self.folder}{late}"
         )
 
 
@@ -210,13 +216,15 @@ def run_roster(
     with output_lock(folder, warn, wait_lock):
         check_output_folder(folder)
         published = published_calendars(folder)  # a broken one fails before the slow work
-        run = _build_roster(config, team, week_start, Path(output_dir), requirements, warn)
+        before = published_roster(folder, config)
+        run = _build_roster(config, team, week_start, Path(output_dir), requirements, warn, before)
         record = manifest(
             "roster",
             arguments or [f"--week={run.label}"],
             {**config_inputs(config), **(inputs or {})},
             config.timezone,
             history=run.history,
+            extra={"roster": {"shifts_changed": run.shifts_changed}},
         )
         files = _roster_files(run, team, config, week_start, published)
         publish(folder, files, manifest_text=record, locked=True)
@@ -230,9 +238,10 @@ def _build_roster(
     output_dir: Path,
     requirements: pd.DataFrame | None,
     warn: Warn,
+    before: pd.DataFrame | None = None,
 ) -> RosterRun:
     """Schedule and assign the week; earlier weeks in ``output_dir`` are the fairness
-    memory."""
+    memory, ``before`` the roster published for this week (kept where it can be)."""
     span = None
     if requirements is None:
         week = plan_week(config, week_start, warn)
@@ -251,11 +260,15 @@ def _build_roster(
         need_hours=shift_need_hours(schedule.shifts, pools),
         history=history,
         templates=config.shifts.templates,
+        published=before,
     )
     coverage, _ = coverage_of(assignment.roster, pools, requirements, config)
     label = week_label(week_start)
     folder = output_dir / label
-    return RosterRun(label, folder, schedule, assignment, coverage, config.interval_min, span)
+    changed = None if before is None else changed_shifts(before, assignment.roster)
+    return RosterRun(
+        label, folder, schedule, assignment, coverage, config.interval_min, span, changed
+    )
 
 
 def ensure_folder(folder: Path) -> None:
@@ -331,6 +344,15 @@ def _roster_files(
         mine = assignment.roster[assignment.roster["agent"] == agent.name]
         files[name] = agent_calendar(agent.name, mine, config.zone, week_start, published.get(name))
     return files
+
+
+def published_roster(folder: Path, config: Config) -> pd.DataFrame | None:
+    """The ``roster.csv`` already published in the week ``folder`` (None: none yet); one
+    that cannot be read is an :class:`InputError` naming it, before the slow work."""
+    path = folder / "roster.csv"
+    if not path.is_file():
+        return None
+    return read_roster(path, config.zone)
 
 
 def published_calendars(folder: Path) -> dict[str, dict[str, Published]]:
