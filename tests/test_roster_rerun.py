@@ -10,6 +10,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+from test_roster_command import CONFIG as ONE_QUEUE
 from test_roster_command import requirements
 
 from staffplan.config import parse_config
@@ -18,16 +19,10 @@ from staffplan.roster.changes import changed_shifts
 
 MONDAY = dt.date(2026, 11, 2)  # 2026-W45, no clock change
 NAMES = ("Ana", "Bo", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivo")
-CONFIG = f"""
-timezone: Europe/Berlin
-interval_min: 60
-queues:
-  - name: chat
-    channel: chat
-    concurrency: 2
-    aht_s: 400
-    target: {{service_level: 0.8, answer_within_s: 60}}
-shifts:
+QUEUES = ONE_QUEUE.split("shifts:")[0]  # Berlin, hourly, one chat queue
+CONFIG = (
+    QUEUES
+    + f"""shifts:
   templates:
     - {{name: early, start_window: ["07:00", "09:00"], start_every_min: 60, lengths_min: [480]}}
     - {{name: late, start_window: ["12:00", "13:00"], start_every_min: 60, lengths_min: [480]}}
@@ -35,6 +30,7 @@ shifts:
 team:
   agents: [{", ".join("{name: " + n + "}" for n in NAMES)}]
 """
+)
 
 
 def events(path: Path) -> dict[str, bytes]:
