@@ -35,7 +35,7 @@ from staffplan.jobs.publish import (
 )
 from staffplan.roster.assign import Assignment, assign_agents
 from staffplan.roster.changes import changed_shifts
-from staffplan.roster.fairness import previous_rosters, week_label
+from staffplan.roster.fairness import last_week_known, previous_rosters, week_label
 from staffplan.roster.ics import Published, agent_calendar, calendar_file_name, read_published
 from staffplan.roster.need import coverage_of, requirement_pools, shift_need_hours
 from staffplan.schedule.cover import Schedule, build_schedule
@@ -163,14 +163,17 @@ def roster_job(
     requirements: Path | None = None,
     warn: Warn = print,
     wait_lock: float = 0.0,
+    previous: Path | None = None,
 ) -> RosterRun:
     """``staffplan roster``: resolve ``week`` ('next' or ``2026-W50``) against ``today``,
-    check the team, the requirements file or the history's age before any folder exists,
-    then build and publish ``<output>/<week>/`` under its lock (waiting up to
-    ``wait_lock`` seconds)."""
+    check the team, the requirements file, ``previous`` (last week's roster kept outside
+    the folder) or the history's age before any folder exists, then build and publish
+    ``<output>/<week>/`` under its lock (waiting up to ``wait_lock`` seconds)."""
     monday = resolve_week(week, today)
     roster_team(config)
     check_wait_lock(wait_lock)
+    if previous is not None:
+        read_roster(previous, config.zone)
     table = None
     if requirements is not None:
         table = read_requirements(requirements, config.zone, config.interval_min)
@@ -184,9 +187,10 @@ def roster_job(
         output,
         requirements=table,
         arguments=[f"--week={week_label(monday)}"],
-        inputs={"requirements": requirements},
+        inputs={"requirements": requirements, "previous": previous},
         warn=warn,
         wait_lock=wait_lock,
+        previous=previous,
     )
 
 
@@ -200,11 +204,14 @@ def run_roster(
     inputs: dict[str, Path | None] | None = None,
     warn: Warn = print,
     wait_lock: float = 0.0,
+    previous: Path | None = None,
 ) -> RosterRun:
     """Build and publish the roster of the week from ``week_start`` under ``output_dir``.
 
     ``requirements`` (``queue, interval_start, agents`` ...) replaces the forecast; rows
-    outside the week are ignored. Needs the ``shifts:`` and ``team:`` sections.
+    outside the week are ignored. Needs the ``shifts:`` and ``team:`` sections. Last
+    week's days worked come from ``output_dir``'s previous week, else from the roster
+    file ``previous``, else every agent is assumed off last week (and ``warn`` says so).
     The week folder is locked for the whole run (waiting up to ``wait_lock`` seconds for
     another run) and published with a ``manifest.json`` naming the config's files,
     ``inputs`` (e.g. the requirements file) and ``arguments``.
@@ -217,14 +224,23 @@ def run_roster(
         check_output_folder(folder)
         published = published_calendars(folder)  # a broken one fails before the slow work
         before = published_roster(folder, config)
-        run = _build_roster(config, team, week_start, Path(output_dir), requirements, warn, before)
+        memory = previous_rosters(
+            Path(output_dir), week_start, max(team.fairness_weeks, 1), config.zone, previous
+        )
+        if not last_week_known(memory):
+            warn(assumed_off(week_start, Path(output_dir)))
+        run = _build_roster(
+            config, team, week_start, Path(output_dir), requirements, warn, before, memory
+        )
         record = manifest(
             "roster",
             arguments or [f"--week={run.label}"],
             {**config_inputs(config), **(inputs or {})},
             config.timezone,
             history=run.history,
-            extra={"roster": {"shifts_changed": run.shifts_changed}},
+            # only a re-publication that changed something says so: an identical re-run
+            # leaves the folder byte-identical
+            extra={"roster": {"shifts_changed": run.shifts_changed}} if run.shifts_changed else {},
         )
         files = _roster_files(run, team, config, week_start, published)
         publish(folder, files, manifest_text=record, locked=True)
@@ -238,10 +254,12 @@ def _build_roster(
     output_dir: Path,
     requirements: pd.DataFrame | None,
     warn: Warn,
-    before: pd.DataFrame | None = None,
+    before: pd.DataFrame | None,
+    history: pd.DataFrame,
 ) -> RosterRun:
-    """Schedule and assign the week; earlier weeks in ``output_dir`` are the fairness
-    memory, ``before`` the roster published for this week (kept where it can be)."""
+    """Schedule and assign the week; ``history`` holds the earlier weeks (fairness
+    memory, last week's rest and days worked), ``before`` the roster published for this
+    week (kept where it can be)."""
     span = None
     if requirements is None:
         week = plan_week(config, week_start, warn)
@@ -251,7 +269,6 @@ def _build_roster(
         requirements = week_requirements(requirements, week_start, config)
         schedule = build_schedule(requirements, config)
     pools = requirement_pools(requirements, config)
-    history = previous_rosters(output_dir, week_start, max(team.fairness_weeks, 1), config.zone)
     assignment = assign_agents(
         schedule.shifts,
         team,
@@ -344,6 +361,16 @@ def _roster_files(
         mine = assignment.roster[assignment.roster["agent"] == agent.name]
         files[name] = agent_calendar(agent.name, mine, config.zone, week_start, published.get(name))
     return files
+
+
+def assumed_off(week_start: dt.date, output_dir: Path) -> str:
+    """The notice that no roster tells last week's days worked."""
+    last = week_label(week_start - dt.timedelta(days=7))
+    return (
+        f"no roster of {last} in {output_dir} and no --previous roster: assumed every agent "
+        "was off last week (give last week's roster with --previous so rest, days in a row "
+        "and days off carry over the weekend)"
+    )
 
 
 def published_roster(folder: Path, config: Config) -> pd.DataFrame | None:
