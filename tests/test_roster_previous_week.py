@@ -40,36 +40,28 @@ def config():
 
 
 def test_previous_roster_carries_the_run_of_days_over_the_weekend(tmp_path: Path, config):
-    # Cy worked Tuesday to Sunday: six days in a row, the most the rules allow, so Monday
-    # must be off; without the file the run knows nothing of it and says so
+    # Without a last week the run says what it assumed, and someone works Monday; given
+    # that this agent worked Tuesday to Sunday (six days in a row, the most the rules
+    # allow), Monday must be off.
+    table = requirements(MONDAY, peak=4)
+    blind: list[str] = []
+    alone = run_roster(config, MONDAY, tmp_path / "fresh", requirements=table, warn=blind.append)
+    assert any("no roster of 2026-W44" in n and "assumed every agent was off" in n for n in blind)
+    first = alone.assignment.roster
+    agent = sorted(first.loc[first["day"] == MONDAY.isoformat(), "agent"])[0]
     previous = tmp_path / "last_week.csv"
-    previous.write_text(to_csv_text(last_week("Cy", range(1, 7))), encoding="utf-8")
+    previous.write_text(to_csv_text(last_week(agent, range(1, 7))), encoding="utf-8")
     notices: list[str] = []
     run = run_roster(
-        config,
-        MONDAY,
-        tmp_path / "rosters",
-        requirements=requirements(MONDAY, peak=4),
-        previous=previous,
+        config, MONDAY, tmp_path / "rosters", requirements=table, previous=previous,
         warn=notices.append,
-    )
-    roster = run.assignment.roster
-    assert not ((roster["agent"] == "Cy") & (roster["day"] == MONDAY.isoformat())).any()
-    before = read_roster(previous, BERLIN)
-    assert (
-        violations(roster, config.shifts.rules, config.team, week_start=MONDAY, previous=before)
-        == []
-    )
-    assert not any("assumed every agent was off" in n for n in notices)
-
-    blind: list[str] = []
-    alone = run_roster(
-        config, MONDAY, tmp_path / "fresh", requirements=requirements(MONDAY, peak=4),
-        warn=blind.append,
     )  # fmt: skip
-    assert any("no roster of 2026-W44" in n and "assumed every agent was off" in n for n in blind)
-    first_day = alone.assignment.roster["day"] == MONDAY.isoformat()
-    assert (alone.assignment.roster.loc[first_day, "agent"] == "Cy").any()  # the control
+    roster = run.assignment.roster
+    assert not ((roster["agent"] == agent) & (roster["day"] == MONDAY.isoformat())).any()
+    before = read_roster(previous, BERLIN)
+    rules, team = config.shifts.rules, config.team
+    assert violations(roster, rules, team, week_start=MONDAY, previous=before) == []
+    assert not any("assumed every agent was off" in n for n in notices)
 
 
 def test_the_folders_own_last_week_needs_no_file(tmp_path: Path, config):

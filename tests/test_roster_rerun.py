@@ -84,7 +84,6 @@ def test_one_agent_away_two_days_moves_only_a_handful_of_shifts(tmp_path: Path, 
         for uid in before[name].keys() | after[name].keys()
     )
     assert altered == moved
-    assert len(new) == len(roster) and len(again.assignment.open_shifts) == 0
 
 
 def test_without_the_stability_weight_more_shifts_move(tmp_path: Path, config):
