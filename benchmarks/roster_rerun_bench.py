@@ -9,7 +9,10 @@ intervals) plans the week after its sample history (2020-W20) once; its shifts a
 assigned with :func:`assign_agents`:
 
 1. the first roster: CPU seconds (``time.process_time``: other jobs share the machine,
-   so wall time would measure them too), twice, and whether both rosters are identical;
+   so wall time would measure them too), objective (needed hours lost × 100 plus
+   penalties, paid-hour units) and the LP bound, for the shipped solve (LP, fix the
+   binaries at 1 for ``FIX_ROUNDS`` rounds, MIP of the rest) twice (are both rosters
+   identical?) and for the peer, the full MIP as solved before (``FIX_ROUNDS = 0``);
 2. a re-run after a small change, one agent unavailable on two days it worked, with the
    published roster as ``published`` and ``team.weights.stability`` at 0 (the peer:
    the re-run as it was before, nothing ties it to the published week) and at the
@@ -32,11 +35,13 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import icalendar  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from staffplan.config import Config  # noqa: E402
 from staffplan.config.loader import load_config  # noqa: E402
 from staffplan.jobs.roster import _team_sized, plan_week  # noqa: E402
+from staffplan.roster import assign_model  # noqa: E402
 from staffplan.roster.assign import Assignment, assign_agents  # noqa: E402
 from staffplan.roster.changes import changed_shifts  # noqa: E402
 from staffplan.roster.ics import agent_calendar, read_published  # noqa: E402
@@ -46,7 +51,21 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "configs" / "example.yaml"
 MONDAY = dt.date(2020, 5, 11)
 
 
+SOLVES: list[tuple[int, float]] = []  # per HiGHS call: integer columns, objective
+_solve_milp = assign_model.solve_milp
+
+
+def _recorded(columns, rows, **limits):
+    solution = _solve_milp(columns, rows, **limits)
+    SOLVES.append((sum(columns.integer), float(np.array(columns.cost) @ solution.values)))
+    return solution
+
+
+assign_model.solve_milp = _recorded
+
+
 def assign(config: Config, shifts, need, published=None) -> tuple[float, Assignment]:
+    SOLVES.clear()
     start = time.process_time()
     result = assign_agents(
         shifts,
@@ -114,11 +133,21 @@ def main() -> None:
     need = shift_need_hours(shifts, requirement_pools(week.requirements, config))
     print(f"{len(config.team.rostered())} agents, {len(shifts)} shifts, 2020-W20")
     cpu_a, first = assign(config, shifts, need)
+    objective = SOLVES[-1][1]
+    bound = next(value for ints, value in SOLVES if ints == 0)
     cpu_b, second = assign(config, shifts, need)
     same = first.roster.equals(second.roster)
     print(
-        f"first roster: {cpu_a:.2f} / {cpu_b:.2f} s CPU (two runs), identical: {same}, "
-        f"timed out: {first.timed_out}, open shifts: {len(first.open_shifts)}"
+        f"first roster, shipped: {cpu_a:.2f} / {cpu_b:.2f} s CPU (two runs), identical: "
+        f"{same}, objective {objective:,.2f}, LP bound {bound:,.2f}, HiGHS calls "
+        f"{len(SOLVES)}, timed out: {first.timed_out}, open shifts: {len(first.open_shifts)}"
+    )
+    rounds, assign_model.FIX_ROUNDS = assign_model.FIX_ROUNDS, 0
+    cpu_full, full = assign(config, shifts, need)
+    assign_model.FIX_ROUNDS = rounds
+    print(
+        f"first roster, peer (full MIP): {cpu_full:.2f} s CPU, objective {SOLVES[-1][1]:,.2f}, "
+        f"open shifts: {len(full.open_shifts)}"
     )
     changed_config, name, days = unavailable(config, first.roster)
     print(f"change: {name} unavailable on {', '.join(days)}")
