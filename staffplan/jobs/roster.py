@@ -238,9 +238,7 @@ def run_roster(
             {**config_inputs(config), **(inputs or {})},
             config.timezone,
             history=run.history,
-            # only a re-publication that changed something says so: an identical re-run
-            # leaves the folder byte-identical
-            extra={"roster": {"shifts_changed": run.shifts_changed}} if run.shifts_changed else {},
+            extra=_manifest_roster(run),
         )
         files = _roster_files(run, team, config, week_start, published)
         publish(folder, files, manifest_text=record, locked=True)
@@ -361,6 +359,19 @@ def _roster_files(
         mine = assignment.roster[assignment.roster["agent"] == agent.name]
         files[name] = agent_calendar(agent.name, mine, config.zone, week_start, published.get(name))
     return files
+
+
+def _manifest_roster(run: RosterRun) -> dict[str, object]:
+    """The manifest's ``roster`` section: the shifts a re-publication changed and whether
+    the assignment stopped on its time limit (a re-run may then differ). Present only
+    when there is something to say, so an identical re-run leaves the folder
+    byte-identical."""
+    section: dict[str, object] = {}
+    if run.shifts_changed:
+        section["shifts_changed"] = run.shifts_changed
+    if run.assignment.timed_out:
+        section["assignment_timed_out"] = True
+    return {"roster": section} if section else {}
 
 
 def assumed_off(week_start: dt.date, output_dir: Path) -> str:
