@@ -227,11 +227,11 @@ def run_roster(
         memory = previous_rosters(
             Path(output_dir), week_start, max(team.fairness_weeks, 1), config.zone, previous
         )
-        if not last_week_known(memory):
-            warn(assumed_off(week_start, Path(output_dir)))
         run = _build_roster(
             config, team, week_start, Path(output_dir), requirements, warn, before, memory
         )
+        if not last_week_known(memory):  # said once the roster stands, not before an error
+            warn(assumed_off(week_start, Path(output_dir)))
         record = manifest(
             "roster",
             arguments or [f"--week={run.label}"],

@@ -154,13 +154,16 @@ def solve_fixing(columns: Columns, rows: Rows, *, mip_gap: float, time_limit_s: 
         lower[ones] = 1.0
     if bound is None or not (lower > np.array(columns.lower)).any():
         return solve_milp(columns, rows, mip_gap=mip_gap, time_limit_s=time_limit_s)
-    fixed = solve_milp(
-        dataclasses.replace(columns, lower=list(lower)),
-        rows,
-        mip_gap=mip_gap,
-        time_limit_s=time_limit_s,
-    )
-    if float(cost @ fixed.values) - bound <= mip_gap * abs(bound):
+    try:
+        fixed = solve_milp(
+            dataclasses.replace(columns, lower=list(lower)),
+            rows,
+            mip_gap=mip_gap,
+            time_limit_s=time_limit_s,
+        )
+    except RuntimeError:  # the LP's ones always leave a feasible MIP; rounding aside
+        fixed = None
+    if fixed is not None and float(cost @ fixed.values) - bound <= mip_gap * abs(bound):
         return fixed
     return solve_milp(columns, rows, mip_gap=mip_gap, time_limit_s=time_limit_s)
 
