@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import icalendar
+import pandas as pd
 import pytest
 from test_roster_command import CONFIG as ONE_QUEUE
 from test_roster_command import requirements
@@ -97,3 +98,25 @@ def test_without_the_stability_weight_more_shifts_move(tmp_path: Path, config):
     loose = dataclasses.replace(loose, team=dataclasses.replace(loose.team, weights=weights))
     again = run_roster(loose, MONDAY, tmp_path, requirements=table)
     assert again.shifts_changed > 20  # of 45 (9 with the weight)
+
+
+def test_changed_shifts_counts_events_added_removed_or_altered():
+    def row(agent: str, day: str, hour: int, breaks: str = "") -> dict[str, object]:
+        start = pd.Timestamp(f"{day} {hour:02d}:00", tz="Europe/Berlin")
+        return {"agent": agent, "day": day, "start": start, "end": start + pd.Timedelta(hours=8),
+                "queue": "chat", "breaks": breaks}  # fmt: skip
+
+    before = pd.DataFrame(
+        [row("Ana", "2026-11-02", 8), row("Bo", "2026-11-02", 8), row("Cy", "2026-11-03", 8)]
+    )
+    after = pd.DataFrame(
+        [
+            row("Ana", "2026-11-02", 8),  # the same event
+            row("Bo", "2026-11-02", 9),  # moved: one change
+            row("Cy", "2026-11-03", 8, "12:00+30"),  # other breaks: one change
+            row("Dee", "2026-11-04", 8),  # new: one change
+        ]
+    )
+    assert changed_shifts(before, after) == 3
+    assert changed_shifts(before, before.iloc[:2]) == 1  # Cy's shift cancelled
+    assert changed_shifts(before, before) == 0
