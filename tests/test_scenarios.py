@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from staffplan.config import parse_config
 from staffplan.errors import ConfigError, InputError
@@ -140,14 +144,17 @@ def test_lead_time_beyond_the_horizon_is_reported_not_an_error():
 
 
 def test_plan_headcount_by_hand():
-    # 10 heads, 10% leave each month, 1-month lead, new hires at 50% in their first month
+    # 10 heads, 10% leave each month, 1-month lead, new hires at 50% in their first month.
+    # Month 1: 8.1 tenured, 1.9 short -> 4 hires at 0.5 (month 2 can use 2.71 / 0.9 = 3.01
+    # of them, rounded up); month 2: 7.29 + 3.6 = 10.89, no hire; month 3: 6.561 + 3.24 =
+    # 9.801, 0.199 short -> 1 hire at 0.5.
     plan = plan_headcount(np.full(4, 10.0), 10.0, 0.1, 1, (0.5,))
-    np.testing.assert_array_equal(plan.hires, [0, 4, 1, 0])
-    np.testing.assert_allclose(plan.headcount_end, [9.0, 12.1, 11.89, 10.701])
-    np.testing.assert_allclose(plan.available_fte, [9.0, 10.1, 11.39, 10.701])
-    np.testing.assert_allclose(plan.attrition, [1.0, 0.9, 1.21, 1.189])
+    np.testing.assert_array_equal(plan.hires, [0, 4, 0, 1])
+    np.testing.assert_allclose(plan.headcount_end, [9.0, 12.1, 10.89, 10.801])
+    np.testing.assert_allclose(plan.available_fte, [9.0, 10.1, 10.89, 10.301])
+    np.testing.assert_allclose(plan.attrition, [1.0, 0.9, 1.21, 1.089])
     np.testing.assert_allclose(plan.gap_fte, [1.0, 0, 0, 0])
-    np.testing.assert_array_equal(plan.hires_requisitioned, [4, 1, 0, 0])
+    np.testing.assert_array_equal(plan.hires_requisitioned, [4, 0, 1, 0])
 
 
 def test_sensitivity_moves_each_driver_and_sorts_by_cost_swing(result):
@@ -166,25 +173,80 @@ def test_sensitivity_moves_each_driver_and_sorts_by_cost_swing(result):
     assert set(table.index) >= {"aht", "shrinkage", "new_hire_ramp", "stressed_share"}
 
 
+def header_names(sheet) -> list[str]:
+    """The header cells without their units: ``cost (USD/month)`` -> ``cost``."""
+    return [str(c.value).split(" (")[0] for c in sheet[1]]
+
+
 def test_excel_opens_and_its_numbers_equal_the_csv(result):
     book = load_workbook(io.BytesIO(scenario_workbook(result)))
     assert book.sheetnames[0] == "Comparison" and "Sensitivity" in book.sheetnames
     csv = pd.read_csv(io.StringIO(csv_text(result.months)), keep_default_na=False)
     sheet = book["base"]
-    header = [c.value for c in sheet[1]]
+    header = header_names(sheet)
     assert header == SCENARIO_COLUMNS
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2, max_row=7)]
     expected = csv[csv["scenario"] == "base"]
     assert len(rows) == len(expected) == 6
     for cells, (_, line) in zip(rows, expected.iterrows(), strict=True):
         for column, value in zip(header, cells, strict=True):
-            if isinstance(line[column], str):
+            if column == "month":
+                assert f"{value:%Y-%m}" == line[column]
+            elif isinstance(line[column], str):
                 assert (value or "") == line[column], column
             else:
                 assert isinstance(value, int | float) and value == line[column], column
-    cost_cell = sheet.cell(row=2, column=header.index("cost") + 1)
-    fte_cell = sheet.cell(row=2, column=header.index("required_fte") + 1)
-    assert cost_cell.number_format == "#,##0" and fte_cell.number_format == "#,##0.00"
+
+
+def test_workbook_is_finance_grade(result):
+    book = load_workbook(io.BytesIO(scenario_workbook(result)))
+    sheet = book["base"]
+    header = [c.value for c in sheet[1]]
+    column = {name: i + 1 for i, name in enumerate(header_names(sheet))}
+    assert "cost (USD/month)" in header and "required_fte (FTE)" in header
+    assert "hires (people)" in header
+    month = sheet.cell(row=2, column=column["month"])
+    assert month.is_date and month.number_format == "mmm yyyy"
+    assert month.value.date() == dt.date(2026, 2, 1)
+    cost = sheet.cell(row=2, column=column["cost"])
+    assert '"USD"' in cost.number_format and cost.number_format.startswith("#,##0")
+    fte = sheet.cell(row=2, column=column["required_fte"])
+    assert fte.number_format == "#,##0.00"
+    assert sheet.freeze_panes == "C2"  # header row, scenario and month stay in view
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}7"
+    (chart,) = sheet._charts
+    assert "required vs planned FTE" in chart.title.tx.rich.p[0].r[0].t
+    assert len(chart.series) == 3  # required, available (productive), heads
+    notes = [c.value for c in sheet["A"] if isinstance(c.value, str)]
+    assert any(n.startswith("Hiring rule (max_hires_per_month: no cap)") for n in notes)
+    for name in ("Comparison", "Sensitivity", "Assumptions"):
+        assert book[name].auto_filter.ref and book[name].freeze_panes != "A1", name
+    assumptions = book["Assumptions"]
+    names = header_names(assumptions)
+    rate = assumptions.cell(row=2, column=names.index("attrition") + 1)
+    assert rate.value == 0.03 and rate.number_format == "0.0%"
+    start = assumptions.cell(row=2, column=names.index("start") + 1)
+    assert start.is_date and start.number_format == "mmm yyyy"
+    sensitivity = book["Sensitivity"]
+    names = header_names(sensitivity)
+    formats = {
+        row[names.index("driver")].value: row[names.index("base_value")].number_format
+        for row in sensitivity.iter_rows(min_row=2)
+        if row[0].value == "base"
+    }
+    assert formats["attrition"] == "0.0%" and '"USD"' in formats["cost_per_fte_month"]
+    assert formats["volume"] == '0.00"×"'
+
+
+def test_workbook_money_uses_the_configured_currency():
+    text = BASE.replace("starting_headcount: 10", "starting_headcount: 10\n  currency: EUR")
+    result = scenarios_from_history(history(), config(text))
+    sheet = load_workbook(io.BytesIO(scenario_workbook(result)))["base"]
+    header = [c.value for c in sheet[1]]
+    assert "cost (EUR/month)" in header
+    assert '"EUR"' in sheet.cell(row=2, column=header.index("cost (EUR/month)") + 1).number_format
+    with pytest.raises(ConfigError, match="is not a currency code"):
+        config(text.replace("currency: EUR", "currency: euro"))
 
 
 def test_rounded_tables_still_add_up(result):
@@ -312,3 +374,42 @@ def test_cli_writes_workbook_and_chart(tmp_path):
     assert screen.exit_code == 0 and screen.stdout.startswith("scenario,month,volume")
     bad = runner.invoke(app, [*args, "--output", str(tmp_path / "plan.txt")])
     assert bad.exit_code == 2 and "use one of .xlsx, .csv, .json" in bad.output
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.floats(0.0, 200.0),
+    first=st.floats(0.0, 300.0),
+    rises=st.lists(st.floats(0.0, 40.0), min_size=1, max_size=24),
+    attrition=st.floats(0.0, 0.2),
+    lead=st.integers(0, 4),
+    ramp=st.lists(st.floats(0.1, 1.0), max_size=4),  # a learning curve: sorted below
+    cap=st.one_of(st.none(), st.integers(1, 50)),
+)
+def test_hiring_plan_is_capped_and_carries_no_surplus(
+    start, first, rises, attrition, lead, ramp, cap
+):
+    required = first + np.cumsum([0.0, *rises])  # a need that grows, as in every case
+    plan = plan_headcount(required, start, attrition, lead, tuple(sorted(ramp)), cap)
+    assert (plan.hires >= 0).all() and (plan.hires[:lead] == 0).all()
+    if cap is not None:
+        assert plan.hires.max() <= cap
+    tenured = start * (1.0 - attrition) ** (np.arange(len(required)) + 1)
+    kept = np.maximum(tenured - required, 0.0)  # the starting team, never laid off
+    # capped hiring may have to start before a rise in the need the starting team leaves
+    # (growth and attrition); never beyond that rise
+    net = required - tenured
+    rise_ahead = np.array([net[i:].max() - net[i] for i in range(len(required))])
+    ahead = rise_ahead if cap is not None else 0.0
+    surplus = plan.available_fte - required
+    assert (surplus < kept + ahead + 1.0 + 1e-9).all(), surplus  # < 1 hire of rounding
+
+
+def test_the_stressed_case_hires_within_the_cap_without_a_lasting_surplus():
+    # the demo's stressed case: 80 heads for a need growing from 142 to 211 FTE, a 3-month
+    # lead, a 3-month ramp; once 132 hires started in one month, then 30+ FTE above need
+    required = np.linspace(141.8, 211.4, 12)
+    plan = plan_headcount(required, 80.0, 0.04, 3, (0.4, 0.7, 0.9), 30)
+    assert plan.hires.max() <= 30 and plan.hires[:3].sum() == 0
+    assert (plan.available_fte - required).max() < 1.0
+    assert plan.gap_fte[-1] == 0  # caught up within the year

@@ -224,6 +224,13 @@ def roster(
         typer.Option("--output", "-o", help="Rosters folder; the week goes in <output>/<week>/."),
     ] = Path("rosters"),
     wait_lock: WaitLockOption = 0.0,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            help="Last week's roster CSV (agent, start, end) when the output folder has "
+            "none: its days worked carry over the weekend (else all are assumed off)."
+        ),
+    ] = None,
     fmt: FormatOption = OutputFormat.table,
     quiet: QuietOption = False,
 ) -> None:
@@ -244,7 +251,14 @@ def roster(
     cfg = use_config(config, quiet)
     today = dt.datetime.now(cfg.zone).date()
     result = roster_job(
-        cfg, week, output, today=today, requirements=requirements, warn=warn, wait_lock=wait_lock
+        cfg,
+        week,
+        output,
+        today=today,
+        requirements=requirements,
+        warn=warn,
+        wait_lock=wait_lock,
+        previous=previous,
     )
     if not quiet and fmt is OutputFormat.table:
         typer.echo(result.summary())

@@ -32,6 +32,7 @@ class Case:
     ``overtime_cost_per_fte_month`` (default 1.5 × ``cost_per_fte_month``) prices the gap.
     ``escalation_scale`` multiplies every queue's ``escalation.share`` (2 = twice as
     many contacts reach tier 2; a share is capped at 1).
+    ``max_hires_per_month`` caps the new hires starting in one month (None: no cap).
     """
 
     name: str
@@ -46,6 +47,7 @@ class Case:
     ramp: tuple[float, ...] = (0.5, 0.8)
     overtime_cost_per_fte_month: float | None = non_negative(None)
     escalation_scale: float = non_negative(1.0, unit="× configured escalation share")
+    max_hires_per_month: int | None = positive(None, unit="people")
 
     def __post_init__(self) -> None:
         check_name(self.name, "name", "scenario")
@@ -81,6 +83,7 @@ class ScenariosConfig:
     ``profile_weeks`` weeks of history per queue and interval. On a stressed-volatility day
     volume is ``stressed_volume_factor`` × a calm day's. ``hours_per_fte_week`` converts
     paid hours to FTE. ``sensitivity_step`` is the relative move of each driver (0.1 = ±10%).
+    ``currency`` is the ISO 4217 code of every cost (shown on the workbook's money cells).
     """
 
     start: str
@@ -91,8 +94,13 @@ class ScenariosConfig:
     stressed_volume_factor: float = positive(2.0, unit="× calm-day volume")
     hours_per_fte_week: float = positive(40.0, unit="h")
     sensitivity_step: float = share(0.1)
+    currency: str = "USD"
 
     def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Z]{3}", self.currency):
+            raise Invalid(
+                "currency", f"{self.currency!r} is not a currency code; write e.g. USD or EUR"
+            )
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", self.start):
             raise Invalid(
                 "start", f"{self.start!r} is not a month; write it as YYYY-MM, e.g. 2027-01"

@@ -88,13 +88,16 @@ class AssignWeights:
 
     Covering the needed shifts always comes first (a needed hour is worth 100); then
     ``fairness`` per weekend or late shift, times (1 + the agent's recent weekend/late
-    load), ``preference`` per shift outside the agent's preferences, and ``contract`` per
-    hour an agent is rostered below contract.
+    load), ``preference`` per shift outside the agent's preferences, ``contract`` per
+    hour an agent is rostered below contract, and ``stability`` per shift of the roster
+    already published for the same week that a re-run drops, moves or hands to someone
+    else (so a small change moves few shifts and few calendar events).
     """
 
     fairness: float = non_negative(1.0)
     preference: float = non_negative(0.5)
     contract: float = non_negative(1.0)
+    stability: float = non_negative(5.0)
 
 
 @dataclasses.dataclass(frozen=True)

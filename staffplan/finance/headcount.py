@@ -7,13 +7,22 @@ join, so ``headcount_end = headcount_start − attrition + hires`` and the month
 ``ramp[t − 1]`` productivity in its t-th month (t = 1..k) and fully after that; the
 starting headcount is fully productive.
 
-Hiring rule: months are filled in order; a month whose heads fall short of its required
-FTE gets whole new hires, starting k months earlier so that they are fully ramped by then,
-but never before the lead time allows. So every month from ``lead + k`` on is met by
-fully productive staff. Earlier months cannot be: before the lead time no hire can
-start, and in the k months after it the new hires are still ramping (hiring 1/ramp times
-as many people to cover that would leave a lasting surplus). Their gap (required minus
-productive FTE) is bought as overtime or outsourcing. Nobody is laid off.
+Hiring rule (:data:`HIRING_RULE`, also printed in the workbook): months are decided in
+order from the first one a hire can start in (the lead time). A month hires
+
+- just in time: the fewest whole hires that, at their first month's productivity, meet
+  the month's required FTE;
+- ahead of need when the cap demands it: if a later month's shortfall is more than
+  hires capped at ``max_hires_per_month`` in the months between could meet, the rest
+  starts now;
+- never more than ``max_hires_per_month``;
+- and never more than its ramp window can absorb: as they ramp up over the next k
+  months, this month's hires may not lift any of those months above its need (up to the
+  part of one hire that rounding leaves), so a hiring wave never leaves a surplus that
+  only attrition would absorb.
+
+The shortfall left (required minus productive FTE) is bought as overtime or outsourcing.
+Nobody is laid off, so a team larger than the need only shrinks by attrition.
 """
 
 from __future__ import annotations
@@ -24,6 +33,15 @@ import math
 import numpy as np
 
 TOLERANCE = 1e-9  # FTE; below this a shortfall is rounding noise
+HIRING_RULE = (
+    "Hires start no earlier than the hiring lead time after the horizon's first month. "
+    "Each month hires just enough people to meet its required FTE at their first-month "
+    "productivity, or more when a later month needs more than hiring capped at "
+    "max_hires_per_month in the months between could bring; never more than "
+    "max_hires_per_month, and never more than the months of the new-hire ramp can use "
+    "once those hires are productive, so the team carries no surplus beyond a fraction of "
+    "one hire. The remaining gap is bought as overtime; nobody is laid off."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,25 +63,24 @@ def plan_headcount(
     attrition: float,
     lead_months: int,
     ramp: tuple[float, ...],
+    max_hires_per_month: int | None = None,
 ) -> HeadcountPlan:
-    """Hire to meet ``required_fte`` (per month) on time, given the lead time and ramp.
+    """Hire for ``required_fte`` (per month) by :data:`HIRING_RULE`.
 
     ``attrition`` is the monthly leaving rate (share of 1); ``ramp`` the productivity of a
-    new hire in its months 1..k (each in (0, 1]).
+    new hire in its months 1..k (each in (0, 1]); ``max_hires_per_month`` caps the hires
+    starting in any month (None: no cap).
     """
     required = np.asarray(required_fte, dtype=float)
     months = len(required)
+    yield_of = _hire_yield(months, attrition, ramp)  # FTE of one hire, by months since start
+    tenured = starting_headcount * (1.0 - attrition) ** (np.arange(months) + 1)
+    available = tenured.copy()
     hires = np.zeros(months)
     for month in range(lead_months, months):
-        heads = _simulate(starting_headcount, hires, attrition, ramp)[0][month]
-        short = required[month] - heads
-        if short <= TOLERANCE:
-            continue
-        start = max(lead_months, month - len(ramp))
-        staying = (1.0 - attrition) ** (month - start)
-        if staying <= TOLERANCE:  # nobody would stay until then: start them that month
-            start, staying = month, 1.0
-        hires[start] += math.ceil(short / staying - TOLERANCE)
+        count = _hires_for(month, required, available, yield_of, len(ramp), max_hires_per_month)
+        hires[month] = count
+        available[month:] += count * yield_of[: months - month]
     headcount_end, available = _simulate(starting_headcount, hires, attrition, ramp)
     headcount_start = np.concatenate([[starting_headcount], headcount_end[:-1]])
     requisitioned = np.zeros(months)
@@ -79,6 +96,48 @@ def plan_headcount(
         hires_requisitioned=requisitioned,
         gap_fte=np.where(gap > TOLERANCE, gap, 0.0),
     )
+
+
+def _hire_yield(months: int, attrition: float, ramp: tuple[float, ...]) -> np.ndarray:
+    """Productive FTE of one hire in its months 0..months-1 after starting (survival ×
+    ramp)."""
+    since = np.arange(months)
+    curve = np.array([*ramp, 1.0])[np.minimum(since, len(ramp))]
+    return (1.0 - attrition) ** since * curve
+
+
+def _hires_for(
+    month: int,
+    required: np.ndarray,
+    available: np.ndarray,
+    yield_of: np.ndarray,
+    ramp_months: int,
+    cap: int | None,
+) -> int:
+    """Whole hires starting in ``month`` by the rule, given the hires decided before."""
+    short = required - available
+    if yield_of[0] <= TOLERANCE:  # nobody would stay a month: hiring cannot help
+        return 0
+    wanted = max(0, math.ceil(short[month] / yield_of[0] - TOLERANCE))
+    if cap is not None:
+        wanted = min(cap, max(wanted, _hires_ahead(month, short, yield_of, cap)))
+    window = np.arange(month + 1, min(month + ramp_months + 1, len(required)))
+    if window.size:
+        room = (short[window] / yield_of[window - month]).min()
+        wanted = min(wanted, max(0, math.ceil(room - TOLERANCE)))
+    return wanted
+
+
+def _hires_ahead(month: int, short: np.ndarray, yield_of: np.ndarray, cap: int) -> int:
+    """Hires needed now because some later month's shortfall exceeds what ``cap`` hires
+    a month in the months between could bring by then."""
+    ahead = 0
+    for later in range(month + 1, len(short)):
+        reachable = cap * yield_of[: later - month].sum()  # hires of months month+1..later
+        beyond = short[later] - reachable
+        if beyond > TOLERANCE and yield_of[later - month] > TOLERANCE:
+            ahead = max(ahead, math.ceil(beyond / yield_of[later - month] - TOLERANCE))
+    return ahead
 
 
 def _simulate(

@@ -2,12 +2,16 @@
 
 Every output shows the same rounded numbers (:func:`presentable`): contacts, hires and
 money as whole numbers, FTE to 2 decimals, AHT to 1, so the workbook and the CSV agree
-cell for cell. User text (scenario names) is defused against formula injection in the
-workbook and the CSV. Files are written atomically; the same result gives the same bytes.
+cell for cell. The workbook is formatted for finance: money in the configured currency,
+rates as percentages, months as date cells, units in the headers, frozen headers and
+filters, and per scenario a chart of required vs planned FTE and the hiring rule. User
+text (scenario names) is defused against formula injection in the workbook and the CSV.
+Files are written atomically; the same result gives the same bytes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -20,28 +24,64 @@ from matplotlib.ticker import EngFormatter
 from staffplan import tables
 from staffplan.charts import literal_text
 from staffplan.errors import InputError
-from staffplan.finance.excel import workbook_bytes
+from staffplan.finance.excel import LineChartSpec, Sheet, book_bytes
+from staffplan.finance.headcount import HIRING_RULE
 from staffplan.finance.scenarios import ScenarioResult, compare
+from staffplan.tables.schema import SCENARIOS, SENSITIVITY
 
-WHOLE = (
-    "volume",
-    "deflected",
-    "offered",
-    "hires",
-    "hires_requisitioned",
-    "cost",
-    "payroll_cost",
-    "overtime_cost",
-    "delta_cost_low",
-    "delta_cost_high",
-    "cost_swing",
-)
+COSTS = ("cost", "payroll_cost", "overtime_cost", "delta_cost_low", "delta_cost_high", "cost_swing")
+WHOLE = ("volume", "deflected", "offered", "hires", "hires_requisitioned", *COSTS)
 ONE_DECIMAL = ("aht_s",)
 FOUR_DECIMALS = ("base_value", "low_value", "high_value", "cost_per_contact")
 NUMBER_FORMATS = {
     **{c: "#,##0" for c in WHOLE},
     **{c: "0.0" for c in ONE_DECIMAL},
     **{c: "#,##0.0000" for c in FOUR_DECIMALS},
+}
+MONEY = (*COSTS, "cost_per_fte_month", "overtime_cost_per_fte_month")
+# rates of the assumptions sheet (elsewhere "attrition" is leavers in FTE)
+PERCENT = (
+    "volume_growth",
+    "stressed_share",
+    "aht_change",
+    "attrition",
+    "shrinkage",
+    "sensitivity_step",
+)
+PERCENT_FORMAT = "0.0%"
+MONTH_FORMAT = "mmm yyyy"
+SCALE_FORMAT = '0.00"×"'
+# the sensitivity drivers whose values are shares (percent) or money; the rest are scales
+PERCENT_DRIVERS = ("volume_growth", "stressed_share", "shrinkage", "attrition", "new_hire_ramp")
+MONEY_DRIVERS = ("cost_per_fte_month", "overtime_cost_per_fte_month")
+COMPARISON_UNITS = {
+    "volume": "contacts",
+    "deflected": "contacts",
+    "mean_required_fte": "FTE",
+    "peak_required_fte": "FTE",
+    "end_headcount": "FTE",
+    "hires": "people",
+    "attrition": "FTE",
+    "gap_fte_months": "FTE-months",
+    "payroll_cost": "currency",
+    "overtime_cost": "currency",
+    "cost": "currency",
+    "cost_per_contact": "currency/contact",
+}
+ASSUMPTION_UNITS = {
+    "horizon_months": "months",
+    "starting_headcount": "FTE",
+    "profile_weeks": "weeks",
+    "stressed_volume_factor": "× calm volume",
+    "hours_per_fte_week": "h",
+    "volume_growth": "per month",
+    "attrition": "per month",
+    "deflection_scale": "× containment",
+    "hiring_lead_months": "months",
+    "ramp": "productivity, months 1..k",
+    "cost_per_fte_month": "currency/FTE-month",
+    "overtime_cost_per_fte_month": "currency/FTE-month",
+    "max_hires_per_month": "people",
 }
 SUFFIXES = (".xlsx", ".csv", ".json")
 SENSITIVITY_SUFFIX = "_sensitivity"
@@ -80,16 +120,85 @@ def _tie_totals(out: pd.DataFrame) -> pd.DataFrame:
 
 
 def scenario_workbook(result: ScenarioResult) -> bytes:
-    """The .xlsx: a comparison sheet, one sheet per scenario, sensitivity, assumptions."""
+    """The .xlsx: a comparison sheet, one sheet per scenario (with its chart and hiring
+    rule), sensitivity and assumptions; money shown in the assumptions' ``currency``."""
+    currency = str(result.assumptions["currency"].iloc[0]) if len(result.assumptions) else ""
+    money = _money_format(currency)
+    formats = {**NUMBER_FORMATS, **dict.fromkeys(MONEY, money), "month": MONTH_FORMAT}
+    formats["cost_per_contact"] = _money_format(currency, decimals=4)
     # the comparison adds up the rounded months, so its totals match the sheets below
-    sheets = [("Comparison", presentable(compare(presentable(result.months))))]
+    comparison = presentable(compare(presentable(result.months)))
+    sheets = [Sheet("Comparison", comparison, formats, _units(COMPARISON_UNITS, currency), {}, 1)]
+    months_units = _units({c.name: c.unit for c in SCENARIOS.columns}, currency)
+    caps = dict(zip(result.assumptions["scenario"], _caps(result.assumptions), strict=True))
     for name, months in result.months.groupby("scenario", sort=False):
-        sheets.append((str(name), presentable(months)))
+        table = presentable(months).assign(month=lambda t: t["month"].map(_first_day))
+        chart = LineChartSpec(
+            f"{name}: required vs planned FTE",
+            "month",
+            ("required_fte", "available_fte", "headcount_end"),
+            "FTE",
+        )
+        cap = caps.get(name)
+        rule = f"Hiring rule (max_hires_per_month: {cap or 'no cap'}): {HIRING_RULE}"
+        sheets.append(Sheet(str(name), table, formats, months_units, {}, 2, chart, notes=(rule,)))
+    sensitivity = presentable(result.sensitivity)
     sheets += [
-        ("Sensitivity", presentable(result.sensitivity)),
-        ("Assumptions", result.assumptions),
+        Sheet(
+            "Sensitivity",
+            sensitivity,
+            formats,
+            _units({c.name: c.unit for c in SENSITIVITY.columns}, currency),
+            _driver_formats(sensitivity, money),
+            2,
+        ),
+        Sheet(
+            "Assumptions",
+            result.assumptions.assign(start=lambda t: t["start"].map(_first_day)),
+            {**formats, **dict.fromkeys(PERCENT, PERCENT_FORMAT), "start": MONTH_FORMAT},
+            _units(ASSUMPTION_UNITS, currency),
+            {},
+            1,
+        ),
     ]
-    return workbook_bytes(sheets, NUMBER_FORMATS)
+    return book_bytes(sheets)
+
+
+def _money_format(currency: str, decimals: int = 0) -> str:
+    digits = "." + "0" * decimals if decimals else ""
+    return f'#,##0{digits} "{currency}";-#,##0{digits} "{currency}"'
+
+
+def _units(units: dict[str, str], currency: str) -> dict[str, str]:
+    """``units`` with the word ``currency`` replaced by the currency's code."""
+    return {name: unit.replace("currency", currency) for name, unit in units.items() if unit}
+
+
+def _first_day(month: str) -> dt.date:
+    """``YYYY-MM`` as the month's first day, for a date cell."""
+    year, number = month.split("-")
+    return dt.date(int(year), int(number), 1)
+
+
+def _caps(assumptions: pd.DataFrame) -> list[object]:
+    if "max_hires_per_month" not in assumptions:
+        return [None] * len(assumptions)
+    return [None if pd.isna(v) else int(v) for v in assumptions["max_hires_per_month"]]
+
+
+def _driver_formats(sensitivity: pd.DataFrame, money: str) -> dict[tuple[int, str], str]:
+    """The value cells of each driver in its own unit: share, money or a scale."""
+    out = {}
+    for i, driver in enumerate(sensitivity["driver"]):
+        if driver in PERCENT_DRIVERS:
+            fmt = PERCENT_FORMAT
+        elif driver in MONEY_DRIVERS:
+            fmt = money
+        else:
+            fmt = SCALE_FORMAT
+        for column in ("base_value", "low_value", "high_value"):
+            out[(i, column)] = fmt
+    return out
 
 
 def csv_text(table: pd.DataFrame) -> str:

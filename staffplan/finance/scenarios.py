@@ -10,10 +10,11 @@ are sized separately; a month's required FTE is their mix by the case's
 over ``hours_per_fte_week``.
 
 Supply is the cohort model of :mod:`staffplan.finance.headcount`: attrition, hires arriving
-after the lead time, ramp-adjusted productivity, and hires requisitioned to meet each
-month's need on time. The gap is bought as overtime/outsourcing. The sensitivity table
-moves each driver by ±``sensitivity_step`` (relative) and reports the change in mean
-required FTE, mean paid FTE (heads + gap) and total cost over the horizon.
+after the lead time, ramp-adjusted productivity, and hires requisitioned by its hiring
+rule (just in time, capped at ``max_hires_per_month``, no lasting surplus). The gap is
+bought as overtime/outsourcing. The sensitivity table moves each driver by
+±``sensitivity_step`` (relative) and reports the change in mean required FTE, mean paid
+FTE (heads + gap) and total cost over the horizon.
 """
 
 from __future__ import annotations
@@ -366,6 +367,7 @@ def _case_months(
         case.attrition,
         case.hiring_lead_months,
         case.ramp,
+        case.max_hires_per_month,
     )
     table = pd.DataFrame(
         {
@@ -408,12 +410,14 @@ def _with_plan(
 def _notes(
     plan: HeadcountPlan, required: np.ndarray, case: Case, months: pd.PeriodIndex
 ) -> list[str]:
-    """Per month: why the plan looks as it does (lead time, ramp, surplus, requisitions)."""
+    """Per month: why the plan looks as it does (lead time, ramp, cap, surplus, requisitions)."""
     lead = case.hiring_lead_months
     first_start = str(months[lead]) if lead < len(months) else None
+    cap = case.max_hires_per_month
     notes = []
     for i in range(len(months)):
         parts = []
+        capped = cap is not None and bool((plan.hires[lead : i + 1] >= cap).any())
         if i < lead and plan.gap_fte[i] > 0:
             parts.append(
                 f"lead time: first {min(lead, len(months))} month(s) cannot be met by hiring; "
@@ -423,12 +427,17 @@ def _notes(
                     else f"the {lead}-month lead time exceeds the horizon"
                 )
             )
-        elif lead <= i < lead + len(case.ramp) and plan.gap_fte[i] > 0:
+        elif plan.gap_fte[i] > 0 and capped:
+            parts.append(f"hiring capped at {cap} a month; gap covered by overtime")
+        elif plan.gap_fte[i] > 0:
             parts.append("ramp: new hires not yet fully productive; gap covered by overtime")
         surplus = plan.available_fte[i] - required[i]
         if surplus >= 1.0:
-            ramping = plan.hires[max(0, i - len(case.ramp) + 1) : i + 1].sum() > 0
-            why = "new hires ramping for later months" if ramping else "attrition absorbs it"
+            why = (
+                "hired ahead of a later need the monthly cap could not meet in time"
+                if plan.hires[: i + 1].sum() > 0
+                else "attrition absorbs it"
+            )
             parts.append(f"{surplus:.1f} FTE above need ({why}; nobody is laid off)")
         if plan.hires_requisitioned[i] > 0:
             parts.append(
@@ -476,6 +485,7 @@ def _assumptions(settings: ScenariosConfig) -> pd.DataFrame:
             "profile_weeks": settings.profile_weeks,
             "stressed_volume_factor": settings.stressed_volume_factor,
             "hours_per_fte_week": settings.hours_per_fte_week,
+            "currency": settings.currency,
         }
         for field in dataclasses.fields(case):
             if field.name != "name":

@@ -107,6 +107,7 @@ def manifest(
     *,
     solver: Mapping[str, object] | None = None,
     history: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    extra: Mapping[str, object] | None = None,
 ) -> str:
     """The ``manifest.json`` text for an output folder.
 
@@ -115,7 +116,8 @@ def manifest(
     :meth:`Schedule.solver_record`) says how the shift solver stopped, when one ran: a
     solve cut short by its time limit may differ on a re-run, and the manifest says so.
     ``history`` is the first and last interval of the history the output was planned
-    from, so a stale input shows.
+    from, so a stale input shows. ``extra`` adds a command's own JSON-ready sections
+    (e.g. ``roster``: the shifts a re-run changed).
     """
     files = {
         role: {"path": str(path), "sha256": file_sha256(path)}
@@ -133,6 +135,7 @@ def manifest(
         payload["solver"] = dict(solver)
     if history is not None:
         payload["history"] = {"first": history[0].isoformat(), "last": history[1].isoformat()}
+    payload.update(extra or {})
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"
 
 

@@ -6,7 +6,8 @@ data paths (or a requirements table given instead), written atomically to
 ``shifts.csv`` (the covering schedule with its agents), ``open_shifts.csv`` and
 ``agents.csv`` (hours, weekend and late shifts per agent). Earlier weeks' rosters in the
 same output folder are the fairness memory; last week's also carries rest and the run of
-working days over the weekend.
+working days over the weekend. Re-running a published week keeps its shifts where it can
+(``team.weights.stability``) and counts the shifts (calendar events) that changed.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from staffplan.jobs.publish import (
     publish,
 )
 from staffplan.roster.assign import Assignment, assign_agents
-from staffplan.roster.fairness import previous_rosters, week_label
+from staffplan.roster.changes import changed_shifts
+from staffplan.roster.fairness import last_week_known, previous_rosters, week_label
 from staffplan.roster.ics import Published, agent_calendar, calendar_file_name, read_published
 from staffplan.roster.need import coverage_of, requirement_pools, shift_need_hours
 from staffplan.schedule.cover import Schedule, build_schedule
@@ -41,6 +43,7 @@ from staffplan.tables import read_requirements, to_csv_text
 from staffplan.tables.calendar import load_calendar
 from staffplan.tables.dates import check_year
 from staffplan.tables.inputs import load_history, load_market
+from staffplan.tables.shifts import read_roster
 
 if TYPE_CHECKING:
     from staffplan.jobs.plan import PlanResult
@@ -60,6 +63,7 @@ class RosterRun:
     coverage: pd.DataFrame
     interval_min: int
     history: tuple[pd.Timestamp, pd.Timestamp] | None = None  # first, last (when forecast)
+    shifts_changed: int | None = None  # events changed since the last publication (None: first)
 
     def figures(self) -> dict[str, float | int | str | bool]:
         """The headline numbers, JSON-ready."""
@@ -73,6 +77,7 @@ class RosterRun:
             "open_paid_hours": float(open_shifts["paid_hours"].sum()),
             "uncovered_agent_hours": float(self.coverage["gap"].sum()) * self.interval_min / 60,
             "timed_out": self.schedule.timed_out or self.assignment.timed_out,
+            "shifts_changed": self.shifts_changed,
         }
 
     def summary(self) -> str:
@@ -85,10 +90,11 @@ class RosterRun:
             else ""
         )
         late = " (solver time limit hit: a re-run may differ)" if n["timed_out"] else ""
+        changed = "" if self.shifts_changed is None else f"{self.shifts_changed} shifts changed, "
         return (
             f"{self.label}: {n['agents']} agents, {n['shifts_staffed']} of {total} shifts "
             f"staffed{open_text}, {n['uncovered_agent_hours']:.1f} agent-hours uncovered; "
-            f"wrote {self.folder}{late}"
+            f"{changed}wrote {self.folder}{late}"
         )
 
 
@@ -163,14 +169,17 @@ def roster_job(
     requirements: Path | None = None,
     warn: Warn = print,
     wait_lock: float = 0.0,
+    previous: Path | None = None,
 ) -> RosterRun:
     """``staffplan roster``: resolve ``week`` ('next' or ``2026-W50``) against ``today``,
-    check the team, the requirements file or the history's age before any folder exists,
-    then build and publish ``<output>/<week>/`` under its lock (waiting up to
-    ``wait_lock`` seconds)."""
+    check the team, the requirements file, ``previous`` (last week's roster kept outside
+    the folder) or the history's age before any folder exists, then build and publish
+    ``<output>/<week>/`` under its lock (waiting up to ``wait_lock`` seconds)."""
     monday = resolve_week(week, today)
     roster_team(config)
     check_wait_lock(wait_lock)
+    if previous is not None:
+        read_roster(previous, config.zone)
     table = None
     if requirements is not None:
         table = read_requirements(requirements, config.zone, config.interval_min)
@@ -184,9 +193,10 @@ def roster_job(
         output,
         requirements=table,
         arguments=[f"--week={week_label(monday)}"],
-        inputs={"requirements": requirements},
+        inputs={"requirements": requirements, "previous": previous},
         warn=warn,
         wait_lock=wait_lock,
+        previous=previous,
     )
 
 
@@ -200,11 +210,14 @@ def run_roster(
     inputs: dict[str, Path | None] | None = None,
     warn: Warn = print,
     wait_lock: float = 0.0,
+    previous: Path | None = None,
 ) -> RosterRun:
     """Build and publish the roster of the week from ``week_start`` under ``output_dir``.
 
     ``requirements`` (``queue, interval_start, agents`` ...) replaces the forecast; rows
-    outside the week are ignored. Needs the ``shifts:`` and ``team:`` sections.
+    outside the week are ignored. Needs the ``shifts:`` and ``team:`` sections. Last
+    week's days worked come from ``output_dir``'s previous week, else from the roster
+    file ``previous``, else every agent is assumed off last week (and ``warn`` says so).
     The week folder is locked for the whole run (waiting up to ``wait_lock`` seconds for
     another run) and published with a ``manifest.json`` naming the config's files,
     ``inputs`` (e.g. the requirements file) and ``arguments``.
@@ -216,13 +229,22 @@ def run_roster(
     with output_lock(folder, warn, wait_lock):
         check_output_folder(folder)
         published = published_calendars(folder)  # a broken one fails before the slow work
-        run = _build_roster(config, team, week_start, Path(output_dir), requirements, warn)
+        before = published_roster(folder, config)
+        memory = previous_rosters(
+            Path(output_dir), week_start, max(team.fairness_weeks, 1), config.zone, previous
+        )
+        run = _build_roster(
+            config, team, week_start, Path(output_dir), requirements, warn, before, memory
+        )
+        if not last_week_known(memory):  # said once the roster stands, not before an error
+            warn(assumed_off(week_start, Path(output_dir)))
         record = manifest(
             "roster",
             arguments or [f"--week={run.label}"],
             {**config_inputs(config), **(inputs or {})},
             config.timezone,
             history=run.history,
+            extra=_manifest_roster(run),
         )
         files = _roster_files(run, team, config, week_start, published)
         publish(folder, files, manifest_text=record, locked=True)
@@ -236,9 +258,12 @@ def _build_roster(
     output_dir: Path,
     requirements: pd.DataFrame | None,
     warn: Warn,
+    before: pd.DataFrame | None,
+    history: pd.DataFrame,
 ) -> RosterRun:
-    """Schedule and assign the week; earlier weeks in ``output_dir`` are the fairness
-    memory."""
+    """Schedule and assign the week; ``history`` holds the earlier weeks (fairness
+    memory, last week's rest and days worked), ``before`` the roster published for this
+    week (kept where it can be)."""
     span = None
     if requirements is None:
         week = plan_week(config, week_start, warn)
@@ -248,7 +273,6 @@ def _build_roster(
         requirements = week_requirements(requirements, week_start, config)
         schedule = build_schedule(requirements, config)
     pools = requirement_pools(requirements, config)
-    history = previous_rosters(output_dir, week_start, max(team.fairness_weeks, 1), config.zone)
     assignment = assign_agents(
         schedule.shifts,
         team,
@@ -257,11 +281,15 @@ def _build_roster(
         need_hours=shift_need_hours(schedule.shifts, pools),
         history=history,
         templates=config.shifts.templates,
+        published=before,
     )
     coverage, _ = coverage_of(assignment.roster, pools, requirements, config)
     label = week_label(week_start)
     folder = output_dir / label
-    return RosterRun(label, folder, schedule, assignment, coverage, config.interval_min, span)
+    changed = None if before is None else changed_shifts(before, assignment.roster)
+    return RosterRun(
+        label, folder, schedule, assignment, coverage, config.interval_min, span, changed
+    )
 
 
 def ensure_folder(folder: Path) -> None:
@@ -337,6 +365,38 @@ def _roster_files(
         mine = assignment.roster[assignment.roster["agent"] == agent.name]
         files[name] = agent_calendar(agent.name, mine, config.zone, week_start, published.get(name))
     return files
+
+
+def _manifest_roster(run: RosterRun) -> dict[str, object]:
+    """The manifest's ``roster`` section: the shifts a re-publication changed and whether
+    the assignment stopped on its time limit (a re-run may then differ). Present only
+    when there is something to say, so an identical re-run leaves the folder
+    byte-identical."""
+    section: dict[str, object] = {}
+    if run.shifts_changed:
+        section["shifts_changed"] = run.shifts_changed
+    if run.assignment.timed_out:
+        section["assignment_timed_out"] = True
+    return {"roster": section} if section else {}
+
+
+def assumed_off(week_start: dt.date, output_dir: Path) -> str:
+    """The notice that no roster tells last week's days worked."""
+    last = week_label(week_start - dt.timedelta(days=7))
+    return (
+        f"no roster of {last} in {output_dir} and no --previous roster: assumed every agent "
+        "was off last week (give last week's roster with --previous so rest, days in a row "
+        "and days off carry over the weekend)"
+    )
+
+
+def published_roster(folder: Path, config: Config) -> pd.DataFrame | None:
+    """The ``roster.csv`` already published in the week ``folder`` (None: none yet); one
+    that cannot be read is an :class:`InputError` naming it, before the slow work."""
+    path = folder / "roster.csv"
+    if not path.is_file():
+        return None
+    return read_roster(path, config.zone)
 
 
 def published_calendars(folder: Path) -> dict[str, dict[str, Published]]:

@@ -18,7 +18,13 @@ import pandas as pd
 from staffplan.config.shifts import RulesConfig, ShiftTemplate, clock_minutes
 from staffplan.config.team import TeamConfig
 from staffplan.errors import InputError
-from staffplan.roster.assign_model import CarryIn, WeekShifts, solve_assignment, week_days
+from staffplan.roster.assign_model import (
+    CarryIn,
+    ShiftKey,
+    WeekShifts,
+    solve_assignment,
+    week_days,
+)
 from staffplan.roster.fairness import recent_load, unsocial
 from staffplan.roster.need import text_column
 from staffplan.roster.rules_check import violations
@@ -63,6 +69,7 @@ def assign_agents(
     need_hours: np.ndarray | None = None,
     history: pd.DataFrame | None = None,
     templates: Sequence[ShiftTemplate] = (),
+    published: pd.DataFrame | None = None,
 ) -> Assignment:
     """Assign the rostered agents of ``team`` to ``shifts`` for the week from ``week_start``.
 
@@ -71,8 +78,12 @@ def assign_agents(
     how many hours of each shift are needed (default its paid hours; see
     :func:`~staffplan.roster.need.shift_need_hours`). ``history`` are earlier rosters
     with ``agent, start, end, weeks_ago`` (see
-    :func:`~staffplan.roster.fairness.previous_rosters`). Raises :class:`InputError` for a
-    shift outside the week; a broken rule in the result is a bug (RuntimeError).
+    :func:`~staffplan.roster.fairness.previous_rosters`). ``published`` is the roster
+    already published for this week (``agent, start, end`` and optionally ``queue,
+    shift_id``): a re-run keeps its shifts where it can (``team.weights.stability`` per
+    shift moved), each on the same row of ``shifts`` when that row is still there. Raises
+    :class:`InputError` for a shift outside the week; a broken rule in the result is a bug
+    (RuntimeError).
     """
     shifts = shifts.reset_index(drop=True)
     history = _empty_history(shifts) if history is None else history
@@ -81,9 +92,14 @@ def assign_agents(
     kind = _kinds(shifts)
     week = _week_arrays(shifts, kind, week_start, team, need)
     chosen, timed_out = solve_assignment(
-        week, team, rules, carry_in(history, week_start), _load(history, team)
+        week,
+        team,
+        rules,
+        carry_in(history, week_start),
+        _load(history, team),
+        published_keys(published),
     )
-    pairs = _expand(chosen, kind, need)
+    pairs = _expand(chosen, kind, need, _published_rows(published, shifts, kind))
     taken = [s for _, s in pairs]
     roster = _roster(shifts, pairs)
     problems = violations(
@@ -144,15 +160,55 @@ def _week_arrays(
 
 
 def _expand(
-    chosen: list[tuple[str, int]], kind: np.ndarray, need: np.ndarray
+    chosen: list[tuple[str, int]],
+    kind: np.ndarray,
+    need: np.ndarray,
+    before: dict[tuple[str, int], int],
 ) -> list[tuple[str, int]]:
-    """Give each agent who works a kind of shift one concrete row of that kind, the most
-    needed first (ties in table order), as the model counted them."""
+    """Give each agent who works a kind of shift one concrete row of that kind: the row
+    the agent had in the published roster (``before``: (agent, kind) → row) if still
+    free, else the most needed first (ties in table order), as the model counted them."""
     free = {}
     for k in np.unique(kind):
         rows = np.flatnonzero(kind == k)
         free[k] = list(rows[np.argsort(-need[rows], kind="stable")])
-    return [(name, int(free[k].pop(0))) for name, k in chosen]
+    kept = {}
+    for name, k in chosen:
+        row = before.get((name, k))
+        if row is not None and row in free[k]:
+            free[k].remove(row)
+            kept[name, k] = row
+    return [
+        (name, kept[name, k] if (name, k) in kept else int(free[k].pop(0))) for name, k in chosen
+    ]
+
+
+def published_keys(published: pd.DataFrame | None) -> dict[str, set[ShiftKey]]:
+    """Per agent of a published roster: its shifts as (start ns, end ns, queue)."""
+    if published is None or published.empty:
+        return {}
+    keys: dict[str, set[ShiftKey]] = {}
+    queues = text_column(published, "queue")
+    for agent, start, end, queue in zip(
+        published["agent"], published["start"], published["end"], queues, strict=True
+    ):
+        keys.setdefault(str(agent), set()).add((start.value, end.value, queue))
+    return keys
+
+
+def _published_rows(
+    published: pd.DataFrame | None, shifts: pd.DataFrame, kind: np.ndarray
+) -> dict[tuple[str, int], int]:
+    """(agent, kind) → the row of ``shifts`` with the agent's published ``shift_id``."""
+    if published is None or published.empty or "shift_id" not in published:
+        return {}
+    row_of = {str(sid): i for i, sid in enumerate(shifts["shift_id"])}
+    out = {}
+    for agent, sid in zip(published["agent"], published["shift_id"], strict=True):
+        row = row_of.get(str(sid))
+        if row is not None:
+            out[str(agent), int(kind[row])] = row
+    return out
 
 
 def carry_in(history: pd.DataFrame, week_start: dt.date) -> dict[str, CarryIn]:

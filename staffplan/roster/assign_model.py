@@ -8,9 +8,17 @@ conflicts); days, hours, consecutive working days (counting last week's run) and
 of consecutive days off (which may start in last week's days off); optionally one start
 time all week. The objective is uncovered need first (100 per needed hour), then
 fairness (weekend and late shifts cost more for agents who had them recently, and more
-again above an even share this week), preferences and hours below contract. A constant
-offset makes the objective "what is lost", so HiGHS's relative gap is measured against
-that, not against the (large) value of the covered shifts.
+again above an even share this week), preferences and hours below contract, and on a
+re-run each shift of the week's published roster that is not kept (same agent, times and
+queue). A constant offset makes the objective "what is lost", so HiGHS's relative gap is
+measured against that, not against the (large) value of the covered shifts.
+
+Solving (:func:`solve_fixing`): many agents are alike, so the full MIP spends most of its
+time finding its first good roster. The LP relaxation is solved first; the binaries it
+sets to 1 are fixed, and the LP solved again, for :data:`FIX_ROUNDS` rounds; the MIP of
+what is left is then solved. Its roster is kept when it is within ``team.mip_gap`` of the
+first LP's bound, which bounds the full model too; otherwise the full MIP is solved. Every
+step stops on deterministic criteria, so the roster does not depend on machine load.
 """
 
 from __future__ import annotations
@@ -24,9 +32,11 @@ import pandas as pd
 
 from staffplan.config.shifts import RulesConfig
 from staffplan.config.team import AgentConfig, TeamConfig
-from staffplan.milp import Columns, Rows, solve_milp
+from staffplan.milp import Columns, Rows, Solution, solve_milp
 
 NEED_WEIGHT = 100.0  # cost of one needed hour left uncovered, in paid-hour units
+FIX_ROUNDS = 3  # LP solves whose binaries at 1 are fixed before the MIP of the rest
+ONE = 1.0 - 1e-6  # an LP value this close to 1 counts as 1
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +71,9 @@ class WeekShifts:
         return np.array([t.value for t in self.end], dtype=np.int64)
 
 
+ShiftKey = tuple[int, int, str]  # start and end (ns since the epoch), queue
+
+
 @dataclasses.dataclass(frozen=True)
 class CarryIn:
     """Where an agent stands on Monday: the end of the last shift, the days worked in a row
@@ -77,9 +90,15 @@ def solve_assignment(
     rules: RulesConfig,
     carry: dict[str, CarryIn],
     load: dict[str, float],
+    published: dict[str, set[ShiftKey]] | None = None,
 ) -> tuple[list[tuple[str, int]], bool]:
     """The best ``(agent name, kind of shift)`` pairs (agent then kind order) within
-    ``team.mip_gap``, and whether the time limit cut the search short."""
+    ``team.mip_gap``, and whether the time limit cut the search short.
+
+    ``published`` holds, per agent, the shifts of the roster already published for this
+    week; each one not kept costs ``team.weights.stability``.
+    """
+    published = published or {}
     agents = team.rostered()
     variables, rows = Columns(), Rows()
     share = np.ceil(float(week.unsocial @ week.count) / max(len(agents), 1))
@@ -89,8 +108,11 @@ def solve_assignment(
         weight = team.weights.fairness * (1.0 + load.get(agent.name, 0.0))
         chosen = _eligible(agent, week, team, rules, carry.get(agent.name, CarryIn()))
         cols = {}
+        mine = published.get(agent.name, set())
         for s in chosen:
             cost = weight * week.unsocial[s] + team.weights.preference * _misses(agent, week, s)
+            if (week.start_ns[s], week.end_ns[s], week.queue[s]) in mine:
+                cost -= team.weights.stability  # kept: the offset below charged it
             cols[s] = variables.new(cost)
             pairs.append((agent.name, s, cols[s]))
             by_shift.setdefault(s, []).append(cols[s])
@@ -100,12 +122,50 @@ def solve_assignment(
         _spread_row(cols, week, share, team.weights.fairness, variables, rows)
     for s in sorted(by_shift):
         _staffed_rows(by_shift[s], week.need_sorted[s], variables, rows)
-    # A fixed column carries the constant: the objective becomes need lost plus penalties.
+    # A fixed column carries the constant: the objective becomes need lost plus penalties,
+    # every published shift counted as moved until a kept pair takes its charge back.
     lost = NEED_WEIGHT * float(sum(n.sum() for n in week.need_sorted))
+    lost += team.weights.stability * sum(len(keys) for keys in published.values())
     variables.new(lost, lower=1.0, upper=1.0, integer=False)
-    solution = solve_milp(variables, rows, mip_gap=team.mip_gap, time_limit_s=team.time_limit_s)
+    solution = solve_fixing(variables, rows, mip_gap=team.mip_gap, time_limit_s=team.time_limit_s)
     chosen = [(name, s) for name, s, col in pairs if solution.values[col] > 0.5]
     return chosen, solution.timed_out
+
+
+def solve_fixing(columns: Columns, rows: Rows, *, mip_gap: float, time_limit_s: float) -> Solution:
+    """The MIP solved after fixing the binaries its LP relaxation sets to 1 (see the
+    module notes): within ``mip_gap`` of the LP bound, or the full MIP's solution."""
+    cost = np.array(columns.cost)
+    relaxed = dataclasses.replace(columns, integer=[0] * len(columns.integer))
+    integer = np.array(columns.integer, dtype=bool)
+    lower = np.array(columns.lower)
+    bound = None
+    for _ in range(FIX_ROUNDS):
+        lp = solve_milp(
+            dataclasses.replace(relaxed, lower=list(lower)),
+            rows,
+            mip_gap=mip_gap,
+            time_limit_s=time_limit_s,
+        )
+        bound = float(cost @ lp.values) if bound is None else bound
+        ones = integer & (lp.values >= ONE) & (lower < 1.0)
+        if lp.timed_out or not ones.any():
+            break
+        lower[ones] = 1.0
+    if bound is None or not (lower > np.array(columns.lower)).any():
+        return solve_milp(columns, rows, mip_gap=mip_gap, time_limit_s=time_limit_s)
+    try:
+        fixed = solve_milp(
+            dataclasses.replace(columns, lower=list(lower)),
+            rows,
+            mip_gap=mip_gap,
+            time_limit_s=time_limit_s,
+        )
+    except RuntimeError:  # the LP's ones always leave a feasible MIP; rounding aside
+        fixed = None
+    if fixed is not None and float(cost @ fixed.values) - bound <= mip_gap * abs(bound):
+        return fixed
+    return solve_milp(columns, rows, mip_gap=mip_gap, time_limit_s=time_limit_s)
 
 
 def _staffed_rows(

@@ -36,24 +36,50 @@ def unsocial(start: pd.Series, end: pd.Series, late_after_min: int) -> pd.DataFr
 
 
 def previous_rosters(
-    output_dir: Path, week_start: dt.date, weeks: int, zone: zoneinfo.ZoneInfo
+    output_dir: Path,
+    week_start: dt.date,
+    weeks: int,
+    zone: zoneinfo.ZoneInfo,
+    previous: Path | None = None,
 ) -> pd.DataFrame:
     """The rosters of the ``weeks`` weeks before ``week_start`` found under ``output_dir``.
 
     Columns ``agent, start, end, weeks_ago`` (1 = last week); weeks without a roster are
-    skipped, so the first run of a new team simply has no memory.
+    skipped, so the first run of a new team simply has no memory. ``previous`` is a
+    roster file (``agent, start, end``) of earlier weeks kept elsewhere, e.g. the last
+    roster before staffplan: its shifts fill the weeks the folder does not have.
     """
     frames = []
+    found = set()
     for ago in range(1, weeks + 1):
         monday = week_start - dt.timedelta(weeks=ago)
         path = Path(output_dir) / week_label(monday) / "roster.csv"
         if path.is_file():
             frame = read_roster(path, zone)[["agent", "start", "end"]]
             frames.append(frame.assign(weeks_ago=ago))
+            found.add(ago)
+    if previous is not None:
+        frames.append(_given_weeks(read_roster(previous, zone), week_start, weeks, found))
     if not frames:
         empty = pd.Series([], dtype=f"datetime64[ns, {zone.key}]")
         return pd.DataFrame({"agent": [], "start": empty, "end": empty, "weeks_ago": []})
     return pd.concat(frames, ignore_index=True)
+
+
+def _given_weeks(
+    roster: pd.DataFrame, week_start: dt.date, weeks: int, found: set[int]
+) -> pd.DataFrame:
+    """The shifts of ``roster`` in the ``weeks`` weeks before ``week_start`` that the
+    folder has no roster for, with their ``weeks_ago``."""
+    days_before = np.array([(week_start - t.date()).days for t in roster["start"]], dtype=int)
+    ago = (days_before + 6) // 7  # day -1..-7 -> 1, -8..-14 -> 2, ...
+    keep = (days_before >= 1) & (ago <= weeks) & ~np.isin(ago, sorted(found))
+    return roster.loc[keep, ["agent", "start", "end"]].assign(weeks_ago=ago[keep])
+
+
+def last_week_known(history: pd.DataFrame) -> bool:
+    """Whether ``history`` (see :func:`previous_rosters`) has any shift of last week."""
+    return bool((history["weeks_ago"] == 1).any())
 
 
 def recent_load(history: pd.DataFrame, late_after_min: int) -> dict[str, float]:
