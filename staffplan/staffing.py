@@ -19,6 +19,7 @@ from staffplan.engine_inputs import (
 )
 from staffplan.erlang import required_agents, required_fte, staffing_metrics
 from staffplan.errors import ConfigError
+from staffplan.priority_staffing import with_shared_agents
 from staffplan.tables.schema import columns
 
 DEMAND_COLUMNS = ["queue", "interval_start", "volume", "deflected", "offered", "aht_s"]
@@ -35,7 +36,8 @@ def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
     Every other column (prediction intervals, model, volatility path, peak…) is kept in
     its place; the :data:`SIZING_COLUMNS` follow, replaced if the input had them.
     ``agents`` is the minimum on the phones/chats meeting the queue's target;
-    ``required_fte`` divides by (1 - shrinkage), unrounded.
+    ``required_fte`` divides by (1 - shrinkage), unrounded. Queues with classes and
+    pools are sized together (:mod:`staffplan.priority_staffing`).
     """
     if forecast.empty:
         raise ConfigError("the forecast has no rows to size; check its dates and queues")
@@ -58,7 +60,7 @@ def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
         "abandon_rate": metrics["abandon_rate"].to_numpy(),
         "required_fte": required_fte(agents, params["shrinkage"].to_numpy()),
     }
-    return out.assign(**sizing)
+    return with_shared_agents(out.assign(**sizing), config)
 
 
 def _column(frame: pd.DataFrame, name: str, default: np.ndarray) -> np.ndarray:

@@ -12,10 +12,12 @@ import zoneinfo
 from pathlib import Path
 from typing import Any, Literal, overload
 
+from staffplan.config.classes import check_classes
 from staffplan.config.deflection import DeflectionConfig
 from staffplan.config.fields import Invalid, non_negative, positive, share
 from staffplan.config.forecast import ForecastConfig
 from staffplan.config.names import POOLED_SEPARATOR, check_name
+from staffplan.config.pools import PoolConfig, shared_queues_pool
 from staffplan.config.rules import check_config
 from staffplan.config.scenarios import ScenariosConfig
 from staffplan.config.shifts import ShiftsConfig
@@ -55,6 +57,18 @@ class Target:
 
 
 @dataclasses.dataclass(frozen=True)
+class ClassConfig:
+    """A priority class of a queue: its ``share`` of the queue's contacts, its
+    ``priority`` (1 first), and its handle time and target (None: the queue's)."""
+
+    name: str
+    share: float = share()
+    priority: int = 1
+    aht_s: float | None = positive(None, unit="s")
+    target: Target | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class QueueConfig:
     """One contact queue: its channel, handling time, target and staffing limits."""
 
@@ -67,9 +81,11 @@ class QueueConfig:
     patience_s: float | None = positive(None, unit="s")
     max_occupancy: float = share(1.0)
     shrinkage: float = share(0.0)
+    classes: tuple[ClassConfig, ...] = ()
 
     def __post_init__(self) -> None:
         check_name(self.name, "name", "queue", forbidden=POOLED_SEPARATOR)
+        check_classes(self.classes, self.target)
         if self.concurrency < 1:
             raise Invalid("concurrency", "must be at least 1 (contacts one agent handles at once)")
         if self.concurrency > 1 and self.channel == "phone":
@@ -101,6 +117,7 @@ class Config:
     deflection: DeflectionConfig | None = None
     scenarios: ScenariosConfig | None = None
     team: TeamConfig | None = None
+    pools: tuple[PoolConfig, ...] = ()
     source: Path | None = dataclasses.field(default=None, metadata={"internal": True})
 
     def __post_init__(self) -> None:
@@ -118,6 +135,7 @@ class Config:
         for i, name in enumerate(names):
             if name in names[:i]:
                 raise Invalid(f"queues[{i}].name", f"queue {name!r} is listed twice")
+        object.__setattr__(self, "pools", self.pools or shared_queues_pool(self.shifts, names))
         check_config(self)
 
     @overload

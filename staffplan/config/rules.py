@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from staffplan.config.fields import Invalid, closest
 from staffplan.config.names import shown
+from staffplan.config.pools import check_pools
 from staffplan.config.shifts import ShiftsConfig, ShiftTemplate, clock_minutes
 from staffplan.config.team import TeamConfig
 
@@ -32,6 +33,7 @@ def check_config(config: Config) -> None:
     if config.shifts is not None:
         for i, template in enumerate(config.shifts.templates):
             check_on_grid(template, f"shifts.templates[{i}]", config.interval_min)
+    check_pools(config)
 
 
 def _check_team(team: TeamConfig, shifts: ShiftsConfig | None, queues: tuple[str, ...]) -> None:
