@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan.config import Config, QueueConfig
+from staffplan.config.names import POOLED_SEPARATOR
 from staffplan.erlang import required_agents, staffing_metrics
 from staffplan.erlang.priority import Streams, required_servers, stream_metrics
 
@@ -98,18 +99,19 @@ def size_blocks(
     return mask, out
 
 
-def _size_block(
+def _system(
     rows: pd.DataFrame,
     offered: np.ndarray,
     aht_s: np.ndarray,
     names: tuple[str, ...],
     config: Config,
-) -> pd.DataFrame:
+) -> tuple[np.ndarray, list[Stream], Streams, np.ndarray]:
+    """(group of each row, streams, the block per group — one group per interval [and
+    scenario] — and the targets per group and stream)."""
     keys = ["interval_start"] + (["scenario"] if "scenario" in rows.columns else [])
     group = rows[keys].astype({"interval_start": object}).apply(tuple, axis=1)
     group_index, groups = pd.factorize(group)
-    queues = [config.queue(n) for n in names]
-    streams = block_streams(queues)
+    streams = block_streams([config.queue(n) for n in names])
     size = len(groups)
     volume, aht, within = (np.zeros((size, len(streams))) for _ in range(3))
     patience = np.full((size, len(streams)), np.inf)
@@ -127,6 +129,18 @@ def _size_block(
         target[:, j] = s.service_level
     ranks = np.unique([s.priority for s in streams], return_inverse=True)[1]
     system = Streams(volume, aht, within, patience, ranks, config.interval_min)
+    return group_index, streams, system, target
+
+
+def _size_block(
+    rows: pd.DataFrame,
+    offered: np.ndarray,
+    aht_s: np.ndarray,
+    names: tuple[str, ...],
+    config: Config,
+) -> pd.DataFrame:
+    group_index, streams, system, target = _system(rows, offered, aht_s, names, config)
+    queues = [config.queue(n) for n in names]
     slots = queues[0].concurrency
     cap = min(q.max_occupancy for q in queues)
     servers = required_servers(system, target)
@@ -244,4 +258,69 @@ def with_shared_agents(sized: pd.DataFrame, config: Config) -> pd.DataFrame:
     for column in block.columns[list(block.columns).index("method") + 1 :]:
         out[column] = np.nan
         out.loc[rows, column] = block[column].to_numpy()
+    return out
+
+
+def block_service_levels(
+    requirements: pd.DataFrame, names: tuple[str, ...], agents: pd.Series, config: Config
+) -> pd.DataFrame:
+    """What whole ``agents`` on a block (a Series by ``interval_start``) give, per
+    interval: ``service_level`` (volume-weighted over the block), ``service_level_<queue>``
+    for each queue of a pool and ``service_level_<class>`` for each class. Needs the
+    requirements' ``offered`` (or ``volume``) and ``aht_s``."""
+    rows = requirements[requirements["queue"].astype(str).isin(names)]
+    rows = rows.drop(columns="scenario", errors="ignore")
+    volume = "offered" if "offered" in rows.columns else "volume"
+    offered = rows[volume].to_numpy(float)
+    group_index, streams, system, _ = _system(
+        rows, offered, rows["aht_s"].to_numpy(float), names, config
+    )
+    starts = pd.DatetimeIndex(rows["interval_start"])
+    first = pd.Series(np.arange(len(rows))).groupby(group_index).first().to_numpy()
+    start_of_group = starts[first]
+    slots = config.queue(names[0]).concurrency
+    staffed = agents.reindex(start_of_group).fillna(0.0).to_numpy()
+    sl = stream_metrics(np.floor(staffed + 1e-9) * slots, system).service_level
+    out = {"service_level": _weighted(sl, system.volume)}
+    if len(names) > 1:
+        for name in names:
+            cols = [j for j, s in enumerate(streams) if s.queue.name == name]
+            out[f"service_level_{name}"] = _weighted(sl[:, cols], system.volume[:, cols])
+    for j, s in enumerate(streams):
+        if s.name is not None:
+            out[f"service_level_{s.name}"] = sl[:, j]
+    return pd.DataFrame(out, index=start_of_group)
+
+
+def _weighted(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    weight = np.where(weight.sum(axis=1, keepdims=True) > 0, weight, 1.0)
+    return (values * weight).sum(axis=1) / weight.sum(axis=1)
+
+
+def with_block_coverage(coverage: pd.DataFrame, requirements: pd.DataFrame, config: Config):
+    """The coverage table with each block's rows projected from its scheduled agents
+    (:func:`block_service_levels`): a pool's label row gets the pool's service level and
+    one ``service_level_<queue>`` column per queue, a queue with classes one
+    ``service_level_<class>`` per class."""
+    volume = "offered" if "offered" in requirements.columns else "volume"
+    if "aht_s" not in requirements.columns or volume not in requirements.columns:
+        return coverage
+    out = coverage
+    for names in blocks(config):
+        label = POOLED_SEPARATOR.join(names)
+        mine = np.flatnonzero(out["queue"].astype(str).to_numpy() == label)
+        if mine.size == 0:
+            continue
+        agents = pd.Series(
+            out["scheduled"].to_numpy()[mine],
+            index=pd.DatetimeIndex(out["interval_start"].iloc[mine]),
+        )
+        levels = block_service_levels(requirements, names, agents, config)
+        found = levels.reindex(agents.index)
+        if out is coverage:
+            out = coverage.copy()
+        for column in levels.columns:
+            if column not in out.columns:
+                out[column] = np.nan
+            out.loc[out.index[mine], column] = found[column].to_numpy()
     return out

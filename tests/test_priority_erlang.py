@@ -39,8 +39,12 @@ def ciw_waits(servers, rates, ahts, patience, end_min, seed):
             n: [ciw.dists.Exponential(1.0 / patience)] for n in names
         }
     network = ciw.create_network(
-        arrival_distributions={n: [ciw.dists.Exponential(r)] for n, r in zip(names, rates)},
-        service_distributions={n: [ciw.dists.Exponential(1.0 / m)] for n, m in zip(names, ahts)},
+        arrival_distributions={
+            n: [ciw.dists.Exponential(r)] for n, r in zip(names, rates, strict=True)
+        },
+        service_distributions={
+            n: [ciw.dists.Exponential(1.0 / m)] for n, m in zip(names, ahts, strict=True)
+        },
         number_of_servers=[servers],
         priority_classes={n: i for i, n in enumerate(names)},
         **extra,
@@ -123,7 +127,9 @@ def test_security_and_general_share_40_agents_and_ciw_agrees():
 
     def ciw_levels(n: int) -> np.ndarray:
         runs = ciw_waits(n, [20 / 30, 180 / 30], [7.0, 5.0], None, 30_000.0, seed=40)
-        return np.array([(w <= t).mean() for (_, w, _), t in zip(runs, [10 / 60, 1.0])])
+        return np.array(
+            [(w <= t).mean() for (_, w, _), t in zip(runs, [10 / 60, 1.0], strict=True)]
+        )
 
     assert (ciw_levels(agents) >= TARGETS[0]).all()
     assert (ciw_levels(agents - 1) < TARGETS[0]).any()

@@ -23,6 +23,7 @@ import pandas as pd
 
 from staffplan.engine_inputs import metrics_arguments, queue_parameters
 from staffplan.erlang import staffing_metrics
+from staffplan.priority_staffing import with_block_coverage
 from staffplan.schedule._candidates import Grid
 
 if TYPE_CHECKING:
@@ -68,15 +69,13 @@ def coverage_table(
     table = pd.concat(parts, ignore_index=True)
     service_level, note = _service_level(table, requirements, config)
     table["service_level"] = service_level
-    return table[COVERAGE_COLUMNS], note
+    return with_block_coverage(table[COVERAGE_COLUMNS], requirements, config), note
 
 
 def _service_level(
     table: pd.DataFrame, requirements: pd.DataFrame, config: Config
 ) -> tuple[np.ndarray, str]:
     empty = np.full(len(table), np.nan)
-    if config.shifts is not None and config.shifts.shared_queues:
-        return empty, "queues are pooled (shifts.shared_queues), so no single queue's service level"
     volume = "offered" if "offered" in requirements.columns else "volume"
     if "aht_s" not in requirements.columns or volume not in requirements.columns:
         return empty, "the requirements have no aht_s and offered/volume columns to project it from"
