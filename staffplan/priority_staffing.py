@@ -253,7 +253,6 @@ def with_shared_agents(sized: pd.DataFrame, config: Config) -> pd.DataFrame:
         out.loc[rows, column] = block[column].to_numpy()
     shrinkage = np.array([config.queue(q).shrinkage for q in out.loc[rows, "queue"]])
     out.loc[rows, "required_fte"] = out.loc[rows, "agents"].to_numpy() / (1.0 - shrinkage)
-    out["method"] = ""
     out.loc[rows, "method"] = block["method"].to_numpy()
     for column in block.columns[list(block.columns).index("method") + 1 :]:
         out[column] = np.nan

@@ -59,6 +59,7 @@ def size_requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
         **{c: metrics[c].to_numpy() for c in ("service_level", "asa_s", "occupancy", "p_wait")},
         "abandon_rate": metrics["abandon_rate"].to_numpy(),
         "required_fte": required_fte(agents, params["shrinkage"].to_numpy()),
+        "method": np.where(params["patience_s"].isna(), "erlang_c", "erlang_a"),
     }
     return with_shared_agents(out.assign(**sizing), config)
 

@@ -148,6 +148,16 @@ SIZING = (
         "FTE",
         "`agents / (1 − shrinkage)`, unrounded: the paid people behind the agents.",
     ),
+    Column(
+        "method",
+        "text",
+        False,
+        "",
+        "How the row was sized: `erlang_c` or `erlang_a` (a queue of its own); for a queue "
+        "with classes or in a pool `exact` (priority M/M/N, common handle time), "
+        "`approx_mean_aht` (handle times differ by class), `approx_patience` (callers give "
+        "up) or `separate` (each class on its own agents needs fewer).",
+    ),
 )
 REQUIREMENTS = Table(
     "requirements",
