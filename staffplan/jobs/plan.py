@@ -30,6 +30,7 @@ from staffplan.jobs.publish import (
     publish,
 )
 from staffplan.jobs.report import render_report
+from staffplan.jobs.report_classes import class_service_tables
 from staffplan.milp import check_time_limit
 from staffplan.schedule import Schedule, build_schedule
 from staffplan.schedule.plot import coverage_png
@@ -274,6 +275,7 @@ def plan_files(result: PlanResult) -> dict[str, str | bytes]:
         {caption: png for caption, (_, png) in images.items()},
         {
             "Per day": daily_summary(result),
+            **class_service_tables(result.requirements),
             "Shifts": result.schedule.shifts,
             **(
                 {"Deflection by reason": result.deflection.summary}
