@@ -10,8 +10,6 @@ from __future__ import annotations
 import ciw
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from scipy import stats
 
 from staffplan.erlang import required_agents, staffing_metrics
@@ -145,21 +143,3 @@ def test_patience_approximation_is_within_two_points_of_ciw():
         simulated = (answered & (waited <= within_min[k])).mean()
         assert abs(got.service_level[0, k] - simulated) <= 0.02, (k, simulated)
         assert abs(got.abandon_rate[0, k] - (~answered).mean()) <= 0.02
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    security=st.floats(1.0, 60.0),
-    general=st.floats(5.0, 400.0),
-    aht_security=st.floats(120.0, 900.0),
-    aht_general=st.floats(120.0, 600.0),
-)
-def test_priority_never_needs_more_than_separate_queues(
-    security, general, aht_security, aht_general
-):
-    shared = streams([security, general], [aht_security, aht_general], [10.0, 60.0])
-    together = required_servers(shared, TARGETS)[0]
-    apart = required_agents(
-        [security, general], [aht_security, aht_general], 30, [0.9, 0.8], [10, 60]
-    ).sum()
-    assert together <= apart

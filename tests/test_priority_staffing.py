@@ -1,0 +1,89 @@
+"""Staffing queues with priority classes and pools (staffplan.priority_staffing)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from staffplan.config import parse_config
+from staffplan.erlang import required_agents
+from staffplan.staffing import size_requirements
+
+START = pd.Timestamp("2026-01-05 09:00", tz="UTC")
+WALLET = """
+timezone: UTC
+interval_min: 30
+queues:
+  - name: wallet_phone
+    channel: phone
+    aht_s: 300
+    target: {service_level: 0.8, answer_within_s: 60}
+    classes:
+      - name: security
+        share: 0.1
+        priority: 1
+        aht_s: 420
+        target: {service_level: 0.9, answer_within_s: 10}
+      - {name: general, share: 0.9, priority: 2}
+"""
+POOL = """
+timezone: UTC
+interval_min: 30
+queues:
+  - {name: billing, aht_s: 300, target: {service_level: 0.8, answer_within_s: 20}}
+  - {name: technical, aht_s: 300, target: {service_level: 0.8, answer_within_s: 20}}
+  - {name: both, aht_s: 300, target: {service_level: 0.8, answer_within_s: 20}}
+pools:
+  - {name: tier1, queues: [billing, technical]}
+"""
+
+
+def forecast(volumes: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"queue": list(volumes), "interval_start": START, "volume": list(volumes.values())}
+    )
+
+
+def test_security_and_general_on_one_plain_forecast_row_need_40_agents():
+    out = size_requirements(forecast({"wallet_phone": 200.0}), parse_config(WALLET)).iloc[0]
+    assert 39 <= out["agents"] <= 41
+    assert out["service_level_security"] >= 0.9 and out["service_level_general"] >= 0.8
+    assert out["method"] == "approx_mean_aht"
+    assert out["service_level"] == np.average(
+        [out["service_level_security"], out["service_level_general"]], weights=[0.1, 0.9]
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(volume=st.floats(1.0, 600.0), security=st.floats(0.01, 0.5))
+def test_classes_never_need_more_than_separate_queues(volume, security):
+    text = WALLET.replace("share: 0.1\n", f"share: {security!r}\n").replace(
+        "share: 0.9", f"share: {1 - security!r}"
+    )
+    agents = size_requirements(forecast({"wallet_phone": volume}), parse_config(text))["agents"]
+    apart = required_agents(
+        [volume * security, volume * (1 - security)], [420, 300], 30, [0.9, 0.8], [10, 60]
+    ).sum()
+    assert agents.iloc[0] <= apart
+
+
+def test_two_pooled_100_call_queues_need_at_most_one_200_call_queue_plus_one():
+    out = size_requirements(
+        forecast({"billing": 100.0, "technical": 100.0, "both": 200.0}), parse_config(POOL)
+    ).set_index("queue")
+    pooled = out.loc[["billing", "technical"], "agents"].sum()
+    assert pooled <= out.loc["both", "agents"] + 1
+    assert pooled == round(pooled)  # the pool's queues add up to whole agents
+    assert pooled < 2 * required_agents(100, 300, 30, 0.8, 20)  # pooling saves agents
+
+
+def test_pyworkforce_case_never_gets_fewer_agents_than_its_load():
+    # pyworkforce's MultiSkillStaffing docstring: Billing needs 5 and Technical 3, and a
+    # flexible profile counted for both gives 5 agents in total. As workloads (5 and 3
+    # busy agents, 300 s calls) a pool can never do with fewer than 8.
+    volumes = {"billing": 5 * 1800 / 300, "technical": 3 * 1800 / 300}
+    out = size_requirements(forecast(volumes), parse_config(POOL))
+    assert out["agents"].sum() >= 8
+    assert out["agents"].sum() > out["workload_erlangs"].sum()
