@@ -1,0 +1,229 @@
+"""Simulate shared agents: a pool's schedule block, or a queue with priority classes.
+
+The coverage rows of a block are labelled with the pool's ``a+b`` (or the queue's name
+for a queue with classes). Every queue of the block keeps its own arrivals (the forecast
+row, its over-dispersion, its patience); each contact gets its class by the class
+shares, its handle time from its class (``aht_s``, else the row's); all of them meet the
+block's agents in :func:`staffplan.simulate._priority_engine.serve_priority` (priority
+by class, skills, longest-idle agent first). A pool's agents have every skill of it.
+
+Results are per queue, in the same tables as plain queues (``simulation.csv``,
+``daily.csv``), with the block's occupancy, the priority model's projection as
+``erlang_service_level``, and ``service_level_<class>`` per class after the contract's
+columns. Replication ``r`` of a block draws from ``SeedSequence(seed, spawn_key=(r,
+key))`` with the block's own key, so it does not depend on the other queues.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zlib
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from staffplan.config.names import POOLED_SEPARATOR
+from staffplan.config.simulation import SimulationConfig
+from staffplan.engine import IN_PROCESS, Workers
+from staffplan.priority_staffing import block_service_levels, block_streams, blocks
+from staffplan.simulate._draws import (
+    arrival_intervals,
+    arrival_times,
+    expected_counts,
+    handle_times,
+)
+from staffplan.simulate._engine import slot_windows
+from staffplan.simulate._priority_engine import serve_priority
+from staffplan.simulate.inputs import _arrays, _line_up
+from staffplan.simulate.model import QueueArrays
+from staffplan.simulate.summary import _ratio, daily_table, interval_table
+from staffplan.simulate.tallies import BUSY_S, interval_tallies
+
+if TYPE_CHECKING:
+    from staffplan.config import Config
+
+
+@dataclasses.dataclass(frozen=True)
+class BlockArrays:
+    """One block: its queues' arrays (``agents`` = the block's), and per stream its
+    queue (index into ``queues``), class share, class AHT (NaN: the row's), target time,
+    priority level and class name ("" for a queue without classes)."""
+
+    label: str
+    seed_key: int
+    queues: tuple[QueueArrays, ...]
+    stream_queue: np.ndarray
+    share: np.ndarray
+    aht_s: np.ndarray
+    answer_within_s: np.ndarray
+    level: np.ndarray
+    class_name: tuple[str, ...]
+
+
+def block_labels(config: Config) -> dict[str, tuple[str, ...]]:
+    """Coverage label → the block's queues, for every block of the config."""
+    return {POOLED_SEPARATOR.join(names): names for names in blocks(config)}
+
+
+def block_arrays(
+    forecast: pd.DataFrame, rows: pd.DataFrame, names: tuple[str, ...], config: Config
+):
+    """The :class:`BlockArrays` of one block's coverage ``rows`` and its queues' interval
+    tables (``queue, interval_start, volume, scheduled, aht_s``)."""
+    label = POOLED_SEPARATOR.join(names)
+    queues, tables = [], []
+    for name in names:
+        mine = rows.assign(queue=name)
+        table = _line_up(mine, forecast[forecast["queue"] == name], name, config)
+        queues.append(_arrays(table, config.queue(name), config))
+        tables.append(table)
+    streams = block_streams([config.queue(n) for n in names])
+    return BlockArrays(
+        label=label,
+        seed_key=zlib.crc32(label.encode("utf-8")),
+        queues=tuple(queues),
+        stream_queue=np.array([names.index(s.queue.name) for s in streams]),
+        share=np.array([s.share for s in streams]),
+        aht_s=np.array([np.nan if s.aht_s is None else s.aht_s for s in streams]),
+        answer_within_s=np.array([s.answer_within_s for s in streams]),
+        level=np.unique([s.priority for s in streams], return_inverse=True)[1],
+        class_name=tuple(s.name or "" for s in streams),
+    ), tables
+
+
+def replicate_block(block: BlockArrays, settings: SimulationConfig, seed: int, replication: int):
+    """Per queue of the block: its tallies ``(N_TALLIES, intervals)`` and per stream of
+    it (offered, within target) per interval."""
+    rng = np.random.default_rng(
+        np.random.SeedSequence(seed, spawn_key=(replication, block.seed_key))
+    )
+    parts = []
+    for q, queue in enumerate(block.queues):
+        arrival = arrival_times(expected_counts(queue, settings, rng), queue.interval_s, rng)
+        interval = arrival_intervals(arrival, queue.interval_s, queue.volume.size)
+        mine = np.flatnonzero(block.stream_queue == q)
+        stream = mine[rng.choice(mine.size, size=arrival.size, p=block.share[mine])]
+        mean = np.where(
+            np.isnan(block.aht_s[stream]), queue.interval_aht_s()[interval], block.aht_s[stream]
+        )
+        handle = handle_times(mean, settings, rng)
+        patience = (
+            np.inf if queue.patience_s is None else rng.exponential(queue.patience_s, arrival.size)
+        )
+        parts.append((arrival, stream, handle, arrival + patience))
+    arrival, stream, handle, give_up = (np.concatenate(p) for p in zip(*parts, strict=True))
+    order = np.argsort(arrival, kind="stable")
+    arrival, stream, handle, give_up = arrival[order], stream[order], handle[order], give_up[order]
+    first = block.queues[0]
+    agents = np.ones((int(first.slot_curve()[0].max(initial=0)), len(block.queues)), dtype=bool)
+    start = serve_priority(
+        arrival, stream, handle, give_up, block.level, block.stream_queue,
+        slot_windows(*first.slot_curve()), agents,
+    )  # fmt: skip
+    n, step = first.volume.size, first.interval_s
+    within = block.answer_within_s[stream]
+    everyone = interval_tallies(arrival, start, handle, None, step, n, within)
+    out = []
+    for q, queue in enumerate(block.queues):
+        mine = block.stream_queue[stream] == q
+        limit = None if queue.patience_s is None else give_up[mine]
+        tallies = interval_tallies(
+            arrival[mine], start[mine], handle[mine], limit, step, n, within[mine]
+        )
+        tallies[BUSY_S] = everyone[BUSY_S]  # occupancy is the block's
+        per_stream = []
+        for j in np.flatnonzero(block.stream_queue == q):
+            sel = stream == j
+            at = arrival_intervals(arrival[sel], step, n)
+            met = (start[sel] - arrival[sel]) <= within[sel]
+            per_stream.append(
+                np.stack([np.bincount(at, minlength=n), np.bincount(at, weights=met, minlength=n)])
+            )
+        out.append((tallies, np.stack(per_stream) if per_stream else np.zeros((0, 2, n))))
+    return out
+
+
+def replicate_block_batch(
+    settings: SimulationConfig, seed: int, task: tuple[BlockArrays, range]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per queue of the block: (tallies stacked over the replications, per-stream counts
+    stacked over them)."""
+    block, replications = task
+    runs = [replicate_block(block, settings, seed, r) for r in replications]
+    return [
+        (np.stack([run[q][0] for run in runs]), np.stack([run[q][1] for run in runs]))
+        for q in range(len(block.queues))
+    ]
+
+
+def simulate_blocks(
+    forecast: pd.DataFrame,
+    coverage: pd.DataFrame,
+    config: Config,
+    settings: SimulationConfig,
+    replications: int,
+    seed: int,
+    workers: Workers = IN_PROCESS,
+) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """(interval tables, daily tables) of every block in ``coverage`` (rows whose label is
+    a block's), one of each per queue of the block."""
+    labels = block_labels(config)
+    found = [
+        (label, names) for label, names in labels.items() if (coverage["queue"] == label).any()
+    ]
+    if not found:
+        return [], []
+    built = [
+        block_arrays(forecast, coverage[coverage["queue"] == label], names, config)
+        for label, names in found
+    ]
+    results = workers.map(
+        replicate_block_batch, [(b, range(replications)) for b, _ in built], common=(settings, seed)
+    )
+    intervals, daily = [], []
+    for (block, tables), (_, names), per_queue in zip(built, found, results, strict=True):
+        projected = _projection(tables, names, config)
+        for q, (queue, table) in enumerate(zip(block.queues, tables, strict=True)):
+            tallies, per_stream = per_queue[q]
+            erlang_sl = projected[q]
+            base = table[["queue", "interval_start", "volume", "scheduled"]]
+            frame = interval_table(base, queue, tallies, erlang_sl)
+            for k, j in enumerate(np.flatnonzero(block.stream_queue == q)):
+                if block.class_name[j]:
+                    counts = per_stream[:, k].sum(axis=0)
+                    frame[f"service_level_{block.class_name[j]}"] = _ratio(counts[1], counts[0])
+            intervals.append(frame)
+            target = config.queue(names[q]).target.service_level
+            daily.append(daily_table(base, queue, tallies, erlang_sl, target))
+    return intervals, daily
+
+
+def _projection(
+    tables: list[pd.DataFrame], names: tuple[str, ...], config: Config
+) -> list[np.ndarray]:
+    """Per queue of the block: the priority model's service level for the scheduled
+    agents (:func:`staffplan.priority_staffing.block_service_levels`)."""
+    demand = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "queue": name,
+                    "interval_start": t["interval_start"],
+                    "offered": t["volume"],
+                    "aht_s": t["aht_s"] if "aht_s" in t else config.queue(name).aht_s,
+                }
+            )
+            for name, t in zip(names, tables, strict=True)
+        ],
+        ignore_index=True,
+    )
+    starts = pd.DatetimeIndex(tables[0]["interval_start"])
+    agents = pd.Series(tables[0]["scheduled"].to_numpy(float), index=starts)
+    levels = block_service_levels(demand, names, agents, config).reindex(starts)
+    out = []
+    for name, table in zip(names, tables, strict=True):
+        column = f"service_level_{name}" if len(names) > 1 else "service_level"
+        volume = table["volume"].to_numpy(float)
+        out.append(np.where(volume > 0, levels[column].to_numpy(), np.nan))
+    return out
