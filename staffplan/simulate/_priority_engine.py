@@ -6,7 +6,8 @@ contacts belong to *streams* (a class of a queue); each stream has a priority ``
 (:func:`staffplan.simulate._engine.slot_windows`) and have a set of skills (queues).
 
 * A contact that arrives while agents with its skill are idle goes to the one idle the
-  longest (ties: the lower agent number).
+  longest (ties: the one whose time on duty ends first, then the lower agent number, as
+  in the FCFS core, which this engine reproduces exactly for one stream).
 * Otherwise it waits in its stream's line. An agent that becomes free (or comes on
   duty) takes, among the lines it has the skill for, the waiting contact of the best
   level, the earliest arrival within a level. Service is never interrupted
@@ -57,7 +58,7 @@ def serve_priority(
     agent_lines = [[int(j) for j in order if skills[a, stream_queue[j]]] for a in range(n_agents)]
     stream_level = levels.tolist()
     lines: list[deque[int]] = [deque() for _ in range(levels.size)]
-    idle: list[list[tuple[float, int, int]]] = [[] for _ in range(n_queues)]
+    idle: list[list[tuple[float, float, int, int]]] = [[] for _ in range(n_queues)]
     token = [0] * n_agents
     window_index = [0] * n_agents
     events: list[tuple[float, int, int, int]] = []
@@ -105,7 +106,7 @@ def serve_priority(
             return
         token[agent] += 1
         for q in agent_queues[agent]:
-            heapq.heappush(idle[q], (now, agent, token[agent]))
+            heapq.heappush(idle[q], (now, spans[k][1], agent, token[agent]))
         heapq.heappush(events, (spans[k][1], _OFF, agent, token[agent]))
 
     def on_duty(agent: int, at: int, now: float) -> bool:
@@ -126,10 +127,10 @@ def serve_priority(
         now, contact = arrivals[i], i
         i += 1
         heap = idle[queue_of[streams[contact]]]
-        while heap and not on_duty(heap[0][1], heap[0][2], now):
+        while heap and not on_duty(heap[0][2], heap[0][3], now):
             heapq.heappop(heap)
         if heap:
-            _, agent, _ = heapq.heappop(heap)
+            agent = heapq.heappop(heap)[2]
             token[agent] += 1
             out[contact] = now
             heapq.heappush(events, (now + handles[contact], _FREE, agent, 0))
