@@ -72,9 +72,8 @@ def scale(queues: int) -> None:
         started = time.process_time()
         out = size_requirements(forecast, cfg)
         cpu_s = time.process_time() - started
-        print(
-            f"{label}: {len(out):,} rows in {cpu_s:.1f} CPU-s; {out['agents'].sum():,.0f} agent-intervals"
-        )
+        agents = out["agents"].sum()
+        print(f"{label}: {len(out):,} rows in {cpu_s:.1f} CPU-s; {agents:,.0f} agent-intervals")
 
 
 def agent_hours(requirements: pd.DataFrame, queues: list[str]) -> float:
@@ -119,12 +118,16 @@ def example() -> None:
     sep_zh = agent_hours(separate, ["zh_security", "zh_general"])
     pri_zh = agent_hours(shared, ["phone_zh"])
     print(
-        f"phone_zh week: classes as separate queues {sep_zh:,.0f} agent-hours, shared with priority {pri_zh:,.0f} ({sep_zh - pri_zh:,.0f} saved, {1 - pri_zh / sep_zh:.1%})"
+        f"phone_zh week: classes as separate queues {sep_zh:,.0f} agent-hours, shared with "
+        f"priority {pri_zh:,.0f} ({sep_zh - pri_zh:,.0f} saved, {1 - pri_zh / sep_zh:.1%})"
     )
     apart_h = agent_hours(shared, ["phone_zh", "phone_en"])
     pool_h = agent_hours(pooled, ["phone_zh", "phone_en"])
+    every = sep_zh + agent_hours(separate, ["phone_en"])
     print(
-        f"phone_zh + phone_en: apart {apart_h:,.0f} agent-hours, pooled {pool_h:,.0f} ({apart_h - pool_h:,.0f} saved, {1 - pool_h / apart_h:.1%}); everything separate {sep_zh + agent_hours(separate, ['phone_en']):,.0f}"
+        f"phone_zh + phone_en: apart {apart_h:,.0f} agent-hours, pooled {pool_h:,.0f} "
+        f"({apart_h - pool_h:,.0f} saved, {1 - pool_h / apart_h:.1%}); "
+        f"classes and queues all separate {every:,.0f}"
     )
 
 
