@@ -6,6 +6,13 @@ at once, ``schedule`` covers it with one block of shifts labelled by the queues 
 ``+`` (``wallet_phone+phone_zh``), and ``roster`` gives those shifts only to agents with
 every one of the skills. ``shifts.shared_queues: true`` (the older switch) is read as
 one pool of all the queues, named ``shared_queues``.
+
+A partly cross-trained pool gives ``skill_mix: [{queues: [a, b], share: 0.5}, {queues:
+[a], share: 0.3}, {queues: [b], share: 0.2}]``: that share of its agents takes exactly
+those queues. Its schedule has one block per combination (``a+b``, ``a``, ``b``)
+covering the pool's agents times the share, so ``roster`` puts on each only agents with
+those skills; staffing and the coverage projection simulate the pool (see
+:mod:`staffplan.skill_pools`).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from staffplan.config.fields import Invalid, closest
+from staffplan.config.fields import Invalid, closest, share
 from staffplan.config.names import POOLED_SEPARATOR, check_name, shown
 
 if TYPE_CHECKING:
@@ -23,11 +30,22 @@ SHARED_QUEUES_POOL = "shared_queues"
 
 
 @dataclasses.dataclass(frozen=True)
+class SkillShare:
+    """A share of a pool's agents trained on exactly ``queues`` (some of the pool's)."""
+
+    queues: tuple[str, ...]
+    share: float = share()
+
+
+@dataclasses.dataclass(frozen=True)
 class PoolConfig:
-    """A pool: its ``name`` and the ``queues`` its agents all take (two or more)."""
+    """A pool: its ``name``, the ``queues`` its agents take (two or more) and, for a
+    partly cross-trained pool, the ``skill_mix``: the share of its agents on each
+    combination of its queues (empty: every agent takes every queue)."""
 
     name: str
     queues: tuple[str, ...]
+    skill_mix: tuple[SkillShare, ...] = ()
 
     def __post_init__(self) -> None:
         check_name(self.name, "name", "pool")
@@ -36,11 +54,45 @@ class PoolConfig:
         for i, queue in enumerate(self.queues):
             if queue in self.queues[:i]:
                 raise Invalid(f"queues[{i}]", f"queue {queue!r} is listed twice in the pool")
+        _check_mix(self.skill_mix, self.queues)
 
     @property
     def label(self) -> str:
         """The schedule block and shift ``queue`` label: the queues joined by ``+``."""
         return POOLED_SEPARATOR.join(self.queues)
+
+    def combinations(self) -> list[tuple[tuple[str, ...], float]]:
+        """(queues in pool order, share of the agents) per skill combination: the mix, or
+        one combination of every queue for a fully cross-trained pool."""
+        if not self.skill_mix:
+            return [(self.queues, 1.0)]
+        return [
+            (tuple(q for q in self.queues if q in mix.queues), mix.share) for mix in self.skill_mix
+        ]
+
+
+def _check_mix(mix: tuple[SkillShare, ...], queues: tuple[str, ...]) -> None:
+    if not mix:
+        return
+    seen: list[frozenset[str]] = []
+    for i, part in enumerate(mix):
+        if not part.queues:
+            raise Invalid(f"skill_mix[{i}].queues", "list at least one queue of the pool")
+        for j, queue in enumerate(part.queues):
+            if queue not in queues:
+                raise Invalid(
+                    f"skill_mix[{i}].queues[{j}]",
+                    f"queue {shown(queue)} is not in the pool's queues ({', '.join(queues)})",
+                )
+        if frozenset(part.queues) in seen:
+            raise Invalid(f"skill_mix[{i}].queues", "this combination of skills is listed twice")
+        seen.append(frozenset(part.queues))
+    total = sum(part.share for part in mix)
+    if abs(total - 1.0) > 1e-6:
+        raise Invalid("skill_mix", f"the shares add up to {total:g}, not 1")
+    for queue in queues:
+        if not any(queue in part.queues for part in mix if part.share > 0):
+            raise Invalid("skill_mix", f"no agent of the mix takes queue {queue!r}; add it to one")
 
 
 def shared_queues_pool(shifts: Any, queues: list[str]) -> tuple[PoolConfig, ...]:
@@ -50,12 +102,15 @@ def shared_queues_pool(shifts: Any, queues: list[str]) -> tuple[PoolConfig, ...]
     return (PoolConfig(SHARED_QUEUES_POOL, tuple(queues)),)
 
 
-def block_labels(config: Config) -> dict[str, str]:
-    """Per queue: the schedule block it is covered in (its pool's label, or itself)."""
-    labels = {q.name: q.name for q in config.queues}
+def block_shares(config: Config) -> dict[str, list[tuple[str, float]]]:
+    """Per queue: the schedule blocks its agents are covered in, with the share of them
+    each takes: itself; its pool's label; or, in a partly cross-trained pool, each skill
+    combination's label (``a+b``, ``a``) with the combination's share of the agents."""
+    shares = {q.name: [(q.name, 1.0)] for q in config.queues}
     for pool in config.pools:
-        labels.update(dict.fromkeys(pool.queues, pool.label))
-    return labels
+        parts = [(POOLED_SEPARATOR.join(q), share) for q, share in pool.combinations()]
+        shares.update({queue: parts for queue in pool.queues})
+    return shares
 
 
 def pool_of(config: Config, queue: str) -> PoolConfig | None:
@@ -92,11 +147,12 @@ def check_pools(config: Config) -> None:
                 "same number of contacts at once (e.g. phone with phone)",
             )
         team = config.team
-        if team is not None and not any(
-            a.can_work(pool.label) for a in team.agents if not a.on_call
-        ):
-            raise Invalid(
-                key,
-                f"no agent in team.agents has every skill of pool {pool.name!r} "
-                f"({', '.join(pool.queues)}); add those queues to some agents' queues",
-            )
+        for skills, _ in pool.combinations() if team is not None else ():
+            label = POOLED_SEPARATOR.join(skills)
+            if not any(a.can_work(label) for a in team.agents if not a.on_call):
+                what = "every skill" if skills == pool.queues else f"the skills {label!r}"
+                raise Invalid(
+                    key,
+                    f"no agent in team.agents has {what} of pool {pool.name!r} "
+                    f"({', '.join(skills)}); add those queues to some agents' queues",
+                )

@@ -16,8 +16,9 @@ import pandas as pd
 from scipy import sparse
 
 from staffplan.config import Config
-from staffplan.config.pools import block_labels
+from staffplan.config.pools import block_shares
 from staffplan.schedule._candidates import Grid, build_grid
+from staffplan.schedule.cover import block_needs
 from staffplan.schedule.coverage import coverage_table
 from staffplan.tables.breaks import break_times
 
@@ -48,16 +49,8 @@ def requirement_pools(requirements: pd.DataFrame, config: Config) -> Pools:
         config.source or "config",
     )
     index = grid.starts.get_indexer(requirements["interval_start"])
-    blocks = block_labels(config)
-    queues = np.array([blocks.get(q, q) for q in requirements["queue"].astype(str)], dtype=object)
-    agents = requirements["agents"].to_numpy(dtype=float)
-    required = {}
-    for name in dict.fromkeys(queues):
-        need = np.zeros(grid.size)
-        rows = (queues == name) & (index >= 0)
-        np.add.at(need, index[rows], agents[rows])
-        required[name] = need
-    return Pools(grid, required)
+    labels, needs = block_needs(requirements, index, grid.size, block_shares(config))
+    return Pools(grid, dict(zip(labels, needs, strict=True)))
 
 
 def presence_matrix(

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan.config.names import POOLED_SEPARATOR
+from staffplan.config.pools import pool_of
 from staffplan.config.simulation import SimulationConfig
 from staffplan.engine import IN_PROCESS, Workers
 from staffplan.priority_staffing import block_service_levels, block_streams, blocks
@@ -59,19 +60,60 @@ class BlockArrays:
     answer_within_s: np.ndarray
     level: np.ndarray
     class_name: tuple[str, ...]
+    combo_agents: np.ndarray
+    combo_skills: np.ndarray
+
+    def windows(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+        """(on-duty windows of every agent, their skills (agents, queues)): each skill
+        combination's agents after the previous combination's."""
+        starts, ends, agents, skills = [], [], [], []
+        offset = 0
+        for agents_c, skills_c in zip(self.combo_agents, self.combo_skills, strict=True):
+            slots, step_s = dataclasses.replace(self.queues[0], agents=agents_c).slot_curve()
+            start_s, end_s, slot = slot_windows(slots, step_s)
+            starts.append(start_s)
+            ends.append(end_s)
+            agents.append(slot + offset)
+            count = int(slots.max(initial=0))
+            skills.append(np.repeat(skills_c[None, :], count, axis=0))
+            offset += count
+        windows = (np.concatenate(starts), np.concatenate(ends), np.concatenate(agents))
+        return windows, np.concatenate(skills).reshape(offset, self.combo_skills.shape[1])
 
 
 def block_labels(config: Config) -> dict[str, tuple[str, ...]]:
-    """Coverage label → the block's queues, for every block of the config."""
-    return {POOLED_SEPARATOR.join(names): names for names in blocks(config)}
+    """Coverage label → the block's queues, for every block of the config (each skill
+    combination's label for a partly cross-trained pool)."""
+    return {label: names for names in blocks(config) for label, _ in _combos(names, config)}
+
+
+def _combos(names: tuple[str, ...], config: Config) -> list[tuple[str, tuple[str, ...]]]:
+    """(coverage label, skills) of each skill combination of the block."""
+    pool = pool_of(config, names[0])
+    if pool is None:
+        return [(names[0], names)]
+    return [(POOLED_SEPARATOR.join(skills), skills) for skills, _ in pool.combinations()]
 
 
 def block_arrays(
-    forecast: pd.DataFrame, rows: pd.DataFrame, names: tuple[str, ...], config: Config
+    forecast: pd.DataFrame, coverage: pd.DataFrame, names: tuple[str, ...], config: Config
 ):
-    """The :class:`BlockArrays` of one block's coverage ``rows`` and its queues' interval
-    tables (``queue, interval_start, volume, scheduled, aht_s``)."""
+    """The :class:`BlockArrays` of one block from the coverage rows of its labels, and
+    its queues' interval tables (``queue, interval_start, volume, scheduled, aht_s``;
+    ``scheduled`` is the block's agents)."""
     label = POOLED_SEPARATOR.join(names)
+    combos = _combos(names, config)
+    mine = coverage[coverage["queue"].isin([c for c, _ in combos])]
+    by_combo = mine.pivot_table(
+        index="interval_start", columns="queue", values="scheduled", aggfunc="sum", fill_value=0.0
+    ).reindex(columns=[c for c, _ in combos], fill_value=0.0)
+    rows = pd.DataFrame(
+        {
+            "queue": label,
+            "interval_start": by_combo.index,
+            "scheduled": by_combo.sum(axis=1).to_numpy(),
+        }
+    )
     queues, tables = [], []
     for name in names:
         mine = rows.assign(queue=name)
@@ -89,6 +131,8 @@ def block_arrays(
         answer_within_s=np.array([s.answer_within_s for s in streams]),
         level=np.unique([s.priority for s in streams], return_inverse=True)[1],
         class_name=tuple(s.name or "" for s in streams),
+        combo_agents=by_combo.to_numpy(float).T,
+        combo_skills=np.array([[n in skills for n in names] for _, skills in combos]),
     ), tables
 
 
@@ -116,11 +160,10 @@ def replicate_block(block: BlockArrays, settings: SimulationConfig, seed: int, r
     order = np.argsort(arrival, kind="stable")
     arrival, stream, handle, give_up = arrival[order], stream[order], handle[order], give_up[order]
     first = block.queues[0]
-    agents = np.ones((int(first.slot_curve()[0].max(initial=0)), len(block.queues)), dtype=bool)
+    windows, skills = block.windows()
     start = serve_priority(
-        arrival, stream, handle, give_up, block.level, block.stream_queue,
-        slot_windows(*first.slot_curve()), agents,
-    )  # fmt: skip
+        arrival, stream, handle, give_up, block.level, block.stream_queue, windows, skills
+    )
     n, step = first.volume.size, first.interval_s
     within = block.answer_within_s[stream]
     everyone = interval_tallies(arrival, start, handle, None, step, n, within)
@@ -169,15 +212,15 @@ def simulate_blocks(
     """(interval tables, daily tables) of every block in ``coverage`` (rows whose label is
     a block's), one of each per queue of the block."""
     labels = block_labels(config)
+    present = set(coverage["queue"].astype(str))
     found = [
-        (label, names) for label, names in labels.items() if (coverage["queue"] == label).any()
+        (POOLED_SEPARATOR.join(names), names)
+        for names in blocks(config)
+        if any(label in present for label, n in labels.items() if n == names)
     ]
     if not found:
         return [], []
-    built = [
-        block_arrays(forecast, coverage[coverage["queue"] == label], names, config)
-        for label, names in found
-    ]
+    built = [block_arrays(forecast, coverage, names, config) for _, names in found]
     results = workers.map(
         replicate_block_batch, [(b, range(replications)) for b, _ in built], common=(settings, seed)
     )
