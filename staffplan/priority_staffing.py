@@ -19,16 +19,19 @@ block's agents, so a pool's rows add up to the pool's whole agents.
 from __future__ import annotations
 
 import dataclasses
+import zlib
 
 import numpy as np
 import pandas as pd
 
 from staffplan.config import Config, QueueConfig
 from staffplan.config.names import POOLED_SEPARATOR
+from staffplan.config.pools import pool_of
 from staffplan.erlang import required_agents, staffing_metrics
 from staffplan.erlang.priority import Streams, required_servers, stream_metrics
 
 SEPARATE = "separate"
+SIMULATED = "simulated"  # a partly cross-trained pool (staffplan.skill_pools)
 CLASS_COLUMNS = ("service_level", "asa_s", "abandon_rate")
 
 
@@ -146,6 +149,26 @@ def _size_block(
     servers = required_servers(system, target)
     floor = np.ceil(system.load / (slots * cap) * (1.0 - 1e-9))
     shared = np.maximum(np.ceil(servers / slots), floor)
+    pool = pool_of(config, names[0])
+    if pool is not None and pool.skill_mix:
+        # here, not at the top: skill_pools runs the simulation engine, whose package
+        # imports the coverage stage, which imports this module
+        from staffplan import skill_pools
+
+        combos = pool.combinations()
+        agents, measures = skill_pools.required_agents(
+            system,
+            target,
+            shared,
+            np.array([share for _, share in combos]),
+            np.array([[n in skills for n in names] for skills, _ in combos]),
+            np.array([names.index(s.queue.name) for s in streams]),
+            zlib.crc32(pool.label.encode("utf-8")),
+            slots,
+        )
+        m = stream_metrics(agents * slots, system)
+        method = np.full(agents.size, SIMULATED, dtype=object)
+        return _rows_frame(rows, group_index, streams, system, agents, m, measures, method)
     alone = _separate_agents(system, target, streams, slots)
     apart = alone.sum(axis=1) < shared
     agents = np.where(apart, alone.sum(axis=1), shared)
@@ -261,11 +284,13 @@ def with_shared_agents(sized: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 
 def block_service_levels(
-    requirements: pd.DataFrame, names: tuple[str, ...], agents: pd.Series, config: Config
+    requirements: pd.DataFrame, names: tuple[str, ...], agents: pd.DataFrame, config: Config
 ) -> pd.DataFrame:
-    """What whole ``agents`` on a block (a Series by ``interval_start``) give, per
-    interval: ``service_level`` (volume-weighted over the block), ``service_level_<queue>``
-    for each queue of a pool and ``service_level_<class>`` for each class. Needs the
+    """What whole scheduled ``agents`` on a block give, per interval: ``service_level``
+    (volume-weighted over the block), ``service_level_<queue>`` for each queue of a pool
+    and ``service_level_<class>`` for each class. ``agents`` has one row per
+    ``interval_start`` and one column per skill combination label (:func:`combinations`);
+    a partly cross-trained pool is simulated (:mod:`staffplan.skill_pools`). Needs the
     requirements' ``offered`` (or ``volume``) and ``aht_s``."""
     rows = requirements[requirements["queue"].astype(str).isin(names)]
     rows = rows.drop(columns="scenario", errors="ignore")
@@ -278,8 +303,22 @@ def block_service_levels(
     first = pd.Series(np.arange(len(rows))).groupby(group_index).first().to_numpy()
     start_of_group = starts[first]
     slots = config.queue(names[0]).concurrency
-    staffed = agents.reindex(start_of_group).fillna(0.0).to_numpy()
-    sl = stream_metrics(np.floor(staffed + 1e-9) * slots, system).service_level
+    combos = combinations(names, config)
+    staffed = agents.reindex(index=start_of_group, columns=[c for c, _ in combos]).fillna(0.0)
+    whole = np.floor(staffed.to_numpy(float) + 1e-9)
+    pool = pool_of(config, names[0])
+    if pool is not None and pool.skill_mix:
+        from staffplan import skill_pools  # see _size_block
+
+        sl = skill_pools.simulated_levels(
+            system,
+            whole * slots,
+            np.array([[n in skills for n in names] for _, skills in combos]),
+            np.array([names.index(s.queue.name) for s in streams]),
+            zlib.crc32(pool.label.encode("utf-8")),
+        )[0]
+    else:
+        sl = stream_metrics(whole.sum(axis=1) * slots, system).service_level
     out = {"service_level": _weighted(sl, system.volume)}
     if len(names) > 1:
         for name in names:
@@ -291,6 +330,15 @@ def block_service_levels(
     return pd.DataFrame(out, index=start_of_group)
 
 
+def combinations(names: tuple[str, ...], config: Config) -> list[tuple[str, tuple[str, ...]]]:
+    """(schedule label, skills) of each skill combination of a block: one for a queue
+    with classes or a fully cross-trained pool, one per ``skill_mix`` entry else."""
+    pool = pool_of(config, names[0])
+    if pool is None:
+        return [(names[0], names)]
+    return [(POOLED_SEPARATOR.join(skills), skills) for skills, _ in pool.combinations()]
+
+
 def _weighted(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
     weight = np.where(weight.sum(axis=1, keepdims=True) > 0, weight, 1.0)
     return (values * weight).sum(axis=1) / weight.sum(axis=1)
@@ -298,24 +346,24 @@ def _weighted(values: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 def with_block_coverage(coverage: pd.DataFrame, requirements: pd.DataFrame, config: Config):
     """The coverage table with each block's rows projected from its scheduled agents
-    (:func:`block_service_levels`): a pool's label row gets the pool's service level and
-    one ``service_level_<queue>`` column per queue, a queue with classes one
-    ``service_level_<class>`` per class."""
+    (:func:`block_service_levels`): every row of a pool (each skill combination's) gets
+    the pool's service level and one ``service_level_<queue>`` column per queue, a queue
+    with classes one ``service_level_<class>`` per class."""
     volume = "offered" if "offered" in requirements.columns else "volume"
     if "aht_s" not in requirements.columns or volume not in requirements.columns:
         return coverage
     out = coverage
+    labels = coverage["queue"].astype(str).to_numpy()
     for names in blocks(config):
-        label = POOLED_SEPARATOR.join(names)
-        mine = np.flatnonzero(out["queue"].astype(str).to_numpy() == label)
+        combos = [label for label, _ in combinations(names, config)]
+        mine = np.flatnonzero(np.isin(labels, combos))
         if mine.size == 0:
             continue
-        agents = pd.Series(
-            out["scheduled"].to_numpy()[mine],
-            index=pd.DatetimeIndex(out["interval_start"].iloc[mine]),
+        agents = coverage.iloc[mine].pivot_table(
+            index="interval_start", columns="queue", values="scheduled", aggfunc="sum"
         )
         levels = block_service_levels(requirements, names, agents, config)
-        found = levels.reindex(agents.index)
+        found = levels.reindex(pd.DatetimeIndex(coverage["interval_start"].iloc[mine]))
         if out is coverage:
             out = coverage.copy()
         for column in levels.columns:

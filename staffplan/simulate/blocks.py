@@ -24,10 +24,14 @@ import numpy as np
 import pandas as pd
 
 from staffplan.config.names import POOLED_SEPARATOR
-from staffplan.config.pools import pool_of
 from staffplan.config.simulation import SimulationConfig
 from staffplan.engine import IN_PROCESS, Workers
-from staffplan.priority_staffing import block_service_levels, block_streams, blocks
+from staffplan.priority_staffing import (
+    block_service_levels,
+    block_streams,
+    blocks,
+    combinations,
+)
 from staffplan.simulate._draws import (
     arrival_intervals,
     arrival_times,
@@ -84,15 +88,7 @@ class BlockArrays:
 def block_labels(config: Config) -> dict[str, tuple[str, ...]]:
     """Coverage label → the block's queues, for every block of the config (each skill
     combination's label for a partly cross-trained pool)."""
-    return {label: names for names in blocks(config) for label, _ in _combos(names, config)}
-
-
-def _combos(names: tuple[str, ...], config: Config) -> list[tuple[str, tuple[str, ...]]]:
-    """(coverage label, skills) of each skill combination of the block."""
-    pool = pool_of(config, names[0])
-    if pool is None:
-        return [(names[0], names)]
-    return [(POOLED_SEPARATOR.join(skills), skills) for skills, _ in pool.combinations()]
+    return {label: names for names in blocks(config) for label, _ in combinations(names, config)}
 
 
 def block_arrays(
@@ -102,7 +98,7 @@ def block_arrays(
     its queues' interval tables (``queue, interval_start, volume, scheduled, aht_s``;
     ``scheduled`` is the block's agents)."""
     label = POOLED_SEPARATOR.join(names)
-    combos = _combos(names, config)
+    combos = combinations(names, config)
     mine = coverage[coverage["queue"].isin([c for c, _ in combos])]
     by_combo = mine.pivot_table(
         index="interval_start", columns="queue", values="scheduled", aggfunc="sum", fill_value=0.0
@@ -226,7 +222,7 @@ def simulate_blocks(
     )
     intervals, daily = [], []
     for (block, tables), (_, names), per_queue in zip(built, found, results, strict=True):
-        projected = _projection(tables, names, config)
+        projected = _projection(tables, names, block.combo_agents, config)
         for q, (queue, table) in enumerate(zip(block.queues, tables, strict=True)):
             tallies, per_stream = per_queue[q]
             erlang_sl = projected[q]
@@ -243,7 +239,7 @@ def simulate_blocks(
 
 
 def _projection(
-    tables: list[pd.DataFrame], names: tuple[str, ...], config: Config
+    tables: list[pd.DataFrame], names: tuple[str, ...], combo_agents: np.ndarray, config: Config
 ) -> list[np.ndarray]:
     """Per queue of the block: the priority model's service level for the scheduled
     agents (:func:`staffplan.priority_staffing.block_service_levels`)."""
@@ -262,7 +258,8 @@ def _projection(
         ignore_index=True,
     )
     starts = pd.DatetimeIndex(tables[0]["interval_start"])
-    agents = pd.Series(tables[0]["scheduled"].to_numpy(float), index=starts)
+    labels = [label for label, _ in combinations(names, config)]
+    agents = pd.DataFrame(combo_agents.T, index=starts, columns=labels)
     levels = block_service_levels(demand, names, agents, config).reindex(starts)
     out = []
     for name, table in zip(names, tables, strict=True):
