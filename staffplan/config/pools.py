@@ -7,34 +7,27 @@ at once, ``schedule`` covers it with one block of shifts labelled by the queues 
 every one of the skills. ``shifts.shared_queues: true`` (the older switch) is read as
 one pool of all the queues, named ``shared_queues``.
 
-A partly cross-trained pool gives ``skill_mix: [{queues: [a, b], share: 0.5}, {queues:
-[a], share: 0.3}, {queues: [b], share: 0.2}]``: that share of its agents takes exactly
-those queues. Its schedule has one block per combination (``a+b``, ``a``, ``b``)
-covering the pool's agents times the share, so ``roster`` puts on each only agents with
-those skills; staffing and the coverage projection simulate the pool (see
+A partly cross-trained pool gives ``skill_mix: {a+b: 0.5, a: 0.3, b: 0.2}``: that share
+of its agents takes exactly those queues (a combination is named by its queues joined by
+``+``, like the schedule's labels). Its schedule has one block per combination
+(``a+b``, ``a``, ``b``) covering the pool's agents times the share, so ``roster`` puts
+on each only agents with those skills; staffing and the coverage projection simulate the pool (see
 :mod:`staffplan.skill_pools`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from staffplan.config.fields import Invalid, closest, share
+from staffplan.config.fields import Invalid, closest
 from staffplan.config.names import POOLED_SEPARATOR, check_name, shown
 
 if TYPE_CHECKING:
     from staffplan.config.model import Config
 
 SHARED_QUEUES_POOL = "shared_queues"
-
-
-@dataclasses.dataclass(frozen=True)
-class SkillShare:
-    """A share of a pool's agents trained on exactly ``queues`` (some of the pool's)."""
-
-    queues: tuple[str, ...]
-    share: float = share()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,7 +38,7 @@ class PoolConfig:
 
     name: str
     queues: tuple[str, ...]
-    skill_mix: tuple[SkillShare, ...] = ()
+    skill_mix: dict[str, float] | None = None
 
     def __post_init__(self) -> None:
         check_name(self.name, "name", "pool")
@@ -67,31 +60,34 @@ class PoolConfig:
         if not self.skill_mix:
             return [(self.queues, 1.0)]
         return [
-            (tuple(q for q in self.queues if q in mix.queues), mix.share) for mix in self.skill_mix
+            (tuple(q for q in self.queues if q in label.split(POOLED_SEPARATOR)), share)
+            for label, share in self.skill_mix.items()
         ]
 
 
-def _check_mix(mix: tuple[SkillShare, ...], queues: tuple[str, ...]) -> None:
+def _check_mix(mix: Mapping[str, float] | None, queues: tuple[str, ...]) -> None:
     if not mix:
         return
     seen: list[frozenset[str]] = []
-    for i, part in enumerate(mix):
-        if not part.queues:
-            raise Invalid(f"skill_mix[{i}].queues", "list at least one queue of the pool")
-        for j, queue in enumerate(part.queues):
+    for label, part in mix.items():
+        skills = label.split(POOLED_SEPARATOR)
+        for queue in skills:
             if queue not in queues:
                 raise Invalid(
-                    f"skill_mix[{i}].queues[{j}]",
-                    f"queue {shown(queue)} is not in the pool's queues ({', '.join(queues)})",
+                    f"skill_mix.{label}",
+                    f"queue {shown(queue)} is not in the pool's queues ({', '.join(queues)}); "
+                    "name a combination by its queues joined by +",
                 )
-        if frozenset(part.queues) in seen:
-            raise Invalid(f"skill_mix[{i}].queues", "this combination of skills is listed twice")
-        seen.append(frozenset(part.queues))
-    total = sum(part.share for part in mix)
+        if frozenset(skills) in seen or len(set(skills)) < len(skills):
+            raise Invalid(f"skill_mix.{label}", "this combination of skills is listed twice")
+        seen.append(frozenset(skills))
+        if not 0.0 <= part <= 1.0:
+            raise Invalid(f"skill_mix.{label}", f"{part:g} is not a share between 0 and 1")
+    total = sum(mix.values())
     if abs(total - 1.0) > 1e-6:
         raise Invalid("skill_mix", f"the shares add up to {total:g}, not 1")
     for queue in queues:
-        if not any(queue in part.queues for part in mix if part.share > 0):
+        if not any(queue in label.split(POOLED_SEPARATOR) for label, v in mix.items() if v > 0):
             raise Invalid("skill_mix", f"no agent of the mix takes queue {queue!r}; add it to one")
 
 
