@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from staffplan.config import parse_config
 from staffplan.erlang import required_agents
+from staffplan.schedule import build_schedule
 from staffplan.staffing import size_requirements
 
 START = pd.Timestamp("2026-01-05 09:00", tz="UTC")
@@ -87,3 +88,42 @@ def test_pyworkforce_case_never_gets_fewer_agents_than_its_load():
     out = size_requirements(forecast(volumes), parse_config(POOL))
     assert out["agents"].sum() >= 8
     assert out["agents"].sum() > out["workload_erlangs"].sum()
+
+
+PARTIAL = POOL.replace(
+    "queues: [billing, technical]}",
+    "queues: [billing, technical],\n"
+    "     skill_mix: {billing+technical: 0.5, billing: 0.3, technical: 0.2}}",
+)
+
+
+def test_a_partly_cross_trained_pool_needs_at_least_the_full_pool_and_is_deterministic():
+    volumes = {"billing": 120.0, "technical": 80.0}
+    full = size_requirements(forecast(volumes), parse_config(POOL))
+    partial = size_requirements(forecast(volumes), parse_config(PARTIAL))
+    again = size_requirements(forecast(volumes), parse_config(PARTIAL))
+    assert partial["agents"].sum() >= full["agents"].sum()
+    assert (partial["method"] == "simulated").all()
+    pd.testing.assert_frame_equal(partial, again)
+    assert (partial["service_level"] >= 0.8).all()
+
+
+def test_a_partly_cross_trained_pool_is_scheduled_per_skill_combination():
+    text = PARTIAL + (
+        "shifts:\n  templates:\n"
+        '    - {name: day, start_window: ["00:00", "23:00"], start_every_min: 60, '
+        "lengths_min: [480]}\n"
+    )
+    config = parse_config(text)
+    starts = pd.date_range("2026-01-05", periods=48, freq="30min", tz="UTC")
+    requirements = pd.DataFrame(
+        {
+            "queue": np.repeat(["billing", "technical"], starts.size),
+            "interval_start": np.tile(starts, 2),
+            "agents": np.concatenate([np.full(starts.size, 6.0), np.full(starts.size, 4.0)]),
+        }
+    )
+    schedule = build_schedule(requirements, config)
+    required = schedule.coverage.groupby("queue")["required"].first()
+    assert dict(required) == {"billing+technical": 5.0, "billing": 3.0, "technical": 2.0}
+    assert set(schedule.shifts["queue"]) == {"billing+technical", "billing", "technical"}
