@@ -127,12 +127,30 @@ def _system(
         aht[:, j] = s.aht_s or s.queue.aht_s
         if s.aht_s is None:
             aht[at, j] = aht_s[mine]
+        _reason_mix(rows, mine, at, s, volume[:, j], aht[:, j])
         within[:, j] = s.answer_within_s
         patience[:, j] = np.inf if s.queue.patience_s is None else s.queue.patience_s
         target[:, j] = s.service_level
     ranks = np.unique([s.priority for s in streams], return_inverse=True)[1]
     system = Streams(volume, aht, within, patience, ranks, config.interval_min)
     return group_index, streams, system, target
+
+
+def _reason_mix(
+    rows: pd.DataFrame, mine: np.ndarray, at: np.ndarray, stream: Stream, volume, aht
+) -> None:
+    """Where deflection mapped contact reasons to the class (``offered_<class>`` and
+    ``aht_s_<class>`` on the rows), its contacts and handle time come from them instead
+    of the class share (in place, for the rows ``mine`` at groups ``at``)."""
+    column = f"offered_{stream.name}"
+    if stream.name is None or column not in rows.columns:
+        return
+    given = rows[column].to_numpy(float)[mine]
+    known = ~np.isnan(given)
+    volume[at[known]] = given[known]
+    handle = rows[f"aht_s_{stream.name}"].to_numpy(float)[mine]
+    timed = known & ~np.isnan(handle)
+    aht[at[timed]] = handle[timed]
 
 
 def _size_block(

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from staffplan.config import parse_config
+from staffplan.deflection import apply_deflection
 from staffplan.erlang import required_agents
 from staffplan.schedule import build_schedule
 from staffplan.staffing import size_requirements
@@ -127,3 +128,31 @@ def test_a_partly_cross_trained_pool_is_scheduled_per_skill_combination():
     required = schedule.coverage.groupby("queue")["required"].first()
     assert dict(required) == {"billing+technical": 5.0, "billing": 3.0, "technical": 2.0}
     assert set(schedule.shifts["queue"]) == {"billing+technical", "billing", "technical"}
+
+
+MAPPED = (
+    WALLET
+    + """
+deflection:
+  queues:
+    - queue: wallet_phone
+      reasons:
+        - {name: security, share: 0.1, aht_weight: 1.4, never_deflect: true, class_name: security}
+        - {name: how_to, share: 0.9, containment: 0.5}
+"""
+)
+
+
+def test_deflection_reasons_mapped_to_a_class_set_its_contacts_and_handle_time():
+    config = parse_config(MAPPED)
+    demand = apply_deflection(forecast({"wallet_phone": 200.0}), config).iloc[0]
+    assert demand["offered_security"] == 20.0  # never deflected: all 10 % reach agents
+    assert demand["offered_general"] == 90.0  # half of the how-to contacts contained
+    assert demand["offered_security"] + demand["offered_general"] == demand["offered"]
+    assert demand["aht_s_security"] > demand["aht_s_general"]
+    sized = size_requirements(pd.DataFrame([demand]), config).iloc[0]
+    shares = size_requirements(
+        pd.DataFrame([demand.drop(["offered_security", "offered_general"])]), config
+    ).iloc[0]
+    # security is 18 % of what reaches agents, not the configured 10 %
+    assert sized["service_level_security"] != shares["service_level_security"]

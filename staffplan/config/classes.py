@@ -46,3 +46,20 @@ def check_classes(classes: tuple[Any, ...], default_target: Any) -> None:
                     f"classes[{j}] {other.name!r} but another target; classes of one "
                     "priority are served together, so give one of them another priority",
                 )
+
+
+def check_reason_classes(config: Any) -> None:
+    """A deflection reason's ``class_name`` names a class of its queue."""
+    if config.deflection is None:
+        return
+    classes = {q.name: [c.name for c in q.classes] for q in config.queues}
+    for i, settings in enumerate(config.deflection.queues):
+        known = classes.get(settings.queue, [])
+        for j, reason in enumerate(settings.reasons):
+            if reason.class_name is not None and reason.class_name not in known:
+                have = f"its classes are {', '.join(known)}" if known else "it has no classes:"
+                raise Invalid(
+                    f"deflection.queues[{i}].reasons[{j}].class_name",
+                    f"{reason.class_name!r} is not a class of queue {settings.queue!r} "
+                    f"({have}); fix the name or add the class under queues[].classes",
+                )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from staffplan.config.classes import check_reason_classes
 from staffplan.config.fields import Invalid, closest
 from staffplan.config.names import shown
 from staffplan.config.pools import check_pools
@@ -34,6 +35,7 @@ def check_config(config: Config) -> None:
         for i, template in enumerate(config.shifts.templates):
             check_on_grid(template, f"shifts.templates[{i}]", config.interval_min)
     check_pools(config)
+    check_reason_classes(config)
 
 
 def _check_team(team: TeamConfig, shifts: ShiftsConfig | None, queues: tuple[str, ...]) -> None:
