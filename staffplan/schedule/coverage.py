@@ -9,9 +9,11 @@ part of an interval counts as that share of an agent), ``gap`` the uncovered age
 whole agents scheduled (fractions from part-interval breaks rounded down) and the
 queue's target time, patience and concurrency, where the requirements carry ``aht_s``
 and ``offered`` (or ``volume``) for that interval. It is left empty, with the reason in
-the returned note, when those columns are missing, for intervals without a requirements
-row, and when queues are pooled (``shared_queues``: one pool's service level is not any
-single queue's).
+the returned note, when those columns are missing or for intervals without a
+requirements row. A pool's rows (labels ``a+b``) and a queue with classes are projected
+with the priority model (:func:`staffplan.priority_staffing.with_block_coverage`): the
+pool's service level plus ``service_level_<queue>`` per queue and
+``service_level_<class>`` per class.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ SHIFTS = Table(
             "text",
             False,
             "",
-            "The queue it serves; queue names joined by `+` when `shifts.shared_queues` pools "
-            "them.",
+            "The queue it serves; a pool's queue names (or a skill combination's) joined by "
+            "`+` (`pools:`).",
         ),
         Column("template", "text", False, "", "The shift template it comes from."),
         Column("day", "date", False, "", "The day it starts, planning-zone clock."),
