@@ -10,7 +10,9 @@ Usage::
    with patience) with :func:`size_requirements`; prints the CPU time
    (``time.process_time``: the machine is shared, so wall time is distorted) and, as the
    peer measured in the same run, the same queues without classes (plain Erlang).
-2. On the example (``configs/example.yaml``, its demo forecast week): the agent-hours of
+2. A week of one pool of two queues (300 s, 80 % in 20 s), fully and partly
+   cross-trained: the partly trained one is sized by the simulation search.
+3. On the example (``configs/example.yaml``, its demo forecast week): the agent-hours of
    ``phone_zh`` with its security class sized as separate queues vs shared with
    priority; and a pool of ``phone_zh`` with a second phone queue (the demo's phone_zh
    forecast at 60 % volume, its own agents) against the two sized apart.
@@ -76,6 +78,27 @@ def scale(queues: int) -> None:
         print(f"{label}: {len(out):,} rows in {cpu_s:.1f} CPU-s; {agents:,.0f} agent-intervals")
 
 
+def partial_pool() -> None:
+    """A week of one two-queue pool, fully and partly cross-trained (simulation search)."""
+    config = load_config(EXAMPLE)
+    a, b = (QueueConfig(n, 300.0, Target(0.8, 20.0)) for n in ("billing", "technical"))
+    forecast = week_forecast(["billing", "technical"], seed=3)
+    mix = {"billing+technical": 0.5, "billing": 0.3, "technical": 0.2}
+    for label, skill_mix in (("full", None), ("partial", mix)):
+        pool = PoolConfig("tier1", ("billing", "technical"), skill_mix)
+        cfg = dataclasses.replace(
+            config, queues=(a, b), pools=(pool,), deflection=None, team=None, scenarios=None
+        )
+        started = time.process_time()
+        out = size_requirements(forecast, cfg)
+        cpu_s = time.process_time() - started
+        agents = out["agents"].sum()
+        print(
+            f"pool of 2, {label} cross-training: {len(out):,} rows in {cpu_s:.1f} CPU-s; "
+            f"{agents:,.0f} agent-intervals"
+        )
+
+
 def agent_hours(requirements: pd.DataFrame, queues: list[str]) -> float:
     rows = requirements[requirements["queue"].isin(queues)]
     return float(rows["agents"].sum()) * 0.5
@@ -136,6 +159,7 @@ def main() -> None:
     parser.add_argument("--queues", type=int, default=100)
     args = parser.parse_args()
     scale(args.queues)
+    partial_pool()
     example()
 
 
