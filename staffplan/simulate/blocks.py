@@ -3,7 +3,9 @@
 The coverage rows of a block are labelled with the pool's ``a+b`` (or the queue's name
 for a queue with classes). Every queue of the block keeps its own arrivals (the forecast
 row, its over-dispersion, its patience); each contact gets its class by the class
-shares, its handle time from its class (``aht_s``, else the row's); all of them meet the
+shares (per interval from the deflection's ``offered_<class>`` where the forecast has
+it), its handle time from its class (``aht_s_<class>`` of the row, the class's
+``aht_s``, else the row's); all of them meet the
 block's agents in :func:`staffplan.simulate._priority_engine.serve_priority` (priority
 by class, skills, longest-idle agent first). A pool's agents have every skill of it.
 
@@ -27,6 +29,7 @@ from staffplan.config.names import POOLED_SEPARATOR
 from staffplan.config.simulation import SimulationConfig
 from staffplan.engine import IN_PROCESS, Workers
 from staffplan.priority_staffing import (
+    Stream,
     block_service_levels,
     block_streams,
     blocks,
@@ -52,7 +55,8 @@ if TYPE_CHECKING:
 @dataclasses.dataclass(frozen=True)
 class BlockArrays:
     """One block: its queues' arrays (``agents`` = the block's), and per stream its
-    queue (index into ``queues``), class share, class AHT (NaN: the row's), target time,
+    queue (index into ``queues``), class share and class AHT per interval (streams,
+    intervals; AHT NaN: the row's), target time,
     priority level and class name ("" for a queue without classes)."""
 
     label: str
@@ -117,19 +121,39 @@ def block_arrays(
         queues.append(_arrays(table, config.queue(name), config))
         tables.append(table)
     streams = block_streams([config.queue(n) for n in names])
+    zipped = [(tables[names.index(s.queue.name)], s) for s in streams]
     return BlockArrays(
         label=label,
         seed_key=zlib.crc32(label.encode("utf-8")),
         queues=tuple(queues),
         stream_queue=np.array([names.index(s.queue.name) for s in streams]),
-        share=np.array([s.share for s in streams]),
-        aht_s=np.array([np.nan if s.aht_s is None else s.aht_s for s in streams]),
+        share=np.array([_class_series(forecast, t, s, "offered", s.share) for t, s in zipped]),
+        aht_s=np.array([_class_series(forecast, t, s, "aht_s", s.aht_s) for t, s in zipped]),
         answer_within_s=np.array([s.answer_within_s for s in streams]),
         level=np.unique([s.priority for s in streams], return_inverse=True)[1],
         class_name=tuple(s.name or "" for s in streams),
         combo_agents=by_combo.to_numpy(float).T,
         combo_skills=np.array([[n in skills for n in names] for _, skills in combos]),
     ), tables
+
+
+def _class_series(
+    forecast: pd.DataFrame, table: pd.DataFrame, stream: Stream, measure: str, default
+) -> np.ndarray:
+    """Per interval of ``table``: the stream's share of its queue's contacts (``measure``
+    "offered") or its handle time ("aht_s"; NaN: the row's) — from the deflection's
+    ``offered_<class>``/``aht_s_<class>`` columns where the forecast has them, else the
+    configured ``default``."""
+    fallback = np.full(len(table), np.nan if default is None else float(default))
+    column = f"{measure}_{stream.name}"
+    if stream.name is None or column not in forecast.columns:
+        return fallback
+    rows = forecast[forecast["queue"] == stream.queue.name].set_index("interval_start")
+    values = rows[column].reindex(pd.DatetimeIndex(table["interval_start"])).to_numpy(float)
+    if measure == "offered":
+        total = table["volume"].to_numpy(float)
+        values = np.divide(values, total, out=np.full(total.size, np.nan), where=total > 0)
+    return np.where(np.isnan(values), fallback, values)
 
 
 def replicate_block(block: BlockArrays, settings: SimulationConfig, seed: int, replication: int):
@@ -143,10 +167,12 @@ def replicate_block(block: BlockArrays, settings: SimulationConfig, seed: int, r
         arrival = arrival_times(expected_counts(queue, settings, rng), queue.interval_s, rng)
         interval = arrival_intervals(arrival, queue.interval_s, queue.volume.size)
         mine = np.flatnonzero(block.stream_queue == q)
-        stream = mine[rng.choice(mine.size, size=arrival.size, p=block.share[mine])]
-        mean = np.where(
-            np.isnan(block.aht_s[stream]), queue.interval_aht_s()[interval], block.aht_s[stream]
-        )
+        shares = block.share[mine][:, interval]
+        cumulative = np.cumsum(shares / shares.sum(axis=0), axis=0)
+        pick = (rng.random(arrival.size)[None, :] > cumulative[:-1]).sum(axis=0)
+        stream = mine[pick]
+        own = block.aht_s[stream, interval]
+        mean = np.where(np.isnan(own), queue.interval_aht_s()[interval], own)
         handle = handle_times(mean, settings, rng)
         patience = (
             np.inf if queue.patience_s is None else rng.exponential(queue.patience_s, arrival.size)
