@@ -298,7 +298,19 @@ def with_shared_agents(sized: pd.DataFrame, config: Config) -> pd.DataFrame:
     for column in block.columns[list(block.columns).index("method") + 1 :]:
         out[column] = np.nan
         out.loc[rows, column] = block[column].to_numpy()
-    return out
+    extra = [c for c in class_columns(config) if c in out.columns]
+    return out[[c for c in out.columns if c not in extra] + extra]
+
+
+def class_columns(config: Config) -> list[str]:
+    """The per-class columns a demand table may carry, in order: the deflection's
+    ``offered_<class>, aht_s_<class>``, then the sizing's ``service_level_<class>,
+    asa_s_<class>, abandon_rate_<class>``."""
+    names = list(dict.fromkeys(c.name for q in config.queues for c in q.classes))
+    measures = ("offered", "aht_s", *CLASS_COLUMNS)
+    return [f"{m}_{n}" for n in names for m in measures[:2]] + [
+        f"{m}_{n}" for m in measures[2:] for n in names
+    ]
 
 
 def block_service_levels(
