@@ -11,7 +11,7 @@ queue's target time, patience and concurrency, where the requirements carry ``ah
 and ``offered`` (or ``volume``) for that interval. It is left empty, with the reason in
 the returned note, when those columns are missing or for intervals without a
 requirements row. A pool's rows (labels ``a+b``) and a queue with classes are projected
-with the priority model (:func:`staffplan.priority_staffing.with_block_coverage`): the
+with the priority model (:func:`staffplan.block_projection.with_block_coverage`): the
 pool's service level plus ``service_level_<queue>`` per queue and
 ``service_level_<class>`` per class.
 """
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from staffplan.block_projection import with_block_coverage
 from staffplan.engine_inputs import metrics_arguments, queue_parameters
 from staffplan.erlang import staffing_metrics
-from staffplan.priority_staffing import with_block_coverage
 from staffplan.schedule._candidates import Grid
 
 if TYPE_CHECKING:

@@ -25,16 +25,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from staffplan.block_projection import block_service_levels, combinations
 from staffplan.config.names import POOLED_SEPARATOR
 from staffplan.config.simulation import SimulationConfig
 from staffplan.engine import IN_PROCESS, Workers
-from staffplan.priority_staffing import (
-    Stream,
-    block_service_levels,
-    block_streams,
-    blocks,
-    combinations,
-)
+from staffplan.priority_staffing import Stream, block_streams, blocks
 from staffplan.simulate._draws import (
     arrival_intervals,
     arrival_times,
@@ -268,7 +263,7 @@ def _projection(
     tables: list[pd.DataFrame], names: tuple[str, ...], combo_agents: np.ndarray, config: Config
 ) -> list[np.ndarray]:
     """Per queue of the block: the priority model's service level for the scheduled
-    agents (:func:`staffplan.priority_staffing.block_service_levels`)."""
+    agents (:func:`staffplan.block_projection.block_service_levels`)."""
     demand = pd.concat(
         [
             pd.DataFrame(
