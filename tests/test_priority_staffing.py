@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from staffplan.cli import app
 from staffplan.config import parse_config
 from staffplan.deflection import apply_deflection
 from staffplan.erlang import required_agents
@@ -156,3 +160,20 @@ def test_deflection_reasons_mapped_to_a_class_set_its_contacts_and_handle_time()
     ).iloc[0]
     # security is 18 % of what reaches agents, not the configured 10 %
     assert sized["service_level_security"] != shares["service_level_security"]
+
+
+def test_staff_sizes_a_plain_forecast_of_a_queue_with_classes(tmp_path: Path):
+    (tmp_path / "config.yaml").write_text(WALLET, encoding="utf-8")
+    forecast({"wallet_phone": 200.0}).to_csv(tmp_path / "forecast.csv", index=False)
+    out = tmp_path / "requirements.csv"
+    result = CliRunner().invoke(
+        app,
+        ["staff", "--config", str(tmp_path / "config.yaml"), "--forecast",
+         str(tmp_path / "forecast.csv"), "--output", str(out), "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out).iloc[0]
+    assert 39 <= written["agents"] <= 41
+    assert written["service_level_security"] >= 0.9
+    assert written["service_level_general"] >= 0.8
+    assert written["method"] == "approx_mean_aht"
