@@ -9,6 +9,7 @@ from staffplan.config import parse_config
 from staffplan.simulate import simulate_schedule
 from staffplan.simulate._engine import serve_fcfs, slot_windows
 from staffplan.simulate._priority_engine import serve_priority
+from staffplan.skill_pools import apportion
 from staffplan.staffing import size_requirements
 
 HOURS = 48
@@ -133,3 +134,31 @@ def test_simulated_service_level_per_queue_and_class_is_within_two_points_of_the
     for name in ("security", "general"):
         assert abs(rows[f"service_level_{name}"].mean() - wallet[f"service_level_{name}"]) <= 0.02
     assert result.unscheduled == ()
+
+
+def test_a_partly_cross_trained_pool_simulates_per_skill_combination():
+    text = CONFIG.replace(
+        "queues: [billing, technical]}",
+        "queues: [billing, technical], skill_mix: {billing+technical: 0.6, billing: 0.4}}",
+    )
+    config = parse_config(text)
+    starts = pd.date_range("2026-01-05", periods=24, freq="30min", tz="UTC")
+    demand = pd.DataFrame(
+        [(q, t, v) for q, v in (("billing", 120.0), ("technical", 60.0)) for t in starts],
+        columns=["queue", "interval_start", "volume"],
+    )
+    requirements = size_requirements(demand, config)
+    pooled = requirements.groupby("interval_start")["agents"].sum().round().astype(int)
+    split = np.array([apportion(n, np.array([0.6, 0.4])) for n in pooled])  # whole agents
+    coverage = pd.concat(
+        [
+            pd.DataFrame({"queue": label, "interval_start": starts, "scheduled": split[:, c]})
+            for c, label in enumerate(("billing+technical", "billing"))
+        ],
+        ignore_index=True,
+    )
+    result = simulate_schedule(requirements, coverage, config, replications=30, seed=2)
+    sim = result.intervals[result.intervals["interval_start"] >= starts[2]]
+    for queue in ("billing", "technical"):
+        rows = sim[sim["queue"] == queue]
+        assert abs(rows["service_level"].mean() - rows["erlang_service_level"].mean()) <= 0.03
