@@ -129,8 +129,12 @@ def test_security_and_general_share_40_agents_and_ciw_agrees():
             [(w <= t).mean() for (_, w, _), t in zip(runs, [10 / 60, 1.0], strict=True)]
         )
 
-    assert (ciw_levels(agents) >= TARGETS[0]).all()
-    assert (ciw_levels(agents - 1) < TARGETS[0]).any()
+    for n, meets in ((agents, True), (agents - 1, False)):
+        simulated = ciw_levels(n)
+        assert (simulated >= TARGETS[0]).all() == meets, (n, simulated)
+        # the mean-handle-time approximation stays within 2.5 points of ciw
+        ours = stream_metrics(np.array([float(n)]), SECURITY_GENERAL).service_level[0]
+        np.testing.assert_allclose(ours, simulated, atol=0.025)
 
 
 def test_patience_approximation_is_within_two_points_of_ciw():
