@@ -135,7 +135,7 @@ class Config:
         for i, name in enumerate(names):
             if name in names[:i]:
                 raise Invalid(f"queues[{i}].name", f"queue {name!r} is listed twice")
-        object.__setattr__(self, "pools", self.pools or shared_queues_pool(self.shifts, names))
+        object.__setattr__(self, "pools", shared_queues_pool(self.shifts, names, self.pools))
         check_config(self)
 
     @overload

@@ -91,9 +91,20 @@ def _check_mix(mix: Mapping[str, float] | None, queues: tuple[str, ...]) -> None
             raise Invalid("skill_mix", f"no agent of the mix takes queue {queue!r}; add it to one")
 
 
-def shared_queues_pool(shifts: Any, queues: list[str]) -> tuple[PoolConfig, ...]:
-    """The pool ``shifts.shared_queues: true`` stands for (every queue), or none."""
-    if shifts is None or not shifts.shared_queues or len(queues) < 2:
+def shared_queues_pool(
+    shifts: Any, queues: list[str], pools: tuple[PoolConfig, ...]
+) -> tuple[PoolConfig, ...]:
+    """The config's pools: ``pools``, or the one pool ``shifts.shared_queues: true`` stands
+    for (every queue); both at once is refused."""
+    if shifts is None or not shifts.shared_queues:
+        return pools
+    if pools:
+        raise Invalid(
+            "shifts.shared_queues",
+            "pools: already lists the pools; drop shared_queues (it means one pool of every "
+            "queue) or list that pool under pools:",
+        )
+    if len(queues) < 2:
         return ()
     return (PoolConfig(SHARED_QUEUES_POOL, tuple(queues)),)
 
