@@ -205,8 +205,15 @@ class _PooledErlangA:
         self.servers, self.load = servers[rows], load[rows]
         self.mean_aht, self.rate = mean_aht[rows], (mean_aht * theta)[rows]
         self.rows = rows
-        m = self._metrics(np.zeros(self.load.size))
-        self.p_wait, self.p_abandon = m.p_wait, m.abandon_rate
+        # no server: everyone waits and gives up (as in Erlang A's metrics)
+        self.p_wait, self.p_abandon = np.ones(self.load.size), np.ones(self.load.size)
+        staffed = self.servers > 0
+        if staffed.any():
+            log_odds, answered_if_wait = _erlang_a.waiting(
+                self.servers[staffed], self.load[staffed], self.rate[staffed]
+            )
+            self.p_wait[staffed] = special.expit(log_odds)
+            self.p_abandon[staffed] = self.p_wait[staffed] * (1.0 - answered_if_wait)
 
     def _metrics(self, tau: np.ndarray):
         return _erlang_a.metrics(self.servers, self.load, tau, self.rate)
