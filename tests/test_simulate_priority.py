@@ -133,6 +133,8 @@ def test_simulated_service_level_per_queue_and_class_is_within_two_points_of_the
     rows = sim[steady & (sim["queue"] == "wallet_phone")]
     for name in ("security", "general"):
         assert abs(rows[f"service_level_{name}"].mean() - wallet[f"service_level_{name}"]) <= 0.02
+    assert rows["asa_s_security"].mean() < rows["asa_s_general"].mean()  # served first
+    assert (rows["abandon_rate_security"] == 0).all()  # no patience: nobody gives up
     assert result.unscheduled == ()
 
 

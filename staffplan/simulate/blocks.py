@@ -196,11 +196,17 @@ def replicate_block(block: BlockArrays, settings: SimulationConfig, seed: int, r
         for j in np.flatnonzero(block.stream_queue == q):
             sel = stream == j
             at = arrival_intervals(arrival[sel], step, n)
-            met = (start[sel] - arrival[sel]) <= within[sel]
-            per_stream.append(
-                np.stack([np.bincount(at, minlength=n), np.bincount(at, weights=met, minlength=n)])
+            answered = ~np.isnan(start[sel])
+            wait = np.where(answered, start[sel] - arrival[sel], 0.0)
+            counts = (
+                np.ones(at.size),
+                answered & (wait <= within[sel]),
+                answered,
+                wait,
+                ~answered & np.isfinite(give_up[sel]),
             )
-        out.append((tallies, np.stack(per_stream) if per_stream else np.zeros((0, 2, n))))
+            per_stream.append(np.stack([np.bincount(at, w, minlength=n) for w in counts]))
+        out.append((tallies, np.stack(per_stream) if per_stream else np.zeros((0, 5, n))))
     return out
 
 
@@ -249,14 +255,32 @@ def simulate_blocks(
             erlang_sl = projected[q]
             base = table[["queue", "interval_start", "volume", "scheduled"]]
             frame = interval_table(base, queue, tallies, erlang_sl)
-            for k, j in enumerate(np.flatnonzero(block.stream_queue == q)):
-                if block.class_name[j]:
-                    counts = per_stream[:, k].sum(axis=0)
-                    frame[f"service_level_{block.class_name[j]}"] = _ratio(counts[1], counts[0])
-            intervals.append(frame)
+            intervals.append(_with_classes(frame, block, q, per_stream))
             target = config.queue(names[q]).target.service_level
             daily.append(daily_table(base, queue, tallies, erlang_sl, target))
     return intervals, daily
+
+
+def _with_classes(
+    frame: pd.DataFrame, block: BlockArrays, q: int, per_stream: np.ndarray
+) -> pd.DataFrame:
+    """``frame`` plus ``service_level_<class>``, ``asa_s_<class>`` and
+    ``abandon_rate_<class>`` (pooled over the replications) for each class of queue ``q``."""
+    columns: dict[str, np.ndarray] = {}
+    classes = [
+        (k, block.class_name[j])
+        for k, j in enumerate(np.flatnonzero(block.stream_queue == q))
+        if block.class_name[j]
+    ]
+    totals = per_stream.sum(axis=0)  # (streams of the queue, counts, intervals)
+    for measure, (numerator, denominator) in (
+        ("service_level", (1, 0)),
+        ("asa_s", (3, 2)),
+        ("abandon_rate", (4, 0)),
+    ):
+        for k, name in classes:
+            columns[f"{measure}_{name}"] = _ratio(totals[k, numerator], totals[k, denominator])
+    return frame.assign(**columns)
 
 
 def _projection(
