@@ -149,16 +149,39 @@ def apply_deflection(
     deflected = np.zeros(len(rows))
     aht_s = base_aht_s.copy()
     when = rows["interval_start"] if as_of is None else as_of.reset_index(drop=True)
+    by_class: dict[str, np.ndarray] = {}
     for settings, index in _deflected_queues(rows, config):
         flows = _queue_flows(
             volume[index], base_aht_s[index], when.iloc[index], settings, config, containment_scale
         )
         deflected[index] = flows.deflected.sum(axis=1)
         aht_s[index] = flows.offered_aht_s(base_aht_s[index])
+        for column, values in class_flows(flows, settings, config).items():
+            by_class.setdefault(column, np.full(len(rows), np.nan))[index] = values
     stale = [c for c in SIZING_COLUMNS if c in rows.columns]  # sized before deflection
     return rows.drop(columns=stale).assign(
-        deflected=deflected, offered=volume - deflected, aht_s=aht_s
+        deflected=deflected, offered=volume - deflected, aht_s=aht_s, **by_class
     )
+
+
+def class_flows(flows: _Flows, settings: QueueDeflection, config: Config) -> dict[str, np.ndarray]:
+    """``offered_<class>`` and ``aht_s_<class>`` per row where the queue's reasons name
+    its priority classes (``class_name``); reasons naming none go to the class served
+    last. Empty when no reason names a class."""
+    queue = config.queue(settings.queue)
+    if not queue.classes or all(r.class_name is None for r in settings.reasons):
+        return {}
+    last = max(queue.classes, key=lambda c: c.priority).name
+    out = {}
+    for cls in queue.classes:
+        mine = [i for i, r in enumerate(settings.reasons) if (r.class_name or last) == cls.name]
+        offered = flows.offered[:, mine].sum(axis=1)
+        work = flows.work_after_s[:, mine].sum(axis=1)
+        out[f"offered_{cls.name}"] = offered
+        out[f"aht_s_{cls.name}"] = np.divide(
+            work, offered, out=np.full(offered.size, np.nan), where=offered > 0
+        )
+    return out
 
 
 def project_deflection(forecast: pd.DataFrame, config: Config) -> DeflectionResult:

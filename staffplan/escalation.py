@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from staffplan.tables.schema import columns
+
 if TYPE_CHECKING:
     from staffplan.config import Config, QueueConfig
 
@@ -42,11 +44,6 @@ def tiers(config: Config) -> list[list[QueueConfig]]:
         levels.extend([] for _ in range(d + 1 - len(levels)))
         levels[d].append(q)
     return levels
-
-
-def receivers(config: Config) -> set[str]:
-    """Names of the queues some other queue escalates to."""
-    return {q.escalation.to for q in config.queues if q.escalation is not None}
 
 
 def escalated_contacts(
@@ -78,9 +75,15 @@ def with_receiver_rows(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
         if escalation is None or escalation.to in present or queue.name not in present:
             continue
         template = rows[rows["queue"] == queue.name]
+        contract = set(columns("deflection"))
         numbers = [c for c in template.columns if c not in ("interval_start", "peak")]
         numbers = [c for c in numbers if pd.api.types.is_numeric_dtype(template[c])]
-        blank = template.assign(queue=escalation.to, **dict.fromkeys(numbers, 0.0))
+        # the demand table's counts are 0; a tier-1 queue's own extras (its classes'
+        # offered_<class>, ...) mean nothing for tier 2 and stay empty, read or in memory
+        extras = [c for c in template.columns if c not in contract and c != "queue"]
+        extras = [c for c in extras if c in numbers or template[c].eq("").all()]
+        zeros = dict.fromkeys([c for c in numbers if c in contract], 0.0)
+        blank = template.assign(queue=escalation.to, **zeros, **dict.fromkeys(extras, np.nan))
         if "aht_s" in blank:
             blank["aht_s"] = np.nan
         if "peak" in blank:

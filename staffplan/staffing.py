@@ -29,6 +29,7 @@ from staffplan.escalation import (
     tiers,
     with_receiver_rows,
 )
+from staffplan.priority_staffing import with_shared_agents
 from staffplan.tables.schema import columns
 
 DEMAND_COLUMNS = ["queue", "interval_start", "volume", "deflected", "offered", "aht_s"]
@@ -54,7 +55,8 @@ def size_requirements(
     what their tier-1 queues answer (:mod:`staffplan.escalation`): it is in ``offered``
     and ``escalated``, and ``aht_s`` is the mean over both kinds of contact. A queue may
     appear in several runs of intervals (a time that does not follow the previous row
-    starts a new run); each run is sized on its own.
+    starts a new run); each run is sized on its own. Queues with classes and pools are
+    then sized together (:mod:`staffplan.priority_staffing`).
     """
     if forecast.empty:
         raise ConfigError("the forecast has no rows to size; check its dates and queues")
@@ -85,8 +87,17 @@ def size_requirements(
         "workload_erlangs": demand.offered * demand.aht_s / (config.interval_min * 60.0),
         **demand.columns,
         "required_fte": required_fte(demand.columns["agents"], params["shrinkage"].to_numpy()),
+        "method": _methods(rows["queue"], params, config),
     }
-    return out.assign(**{c: sized[c] for c in SIZING_COLUMNS})
+    return with_shared_agents(out.assign(**{c: sized[c] for c in SIZING_COLUMNS}), config)
+
+
+def _methods(queues: pd.Series, params: pd.DataFrame, config: Config) -> np.ndarray:
+    """How each row is sized before priority classes and pools: ``fluid`` (backlog),
+    ``erlang_c`` or ``erlang_a`` (a live queue without / with abandonment)."""
+    backlog = queues.map({q.name: q.backlog for q in config.queues}).to_numpy(dtype=bool)
+    live = np.where(params["patience_s"].isna(), "erlang_c", "erlang_a")
+    return np.where(backlog, "fluid", live)
 
 
 class _Demand:
@@ -181,6 +192,8 @@ def _runs(rows: pd.DataFrame) -> np.ndarray:
         step = times.iloc[at].diff().dt.total_seconds().to_numpy()
         out[at] = np.cumsum(~(step > 0)) - 1
     return out
+
+
 
 
 def _column(frame: pd.DataFrame, name: str, default: np.ndarray) -> np.ndarray:

@@ -21,11 +21,11 @@ WIDTH = 80
 def shown_cells(result: pd.DataFrame | dict[str, Any]) -> list[str]:
     """The headers and cells of ``result`` as the screen shows them (head and tail rows)."""
     if isinstance(result, dict):
-        return [*map(str, result), *map(console._shown, result.values())]
+        return [*map(str, result), *map(console.cell_text, result.values())]
     shown = result
     if len(result) > console.MAX_ROWS:
         shown = pd.concat([result.head(console.MAX_ROWS // 2), result.tail(console.MAX_ROWS // 2)])
-    cells = [console._shown(v) for row in shown.itertuples(index=False) for v in row]
+    cells = [console.cell_text(v) for row in shown.itertuples(index=False) for v in row]
     return [*map(str, result.columns), *cells]
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "staffplan"
 STAGES = {
     "forecast", "erlang", "staffing", "deflection", "schedule", "roster", "replan",
-    "simulate", "finance", "engine_inputs", "milp",
+    "simulate", "finance", "engine_inputs", "milp", "backlog", "escalation", "peaks",
+    "priority_staffing", "block_projection", "skill_pools",
 }  # fmt: skip
 BASE = {"errors", "console", "charts", "engine", "__init__"}  # leaf helpers anyone may use
 ALLOWED = {  # room -> the rooms it may import (besides itself and BASE)

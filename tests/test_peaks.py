@@ -35,10 +35,14 @@ def tables(sample):
 
 def test_the_march_2020_storm_tops_the_surge_days_with_its_volatility(tables):
     surge = tables.surge_days
-    assert list(surge.groupby("queue").size()) == [5, 5]
+    queues = surge["queue"].nunique()
+    assert queues == 3 and list(surge.groupby("queue").size()) == [5] * queues
     top = surge[surge["rank"] == 1]
-    assert list(top["date"]) == ["2020-03-13", "2020-03-13"], top
-    assert (top["ratio"] > 2.5).all() and (top["vol_vs_typical"] > 10).all(), top
+    assert list(top["date"]) == ["2020-03-13"] * queues, top
+    # the live queues surge hardest; email (a backlog queue) is less market-driven
+    live = top[top["queue"] != "email_en"]
+    assert (live["ratio"] > 2.5).all() and (top["ratio"] > 1.5).all(), top
+    assert (top["vol_vs_typical"] > 10).all(), top
     storm = surge["date"].between("2020-03-09", "2020-03-22")
     assert storm.sum() >= 5, surge  # most of each queue's top five are that fortnight
     assert (np.diff(surge["ratio"].to_numpy()[:5]) <= 0).all()
@@ -64,7 +68,7 @@ def test_the_volatility_effect_comes_with_its_uncertainty_and_finds_the_true_bet
 def test_the_heat_map_hours_add_up_to_the_mean_day(sample, tables):
     history, _ = sample
     heat = tables.heatmap
-    assert len(heat) == 2 * 7 * 24
+    assert len(heat) == history["queue"].nunique() * 7 * 24
     mondays = history[history["interval_start"].dt.day_of_week == 0]
     chat = mondays[mondays["queue"] == "chat_en"]
     mean_day = chat.groupby(chat["interval_start"].dt.date)["volume"].sum().mean()
@@ -120,5 +124,5 @@ def test_the_plan_report_tables_reuse_the_forecast_model(sample):
     surge = tables.surge_days
     assert (surge.loc[surge["rank"] == 1, "date"] == "2020-03-13").all()
     effect = effect_sentences(tables.volatility_effect)
-    assert all("per doubling of 24 h volatility" in line for line in effect) and len(effect) == 2
+    assert all("per doubling of 24 h volatility" in line for line in effect) and len(effect) == 3
     assert not math.isnan(surge["daily_vol"].iloc[0])

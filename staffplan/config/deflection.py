@@ -29,7 +29,8 @@ class Reason:
     still reach agents at full containment (the easy ones leave); it can be at most
     ``containment / (1 - containment)``, the rise if the contained took no time at all.
     ``never_deflect`` reasons (security, funds) always go to a human first: containment
-    is ignored.
+    is ignored. ``class_name`` puts the reason's contacts in that priority class of the
+    queue (``queues[].classes``; e.g. security reasons in the security class).
     """
 
     name: str
@@ -40,6 +41,7 @@ class Reason:
     ramp_weeks: float = non_negative(0.0, unit="weeks")
     aht_uplift: float = 0.0
     never_deflect: bool = False
+    class_name: str | None = None
 
     def __post_init__(self) -> None:
         check_name(self.name, "name", "contact reason")

@@ -19,10 +19,12 @@ from staffplan.config.backlog import (
     is_backlog,
     week_hours,
 )
+from staffplan.config.classes import check_classes
 from staffplan.config.deflection import DeflectionConfig
 from staffplan.config.fields import Invalid, non_negative, positive, share
 from staffplan.config.forecast import ForecastConfig
 from staffplan.config.names import POOLED_SEPARATOR, check_name
+from staffplan.config.pools import PoolConfig, shared_queues_pool
 from staffplan.config.rules import check_config
 from staffplan.config.scenarios import ScenariosConfig
 from staffplan.config.shifts import ShiftsConfig
@@ -78,6 +80,18 @@ class Target:
 
 
 @dataclasses.dataclass(frozen=True)
+class ClassConfig:
+    """A priority class of a queue: its ``share`` of the queue's contacts, its
+    ``priority`` (1 first), and its handle time and target (None: the queue's)."""
+
+    name: str
+    share: float = share()
+    priority: int = 1
+    aht_s: float | None = positive(None, unit="s")
+    target: Target | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class QueueConfig:
     """One contact queue: its channel, handling time, target and staffing limits."""
 
@@ -92,11 +106,19 @@ class QueueConfig:
     shrinkage: float = share(0.0)
     open_hours: tuple[str, ...] | dict[str, tuple[str, ...]] | None = None
     escalation: Escalation | None = None
+    classes: tuple[ClassConfig, ...] = ()
 
     def __post_init__(self) -> None:
         check_name(self.name, "name", "queue", forbidden=POOLED_SEPARATOR)
+        check_classes(self.classes, self.target)
         if self.backlog:
             self._check_backlog()
+            if self.classes:
+                raise Invalid(
+                    "classes",
+                    f"priority classes are for live queues; a {self.channel} queue answers "
+                    "first in, first out: remove them or make the urgent contacts their own queue",
+                )
         elif self.target.business_hours:
             raise Invalid(
                 "target.business_hours",
@@ -168,6 +190,7 @@ class Config:
     scenarios: ScenariosConfig | None = None
     team: TeamConfig | None = None
     surge_plans: tuple[SurgeTier, ...] = ()
+    pools: tuple[PoolConfig, ...] = ()
     source: Path | None = dataclasses.field(default=None, metadata={"internal": True})
 
     def __post_init__(self) -> None:
@@ -185,6 +208,7 @@ class Config:
         for i, name in enumerate(names):
             if name in names[:i]:
                 raise Invalid(f"queues[{i}].name", f"queue {name!r} is listed twice")
+        object.__setattr__(self, "pools", shared_queues_pool(self.shifts, names, self.pools))
         check_config(self)
 
     @overload
@@ -207,6 +231,10 @@ class Config:
                 f"{self.source or 'config'}: no {section}: section; {SECTION_HINTS[section]}"
             )
         return value
+
+    def receivers(self) -> set[str]:
+        """Names of the queues some other queue escalates to (tier 2)."""
+        return {q.escalation.to for q in self.queues if q.escalation is not None}
 
     def queue(self, name: str) -> QueueConfig:
         """The queue called ``name``; a :class:`ConfigError` naming it if there is none."""

@@ -11,7 +11,7 @@ A name is one line of visible text that every output can carry as it is:
   unassigned or surrogate code points;
 - no space at either end;
 - not starting with ``= + - @``, which a spreadsheet reads as a formula;
-- a queue name has no ``+``: it joins pooled queue names (``shifts.shared_queues``).
+- a queue name has no ``+``: it joins pooled queue names (``pools:``).
 
 Names are refused at load (:func:`check_name`, called by each section), so no output ever
 has to change one. The writers still defuse text cells (:func:`defuse_formula`) as a
@@ -31,7 +31,7 @@ from staffplan.config.fields import Invalid
 
 MAX_NAME_CHARS = 100
 SHOWN_CHARS = 40  # how much of a refused name a message repeats
-POOLED_SEPARATOR = "+"  # joins queue names pooled by shifts.shared_queues
+POOLED_SEPARATOR = "+"  # joins the queue names of a pool (pools:) in schedule labels
 FORMULA_STARTS = ("=", "+", "-", "@")
 # Leading characters a spreadsheet skips (or that start a formula themselves).
 FORMULA_LEADERS = ("\t", "\r", "\n", "\0")

@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from staffplan.config.classes import check_reason_classes
 from staffplan.config.fields import Invalid, closest
 from staffplan.config.names import shown
+from staffplan.config.pools import check_pools
 from staffplan.config.shifts import ShiftsConfig, ShiftTemplate, clock_minutes
 from staffplan.config.surge import check_tiers
 from staffplan.config.team import TeamConfig
@@ -38,6 +40,8 @@ def check_config(config: Config) -> None:
         for i, template in enumerate(config.shifts.templates):
             check_on_grid(template, f"shifts.templates[{i}]", config.interval_min)
     check_tiers(config.surge_plans)
+    check_pools(config)
+    check_reason_classes(config)
 
 
 def _check_backlog(queue: QueueConfig, key: str, interval_min: int) -> None:

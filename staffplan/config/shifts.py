@@ -218,8 +218,8 @@ class ShiftsConfig:
     ``overstaffing_penalty`` charges each surplus agent-interval (0: only the shifts' cost
     counts). ``max_headcount`` caps the team: at most that many shifts start per day, and
     per week at most ``rules.days_per_week`` shifts and ``rules.max_hours_per_week`` paid
-    hours per head. ``shared_queues: true`` pools the queues (every agent takes every queue)
-    and covers their summed agents. The solver stops within ``mip_gap`` of its bound or
+    hours per head. ``shared_queues: true`` is one pool of every queue (``pools:``).
+    The solver stops within ``mip_gap`` of its bound or
     after ``time_limit_s`` seconds. A published plan or roster leaving more than
     ``max_uncovered_agent_hours`` agent-hours uncovered exits 7 after publishing (None:
     never), so a monitor sees a short week.

@@ -67,7 +67,7 @@ class AgentConfig:
 
     def can_work(self, queue: str) -> bool:
         """Whether the agent has the skill for ``queue``: a blank queue is anyone's; a pooled
-        label ``a+b`` (``shifts.shared_queues``) needs every queue in it."""
+        label ``a+b`` (a pool, ``pools:``) needs every queue in it."""
         if not self.queues or not queue:
             return True
         return all(name in self.queues for name in queue.split(POOLED_SEPARATOR))

@@ -24,6 +24,10 @@ state within each interval):
   occupancy is per slot. The model ignores that an agent juggling k chats slows down,
   except through the AHT you give it, and that a new chat may go to a busier agent.
 
+Priority classes sharing agents (and pools of queues) have their own module,
+:mod:`staffplan.erlang.priority`: per-class waiting-time distributions of the
+non-preemptive priority M/M/N, exact for a common handle time.
+
 Definitions: ``service_level`` = contacts answered within ``answer_within_s`` / contacts
 offered (abandons count as misses); ``asa_s`` = mean wait of answered contacts;
 ``p_wait`` = P(wait > 0); ``abandon_rate`` = P(abandon) (0 without patience);

@@ -36,7 +36,7 @@ from staffplan.erlang._metrics import Metrics
 from staffplan.erlang._special import log_erlang_a_sum, log_poisson_ratio, upper_gamma
 
 
-def _waiting(
+def waiting(
     servers: np.ndarray, load: np.ndarray, rate: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(ln odds of waiting, P(answered | wait)) for servers ≥ 1, load > 0, rate > 0."""
@@ -70,14 +70,14 @@ def service_level(
     servers: np.ndarray, load: np.ndarray, tau: np.ndarray, rate: np.ndarray
 ) -> np.ndarray:
     """P(answered within tau) per element, for servers ≥ 1, load > 0, rate > 0."""
-    log_odds, answered_if_wait = _waiting(servers, load, rate)
+    log_odds, answered_if_wait = waiting(servers, load, rate)
     within = _within_if_answered(servers, load, tau, rate)
     return special.expit(-log_odds) + special.expit(log_odds) * answered_if_wait * within
 
 
 def occupancy(servers: np.ndarray, load: np.ndarray, rate: np.ndarray) -> np.ndarray:
     """Busy share of the servers, load·(1 − P(abandon)) / servers, for servers ≥ 1."""
-    log_odds, answered_if_wait = _waiting(servers, load, rate)
+    log_odds, answered_if_wait = waiting(servers, load, rate)
     return _busy_share(servers, load, special.expit(log_odds) * (1.0 - answered_if_wait))
 
 
@@ -91,7 +91,7 @@ def metrics(servers: np.ndarray, load: np.ndarray, tau: np.ndarray, rate: np.nda
     out.abandon_rate[:] = 1.0
     staffed = servers > 0
     s, a, t, r = servers[staffed], load[staffed], tau[staffed], rate[staffed]
-    log_odds, answered_if_wait = _waiting(s, a, r)
+    log_odds, answered_if_wait = waiting(s, a, r)
     p_wait = special.expit(log_odds)
     p_abandon = p_wait * (1.0 - answered_if_wait)
     answered_waited = p_wait * answered_if_wait

@@ -38,6 +38,7 @@ from staffplan.jobs.report import (
     render_report,
     table_html,
 )
+from staffplan.jobs.report_classes import class_service_tables
 from staffplan.peaks import effect_sentences, run_peak_tables
 from staffplan.peaks import heatmap_figure as history_heatmap_figure
 from staffplan.schedule.plot import MAX_PANELS, coverage_figure
@@ -403,6 +404,16 @@ def backlog(plan: PlanReport) -> Section | None:
     return Section("Backlog: contacts waiting and answered in time", body)
 
 
+def priority_classes(plan: PlanReport) -> Section | None:
+    """Each priority class's projected service level, ASA and abandonment over the
+    horizon, and the method that computed them."""
+    tables = class_service_tables(plan.result.requirements)
+    if not tables:
+        return None
+    ((title, table),) = tables.items()
+    return Section(title, table_html(table))
+
+
 def simulation(plan: PlanReport) -> Section | None:
     """The simulated service level against the projection, when the plan simulated."""
     result = plan.result.simulation
@@ -448,6 +459,7 @@ PLAN_SECTIONS: list[Callable[[PlanReport], Section | None]] = [
     team_size,
     over_and_under,
     solver,
+    priority_classes,
     backlog,
     simulation,
     deflection,

@@ -18,7 +18,6 @@ import pandas as pd
 
 from staffplan.config import Config, load_config
 from staffplan.errors import InputError, StaffplanError
-from staffplan.escalation import receivers
 from staffplan.tables.calendar import load_calendar
 from staffplan.tables.inputs import load_history, load_market
 
@@ -69,7 +68,7 @@ def _config_row(config: Config) -> dict[str, Any]:
 
 
 def _unset_history_rows(config: Config) -> list[dict[str, Any]]:
-    fed = receivers(config)
+    fed = config.receivers()
     return [
         _row(
             f"queues[{i}].history",

@@ -3,8 +3,8 @@
 A shift is on the phones from its start to its end minus its breaks; per interval of the
 grid it counts the share of the interval it works (a 15-minute break in a 30-minute
 interval leaves 0.5), as in :mod:`staffplan.schedule.coverage`. Shifts serve the block
-named by their ``queue``: one queue, or with ``shifts.shared_queues`` the pooled label
-``a+b`` of the covering schedule.
+named by their ``queue``: one queue, or a pool's label ``a+b`` (``pools:``) of the
+covering schedule.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import pandas as pd
 from scipy import sparse
 
 from staffplan.config import Config
+from staffplan.config.pools import block_shares
 from staffplan.schedule._candidates import Grid, build_grid
-from staffplan.schedule.cover import POOLED_SEPARATOR
+from staffplan.schedule.cover import block_needs
 from staffplan.schedule.coverage import coverage_table
 from staffplan.tables.breaks import break_times
 
@@ -25,7 +26,7 @@ from staffplan.tables.breaks import break_times
 @dataclasses.dataclass(frozen=True)
 class Pools:
     """Required agents per block on the covering grid: ``required[label]`` per
-    ``grid.starts``; labels are the queues, or one pooled ``a+b`` with shared queues."""
+    ``grid.starts``; labels are the queues, or a pool's ``a+b``."""
 
     grid: Grid
     required: dict[str, np.ndarray]
@@ -48,18 +49,8 @@ def requirement_pools(requirements: pd.DataFrame, config: Config) -> Pools:
         config.source or "config",
     )
     index = grid.starts.get_indexer(requirements["interval_start"])
-    queues = requirements["queue"].astype(str).to_numpy()
-    agents = requirements["agents"].to_numpy(dtype=float)
-    names = list(dict.fromkeys(queues))
-    required = {}
-    for name in names:
-        need = np.zeros(grid.size)
-        rows = (queues == name) & (index >= 0)
-        np.add.at(need, index[rows], agents[rows])
-        required[name] = need
-    if shifts is not None and shifts.shared_queues:
-        required = {POOLED_SEPARATOR.join(names): np.sum(list(required.values()), axis=0)}
-    return Pools(grid, required)
+    labels, needs = block_needs(requirements, index, grid.size, block_shares(config))
+    return Pools(grid, dict(zip(labels, needs, strict=True)))
 
 
 def presence_matrix(

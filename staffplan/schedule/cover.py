@@ -3,8 +3,8 @@
 ``build_schedule(requirements, config)`` takes the requirements table (at least ``queue,
 interval_start, agents``) and the config's ``shifts:`` section and returns the shifts
 and coverage tables with the LP bound and the gap to it. Each queue is covered by its
-own shifts unless ``shifts.shared_queues`` pools them (then one block covers the summed
-``agents`` and its coverage rows are labelled with the joined queue names). Queues are
+own shifts, the queues of a pool (``pools:``) by one block covering their summed
+``agents``, its coverage rows labelled with the joined queue names. Queues are
 separate models unless ``max_headcount`` couples them into one. Every model first gets
 its LP bound and a quick rounding; the time limit then goes to the models furthest from
 their bound.
@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 import scipy.optimize as so
 
+from staffplan.config.pools import block_shares
 from staffplan.config.shifts import ShiftsConfig
-from staffplan.config.team import POOLED_SEPARATOR
 from staffplan.engine import IN_PROCESS, Workers
 from staffplan.errors import InfeasiblePlanError, InputError, StaffplanError
 from staffplan.milp import check_time_limit
@@ -137,7 +137,7 @@ def build_schedule(
     grid = build_grid(
         requirements["interval_start"], config.zone, config.interval_min, shifts.cyclic_week, source
     )
-    labels, required = _blocks(requirements, grid, shifts.shared_queues)
+    labels, required = _blocks(requirements, grid, block_shares(config))
     cands = build_candidates(grid, shifts, source)
     groups = (
         [list(range(len(labels)))] if shifts.max_headcount else [[i] for i in range(len(labels))]
@@ -189,7 +189,7 @@ def _check_columns(requirements: pd.DataFrame) -> None:
 
 
 def _blocks(
-    requirements: pd.DataFrame, grid: Grid, shared: bool
+    requirements: pd.DataFrame, grid: Grid, blocks: dict[str, list[tuple[str, float]]]
 ) -> tuple[list[str], list[np.ndarray]]:
     index = grid.starts.get_indexer(requirements["interval_start"])
     if (index < 0).any():
@@ -198,21 +198,27 @@ def _blocks(
             f"requirements: {bad.isoformat()} is not the start of a {grid.interval_min}-minute "
             "interval; set interval_min in the config to match the file"
         )
+    return block_needs(requirements, index, grid.size, blocks)
+
+
+def block_needs(
+    requirements: pd.DataFrame,
+    index: np.ndarray,
+    size: int,
+    blocks: dict[str, list[tuple[str, float]]],
+) -> tuple[list[str], list[np.ndarray]]:
+    """(block labels, agents each needs per grid interval): each row's ``agents`` at grid
+    position ``index`` (rows at −1 are skipped) go to its queue's blocks by their shares
+    (:func:`staffplan.config.pools.block_shares`; a queue not in the config: itself)."""
     agents = requirements["agents"].to_numpy(dtype=float)
     queues = requirements["queue"].astype(str).to_numpy()
-    names = list(dict.fromkeys(queues))
-    if shared:
-        names, queues = [POOLED_SEPARATOR.join(names)], np.full(queues.size, "")
-        keys = [""]
-    else:
-        keys = names
-    required = []
-    for key in keys:
-        rows = queues == key
-        need = np.zeros(grid.size)
-        np.add.at(need, index[rows], agents[rows])
-        required.append(need)
-    return names, required
+    needs: dict[str, np.ndarray] = {}
+    for queue in dict.fromkeys(queues):
+        rows = (queues == queue) & (index >= 0)
+        for label, share in blocks.get(queue, [(queue, 1.0)]):
+            need = needs.setdefault(label, np.zeros(size))
+            np.add.at(need, index[rows], agents[rows] * share)
+    return list(needs), list(needs.values())
 
 
 def _first(

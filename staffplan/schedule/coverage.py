@@ -9,9 +9,11 @@ part of an interval counts as that share of an agent), ``gap`` the uncovered age
 whole agents scheduled (fractions from part-interval breaks rounded down) and the
 queue's target time, patience and concurrency, where the requirements carry ``aht_s``
 and ``offered`` (or ``volume``) for that interval. It is left empty, with the reason in
-the returned note, when those columns are missing, for intervals without a requirements
-row, and when queues are pooled (``shared_queues``: one pool's service level is not any
-single queue's).
+the returned note, when those columns are missing or for intervals without a
+requirements row. A pool's rows (labels ``a+b``) and a queue with classes are projected
+with the priority model (:func:`staffplan.block_projection.with_block_coverage`): the
+pool's service level plus ``service_level_<queue>`` per queue and
+``service_level_<class>`` per class.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan.backlog import backlog_projection
+from staffplan.block_projection import with_block_coverage
 from staffplan.engine_inputs import metrics_arguments, queue_parameters
 from staffplan.erlang import staffing_metrics
 from staffplan.schedule._candidates import Grid
@@ -69,15 +72,13 @@ def coverage_table(
     table = pd.concat(parts, ignore_index=True)
     service_level, note = _service_level(table, requirements, config)
     table["service_level"] = service_level
-    return table[COVERAGE_COLUMNS], note
+    return with_block_coverage(table[COVERAGE_COLUMNS], requirements, config), note
 
 
 def _service_level(
     table: pd.DataFrame, requirements: pd.DataFrame, config: Config
 ) -> tuple[np.ndarray, str]:
     empty = np.full(len(table), np.nan)
-    if config.shifts is not None and config.shifts.shared_queues:
-        return empty, "queues are pooled (shifts.shared_queues), so no single queue's service level"
     volume = "offered" if "offered" in requirements.columns else "volume"
     if "aht_s" not in requirements.columns or volume not in requirements.columns:
         return empty, "the requirements have no aht_s and offered/volume columns to project it from"

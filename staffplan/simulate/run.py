@@ -12,6 +12,7 @@ from staffplan.config.simulation import SimulationConfig
 from staffplan.engine import IN_PROCESS, Progress, Workers
 from staffplan.errors import InputError
 from staffplan.schedule.coverage import projected_service_level
+from staffplan.simulate.blocks import block_labels, simulate_blocks
 from staffplan.simulate.inputs import queue_arrays, unscheduled_queues
 from staffplan.simulate.model import QueueArrays
 from staffplan.simulate.replicate import run_replications
@@ -70,9 +71,14 @@ def simulate_schedule(
     """
     _check_options(forecast, coverage, replications, seed)
     settings = config.simulation or SimulationConfig()
+    shared = coverage["queue"].isin(list(block_labels(config)))  # pools, queues with classes
+    coverage, shared_coverage = coverage[~shared], coverage[shared]
     unscheduled = unscheduled_queues(forecast, coverage, config)
     queues, tables = queue_arrays(forecast, coverage, config)
-    if not queues:
+    intervals, daily = simulate_blocks(
+        forecast, shared_coverage, config, settings, replications, seed, workers
+    )
+    if not queues and not intervals:
         raise InputError(
             "the schedule has no rows for any queue of the forecast; check that both files "
             "cover the same queues"
@@ -85,15 +91,18 @@ def simulate_schedule(
     tallies = run_replications(
         queues, settings, replications, seed, workers=workers, progress=progress
     )
-    intervals, daily = [], []
     for queue, table, counts in zip(queues, tables, tallies, strict=True):
         erlang_sl = erlang_service_level(queue, table, config)
         target = config.queue(queue.name).target.service_level
         intervals.append(interval_table(table, queue, counts, erlang_sl))
         daily.append(daily_table(table, queue, counts, erlang_sl, target))
+    simulated = {str(q) for frame in intervals for q in frame["queue"].unique()}
+    unscheduled = [q for q in unscheduled if q not in simulated]
+    interval_rows = _in_config_order(pd.concat(intervals, ignore_index=True), config)
+    extra = [c for c in interval_rows.columns if c not in INTERVAL_COLUMNS]
     return SimulationResult(
-        intervals=pd.concat(intervals, ignore_index=True)[INTERVAL_COLUMNS],
-        daily=pd.concat(daily, ignore_index=True)[DAILY_COLUMNS],
+        intervals=interval_rows[INTERVAL_COLUMNS + extra],
+        daily=_in_config_order(pd.concat(daily, ignore_index=True), config)[DAILY_COLUMNS],
         replications=replications,
         seed=seed,
         unscheduled=tuple(unscheduled),
@@ -152,3 +161,10 @@ def erlang_service_level(queue: QueueArrays, table: pd.DataFrame, config: Config
         interval_start=table["interval_start"].reset_index(drop=True),
     )
     return np.where(volume > 0, projected, np.nan)
+
+
+def _in_config_order(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Rows grouped by queue in the config's order (each queue's rows as they were)."""
+    rank = {q.name: i for i, q in enumerate(config.queues)}
+    order = np.argsort(frame["queue"].map(rank).to_numpy(), kind="stable")
+    return frame.iloc[order].reset_index(drop=True)

@@ -185,6 +185,17 @@ SIZING = (
         "end (0 when none wait); empty for live queues.",
         blank=True,
     ),
+    Column(
+        "method",
+        "text",
+        False,
+        "",
+        "How the row was sized: `erlang_c` or `erlang_a` (a live queue of its own), `fluid` "
+        "(a backlog queue: the backlog model); for a queue "
+        "with classes or in a pool `exact` (priority M/M/N, common handle time), "
+        "`approx_mean_aht` (handle times differ by class), `approx_patience` (callers give "
+        "up) or `separate` (each class on its own agents needs fewer).",
+    ),
 )
 REQUIREMENTS = Table(
     "requirements",

@@ -17,8 +17,8 @@ SHIFTS = Table(
             "text",
             False,
             "",
-            "The queue it serves; queue names joined by `+` when `shifts.shared_queues` pools "
-            "them.",
+            "The queue it serves; a pool's queue names (or a skill combination's) joined by "
+            "`+` (`pools:`).",
         ),
         Column("template", "text", False, "", "The shift template it comes from."),
         Column("day", "date", False, "", "The day it starts, planning-zone clock."),
@@ -69,7 +69,7 @@ COVERAGE = Table(
             "text",
             True,
             "",
-            "The queue, or the pooled queue names joined by `+` (`shifts.shared_queues`).",
+            "The queue, or a pool's queue names joined by `+` (`pools:`).",
         ),
         INTERVAL_START,
         Column("required", "number", False, "agents", "The requirements' `agents`."),
@@ -91,7 +91,8 @@ COVERAGE = Table(
             False,
             "",
             "Projected from the whole agents scheduled with the queueing model; empty without "
-            "`offered` and `aht_s`, or for pooled queues.",
+            "`offered` and `aht_s`. A pool's row has the pool's (volume-weighted over its "
+            "queues).",
             blank=True,
         ),
     ),

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from staffplan.errors import ConfigError, InputError
-from staffplan.escalation import receivers
 from staffplan.tables import read_history, read_market
 
 if TYPE_CHECKING:
@@ -53,7 +52,7 @@ def load_every_queue_history(config: Config, path: Path | None = None) -> pd.Dat
     table = load_history(config, path)
     names = [q.name for q in config.queues]
     # a tier-2 queue without a history file of its own gets its demand by escalation
-    generated = {q.name for q in config.queues if q.history is None} & receivers(config)
+    generated = {q.name for q in config.queues if q.history is None} & config.receivers()
     missing = [n for n in names if n not in set(table["queue"]) and n not in generated]
     if missing:
         files = [path] if path else sorted({q.history for q in config.queues if q.history})

@@ -1,0 +1,149 @@
+"""Priority classes on shared agents (staffplan.erlang.priority) against ciw simulations.
+
+ciw serves classes by non-preemptive priority (``priority_classes``, 0 first). The exact
+common-handle-time formula must lie in the simultaneous batch-means confidence interval
+(as in test_erlang_simulation); the approximations must land within 2 points.
+"""
+
+from __future__ import annotations
+
+import ciw
+import numpy as np
+import pytest
+from scipy import stats
+
+from staffplan.erlang import required_agents, staffing_metrics
+from staffplan.erlang.priority import EXACT, Streams, required_servers, stream_metrics
+
+WARM_UP, BATCHES, BATCH_MIN = 100.0, 20, 200.0
+GRID = [
+    # agents, per-class load in Erlangs (AHT 1 minute, class 0 first), answer within (min)
+    (12, (2.0, 6.0, 3.0), 0.1),  # near the load: 11 Erlangs on 12 agents
+    (20, (4.0, 12.0), 0.25),
+    (9, (1.0, 4.0, 3.0), 0.5),
+    (30, (3.0, 24.0), 1 / 6),
+]
+CHECKS = sum(len(loads) for _, loads, _ in GRID)
+T_QUANTILE = stats.t.ppf(1.0 - 0.05 / (2 * CHECKS), BATCHES - 1)
+
+
+def ciw_waits(servers, rates, ahts, patience, end_min, seed):
+    """Per class: (arrival times, waits, answered?) of a seeded ciw run after WARM_UP."""
+    ciw.seed(seed)
+    names = [f"c{i}" for i in range(len(rates))]
+    extra = {}
+    if patience is not None:
+        extra["reneging_time_distributions"] = {
+            n: [ciw.dists.Exponential(1.0 / patience)] for n in names
+        }
+    network = ciw.create_network(
+        arrival_distributions={
+            n: [ciw.dists.Exponential(r)] for n, r in zip(names, rates, strict=True)
+        },
+        service_distributions={
+            n: [ciw.dists.Exponential(1.0 / m)] for n, m in zip(names, ahts, strict=True)
+        },
+        number_of_servers=[servers],
+        priority_classes={n: i for i, n in enumerate(names)},
+        **extra,
+    )
+    sim = ciw.Simulation(network)
+    sim.simulate_until_max_time(end_min + 200.0)
+    records = [r for r in sim.get_all_records() if WARM_UP <= r.arrival_date < end_min]
+    out = []
+    for name in names:
+        mine = [r for r in records if r.customer_class == name]
+        out.append(
+            (
+                np.array([r.arrival_date for r in mine]),
+                np.array([r.waiting_time for r in mine]),
+                np.array([r.record_type == "service" for r in mine]),
+            )
+        )
+    return out
+
+
+def streams(volumes, ahts_s, within_s, patience_s=np.inf, interval_min=30.0) -> Streams:
+    k = len(volumes)
+    return Streams(
+        np.array([volumes], dtype=float),
+        np.array([ahts_s], dtype=float),
+        np.broadcast_to(np.asarray(within_s, dtype=float), (1, k)).copy(),
+        np.full((1, k), float(patience_s)),
+        np.arange(k),
+        interval_min,
+    )
+
+
+@pytest.mark.parametrize(("agents", "loads", "within"), GRID)
+def test_exact_class_service_levels_lie_in_the_ciw_confidence_interval(agents, loads, within):
+    # AHT one minute: a load of a Erlangs is a contacts per minute, 30·a per interval
+    got = stream_metrics(
+        np.array([agents], float),
+        streams([30.0 * a for a in loads], [60.0] * len(loads), within * 60),
+    )
+    assert got.method[0] == EXACT
+    end = WARM_UP + BATCHES * BATCH_MIN
+    runs = ciw_waits(agents, loads, [1.0] * len(loads), None, end, seed=agents)
+    for k, (arrival, waited, _) in enumerate(runs):
+        batch = ((arrival - WARM_UP) // BATCH_MIN).astype(int)
+        means = np.array([(waited[batch == b] <= within).mean() for b in range(BATCHES)])
+        half = T_QUANTILE * means.std(ddof=1) / np.sqrt(BATCHES)
+        low, high = means.mean() - half, means.mean() + half
+        assert low <= got.service_level[0, k] <= high, (k, low, got.service_level[0, k], high)
+
+
+def test_one_class_is_erlang_c_and_erlang_a_exactly():
+    one = stream_metrics(np.array([20.0]), streams([100.0], [300.0], 20.0))
+    ref = staffing_metrics(20, 100, 300, 30, 20).iloc[0]
+    assert one.service_level[0, 0] == pytest.approx(ref["service_level"], abs=1e-9)
+    assert one.asa_s[0, 0] == pytest.approx(ref["asa_s"], rel=1e-9)
+    impatient = stream_metrics(np.array([17.0]), streams([100.0], [300.0], 20.0, 120.0))
+    ref = staffing_metrics(17, 100, 300, 30, 20, patience_s=120).iloc[0]
+    assert impatient.service_level[0, 0] == pytest.approx(ref["service_level"], abs=1e-9)
+    assert impatient.abandon_rate[0, 0] == pytest.approx(ref["abandon_rate"], abs=1e-9)
+
+
+def test_top_class_wait_is_exponential_at_rate_n_mu_minus_its_arrivals():
+    # class 1 given a wait: exp(N/m − λ1); one point of the Talbot inversion checked
+    got = stream_metrics(np.array([12.0]), streams([60.0, 240.0], [60.0, 60.0], 10.0))
+    lam1, nu = 2.0 / 60, 12.0 / 60
+    p_wait = staffing_metrics(12, 300, 60, 30, 10).iloc[0]["p_wait"]
+    expected = 1.0 - p_wait * np.exp(-(nu - lam1) * 10.0)
+    assert got.service_level[0, 0] == pytest.approx(expected, abs=1e-10)
+
+
+SECURITY_GENERAL = streams([20.0, 180.0], [420.0, 300.0], [10.0, 60.0])
+TARGETS = np.array([[0.9, 0.8]])
+
+
+def test_security_and_general_share_40_agents_and_ciw_agrees():
+    agents = int(required_servers(SECURITY_GENERAL, TARGETS)[0])
+    assert 39 <= agents <= 41
+    separate = required_agents([20, 180], [420, 300], 30, [0.9, 0.8], [10, 60]).sum()
+    assert separate == 43 and agents < separate
+
+    def ciw_levels(n: int) -> np.ndarray:
+        runs = ciw_waits(n, [20 / 30, 180 / 30], [7.0, 5.0], None, 30_000.0, seed=40)
+        return np.array(
+            [(w <= t).mean() for (_, w, _), t in zip(runs, [10 / 60, 1.0], strict=True)]
+        )
+
+    for n, meets in ((agents, True), (agents - 1, False)):
+        simulated = ciw_levels(n)
+        assert (simulated >= TARGETS[0]).all() == meets, (n, simulated)
+        # the mean-handle-time approximation stays within 2.5 points of ciw
+        ours = stream_metrics(np.array([float(n)]), SECURITY_GENERAL).service_level[0]
+        np.testing.assert_allclose(ours, simulated, atol=0.025)
+
+
+def test_patience_approximation_is_within_two_points_of_ciw():
+    within_min = np.array([10 / 60, 1.0])
+    got = stream_metrics(
+        np.array([36.0]), streams([20.0, 180.0], [420.0, 300.0], within_min * 60, 180.0)
+    )
+    runs = ciw_waits(36, [20 / 30, 180 / 30], [7.0, 5.0], 3.0, 30_000.0, seed=36)
+    for k, (_, waited, answered) in enumerate(runs):
+        simulated = (answered & (waited <= within_min[k])).mean()
+        assert abs(got.service_level[0, k] - simulated) <= 0.02, (k, simulated)
+        assert abs(got.abandon_rate[0, k] - (~answered).mean()) <= 0.02
