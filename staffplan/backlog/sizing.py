@@ -243,8 +243,9 @@ def _with_margin(queue: BacklogQueue, fluid_s: np.ndarray) -> np.ndarray:
     variance = cumulative(tiled(queue.contacts * queue.aht_s**2 * (1.0 + queue.handle_cv**2)))
     opened = cumulative(np.tile(queue.open, COPIES))
     last = np.arange(n + 1, 2 * n + 1)  # boundary after each interval of the middle copy
-    window_sd = np.sqrt(variance[last] - variance[last - within])
-    open_in_window = np.maximum(opened[last] - opened[last - within], 1.0)
+    first = np.maximum(last - within, 0)  # a window longer than the copies before it: all
+    window_sd = np.sqrt(np.maximum(variance[last] - variance[first], 0.0))
+    open_in_window = np.maximum(opened[last] - opened[first], 1.0)
     margin = NormalDist().inv_cdf(queue.service_level) * window_sd / open_in_window
     slack = fluid_s * (1.0 / queue.max_occupancy - 1.0)
     extra = np.where(queue.open, np.maximum(margin - slack, 0.0), 0.0)
