@@ -20,31 +20,49 @@ from staffplan.simulate.model import QueueArrays
 if TYPE_CHECKING:
     from staffplan.config import Config, QueueConfig
 
+FORECAST_EXTRAS = ("offered", "aht_s", "lo80", "hi80")  # forecast columns used when present
 Z80 = 1.2815515655446004  # standard-normal quantile of 0.9: an 80% interval is +-Z80 sd
 
 
 def queue_arrays(
     forecast: pd.DataFrame, coverage: pd.DataFrame, config: Config
 ) -> tuple[list[QueueArrays], list[pd.DataFrame]]:
-    """Per scheduled queue (config order): its simulation inputs and its interval table.
+    """Per scheduled queue (config order): its simulation inputs and its interval table
+    (see :func:`queue_parts` and :func:`line_up_queue`)."""
+    lined_up = [line_up_queue(part, config) for part in queue_parts(forecast, coverage, config)]
+    return [arrays for arrays, _ in lined_up], [table for _, table in lined_up]
 
-    ``forecast``: ``queue, interval_start, volume[, offered][, aht_s][, lo80, hi80]``;
-    contacts reaching agents are ``offered`` when present, else ``volume``, and their mean
-    handle time is the per-interval ``aht_s`` when present, else the queue's. ``coverage``: ``queue,
-    interval_start, scheduled`` (agents, fractions allowed). The interval table has
-    ``queue, interval_start, volume`` (contacts reaching agents) and ``scheduled``. Errors
-    name the queue and the first interval that does not line up.
-    """
+
+QueuePart = tuple[str, pd.DataFrame, pd.DataFrame]  # queue name, its coverage and forecast rows
+
+
+def queue_parts(forecast: pd.DataFrame, coverage: pd.DataFrame, config: Config) -> list[QueuePart]:
+    """Per scheduled queue (config order): ``(name, coverage rows, forecast rows)``, the
+    coverage in the planning zone and the forecast cut to the columns a simulation reads,
+    so each part can be lined up alone (on a worker) by :func:`line_up_queue`."""
     coverage = coverage.assign(interval_start=coverage["interval_start"].dt.tz_convert(config.zone))
-    queues, tables = [], []
-    for queue in config.queues:
-        rows = coverage[coverage["queue"] == queue.name]
-        if rows.empty:
-            continue
-        table = _line_up(rows, forecast[forecast["queue"] == queue.name], queue.name, config)
-        queues.append(_arrays(table, queue, config))
-        tables.append(table[["queue", "interval_start", "volume", "scheduled"]])
-    return queues, tables
+    needed = ["queue", "interval_start", "volume", *(c for c in FORECAST_EXTRAS if c in forecast)]
+    covered = dict(tuple(coverage.groupby("queue", sort=False)))
+    demand = dict(tuple(forecast[needed].groupby("queue", sort=False)))
+    empty = forecast[needed].iloc[:0]
+    return [
+        (queue.name, covered[queue.name], demand.get(queue.name, empty))
+        for queue in config.queues
+        if queue.name in covered
+    ]
+
+
+def line_up_queue(part: QueuePart, config: Config) -> tuple[QueueArrays, pd.DataFrame]:
+    """One queue's simulation inputs and its interval table ``queue, interval_start,
+    volume, scheduled``: ``forecast`` rows ``queue, interval_start, volume[, offered][,
+    aht_s][, lo80, hi80]``; contacts reaching agents are ``offered`` when present, else
+    ``volume``, and their mean handle time is the per-interval ``aht_s`` when present, else
+    the queue's. ``coverage`` rows: ``queue, interval_start, scheduled`` (agents, fractions
+    allowed). Errors name the queue and the first interval that does not line up."""
+    name, rows, forecast = part
+    table = _line_up(rows, forecast, name, config)
+    arrays = _arrays(table, config.queue(name), config)
+    return arrays, table[["queue", "interval_start", "volume", "scheduled"]]
 
 
 def unscheduled_queues(forecast: pd.DataFrame, coverage: pd.DataFrame, config: Config) -> list[str]:
@@ -63,7 +81,7 @@ def _line_up(rows: pd.DataFrame, forecast: pd.DataFrame, name: str, config: Conf
         raise InputError(
             f"forecast: queue {name!r} has {when} twice; keep one row per interval (one scenario)"
         )
-    extra = [c for c in ("offered", "aht_s", "lo80", "hi80") if c in forecast]
+    extra = [c for c in FORECAST_EXTRAS if c in forecast]
     table = rows[["queue", "interval_start", "scheduled"]].merge(
         forecast[["interval_start", "volume", *extra]], on="interval_start", how="left"
     )

@@ -5,22 +5,14 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from staffplan.config.simulation import SimulationConfig
 from staffplan.engine import IN_PROCESS, Progress, Workers
 from staffplan.errors import InputError
-from staffplan.schedule.coverage import projected_service_level
-from staffplan.simulate.inputs import queue_arrays, unscheduled_queues
-from staffplan.simulate.model import QueueArrays
-from staffplan.simulate.replicate import run_replications
-from staffplan.simulate.summary import (
-    DAILY_COLUMNS,
-    INTERVAL_COLUMNS,
-    daily_table,
-    interval_table,
-)
+from staffplan.simulate.inputs import queue_parts, unscheduled_queues
+from staffplan.simulate.summary import DAILY_COLUMNS, INTERVAL_COLUMNS
+from staffplan.simulate.tasks import simulate_queues
 
 if TYPE_CHECKING:
     from staffplan.config import Config
@@ -65,35 +57,30 @@ def simulate_schedule(
     parameters (``aht_s`` where the table has none, target, ``patience_s``,
     ``concurrency``) come from ``config``, the handle-time shape and over-dispersion from
     ``config.simulation``. Same inputs and ``seed`` give the same result on any
-    ``workers`` (:mod:`staffplan.engine`); ``progress(done, total)`` reports finished
-    batches of replications.
+    ``workers`` (:mod:`staffplan.engine`): each queue is lined up, replicated and
+    summarised in its own task(s) (:mod:`staffplan.simulate.tasks`); ``progress(done,
+    total)`` reports finished tasks.
     """
     _check_options(forecast, coverage, replications, seed)
     settings = config.simulation or SimulationConfig()
     unscheduled = unscheduled_queues(forecast, coverage, config)
-    queues, tables = queue_arrays(forecast, coverage, config)
-    if not queues:
+    parts = queue_parts(forecast, coverage, config)
+    if not parts:
         raise InputError(
             "the schedule has no rows for any queue of the forecast; check that both files "
             "cover the same queues"
         )
-    if settings.overdispersed and any(q.spread_up is None for q in queues):
+    if settings.overdispersed and "lo80" not in forecast:
         raise InputError(
             "simulation.overdispersed is true but the forecast has no lo80 and hi80 columns; "
             "use a forecast with prediction intervals or set overdispersed: false"
         )
-    tallies = run_replications(
-        queues, settings, replications, seed, workers=workers, progress=progress
+    tables = simulate_queues(
+        parts, config, settings, replications, seed, workers=workers, progress=progress
     )
-    intervals, daily = [], []
-    for queue, table, counts in zip(queues, tables, tallies, strict=True):
-        erlang_sl = erlang_service_level(queue, config)
-        target = config.queue(queue.name).target.service_level
-        intervals.append(interval_table(table, queue, counts, erlang_sl))
-        daily.append(daily_table(table, queue, counts, erlang_sl, target))
     return SimulationResult(
-        intervals=pd.concat(intervals, ignore_index=True)[INTERVAL_COLUMNS],
-        daily=pd.concat(daily, ignore_index=True)[DAILY_COLUMNS],
+        intervals=pd.concat([i for i, _ in tables], ignore_index=True)[INTERVAL_COLUMNS],
+        daily=pd.concat([d for _, d in tables], ignore_index=True)[DAILY_COLUMNS],
         replications=replications,
         seed=seed,
         unscheduled=tuple(unscheduled),
@@ -133,13 +120,3 @@ def _check_tables(forecast: pd.DataFrame, coverage: pd.DataFrame) -> None:
                 f"the {kind} table's interval_start must be timezone-aware timestamps; "
                 "read it with staffplan.tables or localize it to the planning zone"
             )
-
-
-def erlang_service_level(queue: QueueArrays, config: Config) -> np.ndarray:
-    """The queueing engine's projected service level for the scheduled agents, per interval
-    (each interval as its own steady state; NaN for intervals without contacts)."""
-    names = pd.Series(queue.name, index=range(queue.volume.size))
-    projected = projected_service_level(
-        names, queue.agents, queue.volume, queue.interval_aht_s(), config
-    )
-    return np.where(queue.volume > 0, projected, np.nan)
