@@ -30,6 +30,7 @@ from staffplan.deflection import DeflectionResult, project_deflection
 from staffplan.engine import Progress, open_workers
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
+from staffplan.forecast.parts import HistoryReader, forecast_history_parts
 from staffplan.jobs.plan import PlanResult, run_plan
 from staffplan.replan import replan_surge
 from staffplan.replan.result import Replan
@@ -37,7 +38,12 @@ from staffplan.schedule import Schedule, build_schedule
 from staffplan.simulate import SimulationResult, simulate_schedule
 from staffplan.staffing import size_requirements
 from staffplan.tables import read_coverage, read_demand, read_requirements
-from staffplan.tables.inputs import load_every_queue_history, load_history, load_market
+from staffplan.tables.inputs import (
+    history_folder,
+    load_every_queue_history,
+    load_history,
+    load_market,
+)
 from staffplan.tables.shifts import read_baseline
 
 ConfigLike = Config | str | Path
@@ -65,6 +71,10 @@ def _history(config: Config, history: TableLike | None, fill_gaps: str | None) -
     if isinstance(history, pd.DataFrame):
         return history
     return load_history(config, None if history is None else Path(history), fill_gaps)
+
+
+def _folder(config: Config, history: str | Path | None) -> tuple[Path, frozenset | None] | None:
+    return history_folder(config, None if history is None else Path(history))
 
 
 def _market(config: Config, market: TableLike | None) -> pd.DataFrame | None:
@@ -101,9 +111,25 @@ def forecast(
     ones given. ``volatility_scenario``: calm|typical|stressed|crash or a daily volatility.
     A ``start`` inside the history is a :class:`~staffplan.errors.InputError` (use
     :func:`backtest`); one long after it is listed in the run's ``warnings``.
-    ``engine``/``scheduler``: where the queues are fitted (see :func:`open_workers`)."""
+    ``engine``/``scheduler``: where the queues are fitted (see :func:`open_workers`). A
+    ``history`` folder (CSV files, or Parquet partitioned by queue) is read part by part
+    by those tasks (:mod:`staffplan.forecast.parts`)."""
     cfg = _config(config)
+    folder = None if isinstance(history, pd.DataFrame) else _folder(cfg, history)
     with open_workers(engine, scheduler) as workers:
+        if folder is not None:  # each part read by the task that fits its queues
+            path, queues = folder
+            return forecast_history_parts(
+                path,
+                HistoryReader(cfg.zone, cfg.interval_min, fill_gaps, queues),
+                start,
+                horizon_days,
+                market=_market(cfg, market),
+                settings=cfg.forecast or ForecastConfig(),
+                scenario=_scenario(volatility_scenario),
+                workers=workers,
+                progress=progress,
+            )
         return run_forecast(
             _history(cfg, history, fill_gaps),
             start,

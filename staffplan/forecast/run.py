@@ -99,7 +99,7 @@ def run_forecast(
     model.queues_ = {queue: fit for (queue, _), (fit, _) in zip(parts, fitted, strict=True)}
     forecast = pd.concat([table for _, table in fitted], ignore_index=True)
     forecast = mark_peaks(forecast, settings.peak_share)
-    driver = _driver(model, history, forecast, scenario)
+    driver = volatility_driver(model, history, forecast, scenario)
     return ForecastRun(forecast, model, driver, history, () if gap is None else (gap,))
 
 
@@ -186,12 +186,14 @@ def mark_peaks(forecast: pd.DataFrame, share: float = 0.10) -> pd.DataFrame:
     return forecast.assign(peak=peak)
 
 
-def _driver(
+def volatility_driver(
     model: Forecaster,
     history: pd.DataFrame,
     forecast: pd.DataFrame,
     scenario: str | float | None,
 ) -> pd.DataFrame:
+    """The daily volatility driver over the ``history``'s intervals (observed) and the
+    ``forecast``'s (the horizon's path); empty for a model without a market."""
     drivers = getattr(model, "drivers_", None)
     if drivers is None:
         return pd.DataFrame(columns=["interval_start", "daily_vol", "source"])

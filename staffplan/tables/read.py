@@ -17,6 +17,7 @@ import pandas as pd
 
 from staffplan.errors import InputError, shown
 from staffplan.tables._demand import REQUIREMENTS
+from staffplan.tables.folders import is_folder, is_parquet, parquet_columns, read_cells, read_parts
 from staffplan.tables.parse import (
     check_aligned,
     check_series_order,
@@ -50,7 +51,7 @@ def read_counts(
     stripped text and the file's column order is kept. Gaps are not checked here (see
     :func:`check_gaps`).
     """
-    frame = read_csv(path, required=("queue", "interval_start", value_column), kind=kind)
+    frame = read_cells(path, required=("queue", "interval_start", value_column), kind=kind)
     queue = frame["queue"].astype(str).str.strip()
     empty = (queue == "").to_numpy()
     if empty.any():
@@ -136,12 +137,23 @@ def read_history(
     contacts per interval) or raw events (``created_at`` column, one row per contact,
     aggregated by :func:`read_events`). Missing intervals in a counts file are an error
     unless ``fill_gaps == "zero"``, which records them as intervals with no contacts.
+    ``path`` may be a folder of CSV files or a Parquet dataset, each part read in turn
+    (see :mod:`staffplan.tables.folders`).
     """
     if fill_gaps not in (None, "zero"):
         raise InputError(
             f"{fill_gaps!r} is not supported; use 'zero' or leave it out", parameter="fill_gaps"
         )
-    header = _header(Path(path), "history")
+    if is_folder(path):
+        return read_parts(
+            path,
+            "history",
+            lambda part: read_history(part, zone, interval_min, fill_gaps=fill_gaps),
+        )
+    source = Path(path)
+    header = (
+        parquet_columns(source, "history") if is_parquet(source) else _header(source, "history")
+    )
     if "created_at" in header:
         return read_events(path, zone, interval_min)
     if "interval_start" not in header:
@@ -169,7 +181,7 @@ def read_events(path: str | Path, zone: zoneinfo.ZoneInfo, interval_min: int) ->
     contact in the file, zero where none arrived. With ``handle_time_s`` the table has
     ``aht_s``: the mean handle time in seconds of the interval's contacts (empty when none).
     """
-    frame = read_csv(path, required=("created_at", "queue"), kind="history")
+    frame = read_cells(path, required=("created_at", "queue"), kind="history")
     queue = frame["queue"].astype(str).str.strip()
     if (queue == "").any():
         i = int(np.flatnonzero((queue == "").to_numpy())[0])
@@ -279,7 +291,17 @@ def read_demand(
 
     A user-made ``scenario`` column holding several alternative forecasts needs
     ``scenario`` to pick one (the forecast's own ``volatility_path`` label is not one).
+    ``path`` may be a folder of CSV files or a Parquet dataset (see
+    :mod:`staffplan.tables.folders`).
     """
+    if is_folder(path):
+        return read_parts(
+            path,
+            kind,
+            lambda part: read_demand(
+                part, zone, interval_min, value_column=value_column, kind=kind, scenario=scenario
+            ),
+        )
     table = read_counts(
         path,
         zone,

@@ -1,0 +1,155 @@
+"""A forecast from a history folder, each part read by the task that fits its queues.
+
+A history too large for one process is a folder of parts (CSV files, or Parquet
+partitioned by queue: :mod:`staffplan.tables.folders`). The tasks get the parts' paths,
+never their rows: a first round of tasks reads and checks each part and returns each
+queue's first and last interval; from those the main process finds the start, checks it
+and prepares what the queues share (the market drivers over the intervals they are
+fitted on); a second round reads each part again and fits and forecasts its queues.
+The forecast is the same, to the byte, as from the one-file history.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zoneinfo
+from collections.abc import Collection
+from pathlib import Path
+
+import pandas as pd
+
+from staffplan.config.forecast import ForecastConfig
+from staffplan.engine import Progress, Workers
+from staffplan.errors import InputError
+from staffplan.forecast._base import Forecaster, Horizon, QueueFit, queue_parts
+from staffplan.forecast.run import (
+    ForecastRun,
+    build_model,
+    check_after_history,
+    forecast_queue,
+    history_gap_warning,
+    mark_peaks,
+    next_midnight,
+    volatility_driver,
+)
+from staffplan.tables import read_history
+from staffplan.tables.dates import parse_start
+from staffplan.tables.folders import check_one_part_per_queue, table_parts
+
+TAIL_DAYS = 14  # days of history before the start kept in the run, for the chart
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryReader:
+    """How a task reads one part: the planning zone, ``interval_min`` (minutes), the
+    ``fill_gaps`` choice, and the ``queues`` kept (None: every queue of the part)."""
+
+    zone: zoneinfo.ZoneInfo
+    interval_min: int
+    fill_gaps: str | None = None
+    queues: Collection[str] | None = None
+
+    def read(self, part: Path) -> pd.DataFrame:
+        """The part's history counts (see :func:`~staffplan.tables.read_history`)."""
+        table = read_history(part, self.zone, self.interval_min, fill_gaps=self.fill_gaps)
+        return table if self.queues is None else table[table["queue"].isin(self.queues)]
+
+
+def forecast_history_parts(
+    path: Path,
+    reader: HistoryReader,
+    start: pd.Timestamp | str | None,
+    horizon_days: int,
+    *,
+    market: pd.DataFrame | None = None,
+    settings: ForecastConfig | None = None,
+    scenario: str | float | None = None,
+    workers: Workers,
+    progress: Progress | None = None,
+) -> ForecastRun:
+    """:func:`~staffplan.forecast.run.run_forecast` of the history folder ``path``, its
+    parts read by the tasks on ``workers`` (see module doc). ``progress(done, total)``
+    counts both rounds' tasks. The run's ``history`` holds each queue's last
+    :data:`TAIL_DAYS` days before the start (what the chart draws), not the whole history.
+    """
+    settings = settings or ForecastConfig()
+    parts = table_parts(path, "history")
+    total = 2 * len(parts)
+
+    def reading(done: int, _: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    def fitting(done: int, _: int) -> None:
+        if progress is not None:
+            progress(len(parts) + done, total)
+
+    spans = workers.map(part_spans, parts, common=(reader,), progress=reading)
+    check_one_part_per_queue((p, span.index) for p, span in zip(parts, spans, strict=True))
+    spans_by_queue = pd.concat(spans).sort_index()
+    if spans_by_queue.empty:
+        raise InputError(f"{path}: no history rows for the queues to forecast")
+    bounds = pd.DataFrame(
+        {"interval_start": [spans_by_queue["first"].min(), spans_by_queue["last"].max()]}
+    )
+    if start is None:
+        start = next_midnight(bounds["interval_start"].max())
+    start = parse_start(start, reader.zone, reader.interval_min)
+    check_after_history(bounds, start)
+    gap = history_gap_warning(bounds, start, settings.max_history_gap_days)
+    model = build_model(settings)
+    step = pd.Timedelta(minutes=reader.interval_min)
+    weeks = pd.Timedelta(weeks=model.history_weeks)
+    model.share(_intervals(spans_by_queue, step, weeks), reader.interval_min, market)
+    horizon = model.horizon(start, horizon_days, scenario=scenario)
+    tail_from = start - pd.Timedelta(days=TAIL_DAYS)
+    common = (model, horizon, settings.levels, reader, tail_from)
+    fitted = workers.map(forecast_part, parts, common=common, progress=fitting)
+    per_queue = sorted((row for part in fitted for row in part), key=lambda row: row[0])
+    model.queues_ = {queue: fit for queue, fit, _, _ in per_queue}
+    forecast = pd.concat([table for _, _, table, _ in per_queue], ignore_index=True)
+    forecast = mark_peaks(forecast, settings.peak_share)
+    past = pd.DataFrame({"interval_start": _intervals(spans_by_queue, step)})
+    driver = volatility_driver(model, past, forecast, scenario)
+    tails = pd.concat([tail for _, _, _, tail in per_queue], ignore_index=True)
+    return ForecastRun(forecast, model, driver, tails, () if gap is None else (gap,))
+
+
+def part_spans(reader: HistoryReader, part: Path) -> pd.DataFrame:
+    """One task: read and check one part; per queue (the index, sorted), the ``first``
+    and ``last`` interval start."""
+    times = reader.read(part).groupby("queue", sort=True)["interval_start"]
+    return pd.DataFrame({"first": times.min(), "last": times.max()})
+
+
+def forecast_part(
+    model: Forecaster,
+    horizon: Horizon,
+    levels: tuple[int, ...],
+    reader: HistoryReader,
+    tail_from: pd.Timestamp,
+    part: Path,
+) -> list[tuple[str, QueueFit, pd.DataFrame, pd.DataFrame]]:
+    """One task: read one part, fit and forecast each of its queues (model shared by
+    :meth:`Forecaster.share`); per queue: name, fit, forecast rows, history from
+    ``tail_from``."""
+    history = reader.read(part)
+    recent = model.recent_rows(history)
+    tails = dict(queue_parts(history[history["interval_start"] >= tail_from]))
+    out = []
+    for queue, rows in queue_parts(recent):
+        fit, table = forecast_queue(model, horizon, levels, (queue, rows))
+        out.append((queue, fit, table, tails.get(queue, history.iloc[:0])))
+    return out
+
+
+def _intervals(
+    spans: pd.DataFrame, step: pd.Timedelta, weeks: pd.Timedelta | None = None
+) -> pd.DatetimeIndex:
+    """The distinct intervals of contiguous per-queue ``spans`` (queue order, then time,
+    as :meth:`Forecaster.prepare` meets them), only the last ``weeks`` of each if given."""
+    grids = []
+    for first, last in spans[["first", "last"]].drop_duplicates().itertuples(index=False):
+        begin = first if weeks is None else max(first, last - weeks + step)
+        grids.append(pd.date_range(begin, last, freq=step))
+    return pd.DatetimeIndex(pd.concat([g.to_series() for g in grids]).drop_duplicates())
