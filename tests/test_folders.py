@@ -1,0 +1,144 @@
+"""Large inputs (:mod:`staffplan.tables.folders`, :mod:`staffplan.forecast.parts`): a
+history or forecast may be a folder of CSV files or a Parquet dataset partitioned by
+queue; read part by part, it gives the same tables and the same forecast bytes as the
+one CSV file, and a folder that cannot be read is one error naming the part."""
+
+from __future__ import annotations
+
+import sys
+import zoneinfo
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import staffplan
+from staffplan.cli import app
+from staffplan.errors import InputError
+from staffplan.tables import read_history
+from staffplan.tables.folders import table_parts
+from staffplan.tables.read import read_demand
+
+REPO = Path(__file__).resolve().parents[1]
+HISTORY = REPO / "sample_data" / "history.csv"
+CONFIG = REPO / "configs" / "example.yaml"
+ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def by_queue(table: pd.DataFrame) -> pd.DataFrame:
+    return table.sort_values(["queue", "interval_start"], kind="stable").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample history as a folder of one CSV per queue and as a Parquet dataset
+    partitioned by queue (``queue=NAME/``, as pandas writes it)."""
+    root = tmp_path_factory.mktemp("folders")
+    text = pd.read_csv(HISTORY, dtype=str, keep_default_na=False)
+    (root / "csv").mkdir()
+    for queue, rows in text.groupby("queue"):
+        rows.to_csv(root / "csv" / f"{queue}.csv", index=False)
+    (root / "csv" / "_SUCCESS").write_text("", encoding="utf-8")  # skipped, like .crc files
+    read_history(HISTORY, ZONE, 30).to_parquet(root / "parquet", partition_cols=["queue"])
+    return {"csv": root / "csv", "parquet": root / "parquet"}
+
+
+def test_a_folders_parts_are_its_files_or_its_queue_folders(folders):
+    assert [p.name for p in table_parts(folders["csv"], "history")] == [
+        "chat_en.csv",
+        "phone_zh.csv",
+    ]
+    parts = table_parts(folders["parquet"], "history")
+    assert [p.name for p in parts] == ["queue=chat_en", "queue=phone_zh"]
+    assert table_parts(HISTORY, "history") == [HISTORY]
+
+
+@pytest.mark.parametrize("layout", ["csv", "parquet"])
+def test_a_history_folder_reads_as_the_one_file(folders, layout):
+    one = read_history(HISTORY, ZONE, 30)
+    pd.testing.assert_frame_equal(by_queue(read_history(folders[layout], ZONE, 30)), by_queue(one))
+
+
+@pytest.mark.parametrize("layout", ["csv", "parquet"])
+def test_a_forecast_from_a_folder_is_byte_identical_to_the_one_file(folders, layout, tmp_path):
+    options = ["--config", CONFIG, "--horizon-days", 2, "--quiet"]
+    for name, history in (("file", HISTORY), ("folder", folders[layout])):
+        out = tmp_path / f"{name}.csv"
+        args = ["forecast", *options, "--history", history, "-o", out]
+        result = CliRunner().invoke(app, [str(a) for a in args])
+        assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "folder.csv").read_bytes() == (tmp_path / "file.csv").read_bytes()
+
+
+def test_a_folder_runs_tail_and_driver_are_those_of_the_one_file(folders):
+    one = staffplan.forecast(CONFIG, horizon_days=2)
+    run = staffplan.forecast(CONFIG, history=folders["parquet"], horizon_days=2)
+    pd.testing.assert_frame_equal(run.driver, one.driver)
+    start = one.forecast["interval_start"].min()
+    tail = one.history[one.history["interval_start"] >= start - pd.Timedelta(days=14)]
+    pd.testing.assert_frame_equal(run.history, by_queue(tail))
+    assert run.model.queues_.keys() == one.model.queues_.keys()
+
+
+def test_queues_history_may_name_a_folder(folders, make_checkout):
+    config = make_checkout("history-folder") / "configs" / "example.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("../sample_data/history.csv", str(folders["csv"])), "utf-8")
+    run = staffplan.forecast(config, horizon_days=2)
+    one = staffplan.forecast(CONFIG, horizon_days=2)
+    pd.testing.assert_frame_equal(run.forecast, one.forecast, check_exact=True)
+
+
+def test_a_forecast_folder_reads_as_the_one_file(tmp_path):
+    forecast = staffplan.forecast(CONFIG, horizon_days=1).forecast
+    (tmp_path / "parts").mkdir()
+    text = forecast.assign(interval_start=forecast["interval_start"].map(pd.Timestamp.isoformat))
+    text.to_csv(tmp_path / "forecast.csv", index=False)
+    for queue, rows in text.groupby("queue"):
+        rows.to_csv(tmp_path / "parts" / f"{queue}.csv", index=False)
+    one = read_demand(tmp_path / "forecast.csv", ZONE, 30)
+    pd.testing.assert_frame_equal(
+        by_queue(read_demand(tmp_path / "parts", ZONE, 30)), by_queue(one)
+    )
+
+
+# ----------------------------------------------------------------- folders it cannot read
+
+
+def refused(*args: object) -> str:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    assert result.exit_code == 2, (result.exit_code, result.stderr)
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    return result.stderr
+
+
+def test_a_queue_in_two_parts_is_refused_naming_both(folders, tmp_path):
+    (tmp_path / "twice").mkdir()
+    text = HISTORY.read_text(encoding="utf-8")
+    (tmp_path / "twice" / "a.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "twice" / "b.csv").write_text(text, encoding="utf-8")
+    message = refused("forecast", "--config", CONFIG, "--history", tmp_path / "twice")
+    assert "b.csv: queue 'chat_en' is also in" in message and "a.csv" in message
+    assert "must all be in one file" in message
+
+
+def test_an_empty_folder_is_refused(tmp_path):
+    message = refused("forecast", "--config", CONFIG, "--history", tmp_path)
+    assert f"{tmp_path}: the history folder has no .csv, .parquet, .pq files" in message
+
+
+def test_a_bad_row_in_a_part_names_that_part_and_row(tmp_path):
+    (tmp_path / "parts").mkdir()
+    text = pd.read_csv(HISTORY, dtype=str, keep_default_na=False)
+    text.loc[3, "volume"] = "lots"
+    text.to_csv(tmp_path / "parts" / "all.csv", index=False)
+    message = refused("forecast", "--config", CONFIG, "--history", tmp_path / "parts")
+    assert "all.csv: row 5, column 'volume': 'lots' is not a number" in message
+
+
+def test_parquet_without_pyarrow_says_how_to_install_it(folders, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(InputError, match=r'needs pyarrow.*pip install "staffplan\[dask\]"'):
+        read_history(folders["parquet"], ZONE, 30)
