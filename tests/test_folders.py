@@ -5,6 +5,8 @@ one CSV file, and a folder that cannot be read is one error naming the part."""
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
 import zoneinfo
 from pathlib import Path
@@ -16,6 +18,7 @@ from typer.testing import CliRunner
 import staffplan
 from staffplan.cli import app
 from staffplan.errors import InputError
+from staffplan.jobs.publish import manifest
 from staffplan.tables import read_history
 from staffplan.tables.folders import table_parts
 from staffplan.tables.read import read_demand
@@ -142,3 +145,13 @@ def test_parquet_without_pyarrow_says_how_to_install_it(folders, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     with pytest.raises(InputError, match=r'needs pyarrow.*pip install "staffplan\[dask\]"'):
         read_history(folders["parquet"], ZONE, 30)
+
+
+def test_a_manifest_hashes_a_history_folder_by_its_files(folders, tmp_path):
+    shutil.copytree(folders["csv"], tmp_path / "history")
+    record = json.loads(manifest("plan", [], {"history": tmp_path / "history"}, "UTC"))
+    before = record["inputs"]["history"]
+    assert before["path"] == str(tmp_path / "history") and len(before["sha256"]) == 64
+    (tmp_path / "history" / "chat_en.csv").write_text("queue,interval_start,volume\n", "utf-8")
+    record = json.loads(manifest("plan", [], {"history": tmp_path / "history"}, "UTC"))
+    assert record["inputs"]["history"]["sha256"] != before["sha256"]

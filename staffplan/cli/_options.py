@@ -61,7 +61,11 @@ StartOption = Annotated[
 ]
 HistoryOption = Annotated[
     Path | None,
-    typer.Option("--history", help="History CSV (counts or events); default: the config's."),
+    typer.Option(
+        "--history",
+        help="History CSV (counts or events), or a folder of them or a Parquet dataset "
+        "partitioned by queue; default: the config's.",
+    ),
 ]
 MarketOption = Annotated[
     Path | None,
@@ -83,7 +87,8 @@ DemandOption = Annotated[
     Path,
     typer.Option(
         "--forecast",
-        help="Demand CSV (a forecast, deflection or requirements table); - reads stdin.",
+        help="Demand CSV (a forecast, deflection or requirements table), or a folder of "
+        "them or a Parquet dataset; - reads stdin.",
     ),
 ]
 
