@@ -52,7 +52,8 @@ def build_model(settings: ForecastConfig, name: str | None = None) -> Forecaster
 @dataclasses.dataclass(frozen=True)
 class ForecastRun:
     """A forecast with what explains it: the fitted model, the history it was fitted on
-    and the volatility driver."""
+    (from a history folder read by the tasks: each queue's last days before the start,
+    see :mod:`staffplan.forecast.parts`) and the volatility driver."""
 
     forecast: pd.DataFrame  # the forecast table plus ``peak``
     model: Forecaster
