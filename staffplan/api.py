@@ -30,7 +30,11 @@ from staffplan.deflection import DeflectionResult, project_deflection
 from staffplan.engine import Progress, open_workers
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
-from staffplan.forecast.parts import HistoryReader, forecast_history_parts
+from staffplan.forecast.parts import (
+    HistoryReader,
+    backtest_history_parts,
+    forecast_history_parts,
+)
 from staffplan.jobs.plan import PlanResult, run_plan
 from staffplan.replan import replan_surge
 from staffplan.replan.result import Replan
@@ -158,20 +162,26 @@ def backtest(
 ) -> pd.DataFrame:
     """Rolling-origin accuracy of the configured model against the baselines, one row per
     model (MASE, WAPE, interval coverage, seconds per origin); each queue × origin is one
-    task on ``engine`` (see :func:`open_workers`)."""
+    task on ``engine`` (see :func:`open_workers`); from a ``history`` folder, each part
+    with every origin is one task that reads it (:mod:`staffplan.forecast.parts`)."""
     cfg = _config(config)
+    folder = None if isinstance(history, pd.DataFrame) else _folder(cfg, history)
     with open_workers(engine, scheduler) as workers:
-        return run_backtest(
-            _history(cfg, history, fill_gaps),
-            origins=origins,
-            horizon_days=horizon_days,
-            train_weeks=train_weeks,
-            market=_market(cfg, market),
-            realised_market=realised_market,
-            settings=cfg.forecast,
-            workers=workers,
-            progress=progress,
-        )
+        options = {
+            "origins": origins,
+            "horizon_days": horizon_days,
+            "train_weeks": train_weeks,
+            "market": _market(cfg, market),
+            "realised_market": realised_market,
+            "settings": cfg.forecast,
+            "workers": workers,
+            "progress": progress,
+        }
+        if folder is not None:  # each part read by the task that scores its queues
+            path, queues = folder
+            reader = HistoryReader(cfg.zone, cfg.interval_min, fill_gaps, queues)
+            return backtest_history_parts(path, reader, **options)
+        return run_backtest(_history(cfg, history, fill_gaps), **options)
 
 
 def deflect(demand: TableLike, config: ConfigLike) -> DeflectionResult:

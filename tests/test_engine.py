@@ -155,7 +155,7 @@ def test_cron_needs_no_flags_the_scheduler_comes_from_the_environment(
     )
 
 
-def test_a_history_folder_is_read_by_the_workers_with_the_same_bytes(
+def test_a_history_folder_is_read_by_the_workers_with_the_same_results(
     cluster, config, tmp_path, monkeypatch
 ):
     history = config.parent.parent / "sample_data" / "history.csv"
@@ -178,6 +178,14 @@ def test_a_history_folder_is_read_by_the_workers_with_the_same_bytes(
     assert to_csv_text(there.forecast) == here
     assert seen[-1] == (4, 4), seen  # two parts, each read twice: spans, then the fit
     assert [done for done, _ in seen] == sorted(done for done, _ in seen), seen
+    options = {"origins": 2, "train_weeks": 8}
+    scores = staffplan.backtest(
+        config, history=tmp_path / "parquet", scheduler=cluster.scheduler_address, **options
+    )
+    one = staffplan.backtest(config, history=history, **options)
+    pd.testing.assert_frame_equal(  # fit_predict_s is a measured time, not a result
+        scores.drop(columns="fit_predict_s"), one.drop(columns="fit_predict_s"), check_exact=True
+    )
 
 
 def test_a_failed_task_is_retried_and_one_failing_every_time_fails_the_run(cluster, tmp_path):

@@ -19,7 +19,7 @@ import staffplan
 from staffplan.cli import app
 from staffplan.errors import InputError
 from staffplan.jobs.publish import manifest
-from staffplan.tables import read_history
+from staffplan.tables import read_history, to_csv_text
 from staffplan.tables.folders import table_parts
 from staffplan.tables.read import read_demand
 
@@ -72,6 +72,42 @@ def test_a_forecast_from_a_folder_is_byte_identical_to_the_one_file(folders, lay
         result = CliRunner().invoke(app, [str(a) for a in args])
         assert result.exit_code == 0, result.stderr
     assert (tmp_path / "folder.csv").read_bytes() == (tmp_path / "file.csv").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def uneven(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample history with phone_zh starting 3 weeks later and ending 26.5 hours
+    earlier than chat_en, as one file and as a folder of one CSV per queue."""
+    root = tmp_path_factory.mktemp("uneven")
+    text = pd.read_csv(HISTORY, dtype=str, keep_default_na=False)
+    times = pd.to_datetime(text["interval_start"], utc=True)
+    later = times >= times.min() + pd.Timedelta(days=21)
+    earlier = times <= times.max() - pd.Timedelta(hours=26.5)
+    text = text[(text["queue"] != "phone_zh") | (later & earlier)]
+    text.to_csv(root / "one.csv", index=False)
+    (root / "parts").mkdir()
+    for queue, rows in text.groupby("queue"):
+        rows.to_csv(root / "parts" / f"{queue}.csv", index=False)
+    return {"file": root / "one.csv", "folder": root / "parts"}
+
+
+def test_queues_of_different_spans_forecast_and_backtest_the_same_from_a_folder(uneven):
+    def both(history: Path) -> tuple[str, str]:
+        run = staffplan.forecast(CONFIG, history=history, horizon_days=2)
+        options = {"origins": 3, "horizon_days": 5, "train_weeks": 6}
+        scores = staffplan.backtest(CONFIG, history=history, **options)
+        # fit_predict_s is a measured time, not a result
+        return to_csv_text(run.forecast), to_csv_text(scores.drop(columns="fit_predict_s"))
+
+    assert both(uneven["folder"]) == both(uneven["file"])
+
+
+@pytest.mark.parametrize("layout", ["csv", "parquet"])
+def test_a_backtest_from_a_folder_scores_as_the_one_file(folders, layout):
+    options = {"origins": 2, "train_weeks": 8}
+    one = staffplan.backtest(CONFIG, **options).drop(columns="fit_predict_s")
+    run = staffplan.backtest(CONFIG, history=folders[layout], **options)
+    assert to_csv_text(run.drop(columns="fit_predict_s")) == to_csv_text(one)
 
 
 def test_a_folder_runs_tail_and_driver_are_those_of_the_one_file(folders):

@@ -11,7 +11,10 @@ The forecast is the same, to the byte, as from the one-file history.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import math
+import time
 import zoneinfo
 from collections.abc import Collection
 from pathlib import Path
@@ -22,8 +25,18 @@ from staffplan.config.forecast import ForecastConfig
 from staffplan.engine import Progress, Workers
 from staffplan.errors import InputError
 from staffplan.forecast._base import Forecaster, Horizon, QueueFit, queue_parts
+from staffplan.forecast.backtest import (
+    assemble,
+    check_windows,
+    known_by,
+    queue_tasks,
+    score_queue,
+    window_rows,
+    window_starts,
+)
 from staffplan.forecast.run import (
     ForecastRun,
+    backtest_models,
     build_model,
     check_after_history,
     forecast_queue,
@@ -73,25 +86,8 @@ def forecast_history_parts(
     :data:`TAIL_DAYS` days before the start (what the chart draws), not the whole history.
     """
     settings = settings or ForecastConfig()
-    parts = table_parts(path, "history")
-    total = 2 * len(parts)
-
-    def reading(done: int, _: int) -> None:
-        if progress is not None:
-            progress(done, total)
-
-    def fitting(done: int, _: int) -> None:
-        if progress is not None:
-            progress(len(parts) + done, total)
-
-    spans = workers.map(part_spans, parts, common=(reader,), progress=reading)
-    check_one_part_per_queue((p, span.index) for p, span in zip(parts, spans, strict=True))
-    spans_by_queue = pd.concat(spans).sort_index()
-    if spans_by_queue.empty:
-        raise InputError(f"{path}: no history rows for the queues to forecast")
-    bounds = pd.DataFrame(
-        {"interval_start": [spans_by_queue["first"].min(), spans_by_queue["last"].max()]}
-    )
+    parts, spans, fitting = _read_spans(path, reader, workers, progress)
+    bounds = pd.DataFrame({"interval_start": [spans["first"].min(), spans["last"].max()]})
     if start is None:
         start = next_midnight(bounds["interval_start"].max())
     start = parse_start(start, reader.zone, reader.interval_min)
@@ -100,7 +96,7 @@ def forecast_history_parts(
     model = build_model(settings)
     step = pd.Timedelta(minutes=reader.interval_min)
     weeks = pd.Timedelta(weeks=model.history_weeks)
-    model.share(_intervals(spans_by_queue, step, weeks), reader.interval_min, market)
+    model.share(_intervals(spans, step, weeks), reader.interval_min, market)
     horizon = model.horizon(start, horizon_days, scenario=scenario)
     tail_from = start - pd.Timedelta(days=TAIL_DAYS)
     common = (model, horizon, settings.levels, reader, tail_from)
@@ -109,10 +105,75 @@ def forecast_history_parts(
     model.queues_ = {queue: fit for queue, fit, _, _ in per_queue}
     forecast = pd.concat([table for _, _, table, _ in per_queue], ignore_index=True)
     forecast = mark_peaks(forecast, settings.peak_share)
-    past = pd.DataFrame({"interval_start": _intervals(spans_by_queue, step)})
+    past = pd.DataFrame({"interval_start": _intervals(spans, step)})
     driver = volatility_driver(model, past, forecast, scenario)
     tails = pd.concat([tail for _, _, _, tail in per_queue], ignore_index=True)
     return ForecastRun(forecast, model, driver, tails, () if gap is None else (gap,))
+
+
+def backtest_history_parts(
+    path: Path,
+    reader: HistoryReader,
+    *,
+    origins: int = 4,
+    horizon_days: int = 7,
+    train_weeks: int = 16,
+    market: pd.DataFrame | None = None,
+    realised_market: bool = False,
+    settings: ForecastConfig | None = None,
+    workers: Workers,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """:func:`~staffplan.forecast.run.run_backtest` of the history folder ``path``: the
+    same two rounds as :func:`forecast_history_parts`, the second scoring every window of
+    each part's queues in one task (the part is read once)."""
+    check_windows(origins, horizon_days, train_weeks)
+    models = backtest_models(settings, train_weeks)
+    parts, spans, scoring = _read_spans(path, reader, workers, progress)
+    step = pd.Timedelta(minutes=reader.interval_min)
+    first, last = spans["first"].min(), spans["last"].max()
+    windows, seconds = [], []
+    for origin in window_starts(first, last, step, origins, horizon_days, train_weeks):
+        known = None if market is None else known_by(market, origin)
+        window, prepare_s = [], []
+        for model in models:
+            began = time.perf_counter()
+            prepared = copy.deepcopy(model)
+            trained = _trained(spans, step, origin, train_weeks)
+            weeks = pd.Timedelta(weeks=prepared.history_weeks)
+            prepared.share(_intervals(trained, step, weeks), reader.interval_min, known)
+            ahead = market if realised_market else None
+            window.append((prepared, prepared.horizon(origin, horizon_days, ahead)))
+            prepare_s.append(time.perf_counter() - began)
+        windows.append((origin, window))
+        seconds.append(prepare_s)
+    common = (windows, reader, train_weeks, horizon_days)
+    scored = workers.map(score_part, parts, common=common, progress=scoring)
+    done = sorted((row for part in scored for row in part), key=lambda row: row[0][:2])
+    tasks = [task for task, _ in done]
+    scores = [score for _, score in done]
+    summary, _ = assemble(windows, tasks, scores, seconds, [m.name for m in models])
+    return summary
+
+
+def score_part(
+    windows: list[tuple[pd.Timestamp, list[tuple[Forecaster, Horizon]]]],
+    reader: HistoryReader,
+    train_weeks: int,
+    horizon_days: int,
+    part: Path,
+) -> list[tuple[tuple, list[tuple[list[dict], float]]]]:
+    """One task: read one part and score each of its queues in every window (as
+    :func:`~staffplan.forecast.backtest.score_queue`); per queue × window, the task and
+    its scores."""
+    history = reader.read(part)
+    out = []
+    for number, (origin, window) in enumerate(windows):
+        train, actual = window_rows(history, origin, train_weeks, horizon_days)
+        rows = [dict(queue_parts(model.recent_rows(train))) for model, _ in window]
+        for task in queue_tasks(number, rows, train, actual):
+            out.append((task[:2], score_queue(windows, task)))
+    return out
 
 
 def part_spans(reader: HistoryReader, part: Path) -> pd.DataFrame:
@@ -141,6 +202,46 @@ def forecast_part(
         fit, table = forecast_queue(model, horizon, levels, (queue, rows))
         out.append((queue, fit, table, tails.get(queue, history.iloc[:0])))
     return out
+
+
+def _read_spans(
+    path: Path, reader: HistoryReader, workers: Workers, progress: Progress | None
+) -> tuple[list[Path], pd.DataFrame, Progress]:
+    """The first round: the parts of ``path``, each queue's span (sorted by queue), and the
+    progress callback of the second round (both rounds count towards one total)."""
+    parts = table_parts(path, "history")
+    total = 2 * len(parts)
+
+    def reading(done: int, _: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    def second(done: int, _: int) -> None:
+        if progress is not None:
+            progress(len(parts) + done, total)
+
+    spans = workers.map(part_spans, parts, common=(reader,), progress=reading)
+    check_one_part_per_queue((p, span.index) for p, span in zip(parts, spans, strict=True))
+    by_queue = pd.concat(spans).sort_index()
+    if by_queue.empty:
+        raise InputError(f"{path}: no history rows for the queues to forecast")
+    return parts, by_queue, second
+
+
+def _trained(
+    spans: pd.DataFrame, step: pd.Timedelta, origin: pd.Timestamp, train_weeks: int
+) -> pd.DataFrame:
+    """Each queue's span within a window's training rows (``train_weeks`` before
+    ``origin``, as :func:`~staffplan.forecast.backtest.window_rows` cuts them); queues
+    without any such row left out."""
+    since = origin - pd.DateOffset(weeks=train_weeks)
+    first, last = spans["first"], spans["last"]
+    skipped = ((since - first) / step).clip(lower=0).apply(math.ceil)
+    kept = ((origin - first) / step).apply(math.ceil) - 1
+    trained = pd.DataFrame(
+        {"first": first + skipped * step, "last": (first + kept * step).clip(upper=last)}
+    )
+    return trained[trained["first"] <= trained["last"]]
 
 
 def _intervals(

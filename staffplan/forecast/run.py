@@ -207,6 +207,20 @@ def volatility_driver(
     return both.dropna(subset=["daily_vol"])
 
 
+def backtest_models(settings: ForecastConfig | None, train_weeks: int) -> list[Forecaster]:
+    """The staffplan model (``settings``) and both baselines, fitted on ``train_weeks``."""
+    base = settings or ForecastConfig()
+    settings = dataclasses.replace(
+        base,
+        history_weeks=train_weeks,
+        level_weeks=min(base.level_weeks, train_weeks),
+        shape_weeks=min(base.shape_weeks, train_weeks),
+    )
+    return [
+        build_model(settings, name) for name in ("staffplan", "same_slot_average", "seasonal_naive")
+    ]
+
+
 def run_backtest(
     history: pd.DataFrame,
     *,
@@ -222,19 +236,9 @@ def run_backtest(
     """Backtest the staffplan model and both baselines; one row per model (each queue ×
     origin one task on ``workers``)."""
     check_windows(origins, horizon_days, train_weeks)
-    base = settings or ForecastConfig()
-    settings = dataclasses.replace(
-        base,
-        history_weeks=train_weeks,
-        level_weeks=min(base.level_weeks, train_weeks),
-        shape_weeks=min(base.shape_weeks, train_weeks),
-    )
-    models = [
-        build_model(settings, name) for name in ("staffplan", "same_slot_average", "seasonal_naive")
-    ]
     summary, _ = backtest(
         history,
-        models,
+        backtest_models(settings, train_weeks),
         origins=origins,
         horizon_days=horizon_days,
         train_weeks=train_weeks,
