@@ -1,12 +1,13 @@
-"""A forecast from a history folder, each part read by the task that fits its queues.
+"""A forecast or backtest from a history folder, each part read by the tasks.
 
 A history too large for one process is a folder of parts (CSV files, or Parquet
 partitioned by queue: :mod:`staffplan.tables.folders`). The tasks get the parts' paths,
 never their rows: a first round of tasks reads and checks each part and returns each
 queue's first and last interval; from those the main process finds the start, checks it
 and prepares what the queues share (the market drivers over the intervals they are
-fitted on); a second round reads each part again and fits and forecasts its queues.
-The forecast is the same, to the byte, as from the one-file history.
+fitted on); a second round reads each part again and fits and forecasts its queues
+(a backtest: scores them at every origin). The results are the same, to the byte, as
+from the one-file history.
 """
 
 from __future__ import annotations
