@@ -29,6 +29,7 @@ from staffplan.cli import app
 from staffplan.engine import IN_PROCESS, open_workers
 from staffplan.errors import EngineError
 from staffplan.forecast.parts import HistoryReader
+from staffplan.simulate import tasks as simulate_tasks
 from staffplan.tables import read_history, to_csv_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -233,6 +234,23 @@ def test_the_progress_bar_counts_tasks_done_of_the_total(config, monkeypatch):
     assert result.exit_code == 0, result.stderr
     drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)  # without colours
     assert "2/2 tasks" in drawn, drawn
+
+
+def test_a_simulation_is_the_same_split_by_queue_or_by_batch(
+    config, requirements, tmp_path, monkeypatch
+):
+    schedule = tmp_path / "schedule"
+    run("schedule", "--config", config, "--requirements", requirements, "-o", schedule)
+    options = {"replications": 6, "seed": 4}
+    batched = staffplan.simulate(requirements, schedule, config, **options)  # 2 queues × 2
+    monkeypatch.setattr(simulate_tasks, "CHUNKS_PER_PROCESS", 1)  # one task per queue
+    seen: list[tuple[int, int]] = []
+    whole = staffplan.simulate(
+        requirements, schedule, config, progress=lambda *done: seen.append(done), **options
+    )
+    assert seen[-1] == (2, 2), seen
+    pd.testing.assert_frame_equal(whole.intervals, batched.intervals, check_exact=True)
+    pd.testing.assert_frame_equal(whole.daily, batched.daily, check_exact=True)
 
 
 # ----------------------------------------------------------------- a lost worker
