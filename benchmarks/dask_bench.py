@@ -7,14 +7,17 @@ Usage::
 
 Generates (seeded) ``--weeks`` weeks of 30-minute history per queue with
 :mod:`staffplan.forecast.synthetic` (variants of the sample's two queues, see
-``scale_bench.queue_specs``), then, for each mode, in a fresh Python process: forecasts
-``--horizon-days`` days (one task per queue), sizes every queue × interval in this
-process (``staff`` stays local) and simulates the required agents as the schedule
-(``--replications``, batches of a queue's replications as tasks). Modes: ``local`` (one
-process), ``dask1`` and ``dask2`` (a ``LocalCluster`` of 1 or 2 single-threaded worker
-processes). Prints, per mode, the wall time of each step, the peak RSS of the main
-process and of each worker (``getrusage``), and a SHA-256 of the forecast and simulation
-tables (the same on every mode), then the speed-up per worker.
+``scale_bench.queue_specs``) and writes it as a Parquet dataset partitioned by queue
+(``queue=NAME/``), then, for each mode, in a fresh Python process: forecasts
+``--horizon-days`` days from that folder (the tasks read the parts: one task per queue
+reads and checks it, a second reads it again, fits and forecasts), sizes every queue ×
+interval in this process (``staff`` stays local) and simulates the required agents as
+the schedule (``--replications``; one task per queue lines it up, replicates and
+summarises it). Modes: ``local`` (one process), ``dask1`` and ``dask2`` (a
+``LocalCluster`` of 1 or 2 single-threaded worker processes). Prints, per mode, the
+wall time of each step, the CPU seconds and peak RSS of the main process and of each
+worker (``getrusage``), and a SHA-256 of the forecast and simulation tables (the same on
+every mode), then the speed-up per worker.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import logging
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 from benchmarks.scale_bench import START, config_text, market_path, queue_specs
 from staffplan.config import parse_config
 from staffplan.engine import open_workers
-from staffplan.forecast.run import run_forecast
+from staffplan.forecast.parts import HistoryReader, forecast_history_parts
 from staffplan.forecast.synthetic import simulate_history
 from staffplan.simulate import simulate_schedule
 from staffplan.staffing import size_requirements
@@ -50,12 +54,18 @@ INTERVAL_MIN = 30
 WORKERS = {"local": 0, "dask1": 1, "dask2": 2}
 
 
-def measure(mode: str, queues: int, weeks: int, horizon_days: int, replications: int) -> dict:
-    """One mode's figures (run in its own process, so peak RSS is this mode's alone)."""
+def write_history(folder: Path, queues: int, weeks: int) -> int:
+    """The seeded history as a Parquet dataset partitioned by queue; its row count."""
     specs = queue_specs(queues)
+    history = simulate_history(specs, market_path(7), START, weeks, INTERVAL_MIN, seed=7)
+    history.to_parquet(folder, partition_cols=["queue"])
+    return len(history)
+
+
+def measure(mode: str, folder: Path, queues: int, horizon_days: int, replications: int) -> dict:
+    """One mode's figures (run in its own process, so peak RSS is this mode's alone)."""
     prices = market_path(7)
-    history = simulate_history(specs, prices, START, weeks, INTERVAL_MIN, seed=7)
-    config = parse_config(config_text([s.name for s in specs], None, INTERVAL_MIN))
+    config = parse_config(config_text([s.name for s in queue_specs(queues)], None, INTERVAL_MIN))
     tasks: dict[str, int] = {}
 
     def counted(step: str) -> Callable[[int, int], None]:
@@ -65,8 +75,9 @@ def measure(mode: str, queues: int, weeks: int, horizon_days: int, replications:
     cpu_before = _cpu_s(resource.getrusage(resource.RUSAGE_SELF))
     with _cluster(mode) as (scheduler, observer), open_workers(scheduler=scheduler) as workers:
         started = time.perf_counter()
-        run = run_forecast(
-            history,
+        run = forecast_history_parts(
+            folder,
+            HistoryReader(config.zone, INTERVAL_MIN),
             None,
             horizon_days,
             market=prices,
@@ -98,7 +109,6 @@ def measure(mode: str, queues: int, weeks: int, horizon_days: int, replications:
     return {
         "mode": mode,
         "queues": queues,
-        "history_rows": len(history),
         "tasks": tasks,
         "cluster_start_s": started - began,
         "forecast_s": forecast_s - started,
@@ -146,19 +156,24 @@ def main() -> None:
     parser.add_argument("--replications", type=int, default=20)
     parser.add_argument("--modes", nargs="+", default=list(WORKERS), choices=list(WORKERS))
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: measure this mode here
+    parser.add_argument("--folder", help=argparse.SUPPRESS)  # internal: the history dataset
     args = parser.parse_args()
-    sizes = (args.queues, args.weeks, args.horizon_days, args.replications)
+    sizes = (args.queues, args.horizon_days, args.replications)
     if args.one:
-        print(json.dumps(measure(args.one, *sizes)))
+        print(json.dumps(measure(args.one, Path(args.folder), *sizes)))
         return
     results = []
-    for mode in args.modes:
-        command = [sys.executable, __file__, "--one", mode, "--queues", str(args.queues)]
-        command += ["--weeks", str(args.weeks), "--horizon-days", str(args.horizon_days)]
-        command += ["--replications", str(args.replications)]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        print(json.dumps(results[-1]), flush=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "history"
+        rows = write_history(folder, args.queues, args.weeks)
+        print(f"history: {rows:,} rows in {folder} (Parquet, one folder per queue)", flush=True)
+        for mode in args.modes:
+            command = [sys.executable, __file__, "--one", mode, "--folder", str(folder)]
+            command += ["--queues", str(args.queues), "--horizon-days", str(args.horizon_days)]
+            command += ["--replications", str(args.replications)]
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(json.dumps(results[-1]), flush=True)
     _report(results)
 
 

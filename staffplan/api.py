@@ -30,6 +30,11 @@ from staffplan.deflection import DeflectionResult, project_deflection
 from staffplan.engine import Progress, open_workers
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
+from staffplan.forecast.parts import (
+    HistoryReader,
+    backtest_history_parts,
+    forecast_history_parts,
+)
 from staffplan.jobs.plan import PlanResult, run_plan
 from staffplan.jobs.reforecast import ReforecastResult, run_reforecast
 from staffplan.peaks import PeakTables, peak_tables
@@ -41,7 +46,12 @@ from staffplan.staffing import size_requirements
 from staffplan.tables import read_coverage, read_demand, read_requirements
 from staffplan.tables.actuals import parse_as_of, read_actuals
 from staffplan.tables.calendar import load_calendar
-from staffplan.tables.inputs import load_every_queue_history, load_history, load_market
+from staffplan.tables.inputs import (
+    history_folder,
+    load_every_queue_history,
+    load_history,
+    load_market,
+)
 from staffplan.tables.shifts import read_baseline
 
 ConfigLike = Config | str | Path
@@ -71,6 +81,10 @@ def _history(config: Config, history: TableLike | None, fill_gaps: str | None) -
     if isinstance(history, pd.DataFrame):
         return history
     return load_history(config, None if history is None else Path(history), fill_gaps)
+
+
+def _folder(config: Config, history: str | Path | None) -> tuple[Path, frozenset | None] | None:
+    return history_folder(config, None if history is None else Path(history))
 
 
 def _market(config: Config, market: TableLike | None) -> pd.DataFrame | None:
@@ -107,10 +121,27 @@ def forecast(
     ones given. ``volatility_scenario``: calm|typical|stressed|crash or a daily volatility.
     A ``start`` inside the history is a :class:`~staffplan.errors.InputError` (use
     :func:`backtest`); one long after it is listed in the run's ``warnings``.
-    ``engine``/``scheduler``: where the queues are fitted (see :func:`open_workers`)."""
+    ``engine``/``scheduler``: where the queues are fitted (see :func:`open_workers`). A
+    ``history`` folder (CSV files, or Parquet partitioned by queue) is read part by part
+    by those tasks (:mod:`staffplan.forecast.parts`)."""
     cfg = _config(config)
     calendar = load_calendar(cfg)  # before the history: a cheap mistake fails fast
+    folder = None if isinstance(history, pd.DataFrame) else _folder(cfg, history)
     with open_workers(engine, scheduler) as workers:
+        if folder is not None:  # each part read by the task that fits its queues
+            path, queues = folder
+            return forecast_history_parts(
+                path,
+                HistoryReader(cfg.zone, cfg.interval_min, fill_gaps, queues),
+                start,
+                horizon_days,
+                market=_market(cfg, market),
+                settings=cfg.forecast or ForecastConfig(),
+                scenario=_scenario(volatility_scenario),
+                calendar=calendar,
+                workers=workers,
+                progress=progress,
+            )
         return run_forecast(
             _history(cfg, history, fill_gaps),
             start,
@@ -140,22 +171,27 @@ def backtest(
 ) -> pd.DataFrame:
     """Rolling-origin accuracy of the configured model against the baselines, one row per
     model (MASE, WAPE, interval coverage, seconds per origin); each queue × origin is one
-    task on ``engine`` (see :func:`open_workers`)."""
+    task on ``engine`` (see :func:`open_workers`); from a ``history`` folder, each part
+    with every origin is one task that reads it (:mod:`staffplan.forecast.parts`)."""
     cfg = _config(config)
     calendar = load_calendar(cfg)
+    folder = None if isinstance(history, pd.DataFrame) else _folder(cfg, history)
     with open_workers(engine, scheduler) as workers:
-        return run_backtest(
-            _history(cfg, history, fill_gaps),
-            origins=origins,
-            horizon_days=horizon_days,
-            train_weeks=train_weeks,
-            market=_market(cfg, market),
-            realised_market=realised_market,
-            settings=cfg.forecast,
-            calendar=calendar,
-            workers=workers,
-            progress=progress,
-        )
+        options = {
+            "origins": origins,
+            "horizon_days": horizon_days,
+            "train_weeks": train_weeks,
+            "market": _market(cfg, market),
+            "realised_market": realised_market,
+            "settings": cfg.forecast,
+            "workers": workers,
+            "progress": progress,
+        }
+        if folder is not None:  # each part read by the task that scores its queues
+            path, queues = folder
+            reader = HistoryReader(cfg.zone, cfg.interval_min, fill_gaps, queues)
+            return backtest_history_parts(path, reader, calendar=calendar, **options)
+        return run_backtest(_history(cfg, history, fill_gaps), calendar=calendar, **options)
 
 
 def deflect(demand: TableLike, config: ConfigLike) -> DeflectionResult:

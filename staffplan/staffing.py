@@ -194,8 +194,6 @@ def _runs(rows: pd.DataFrame) -> np.ndarray:
     return out
 
 
-
-
 def _column(frame: pd.DataFrame, name: str, default: np.ndarray) -> np.ndarray:
     if name not in frame.columns:
         return np.asarray(default, dtype=float)

@@ -8,12 +8,14 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -26,6 +28,9 @@ from staffplan import engine
 from staffplan.cli import app
 from staffplan.engine import IN_PROCESS, open_workers
 from staffplan.errors import EngineError
+from staffplan.forecast.parts import HistoryReader
+from staffplan.simulate import tasks as simulate_tasks
+from staffplan.tables import read_history, to_csv_text
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -151,6 +156,103 @@ def test_cron_needs_no_flags_the_scheduler_comes_from_the_environment(
     )
 
 
+def test_a_history_folder_is_read_by_the_workers_with_the_same_results(
+    cluster, config, tmp_path, monkeypatch
+):
+    history = config.parent.parent / "sample_data" / "history.csv"
+    read_history(history, ZoneInfo("Asia/Shanghai"), 30).to_parquet(
+        tmp_path / "parquet", partition_cols=["queue"]
+    )
+    here = run("forecast", "--config", config, "--history", history, "-f", "csv")
+
+    def not_here(reader: HistoryReader, part: Path) -> pd.DataFrame:
+        raise AssertionError(f"the main process read {part}")
+
+    monkeypatch.setattr(HistoryReader, "read", not_here)  # the workers' copy is intact
+    seen: list[tuple[int, int]] = []
+    there = staffplan.forecast(
+        config,
+        history=tmp_path / "parquet",
+        scheduler=cluster.scheduler_address,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert to_csv_text(there.forecast) == here
+    assert seen[-1] == (6, 6), seen  # three parts, each read twice: spans, then the fit
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen), seen
+    options = {"origins": 2, "train_weeks": 8}
+    scores = staffplan.backtest(
+        config, history=tmp_path / "parquet", scheduler=cluster.scheduler_address, **options
+    )
+    one = staffplan.backtest(config, history=history, **options)
+    pd.testing.assert_frame_equal(  # fit_predict_s is a measured time, not a result
+        scores.drop(columns="fit_predict_s"), one.drop(columns="fit_predict_s"), check_exact=True
+    )
+
+
+def test_a_failed_task_is_retried_and_one_failing_every_time_fails_the_run(cluster, tmp_path):
+    def fails_first(attempts: Path) -> Callable[[int], int]:
+        def square(number: int) -> int:  # sent by value: the workers need not import tests
+            marker = attempts / f"{number}-{len(list(attempts.glob(f'{number}-*')))}"
+            marker.touch()
+            if number == 3 or marker.name.endswith("-0"):
+                raise RuntimeError(f"attempt {marker.name} fails")
+            return number * number
+
+        return square
+
+    with open_workers(scheduler=cluster.scheduler_address) as workers:
+        with pytest.raises(RuntimeError, match="attempt 3-2 fails"):
+            workers.map(fails_first(tmp_path), [1, 2, 3])
+        assert workers.map(fails_first(tmp_path), [1, 2]) == [1, 4]
+    tries = sorted(p.name for p in tmp_path.iterdir())
+    assert [t for t in tries if t.startswith("3-")] == ["3-0", "3-1", "3-2"]  # 1 + 2 retries
+    assert engine.TASK_RETRIES == 2
+
+
+def test_a_run_failing_on_a_worker_leaves_the_previous_output_intact(
+    cluster, config, requirements, tmp_path
+):
+    schedule, out = tmp_path / "schedule", tmp_path / "sim"
+    run("schedule", "--config", config, "--requirements", requirements, "-o", schedule)
+    simulate = ("simulate", "--config", config, "--schedule", schedule, "--replications", 4)
+    run(*simulate, "--forecast", requirements, "-o", out)
+    before = files(out)
+    table = pd.read_csv(requirements, dtype=str, keep_default_na=False)
+    short = tmp_path / "short.csv"
+    table.drop(index=table.index[-1]).to_csv(short, index=False)  # a scheduled interval gone
+    where = ("--scheduler", cluster.scheduler_address)
+    message = refused(*simulate, "--forecast", short, "-o", out, *where)
+    assert "has no row for" in message and "forecast the whole scheduled period" in message
+    assert files(out) == before
+
+
+def test_the_progress_bar_counts_tasks_done_of_the_total(config, monkeypatch):
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # draw the bar as on a terminal
+    result = CliRunner().invoke(
+        app, ["forecast", "--config", str(config), "--horizon-days", "1", "-f", "csv"]
+    )
+    assert result.exit_code == 0, result.stderr
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)  # without colours
+    assert "3/3 tasks" in drawn, drawn  # one per queue with a history
+
+
+def test_a_simulation_is_the_same_split_by_queue_or_by_batch(
+    config, requirements, tmp_path, monkeypatch
+):
+    schedule = tmp_path / "schedule"
+    run("schedule", "--config", config, "--requirements", requirements, "-o", schedule)
+    options = {"replications": 6, "seed": 4}
+    batched = staffplan.simulate(requirements, schedule, config, **options)  # 3 queues × batches
+    monkeypatch.setattr(simulate_tasks, "CHUNKS_PER_PROCESS", 1)  # one task per queue
+    seen: list[tuple[int, int]] = []
+    whole = staffplan.simulate(
+        requirements, schedule, config, progress=lambda *done: seen.append(done), **options
+    )
+    assert seen[-1] == (3, 3), seen  # chat, email, tier 2 (phone_zh is a priority block)
+    pd.testing.assert_frame_equal(whole.intervals, batched.intervals, check_exact=True)
+    pd.testing.assert_frame_equal(whole.daily, batched.daily, check_exact=True)
+
+
 # ----------------------------------------------------------------- a lost worker
 
 
@@ -194,6 +296,22 @@ def test_workers_on_another_staffplan_version_are_named_with_both_versions(
     message = refused("forecast", "--config", config, "--scheduler", cluster.scheduler_address)
     assert f"have staffplan {theirs}" in message and "this process runs staffplan 9.9.9" in message
     assert "install staffplan 9.9.9 on every worker" in message
+
+
+def test_workers_without_staffplan_are_named_with_this_version():
+    class Cluster:  # what Client.run returns when the probe finds no staffplan
+        def run(self, function: Callable, on_error: str) -> dict[str, str | None]:
+            return {"tcp://10.0.0.7:4000": None, "tcp://10.0.0.8:4000": staffplan.__version__}
+
+    with pytest.raises(EngineError) as caught:
+        engine.check_versions(Cluster(), "tcp://h:8786")
+    ours = staffplan.__version__
+    assert str(caught.value) == (
+        "scheduler tcp://h:8786: 1 of 2 Dask worker(s) have no staffplan "
+        f"(e.g. tcp://10.0.0.7:4000), this process runs staffplan {ours}; install staffplan "
+        f"{ours} on every worker "
+        f"(pip install staffplan=={ours})"
+    )
 
 
 def test_an_unreachable_scheduler_is_exit_2_naming_it(config, monkeypatch):

@@ -62,7 +62,9 @@ StartOption = Annotated[
 HistoryOption = Annotated[
     Path | None,
     typer.Option(
-        "--history", help="History CSV (counts or events), - reads stdin; default: the config's."
+        "--history",
+        help="History CSV (counts or events), - reads stdin, or a folder of CSV files or a "
+        "Parquet dataset partitioned by queue; default: the config's.",
     ),
 ]
 MarketOption = Annotated[
@@ -87,7 +89,8 @@ DemandOption = Annotated[
     Path,
     typer.Option(
         "--forecast",
-        help="Demand CSV (a forecast, deflection or requirements table); - reads stdin.",
+        help="Demand CSV (a forecast, deflection or requirements table), or a folder of "
+        "them or a Parquet dataset; - reads stdin.",
     ),
 ]
 

@@ -121,14 +121,22 @@ def warn(text: str) -> None:
 
 @contextlib.contextmanager
 def progress_bar(name: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """A transient progress bar on stderr, shown from the first ``update(done, total)``
-    (so an input error before the work starts stays the only line on stderr)."""
+    """A transient progress bar on stderr with the tasks done of the total (``12/40
+    tasks``), shown from the first ``update(done, total)`` (so an input error before the
+    work starts stays the only line on stderr)."""
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import MofNCompleteColumn, Progress, TextColumn
 
     console = Console(stderr=True)
     # Not on a pipe or a log file (cron): a bar there is noise.
-    bar = Progress(console=console, transient=True, disable=quiet or not console.is_terminal)
+    bar = Progress(
+        *Progress.get_default_columns(),
+        MofNCompleteColumn(),
+        TextColumn("tasks"),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
+    )
     task = bar.add_task(name, total=None)
 
     def update(done: int, total: int) -> None:

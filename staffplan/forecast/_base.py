@@ -113,21 +113,42 @@ class Forecaster(abc.ABC):
         :meth:`fit`) and return the rows each queue is fitted on (its last
         ``history_weeks`` weeks), sorted by queue and time; no queue is fitted yet."""
         history = _checked(history)
-        times = pd.DatetimeIndex(history["interval_start"])
-        self.zone_ = times.tz
-        self.interval_min_ = history_interval_min(history)
-        self.n_slots_ = _calendar.MINUTES_PER_DAY // self.interval_min_
-        self.calendar_: dict[str, QueueCalendar] = {}
-        if self.calendar is not None:
-            self.calendar_ = {
-                queue: queue_calendar(self.calendar, queue, rows, self.interval_min_)
-                for queue, rows in queue_parts(history)
-            }
-        last = history.groupby("queue")["interval_start"].transform("max")
-        recent = history[history["interval_start"] > last - pd.Timedelta(weeks=self.history_weeks)]
-        self._fit_market(market, recent)
-        self.queues_: dict[str, QueueFit] = {}
+        interval_min = history_interval_min(history)
+        recent = self._recent(history)
+        self.share(
+            pd.DatetimeIndex(recent["interval_start"].drop_duplicates()), interval_min, market
+        )
+        self.learn_calendar(history)
         return recent
+
+    def learn_calendar(self, history: pd.DataFrame) -> None:
+        """Each queue's calendar effects, learned from its whole ``history`` (after
+        :meth:`share`); nothing without a calendar."""
+        if self.calendar is None:
+            return
+        for queue, rows in queue_parts(history):
+            self.calendar_[queue] = queue_calendar(self.calendar, queue, rows, self.interval_min_)
+
+    def share(
+        self, times: pd.DatetimeIndex, interval_min: int, market: pd.DataFrame | None = None
+    ) -> None:
+        """:meth:`prepare` without the rows: learn the zone, ``interval_min`` (minutes) and
+        the market drivers over ``times`` (every interval some queue is fitted on, in the
+        order of :meth:`prepare`'s table), e.g. when each queue's rows are read elsewhere."""
+        self.zone_ = times.tz
+        self.interval_min_ = interval_min
+        self.n_slots_ = _calendar.MINUTES_PER_DAY // self.interval_min_
+        self._fit_market(market, pd.DataFrame({"interval_start": times}))
+        self.calendar_: dict[str, QueueCalendar] = {}
+        self.queues_: dict[str, QueueFit] = {}
+
+    def recent_rows(self, history: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``history`` each queue is fitted on, as :meth:`prepare` returns them."""
+        return self._recent(_checked(history))
+
+    def _recent(self, history: pd.DataFrame) -> pd.DataFrame:
+        last = history.groupby("queue")["interval_start"].transform("max")
+        return history[history["interval_start"] > last - pd.Timedelta(weeks=self.history_weeks)]
 
     def fit_queue(self, queue: str, rows: pd.DataFrame) -> QueueFit:
         """What the model learns for ``queue`` from its ``rows`` of :meth:`prepare`'s table."""

@@ -55,15 +55,8 @@ def backtest(
     check_windows(origins, horizon_days, train_weeks)
     windows, tasks, seconds = [], [], []
     for number, origin in enumerate(_origins(history, origins, horizon_days, train_weeks)):
-        train = history[
-            (history["interval_start"] < origin)
-            & (history["interval_start"] >= origin - pd.DateOffset(weeks=train_weeks))
-        ]
-        actual = history[
-            (history["interval_start"] >= origin)
-            & (history["interval_start"] < origin + pd.DateOffset(days=horizon_days))
-        ]
-        known = None if market is None else _known_by(market, origin)
+        train, actual = window_rows(history, origin, train_weeks, horizon_days)
+        known = None if market is None else known_by(market, origin)
         window, rows, prepare_s = [], [], []
         for model in models:
             began = time.perf_counter()
@@ -74,20 +67,33 @@ def backtest(
             prepare_s.append(time.perf_counter() - began)
         windows.append((origin, window))
         seconds.append(prepare_s)
-        scale = _naive_scale(train)
-        actual_parts = dict(queue_parts(actual))
-        tasks += [
-            (
-                number,
-                queue,
-                [r[queue] for r in rows],
-                actual_parts.get(queue),
-                scale.reindex([queue]),
-            )
-            for queue in rows[0]
-        ]
+        tasks += queue_tasks(number, rows, train, actual)
     scored = workers.map(score_queue, tasks, common=(windows,), progress=progress)
-    return _assemble(windows, tasks, scored, seconds, [m.name for m in models])
+    return assemble(windows, tasks, scored, seconds, [m.name for m in models])
+
+
+def window_rows(
+    history: pd.DataFrame, origin: pd.Timestamp, train_weeks: int, horizon_days: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of ``history`` a window trains on (``train_weeks`` before ``origin``) and
+    the rows it is scored on (``horizon_days`` from ``origin``)."""
+    times = history["interval_start"]
+    train = history[(times < origin) & (times >= origin - pd.DateOffset(weeks=train_weeks))]
+    actual = history[(times >= origin) & (times < origin + pd.DateOffset(days=horizon_days))]
+    return train, actual
+
+
+def queue_tasks(
+    number: int, rows: list[dict[str, pd.DataFrame]], train: pd.DataFrame, actual: pd.DataFrame
+) -> list[tuple[int, str, list[pd.DataFrame], pd.DataFrame | None, pd.Series]]:
+    """The :func:`score_queue` tasks of window ``number``: per queue, its prepared rows for
+    each model (``rows``), its actual rows and its naive scale from ``train``."""
+    scale = _naive_scale(train)
+    actual_parts = dict(queue_parts(actual))
+    return [
+        (number, queue, [r[queue] for r in rows], actual_parts.get(queue), scale.reindex([queue]))
+        for queue in rows[0]
+    ]
 
 
 def score_queue(
@@ -108,7 +114,7 @@ def score_queue(
     return out
 
 
-def _assemble(
+def assemble(
     windows: list[tuple[pd.Timestamp, list[tuple[Forecaster, Horizon]]]],
     tasks: list[tuple],
     scored: list[list[tuple[list[dict], float]]],
@@ -141,16 +147,28 @@ def check_windows(origins: int, horizon_days: int, train_weeks: int) -> None:
 def _origins(
     history: pd.DataFrame, origins: int, horizon_days: int, train_weeks: int
 ) -> list[pd.Timestamp]:
-    """Window starts: local midnights, the last window ending after the last full day."""
     times = history["interval_start"]
     step = pd.Series(times.unique()).sort_values().diff().min()
-    end = (times.max() + step).normalize()
+    return window_starts(times.min(), times.max(), step, origins, horizon_days, train_weeks)
+
+
+def window_starts(
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    step: pd.Timedelta,
+    origins: int,
+    horizon_days: int,
+    train_weeks: int,
+) -> list[pd.Timestamp]:
+    """Window starts of a history from ``first`` to ``last`` (interval starts, ``step``
+    apart): local midnights, the last window ending after the last full day."""
+    end = (last + step).normalize()
     needed_days = origins * horizon_days + 7 * train_weeks  # whole days: no date overflow
-    wall_clock = end.tz_localize(None) - times.min().tz_localize(None)  # days across DST
+    wall_clock = end.tz_localize(None) - first.tz_localize(None)  # days across DST
     covered_days = wall_clock // pd.Timedelta(days=1)
     if covered_days < needed_days:
         raise InputError(
-            f"the history covers {covered_days} days ({times.min():%Y-%m-%d} to "
+            f"the history covers {covered_days} days ({first:%Y-%m-%d} to "
             f"{end:%Y-%m-%d}), but {origins} origins of {horizon_days} days after "
             f"{train_weeks} training weeks need {needed_days:,}; use fewer --origins or "
             "--train-weeks"
@@ -158,7 +176,7 @@ def _origins(
     return [end - pd.DateOffset(days=horizon_days * k) for k in range(origins, 0, -1)]
 
 
-def _known_by(market: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
+def known_by(market: pd.DataFrame, origin: pd.Timestamp) -> pd.DataFrame:
     """Price bars that had closed by ``origin``."""
     bar = market["timestamp"].diff().median()
     return market[market["timestamp"] + bar <= origin]

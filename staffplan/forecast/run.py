@@ -57,7 +57,8 @@ def build_model(
 @dataclasses.dataclass(frozen=True)
 class ForecastRun:
     """A forecast with what explains it: the fitted model, the history it was fitted on
-    and the volatility driver."""
+    (from a history folder read by the tasks: each queue's last days before the start,
+    see :mod:`staffplan.forecast.parts`) and the volatility driver."""
 
     forecast: pd.DataFrame  # the forecast table plus ``peak``
     model: Forecaster
@@ -107,7 +108,7 @@ def run_forecast(
     model.queues_ = {queue: fit for (queue, _), (fit, _) in zip(parts, fitted, strict=True)}
     forecast = pd.concat([table for _, table in fitted], ignore_index=True)
     forecast = mark_peaks(forecast, settings.peak_share)
-    driver = _driver(model, history, forecast, scenario)
+    driver = volatility_driver(model, history, forecast, scenario)
     unseen = unseen_warning(model.calendar_, horizon.positions.day)
     warnings = tuple(warning for warning in (gap, unseen) if warning is not None)
     return ForecastRun(forecast, model, driver, history, warnings)
@@ -196,12 +197,14 @@ def mark_peaks(forecast: pd.DataFrame, share: float = 0.10) -> pd.DataFrame:
     return forecast.assign(peak=peak)
 
 
-def _driver(
+def volatility_driver(
     model: Forecaster,
     history: pd.DataFrame,
     forecast: pd.DataFrame,
     scenario: str | float | None,
 ) -> pd.DataFrame:
+    """The daily volatility driver over the ``history``'s intervals (observed) and the
+    ``forecast``'s (the horizon's path); empty for a model without a market."""
     drivers = getattr(model, "drivers_", None)
     if drivers is None:
         return pd.DataFrame(columns=["interval_start", "daily_vol", "source"])
@@ -212,6 +215,24 @@ def _driver(
     both = pd.concat([seen, ahead.rename(columns={"volatility_path": "source"})])
     both = both[["daily_vol", "source"]].rename_axis("interval_start").reset_index()
     return both.dropna(subset=["daily_vol"])
+
+
+def backtest_models(
+    settings: ForecastConfig | None, train_weeks: int, calendar: pd.DataFrame | None = None
+) -> list[Forecaster]:
+    """The staffplan model (``settings``) and both baselines, fitted on ``train_weeks``,
+    all given the ``calendar`` of known events."""
+    base = settings or ForecastConfig()
+    settings = dataclasses.replace(
+        base,
+        history_weeks=train_weeks,
+        level_weeks=min(base.level_weeks, train_weeks),
+        shape_weeks=min(base.shape_weeks, train_weeks),
+    )
+    return [
+        build_model(settings, name, calendar)
+        for name in ("staffplan", "same_slot_average", "seasonal_naive")
+    ]
 
 
 def run_backtest(
@@ -230,20 +251,9 @@ def run_backtest(
     """Backtest the staffplan model and both baselines, all given the ``calendar`` of
     known events; one row per model (each queue × origin one task on ``workers``)."""
     check_windows(origins, horizon_days, train_weeks)
-    base = settings or ForecastConfig()
-    settings = dataclasses.replace(
-        base,
-        history_weeks=train_weeks,
-        level_weeks=min(base.level_weeks, train_weeks),
-        shape_weeks=min(base.shape_weeks, train_weeks),
-    )
-    models = [
-        build_model(settings, name, calendar)
-        for name in ("staffplan", "same_slot_average", "seasonal_naive")
-    ]
     summary, _ = backtest(
         history,
-        models,
+        backtest_models(settings, train_weeks, calendar),
         origins=origins,
         horizon_days=horizon_days,
         train_weeks=train_weeks,

@@ -99,6 +99,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def input_sha256(path: Path) -> str:
+    """Hex SHA-256 of an input: a file's bytes, or for a folder (a history folder or
+    Parquet dataset) each file's path inside it and SHA-256, in path order."""
+    if not path.is_dir():
+        return file_sha256(path)
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(f"{file.relative_to(path).as_posix()}\0{file_sha256(file)}\n".encode())
+    return digest.hexdigest()
+
+
 def manifest(
     command: str,
     arguments: list[str],
@@ -120,9 +131,9 @@ def manifest(
     (e.g. ``roster``: the shifts a re-run changed).
     """
     files = {
-        role: {"path": str(path), "sha256": file_sha256(path)}
+        role: {"path": str(path), "sha256": input_sha256(Path(path))}
         for role, path in sorted(inputs.items())
-        if path is not None and Path(path).is_file()
+        if path is not None and (Path(path).is_file() or Path(path).is_dir())
     }
     payload = {
         "staffplan_version": __version__,

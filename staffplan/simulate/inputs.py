@@ -24,34 +24,78 @@ from staffplan.simulate.model import Feed, QueueArrays
 if TYPE_CHECKING:
     from staffplan.config import Config, QueueConfig
 
+FORECAST_EXTRAS = ("offered", "aht_s", "lo80", "hi80", "escalated")  # used when present
 Z80 = 1.2815515655446004  # standard-normal quantile of 0.9: an 80% interval is +-Z80 sd
 
 
 def queue_arrays(
     forecast: pd.DataFrame, coverage: pd.DataFrame, config: Config
 ) -> tuple[list[QueueArrays], list[pd.DataFrame]]:
-    """Per scheduled queue (config order): its simulation inputs and its interval table.
+    """Per scheduled queue (config order): its simulation inputs and its interval table
+    (see :func:`queue_parts` and :func:`line_up_queue`)."""
+    lined_up = [line_up_queue(part, config) for part in queue_parts(forecast, coverage, config)]
+    return [arrays for arrays, _ in lined_up], [table for _, table in lined_up]
 
-    ``forecast``: ``queue, interval_start, volume[, offered][, aht_s][, lo80, hi80]``;
-    contacts reaching agents are ``offered`` when present, else ``volume``, and their mean
-    handle time is the per-interval ``aht_s`` when present, else the queue's. ``coverage``: ``queue,
-    interval_start, scheduled`` (agents, fractions allowed). The interval table has
-    ``queue, interval_start, volume`` (contacts reaching agents), ``scheduled`` and, when
-    the forecast has it, ``aht_s``. Errors
-    name the queue and the first interval that does not line up.
-    """
+
+QueuePart = tuple[str, pd.DataFrame, pd.DataFrame, tuple]
+"""A queue's name, its coverage and forecast rows, and the parts of the tier-1 queues
+whose escalations feed it in the simulation (empty unless every one is simulated)."""
+
+
+def queue_parts(forecast: pd.DataFrame, coverage: pd.DataFrame, config: Config) -> list[QueuePart]:
+    """Per scheduled queue (config order): ``(name, coverage rows, forecast rows,
+    feeding parts)``, the coverage in the planning zone and the forecast cut to the columns
+    a simulation reads, so each part can be lined up alone (on a worker) by
+    :func:`line_up_queue`: a tier-2 queue's part carries its tier-1 parts, replayed with
+    the same streams wherever it runs."""
     coverage = coverage.assign(interval_start=coverage["interval_start"].dt.tz_convert(config.zone))
-    arrays, tables = {}, []
+    needed = ["queue", "interval_start", "volume", *(c for c in FORECAST_EXTRAS if c in forecast)]
+    covered = dict(tuple(coverage.groupby("queue", sort=False)))
+    demand = dict(tuple(forecast[needed].groupby("queue", sort=False)))
+    empty = forecast[needed].iloc[:0]
     fed = _fed_queues(coverage, config)
-    for queue in config.queues:
-        rows = coverage[coverage["queue"] == queue.name]
-        if rows.empty:
+    order = [queue for level in tiers(config) for queue in level]  # a feed before its tier 2
+    parts: dict[str, QueuePart] = {}
+    for queue in order:
+        if queue.name not in covered:
             continue
-        table = _line_up(rows, forecast[forecast["queue"] == queue.name], queue.name, config)
-        arrays[queue.name] = _arrays(table, queue, config, own_only=queue.name in fed)
-        kept = ["queue", "interval_start", "volume", "scheduled", "aht_s"]
-        tables.append(table[[c for c in kept if c in table]])
-    return _with_feeds(arrays, fed, config), tables
+        sources = ()
+        if queue.name in fed:
+            sources = tuple(
+                parts[q.name]
+                for q in order
+                if q.escalation is not None and q.escalation.to == queue.name
+            )
+        rows = (covered[queue.name], demand.get(queue.name, empty))
+        parts[queue.name] = (queue.name, *rows, sources)
+    return [parts[q.name] for q in config.queues if q.name in parts]
+
+
+def line_up_queue(part: QueuePart, config: Config) -> tuple[QueueArrays, pd.DataFrame]:
+    """One queue's simulation inputs and its interval table ``queue, interval_start,
+    volume, scheduled[, aht_s]``: ``forecast`` rows ``queue, interval_start, volume[,
+    offered][, aht_s][, lo80, hi80][, escalated]``; contacts reaching agents are ``offered``
+    when present, else ``volume``, and their mean handle time is the per-interval ``aht_s``
+    when present, else the queue's. ``coverage`` rows: ``queue, interval_start,
+    scheduled`` (agents, fractions allowed). A fed tier-2 queue takes its own contacts from
+    the forecast and the escalated ones from its feeds' simulated answers. Errors name
+    the queue and the first interval that does not line up."""
+    name, rows, forecast, sources = part
+    table = _line_up(rows, forecast, name, config)
+    arrays = _arrays(table, config.queue(name), config, own_only=bool(sources))
+    feeds = []
+    for source in sources:
+        tier1 = config.queue(source[0])
+        feeds.append(
+            Feed(
+                source=line_up_queue(source, config)[0],
+                share=tier1.escalation.share,
+                delay_s=tier1.escalation.delay_min * 60.0,
+                aht_s=escalation_aht_s(tier1, config),
+            )
+        )
+    kept = ["queue", "interval_start", "volume", "scheduled", "aht_s"]
+    return dataclasses.replace(arrays, feeds=tuple(feeds)), table[[c for c in kept if c in table]]
 
 
 def _fed_queues(coverage: pd.DataFrame, config: Config) -> set[str]:
@@ -67,24 +111,6 @@ def _fed_queues(coverage: pd.DataFrame, config: Config) -> set[str]:
         for name, feeding in sources.items()
         if name in simulated and all(s in simulated for s in feeding)
     }
-
-
-def _with_feeds(arrays: dict[str, QueueArrays], fed: set[str], config: Config) -> list[QueueArrays]:
-    """The queues in config order, each tier-2 queue in ``fed`` with its tier-1 feeds
-    (a chain's earlier feeds included, as tiers are resolved in escalation order)."""
-    for level in tiers(config):
-        for queue in level:
-            if queue.escalation is None or queue.escalation.to not in fed:
-                continue
-            feed = Feed(
-                source=arrays[queue.name],
-                share=queue.escalation.share,
-                delay_s=queue.escalation.delay_min * 60.0,
-                aht_s=escalation_aht_s(queue, config),
-            )
-            target = arrays[queue.escalation.to]
-            arrays[target.name] = dataclasses.replace(target, feeds=(*target.feeds, feed))
-    return list(arrays.values())
 
 
 def unscheduled_queues(forecast: pd.DataFrame, coverage: pd.DataFrame, config: Config) -> list[str]:
@@ -103,7 +129,7 @@ def _line_up(rows: pd.DataFrame, forecast: pd.DataFrame, name: str, config: Conf
         raise InputError(
             f"forecast: queue {name!r} has {when} twice; keep one row per interval (one scenario)"
         )
-    extra = [c for c in ("offered", "aht_s", "lo80", "hi80", "escalated") if c in forecast]
+    extra = [c for c in FORECAST_EXTRAS if c in forecast]
     table = rows[["queue", "interval_start", "scheduled"]].merge(
         forecast[["interval_start", "volume", *extra]], on="interval_start", how="left"
     )

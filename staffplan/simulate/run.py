@@ -11,17 +11,10 @@ import pandas as pd
 from staffplan.config.simulation import SimulationConfig
 from staffplan.engine import IN_PROCESS, Progress, Workers
 from staffplan.errors import InputError
-from staffplan.schedule.coverage import projected_service_level
 from staffplan.simulate.blocks import block_labels, simulate_blocks
-from staffplan.simulate.inputs import queue_arrays, unscheduled_queues
-from staffplan.simulate.model import QueueArrays
-from staffplan.simulate.replicate import run_replications
-from staffplan.simulate.summary import (
-    DAILY_COLUMNS,
-    INTERVAL_COLUMNS,
-    daily_table,
-    interval_table,
-)
+from staffplan.simulate.inputs import queue_parts, unscheduled_queues
+from staffplan.simulate.summary import DAILY_COLUMNS, INTERVAL_COLUMNS
+from staffplan.simulate.tasks import simulate_queues
 
 if TYPE_CHECKING:
     from staffplan.config import Config
@@ -66,36 +59,34 @@ def simulate_schedule(
     parameters (``aht_s`` where the table has none, target, ``patience_s``,
     ``concurrency``) come from ``config``, the handle-time shape and over-dispersion from
     ``config.simulation``. Same inputs and ``seed`` give the same result on any
-    ``workers`` (:mod:`staffplan.engine`); ``progress(done, total)`` reports finished
-    batches of replications.
+    ``workers`` (:mod:`staffplan.engine`): each queue is lined up, replicated and
+    summarised in its own task(s) (:mod:`staffplan.simulate.tasks`); ``progress(done,
+    total)`` reports finished tasks.
     """
     _check_options(forecast, coverage, replications, seed)
     settings = config.simulation or SimulationConfig()
     shared = coverage["queue"].isin(list(block_labels(config)))  # pools, queues with classes
     coverage, shared_coverage = coverage[~shared], coverage[shared]
     unscheduled = unscheduled_queues(forecast, coverage, config)
-    queues, tables = queue_arrays(forecast, coverage, config)
+    parts = queue_parts(forecast, coverage, config)
     intervals, daily = simulate_blocks(
         forecast, shared_coverage, config, settings, replications, seed, workers
     )
-    if not queues and not intervals:
+    if not parts and not intervals:
         raise InputError(
             "the schedule has no rows for any queue of the forecast; check that both files "
             "cover the same queues"
         )
-    if settings.overdispersed and any(q.spread_up is None for q in queues):
+    if settings.overdispersed and "lo80" not in forecast:
         raise InputError(
             "simulation.overdispersed is true but the forecast has no lo80 and hi80 columns; "
             "use a forecast with prediction intervals or set overdispersed: false"
         )
-    tallies = run_replications(
-        queues, settings, replications, seed, workers=workers, progress=progress
+    tables = simulate_queues(
+        parts, config, settings, replications, seed, workers=workers, progress=progress
     )
-    for queue, table, counts in zip(queues, tables, tallies, strict=True):
-        erlang_sl = erlang_service_level(queue, table, config)
-        target = config.queue(queue.name).target.service_level
-        intervals.append(interval_table(table, queue, counts, erlang_sl))
-        daily.append(daily_table(table, queue, counts, erlang_sl, target))
+    intervals += [table for table, _ in tables]
+    daily += [table for _, table in tables]
     simulated = {str(q) for frame in intervals for q in frame["queue"].unique()}
     unscheduled = [q for q in unscheduled if q not in simulated]
     interval_rows = _in_config_order(pd.concat(intervals, ignore_index=True), config)
@@ -142,25 +133,6 @@ def _check_tables(forecast: pd.DataFrame, coverage: pd.DataFrame) -> None:
                 f"the {kind} table's interval_start must be timezone-aware timestamps; "
                 "read it with staffplan.tables or localize it to the planning zone"
             )
-
-
-def erlang_service_level(queue: QueueArrays, table: pd.DataFrame, config: Config) -> np.ndarray:
-    """The queueing engine's projected service level for the scheduled agents, per interval
-    (each interval as its own steady state; a backlog queue's from the fluid backlog
-    model; NaN for intervals without contacts). ``table`` is the queue's interval table
-    (its ``volume`` counts escalated contacts too; its ``aht_s`` is used when present)."""
-    volume = table["volume"].to_numpy(dtype=float)
-    aht_s = table["aht_s"].to_numpy(dtype=float) if "aht_s" in table else queue.interval_aht_s()
-    names = pd.Series(queue.name, index=range(volume.size))
-    projected = projected_service_level(
-        names,
-        queue.agents,
-        volume,
-        np.where(np.isnan(aht_s), queue.interval_aht_s(), aht_s),
-        config,
-        interval_start=table["interval_start"].reset_index(drop=True),
-    )
-    return np.where(volume > 0, projected, np.nan)
 
 
 def _in_config_order(frame: pd.DataFrame, config: Config) -> pd.DataFrame:

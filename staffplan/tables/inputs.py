@@ -9,6 +9,7 @@ import pandas as pd
 
 from staffplan.errors import ConfigError, InputError
 from staffplan.tables import read_history, read_market
+from staffplan.tables.folders import is_folder
 
 if TYPE_CHECKING:
     from staffplan.config import Config
@@ -38,6 +39,21 @@ def load_history(
         table = read_history(file, config.zone, config.interval_min, fill_gaps=fill_gaps)
         parts.append(table[table["queue"].isin(names)])
     return pd.concat(parts, ignore_index=True)
+
+
+def history_folder(
+    config: Config, path: Path | None = None
+) -> tuple[Path, frozenset[str] | None] | None:
+    """The history folder whose parts the workers read (:mod:`staffplan.tables.folders`)
+    and the queues to keep from it (None: all): ``path`` if it is a folder; without
+    ``path``, the folder every queue's ``history`` names. None when the history is read
+    in this process (a file, or several)."""
+    if path is not None:
+        return (path, None) if is_folder(path) else None
+    named = {queue.history for queue in config.queues}
+    if len(named) != 1 or None in named or not is_folder(next(iter(named))):
+        return None
+    return next(iter(named)), frozenset(queue.name for queue in config.queues)
 
 
 def load_market(config: Config, path: Path | None = None) -> pd.DataFrame | None:

@@ -156,12 +156,20 @@ def parse_numbers(
     strictly_positive: bool = False,
     maximum: float | None = MAX_COUNT,
 ) -> np.ndarray:
-    """Column ``column`` as float64, every cell checked; errors name the first bad row."""
-    cells = frame[column].astype(str).str.strip()
-    values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
+    """Column ``column`` as float64, every cell checked; errors name the first bad row.
+    The cells are text (CSV) or already numbers (Parquet, where a null is blank)."""
+    if _typed_numbers(frame[column]):
+        values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+        cells = frame[column]
+        blank, junk = np.isnan(values), np.zeros(values.size, dtype=bool)
+    else:
+        cells = frame[column].astype(str).str.strip()
+        values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
+        blank = (cells == "").to_numpy()
+        junk = np.isnan(values) & ~blank
     checks = [
-        (cells == "", "is blank; fill in a number"),
-        (np.isnan(values) & (cells != ""), "is not a number"),
+        (blank, "is blank; fill in a number"),
+        (junk, "is not a number"),
         (~np.isfinite(values) & ~np.isnan(values), "is not a finite number"),
     ]
     if minimum is not None:
@@ -181,9 +189,14 @@ def parse_numbers(
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise InputError(
-                f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} {problem}"
+                f"{path}: row {row_number(i)}, column {column!r}: "
+                f"{shown(str(cells.iloc[i]))} {problem}"
             )
     return values
+
+
+def _typed_numbers(cells: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(cells) and not pd.api.types.is_bool_dtype(cells)
 
 
 def parse_times(
@@ -201,7 +214,10 @@ def parse_times(
     error; one that exists twice (the repeated autumn hour) is resolved by order when the
     file lists it twice (per ``group`` column, e.g. queue), else an error. All rows must use
     the same style and, if they carry offsets, one offset or the planning zone's own offsets (DST).
+    Timestamps typed with a zone (a Parquet column) are converted to ``zone``.
     """
+    if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+        return _zoned_times(frame[column], column, path, zone)
     cells = frame[column].astype(str).str.strip()
     blank = cells == ""
     if blank.any():
@@ -220,6 +236,16 @@ def parse_times(
         _check_offsets(cells, parsed, column, path, zone)
         return parsed.dt.tz_convert(zone)
     return _localize(parsed, cells, column, path, zone, frame[group] if group else None)
+
+
+def _zoned_times(
+    times: pd.Series, column: str, path: str | Path, zone: zoneinfo.ZoneInfo
+) -> pd.Series:
+    blank = times.isna().to_numpy()
+    if blank.any():
+        i = int(np.flatnonzero(blank)[0])
+        raise InputError(f"{path}: row {row_number(i)}, column {column!r}: blank timestamp")
+    return times.dt.tz_convert(zone)
 
 
 def _parse_strings(cells: pd.Series, column: str, path: str | Path, utc: bool) -> pd.Series:

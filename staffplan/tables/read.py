@@ -17,6 +17,7 @@ import pandas as pd
 
 from staffplan.errors import InputError, shown
 from staffplan.tables._demand import REQUIREMENTS
+from staffplan.tables.folders import is_folder, is_parquet, parquet_columns, read_cells, read_parts
 from staffplan.tables.parse import (
     check_aligned,
     check_series_order,
@@ -51,7 +52,8 @@ def read_counts(
     stripped text and the file's column order is kept. Gaps are not checked here (see
     :func:`check_gaps`). ``text``: the file's content, already read (see :func:`read_csv`).
     """
-    frame = read_csv(path, required=("queue", "interval_start", value_column), kind=kind, text=text)
+    required = ("queue", "interval_start", value_column)
+    frame = read_cells(path, required=required, kind=kind, text=text)
     queue = frame["queue"].astype(str).str.strip()
     empty = (queue == "").to_numpy()
     if empty.any():
@@ -137,13 +139,25 @@ def read_history(
     contacts per interval) or raw events (``created_at`` column, one row per contact,
     aggregated by :func:`read_events`). Missing intervals in a counts file are an error
     unless ``fill_gaps == "zero"``, which records them as intervals with no contacts.
+    ``path`` may be a folder of CSV files or a Parquet dataset, each part read in turn
+    (see :mod:`staffplan.tables.folders`).
     """
     if fill_gaps not in (None, "zero"):
         raise InputError(
             f"{fill_gaps!r} is not supported; use 'zero' or leave it out", parameter="fill_gaps"
         )
-    text = read_text(path, "history")  # once: standard input (``-``) can be read only once
-    header = _header(text, path, "history")
+    if is_folder(path):
+        return read_parts(
+            path,
+            "history",
+            lambda part: read_history(part, zone, interval_min, fill_gaps=fill_gaps),
+        )
+    text = None  # a Parquet part's columns are typed: no text to read
+    if is_parquet(Path(path)):
+        header = parquet_columns(Path(path), "history")
+    else:  # read once: standard input (``-``) can be read only once
+        text = read_text(path, "history")
+        header = _header(text, path, "history")
     if "created_at" in header:
         return read_events(path, zone, interval_min, text=text)
     if "interval_start" not in header:
@@ -173,7 +187,7 @@ def read_events(
     ``aht_s``: the mean handle time in seconds of the interval's contacts (empty when none).
     ``text``: the file's content, already read (see :func:`read_csv`).
     """
-    frame = read_csv(path, required=("created_at", "queue"), kind="history", text=text)
+    frame = read_cells(path, required=("created_at", "queue"), kind="history", text=text)
     queue = frame["queue"].astype(str).str.strip()
     if (queue == "").any():
         i = int(np.flatnonzero((queue == "").to_numpy())[0])
@@ -287,7 +301,17 @@ def read_demand(
 
     A user-made ``scenario`` column holding several alternative forecasts needs
     ``scenario`` to pick one (the forecast's own ``volatility_path`` label is not one).
+    ``path`` may be a folder of CSV files or a Parquet dataset (see
+    :mod:`staffplan.tables.folders`).
     """
+    if is_folder(path):
+        return read_parts(
+            path,
+            kind,
+            lambda part: read_demand(
+                part, zone, interval_min, value_column=value_column, kind=kind, scenario=scenario
+            ),
+        )
     table = read_counts(
         path,
         zone,
