@@ -5,9 +5,9 @@ interval_start, agents``) and the config's ``shifts:`` section and returns the s
 and coverage tables with the LP bound and the gap to it. Each queue is covered by its
 own shifts unless ``shifts.shared_queues`` pools them (then one block covers the summed
 ``agents`` and its coverage rows are labelled with the joined queue names). Queues are
-separate models unless ``max_headcount`` couples them into one. Every model first gets
-its LP bound and a quick rounding; the time limit then goes to the models furthest from
-their bound.
+separate models unless ``max_headcount`` couples them into one (queues that share no
+agents solve independently, on ``workers`` when given). Every model gets its LP bound, a
+quick rounding and a window search that stops on counts, not on the clock.
 
 Costs are in paid hours × ``cost_per_hour``; the objective adds
 ``understaffing_penalty`` per uncovered agent-interval and ``overstaffing_penalty`` per
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,6 +32,7 @@ from staffplan.errors import InfeasiblePlanError, InputError, StaffplanError
 from staffplan.milp import check_time_limit
 from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
 from staffplan.schedule._model import CoverModel, build_model
+from staffplan.schedule._search import Progress
 from staffplan.schedule._shift_table import shift_table
 from staffplan.schedule._solve import Solved, improve, quick_solution, solve_lp
 from staffplan.schedule.coverage import coverage_table
@@ -38,7 +40,7 @@ from staffplan.schedule.coverage import coverage_table
 if TYPE_CHECKING:
     from staffplan.config import Config
 
-MIN_SHARE_S = 10.0  # seconds: the least time worth giving one model's restricted MILP
+SolverProgress = Callable[[str], None]  # one line: the incumbent and its gap
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,6 +107,7 @@ def build_schedule(
     mip_gap: float | None = None,
     allow_moves: bool = False,
     workers: Workers = IN_PROCESS,
+    progress: SolverProgress | None = None,
 ) -> Schedule:
     """Shifts covering ``requirements.agents`` per queue and interval (see module doc).
 
@@ -116,10 +119,11 @@ def build_schedule(
     re-planning a published schedule (:func:`staffplan.replan.replan_surge`): a schedule
     built from scratch has no shifts to move, so it is an :class:`InputError`, not ignored.
 
-    Here the models share the time limit in sequence. On other ``workers`` each model
-    (a queue, or the pool) is one task with its own solver and its share of the limit
-    as if the workers' slots ran side by side (the whole limit when there are as many
-    slots as models). A solve that stops on its gap gives the same schedule either way.
+    The search stops on counts (see :mod:`._search`), so the schedule does not depend
+    on how fast the machine is; ``time_limit_s`` is a safety net (here for all models in
+    sequence, on other ``workers`` for each model, a queue or the pool, as one task), and
+    ``timed_out`` says it was hit. ``progress(line)`` hears the incumbent and its gap as
+    the search improves it (in this process only).
     """
     if allow_moves:
         raise InputError(
@@ -144,18 +148,17 @@ def build_schedule(
     )
     models = [build_model(cands, grid, [required[i] for i in g], shifts) for g in groups]
     labelled = [[labels[i] for i in g] for g in groups]
+    left_s = budget - (time.monotonic() - started)
+    tasks = list(zip(models, labelled, strict=True))
     if workers is IN_PROCESS:
-        firsts = [
-            _first(model, cands, grid, shifts, names)
-            for model, names in zip(models, labelled, strict=True)
+        deadline = time.monotonic() + left_s
+        results = [
+            _cover(cands, grid, shifts, deadline, gap, task, _told(progress, n, len(tasks)))
+            for n, task in enumerate(tasks)
         ]
-        left_s = budget - (time.monotonic() - started)
-        results = _improve_all(models, firsts, cands, left_s, gap)
     else:
-        left_s = budget - (time.monotonic() - started)
-        share_s = max(min(left_s, left_s * workers.slots / len(models)), min(left_s, MIN_SHARE_S))
-        tasks = list(zip(models, labelled, strict=True))
-        results = workers.map(cover_block, tasks, common=(cands, grid, shifts, share_s, gap))
+        # Each task gets the whole limit: it is a safety net, not a share of the work.
+        results = workers.map(cover_block, tasks, common=(cands, grid, shifts, left_s, gap))
     solved = _found(results, left_s)
     return _assemble(solved, models, groups, labels, requirements, cands, grid, config)
 
@@ -168,11 +171,47 @@ def cover_block(
     mip_gap: float,
     task: tuple[CoverModel, list[str]],
 ) -> Solved | None:
-    """One task: the LP bound, quick schedule and restricted MILP of one model (a queue,
-    or queues solved together) within ``time_limit_s`` seconds."""
+    """One task: the LP bound, quick schedule and window search of one model (a queue,
+    or queues solved together), with ``time_limit_s`` seconds as its safety net."""
+    deadline = time.monotonic() + time_limit_s
+    return _cover(cands, grid, shifts, deadline, mip_gap, task, None)
+
+
+def _cover(
+    cands: Candidates,
+    grid: Grid,
+    shifts: ShiftsConfig,
+    deadline: float,
+    mip_gap: float,
+    task: tuple[CoverModel, list[str]],
+    progress: Progress | None,
+) -> Solved | None:
     model, labels = task
     lp, first = _first(model, cands, grid, shifts, labels)
-    return improve(model, cands, lp, first, time_limit_s=time_limit_s, mip_gap=mip_gap)
+    return improve(
+        model,
+        cands,
+        lp,
+        first,
+        mip_gap=mip_gap,
+        cyclic=grid.cyclic,
+        interval_min=grid.interval_min,
+        deadline=deadline,
+        progress=progress,
+    )
+
+
+def _told(progress: SolverProgress | None, n: int, total: int) -> Progress | None:
+    """The search's ``(incumbent, bound)`` reports as a line for ``progress``."""
+    if progress is None:
+        return None
+    where = f"model {n + 1}/{total}, " if total > 1 else ""
+
+    def report(incumbent: float, bound: float) -> None:
+        gap = (incumbent - bound) / bound if bound > 0 else 0.0
+        progress(f"{where}incumbent {incumbent:,.2f}, gap {gap:.2%}")
+
+    return report
 
 
 def _check_columns(requirements: pd.DataFrame) -> None:
@@ -227,31 +266,6 @@ def _first(
     return lp, quick_solution(model, cands, lp)
 
 
-def _improve_all(
-    models: list[CoverModel],
-    firsts: list[tuple[so.OptimizeResult, Solved | None]],
-    cands: Candidates,
-    budget_s: float,
-    mip_gap: float,
-) -> list[Solved | None]:
-    """Spend the time left on the models furthest from their bound first: an equal share
-    each of what remains, but at least ``MIN_SHARE_S`` (a restricted MILP cut shorter
-    rarely returns anything), so with little time only the worst models are improved."""
-    started = time.monotonic()
-    results = [first for _, first in firsts]
-    order = sorted(range(len(models)), key=lambda i: -_distance(results[i], firsts[i][0]))
-    for position, i in enumerate(order):
-        left = budget_s - (time.monotonic() - started)
-        share = max(left / (len(order) - position), min(left, MIN_SHARE_S))
-        first = results[i]
-        if share <= 0 and first is not None and first.gap > mip_gap:
-            results[i] = dataclasses.replace(first, timed_out=True)  # no time left to improve
-            continue
-        lp = firsts[i][0]
-        results[i] = improve(models[i], cands, lp, first, time_limit_s=share, mip_gap=mip_gap)
-    return results
-
-
 def _found(results: list[Solved | None], budget_s: float) -> list[Solved]:
     if any(result is None for result in results):
         raise StaffplanError(
@@ -260,10 +274,6 @@ def _found(results: list[Solved | None], budget_s: float) -> list[Solved]:
             "shifts.understaffing: soft"
         )
     return [result for result in results if result is not None]
-
-
-def _distance(result: Solved | None, lp: so.OptimizeResult) -> float:
-    return np.inf if result is None else result.objective - float(lp.fun)
 
 
 def _raise_short(
