@@ -76,7 +76,9 @@ class CoverModel:
 
 
 def coverage_matrices(cands: Candidates, grid: Grid) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """Agents present per interval per shift (T × shifts) and per break slot (T × slots)."""
+    """Agents present per interval per shift (T × shifts) and per break slot (T × slots):
+    a staggered short break counts as ``1 / slot_spread`` of an agent, any other part of
+    an interval as a whole one (see :class:`Candidates`)."""
     size, n_shifts, n_slots = grid.size, cands.start.size, cands.slot_group.size
     offsets = np.concatenate([np.arange(n) for n in cands.length])
     shift_cols = np.repeat(np.arange(n_shifts), cands.length)
@@ -92,7 +94,7 @@ def coverage_matrices(cands: Candidates, grid: Grid) -> tuple[sp.csr_matrix, sp.
             for step, share in cover:
                 rows.append(slot_start[chosen] + step)
                 cols.append(chosen)
-                weights.append(np.full(chosen.size, share))
+                weights.append(np.maximum(share, 1.0 / cands.slot_spread[chosen]))
     away = _fold(
         np.concatenate(rows),
         np.concatenate(cols),

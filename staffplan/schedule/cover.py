@@ -31,6 +31,7 @@ from staffplan.engine import IN_PROCESS, Workers
 from staffplan.errors import InfeasiblePlanError, InputError, StaffplanError
 from staffplan.milp import check_time_limit
 from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
+from staffplan.schedule._floor import on_floor
 from staffplan.schedule._model import CoverModel, build_model
 from staffplan.schedule._search import Progress
 from staffplan.schedule._shift_table import shift_table
@@ -321,14 +322,16 @@ def _assemble(
                     solved.values[layout.x], solved.values[layout.b], cands, grid, config, labels[i]
                 )
             )
-            scheduled[labels[i]] = model.coverage(solved.values, position)
     required = {
         labels[i]: m.required[p]
         for m, g in zip(models, groups, strict=True)
         for p, i in enumerate(g)
     }
-    coverage, note = coverage_table(labels, required, scheduled, grid, requirements, config)
     shifts = pd.concat(shift_parts, ignore_index=True)
+    lowest = {}
+    for label in labels:  # the shifts as written, at the breaks' resolution
+        scheduled[label], lowest[label] = on_floor(shifts[shifts["queue"] == label], grid)
+    coverage, note = coverage_table(labels, required, scheduled, grid, requirements, config, lowest)
     shifts = shifts.sort_values(["start", "queue", "template", "end"], kind="stable").reset_index(
         drop=True
     )
