@@ -211,7 +211,7 @@ class Outcome:
 
 def solve_from(
     cost: np.ndarray,
-    start: np.ndarray,
+    start: np.ndarray | None,
     *,
     integrality: np.ndarray,
     lower: np.ndarray,
@@ -222,10 +222,12 @@ def solve_from(
     node_limit: int,
     mip_gap: float = 0.0,
     time_limit_s: float = math.inf,
+    bound_only: bool = False,
 ) -> Outcome:
     """Minimise ``cost @ x`` as :func:`run_highs` does, starting HiGHS from the feasible
     solution ``start`` (so it never returns anything worse) and stopping after
     ``node_limit`` branch-and-bound nodes, within ``mip_gap`` or at ``time_limit_s``.
+    ``bound_only`` runs no primal heuristics: for the proven ``dual_bound`` alone.
 
     This one uses highspy, not scipy: scipy's ``milp`` cannot take a starting solution.
     HiGHS runs on one thread with a fixed seed, so the same call does the same work and
@@ -240,6 +242,9 @@ def solve_from(
     highs.setOptionValue("mip_rel_gap", mip_gap)
     highs.setOptionValue("mip_max_nodes", int(node_limit))
     highs.setOptionValue("time_limit", float(time_limit_s))
+    if bound_only:
+        highs.setOptionValue("mip_heuristic_effort", 0.0)
+        highs.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
     csc = sparse.csc_matrix(matrix)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = int(cost.size), int(csc.shape[0])
@@ -255,8 +260,9 @@ def solve_from(
         for flag in np.asarray(integrality, dtype=bool)
     ]
     highs.passModel(lp)
-    columns = np.arange(cost.size, dtype=np.int32)
-    highs.setSolution(columns.size, columns, np.asarray(start, dtype=float))
+    if start is not None:
+        columns = np.arange(cost.size, dtype=np.int32)
+        highs.setSolution(columns.size, columns, np.asarray(start, dtype=float))
     _interruptible(highs.run)
     status = highs.getModelStatus()
     info = highs.getInfo()

@@ -22,13 +22,14 @@ import time
 import numpy as np
 import scipy.optimize as so
 
-from staffplan.milp import run_highs
+from staffplan.milp import run_highs, solve_from
 from staffplan.schedule._candidates import Candidates
 from staffplan.schedule._model import CoverModel
 from staffplan.schedule._quick import quick_schedule
 from staffplan.schedule._search import Progress, fix_and_optimise
 
 _EPS = 1e-6
+PROVE_UP_TO_PEAK = 40  # agents: models up to this peak get a root-node bound
 FALLBACK_NODES = 1000  # nodes of the whole-model MILP when rounding finds nothing
 
 
@@ -36,8 +37,9 @@ FALLBACK_NODES = 1000  # nodes of the whole-model MILP when rounding finds nothi
 class Solved:
     """An integer solution ``values`` of a :class:`CoverModel` with its LP bound.
 
-    ``gap`` is ``(objective - lp_bound) / lp_bound``; ``timed_out`` says the time limit
-    cut a stage short (the schedule is valid but may differ between runs).
+    ``gap`` is ``(objective - lp_bound) / lp_bound``; ``proven_bound`` is the best lower
+    bound proven (at least ``lp_bound``); ``timed_out`` says the time limit cut a stage
+    short (the schedule is valid but may differ between runs).
     """
 
     values: np.ndarray
@@ -45,6 +47,7 @@ class Solved:
     lp_bound: float
     method: str
     timed_out: bool
+    proven_bound: float
 
     @property
     def gap(self) -> float:
@@ -87,7 +90,8 @@ def full_milp(model: CoverModel, lp: so.OptimizeResult, deadline: float) -> Solv
         return None
     values = model.settle(result.x)
     timed_out = "time limit" in str(result.message).lower()
-    return Solved(values, float(model.c @ values), float(lp.fun), "LP + HiGHS", timed_out)
+    objective, bound = float(model.c @ values), float(lp.fun)
+    return Solved(values, objective, bound, "LP + HiGHS", timed_out, bound)
 
 
 def quick_solution(model: CoverModel, cands: Candidates, lp: so.OptimizeResult) -> Solved | None:
@@ -95,7 +99,33 @@ def quick_solution(model: CoverModel, cands: Candidates, lp: so.OptimizeResult) 
     values = quick_schedule(model, cands, lp.x)
     if values is None:
         return None
-    return Solved(values, float(model.c @ values), float(lp.fun), "LP + rounding", False)
+    objective, bound = float(model.c @ values), float(lp.fun)
+    return Solved(values, objective, bound, "LP + rounding", False, bound)
+
+
+def prove_bound(model: CoverModel, best: Solved, deadline: float) -> Solved:
+    """``best`` with HiGHS's root-node bound (LP plus cuts, no heuristics) as its
+    ``proven_bound`` when the model is small (peak ≤ ``PROVE_UP_TO_PEAK`` agents): there
+    the LP bound is weak and the cuts close much of the gap, cheaply. Larger models keep
+    the LP bound, which is tight enough there and whose root would cost seconds."""
+    if max(float(need.max(initial=0.0)) for need in model.required) > PROVE_UP_TO_PEAK:
+        return best
+    outcome = solve_from(
+        model.c,
+        None,
+        integrality=model.integer,
+        lower=model.lb,
+        upper=model.ub,
+        matrix=model.A,
+        row_lower=model.row_lb,
+        row_upper=model.row_ub,
+        node_limit=1,
+        time_limit_s=max(deadline - time.monotonic(), 0.01),
+        bound_only=True,
+    )
+    bound = min(max(best.lp_bound, outcome.dual_bound), best.objective)
+    timed_out = best.timed_out or outcome.stop == "clock"
+    return dataclasses.replace(best, proven_bound=bound, timed_out=timed_out)
 
 
 def improve(
@@ -116,11 +146,12 @@ def improve(
         best = full_milp(model, lp, deadline)
     if best is None or best.gap <= mip_gap:
         return best
+    best = prove_bound(model, best, deadline)
     searched = fix_and_optimise(
         model,
         cands,
         best.values,
-        best.lp_bound,
+        best.proven_bound,
         mip_gap=mip_gap,
         cyclic=cyclic,
         interval_min=interval_min,
@@ -130,4 +161,10 @@ def improve(
     if searched.objective >= best.objective - _EPS:
         return dataclasses.replace(best, timed_out=searched.timed_out)
     method = f"LP + rounding + window search ({searched.windows} windows)"
-    return Solved(searched.values, searched.objective, best.lp_bound, method, searched.timed_out)
+    return dataclasses.replace(
+        best,
+        values=searched.values,
+        objective=searched.objective,
+        method=method,
+        timed_out=searched.timed_out,
+    )

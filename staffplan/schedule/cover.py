@@ -48,11 +48,13 @@ SolverProgress = Callable[[str], None]  # one line: the incumbent and its gap
 class Schedule:
     """A covering schedule and how good it is.
 
-    ``lp_bound`` and ``objective`` are in cost units (paid hours × ``cost_per_hour`` plus
-    penalties); ``gap`` = (objective − lp_bound) / lp_bound. ``uncovered_agent_hours`` sums
-    the coverage gaps. ``timed_out`` says the time limit cut the search short (then a
-    rerun may return a different schedule). ``service_level_note`` says why
-    ``coverage.service_level`` is empty, or is blank.
+    ``lp_bound``, ``proven_bound`` and ``objective`` are in cost units (paid hours ×
+    ``cost_per_hour`` plus penalties); ``gap`` = (objective − lp_bound) / lp_bound.
+    ``proven_bound`` is the best lower bound proven (the LP's, or on small queues, where
+    the LP is weak, HiGHS's root bound with cuts); no schedule can cost less.
+    ``uncovered_agent_hours`` sums the coverage gaps. ``timed_out`` says the wall-clock
+    safety net cut the search short (then a rerun may return a different schedule).
+    ``service_level_note`` says why ``coverage.service_level`` is empty, or is blank.
     """
 
     shifts: pd.DataFrame
@@ -64,21 +66,37 @@ class Schedule:
     method: str
     timed_out: bool
     service_level_note: str
+    proven_bound: float
 
     @property
     def gap(self) -> float:
         """Relative gap of ``objective`` above ``lp_bound`` (0 when the bound is 0)."""
-        if self.lp_bound <= 0:
-            return 0.0 if self.objective <= 0 else float("inf")
-        return max(self.objective - self.lp_bound, 0.0) / self.lp_bound
+        return _relative(self.objective, self.lp_bound)
+
+    @property
+    def proven_gap(self) -> float:
+        """Relative gap of ``objective`` above ``proven_bound``: at most this much could
+        any schedule save."""
+        return _relative(self.objective, self.proven_bound)
+
+    @property
+    def stopped_on(self) -> str:
+        """How the search ended, in words: on its own counted limits (the same on any
+        machine) or on the wall-clock safety net."""
+        if self.timed_out:
+            return "wall-clock safety net (time limit): a re-run may differ"
+        return "its counted limits (the same schedule on any machine)"
 
     def solver_record(self) -> dict[str, float | str | bool]:
-        """How the solve ended, for manifests: ``stopped_at_time_limit`` (a re-run with
-        more time, or on a less busy machine, may find another schedule), the gap to the
-        LP bound and the method."""
+        """How the solve ended, for manifests: ``stopped_at_time_limit`` (the wall-clock
+        safety net: a re-run with more time, or on a less busy machine, may find another
+        schedule), in words (``stopped_on``), the gaps to the LP and proven bounds and the
+        method."""
         return {
             "stopped_at_time_limit": self.timed_out,
+            "stopped_on": self.stopped_on,
             "gap_to_lp_bound": round(self.gap, 6),
+            "gap_to_proven_bound": round(self.proven_gap, 6),
             "method": self.method,
         }
 
@@ -91,13 +109,22 @@ class Schedule:
             "shift_cost": round(float(self.shifts["cost"].sum()), 4),
             "penalty_cost": round(self.objective - float(self.shifts["cost"].sum()), 4),
             "lp_bound": round(self.lp_bound, 4),
+            "proven_bound": round(self.proven_bound, 4),
             "gap_to_lp_bound": round(self.gap, 6),
+            "gap_to_proven_bound": round(self.proven_gap, 6),
             "uncovered_agent_hours": round(self.uncovered_agent_hours, 4),
             "intervals_with_gaps": int((self.coverage["gap"] > 1e-9).sum()),
             "method": self.method,
             "timed_out": self.timed_out,
+            "stopped_on": self.stopped_on,
             "service_level_note": self.service_level_note,
         }
+
+
+def _relative(objective: float, bound: float) -> float:
+    if bound <= 0:
+        return 0.0 if objective <= 0 else float("inf")
+    return max(objective - bound, 0.0) / bound
 
 
 def build_schedule(
@@ -347,4 +374,5 @@ def _assemble(
         method="; ".join(dict.fromkeys(r.method for r in results)),
         timed_out=any(r.timed_out for r in results),
         service_level_note=note,
+        proven_bound=sum(r.proven_bound for r in results),
     )
