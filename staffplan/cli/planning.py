@@ -193,6 +193,7 @@ def schedule(
             cfg,
             time_limit_s=time_limit,
             allow_moves=allow_moves,
+            progress=stage.detail,
             **engine_keywords(engine, scheduler),
         )
     files: dict[str, str | bytes] = {**schedule_files(result)}
@@ -299,6 +300,7 @@ def plan(
             simulate_replications=replications if simulate else None,
             seed=seed,
             stage=stage,
+            solver_progress=stage.detail,
             warn=warn,
             wait_lock=wait_lock,
             **engine_keywords(engine, scheduler),

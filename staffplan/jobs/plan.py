@@ -85,6 +85,7 @@ def run_plan(
     seed: int = 7,
     stage: Stage = lambda name: None,
     workers: Workers = IN_PROCESS,
+    solver_progress: Callable[[str], None] | None = None,
 ) -> PlanResult:
     """Run the pipeline for ``horizon_days`` from ``start`` (default: :func:`default_start`).
 
@@ -94,7 +95,8 @@ def run_plan(
     the config has a ``deflection:`` section; the simulation (of the requirements table
     against the schedule's coverage) when ``simulate_replications`` is a number of runs
     (checked before any work, as is ``time_limit_s``). ``stage(name)`` is called as each
-    stage begins (the CLI shows progress with it). The forecast, the schedule and the
+    stage begins (the CLI shows progress with it), ``solver_progress(line)`` as the shift
+    solver improves its schedule (incumbent and gap). The forecast, the schedule and the
     simulation split their work into tasks on ``workers`` (:mod:`staffplan.engine`); the
     plan does not depend on where they ran.
     """
@@ -126,7 +128,13 @@ def run_plan(
     stage("staff")
     requirements = as_written(size_requirements(demand, config))
     stage("schedule")
-    schedule = build_schedule(requirements, config, time_limit_s=time_limit_s, workers=workers)
+    schedule = build_schedule(
+        requirements,
+        config,
+        time_limit_s=time_limit_s,
+        workers=workers,
+        progress=solver_progress,
+    )
     simulation = None
     if simulate_replications is not None:
         stage("simulate")
@@ -301,6 +309,7 @@ def plan_job(
     simulate_replications: int | None = None,
     seed: int = 7,
     stage: Stage = lambda name: None,
+    solver_progress: Callable[[str], None] | None = None,
     warn: Warn = print,
     wait_lock: float = 0.0,
     engine: str | None = None,
@@ -309,7 +318,8 @@ def plan_job(
     """``staffplan plan``: read the config's history and market, run :func:`run_plan` and
     publish ``output`` (locked for the whole run, waiting up to ``wait_lock`` seconds for
     another run; ``arguments`` go in its manifest). ``engine`` and ``scheduler`` choose
-    where the stages' tasks run (see :func:`staffplan.engine.open_workers`).
+    where the stages' tasks run (see :func:`staffplan.engine.open_workers`);
+    ``stage`` and ``solver_progress`` are :func:`run_plan`'s.
 
     Cheap checks (the start date, the output folder) run before the slow work; the
     forecast's warnings (a history long before the horizon) go to ``warn``.
@@ -334,6 +344,7 @@ def plan_job(
             seed=seed,
             stage=stage,
             workers=workers,
+            solver_progress=solver_progress,
         )
         for warning in result.forecast_run.warnings:
             warn(warning)
