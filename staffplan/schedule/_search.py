@@ -11,8 +11,8 @@ a window of a few hours is small and solves in a few hundredths of a second. So:
    other count is fixed at the incumbent's, and HiGHS solves the rest from the
    incumbent (a warm start, so it never returns anything worse) within ``NODE_BUDGET``
    branch-and-bound nodes;
-3. a pass over all windows that improves nothing moves on to the next, wider window
-   size; the search ends after the widest, or as soon as the incumbent is within
+3. then the next, wider window size (up to ``MAX_PASSES`` passes per size while they
+   improve); the search ends after the widest, or as soon as the incumbent is within
    ``mip_gap`` of the bound.
 
 Every limit is a count (windows, passes, nodes), HiGHS runs on one thread with a fixed
@@ -35,9 +35,9 @@ from staffplan.milp import Outcome, solve_from
 from staffplan.schedule._candidates import Candidates
 from staffplan.schedule._model import CoverModel
 
-WINDOW_HOURS = (8, 16)  # hours of shift starts freed at once, narrow to wide
+WINDOW_HOURS = (6, 12)  # hours of shift starts freed at once, narrow to wide
 NODE_BUDGET = 10  # branch-and-bound nodes per window: a count, the same on every run
-MAX_PASSES = 2  # passes over the windows of one size (each must improve to go on)
+MAX_PASSES = 1  # passes over the windows of one size (each must improve to go on)
 _EPS = 1e-6
 
 Progress = Callable[[float, float], None]  # (incumbent, bound) after each improvement
