@@ -30,6 +30,7 @@ from staffplan.jobs.publish import (
     publish,
 )
 from staffplan.jobs.report import render_report
+from staffplan.jobs.report_surplus import surplus_tables
 from staffplan.milp import check_time_limit
 from staffplan.schedule import Schedule, build_schedule
 from staffplan.schedule.plot import coverage_png
@@ -208,11 +209,12 @@ def plan_headlines(result: PlanResult) -> dict[str, str]:
         "Projected service level": f"{weighted_sl:.1%}",
         "Scheduled paid hours": f"{result.schedule.paid_hours:,.1f}",
         "Gap to LP bound": f"{result.schedule.gap:.2%}",
+        "Gap to proven bound": f"{result.schedule.proven_gap:.2%}",
         "Uncovered agent-hours": f"{summary['uncovered_agent_hours']:,.1f}",
         "Shift solver": (
-            "hit its time limit: raise --time-limit"  # a re-run may differ
+            "hit its time limit (safety net): raise --time-limit"  # a re-run may differ
             if result.schedule.timed_out
-            else "done before its time limit"
+            else "stopped on its counted limits"
         ),
     }
     if result.deflection is not None:
@@ -283,6 +285,7 @@ def plan_files(result: PlanResult) -> dict[str, str | bytes]:
         {
             "Per day": daily_summary(result),
             "Shifts": result.schedule.shifts,
+            **surplus_tables(result.schedule, str(result.forecast["interval_start"].dt.tz)),
             **(
                 {"Deflection by reason": result.deflection.summary}
                 if result.deflection is not None

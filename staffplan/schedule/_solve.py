@@ -39,7 +39,8 @@ class Solved:
 
     ``gap`` is ``(objective - lp_bound) / lp_bound``; ``proven_bound`` is the best lower
     bound proven (at least ``lp_bound``); ``timed_out`` says the time limit cut a stage
-    short (the schedule is valid but may differ between runs).
+    short (the schedule is valid but may differ between runs); ``lp_values`` is the LP
+    relaxation's solution (fractional agents: what the shift shapes alone force).
     """
 
     values: np.ndarray
@@ -48,6 +49,7 @@ class Solved:
     method: str
     timed_out: bool
     proven_bound: float
+    lp_values: np.ndarray
 
     @property
     def gap(self) -> float:
@@ -91,7 +93,7 @@ def full_milp(model: CoverModel, lp: so.OptimizeResult, deadline: float) -> Solv
     values = model.settle(result.x)
     timed_out = "time limit" in str(result.message).lower()
     objective, bound = float(model.c @ values), float(lp.fun)
-    return Solved(values, objective, bound, "LP + HiGHS", timed_out, bound)
+    return Solved(values, objective, bound, "LP + HiGHS", timed_out, bound, lp.x)
 
 
 def quick_solution(model: CoverModel, cands: Candidates, lp: so.OptimizeResult) -> Solved | None:
@@ -100,7 +102,7 @@ def quick_solution(model: CoverModel, cands: Candidates, lp: so.OptimizeResult) 
     if values is None:
         return None
     objective, bound = float(model.c @ values), float(lp.fun)
-    return Solved(values, objective, bound, "LP + rounding", False, bound)
+    return Solved(values, objective, bound, "LP + rounding", False, bound, lp.x)
 
 
 def prove_bound(model: CoverModel, best: Solved, deadline: float) -> Solved:

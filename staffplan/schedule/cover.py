@@ -37,6 +37,7 @@ from staffplan.schedule._search import Progress
 from staffplan.schedule._shift_table import shift_table
 from staffplan.schedule._solve import Solved, improve, quick_solution, solve_lp
 from staffplan.schedule.coverage import coverage_table
+from staffplan.schedule.surplus import surplus_causes, surplus_hours
 
 if TYPE_CHECKING:
     from staffplan.config import Config
@@ -55,6 +56,8 @@ class Schedule:
     ``uncovered_agent_hours`` sums the coverage gaps. ``timed_out`` says the wall-clock
     safety net cut the search short (then a rerun may return a different schedule).
     ``service_level_note`` says why ``coverage.service_level`` is empty, or is blank.
+    ``surplus_causes`` splits the over-coverage the integer schedule accepted by cause
+    (:func:`staffplan.schedule.surplus.surplus_causes`).
     """
 
     shifts: pd.DataFrame
@@ -67,6 +70,7 @@ class Schedule:
     timed_out: bool
     service_level_note: str
     proven_bound: float
+    surplus_causes: pd.DataFrame
 
     @property
     def gap(self) -> float:
@@ -113,6 +117,7 @@ class Schedule:
             "gap_to_lp_bound": round(self.gap, 6),
             "gap_to_proven_bound": round(self.proven_gap, 6),
             "uncovered_agent_hours": round(self.uncovered_agent_hours, 4),
+            **surplus_hours(self.surplus_causes, self.coverage),
             "intervals_with_gaps": int((self.coverage["gap"] > 1e-9).sum()),
             "method": self.method,
             "timed_out": self.timed_out,
@@ -340,10 +345,12 @@ def _assemble(
     grid: Grid,
     config: Config,
 ) -> Schedule:
-    shift_parts, scheduled = [], {}
+    shift_parts, scheduled, lp_surplus = [], {}, {}
     for solved, model, members in zip(results, models, groups, strict=True):
         for position, i in enumerate(members):
             layout = model.blocks[position]
+            lp_cover = model.coverage(solved.lp_values, position)
+            lp_surplus[labels[i]] = np.maximum(lp_cover - model.required[position], 0.0)
             shift_parts.append(
                 shift_table(
                     solved.values[layout.x], solved.values[layout.b], cands, grid, config, labels[i]
@@ -359,6 +366,7 @@ def _assemble(
     for label in labels:  # the shifts as written, at the breaks' resolution
         scheduled[label], lowest[label] = on_floor(shifts[shifts["queue"] == label], grid)
     coverage, note = coverage_table(labels, required, scheduled, grid, requirements, config, lowest)
+    causes = surplus_causes(coverage, lp_surplus)
     shifts = shifts.sort_values(["start", "queue", "template", "end"], kind="stable").reset_index(
         drop=True
     )
@@ -375,4 +383,5 @@ def _assemble(
         timed_out=any(r.timed_out for r in results),
         service_level_note=note,
         proven_bound=sum(r.proven_bound for r in results),
+        surplus_causes=causes,
     )
