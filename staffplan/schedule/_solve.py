@@ -29,7 +29,7 @@ from staffplan.schedule._quick import quick_schedule
 from staffplan.schedule._search import Progress, fix_and_optimise
 
 _EPS = 1e-6
-PROVE_UP_TO_PEAK = 40  # agents: models up to this peak get a root-node bound
+PROVE_UP_TO_PEAK = 20  # agents: models up to this peak get a root-node bound
 FALLBACK_NODES = 1000  # nodes of the whole-model MILP when rounding finds nothing
 
 
