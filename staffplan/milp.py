@@ -9,7 +9,10 @@ with :func:`solve_milp`. Costs are in the caller's units; times in seconds.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+import os
+import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -209,6 +212,25 @@ class Outcome:
     stop: str
 
 
+@functools.cache
+def _highspy() -> Any:
+    """highspy, imported on first use (only the search needs it), its first ``Highs()``
+    made with stdout pointed at the null device: HiGHS prints its banner there once per
+    process, before any option can silence it, and stdout may be a command's CSV."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return highspy
+
+
 def solve_from(
     cost: np.ndarray,
     start: np.ndarray | None,
@@ -234,8 +256,7 @@ def solve_from(
     gives the same answer on a fast or a loaded machine; only ``time_limit_s`` (a safety
     net) depends on the clock.
     """
-    import highspy  # here: only the search needs it, not every import of staffplan
-
+    highspy = _highspy()
     highs = highspy.Highs()
     for name, value in _DETERMINISTIC.items():
         highs.setOptionValue(name, value)

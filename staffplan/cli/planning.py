@@ -249,7 +249,7 @@ def roster(
     elif not quiet:
         render(result.figures(), fmt, None)
     check_uncovered(cfg, float(result.figures()["uncovered_agent_hours"]), result.folder)
-    check_solver_clock(bool(result.figures()["timed_out"]), result.folder)
+    check_solver_clock(result.schedule.timed_out, result.folder)
 
 
 @command
