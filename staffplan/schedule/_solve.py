@@ -2,7 +2,8 @@
 
 1. The LP relaxation gives the bound every schedule is measured against.
 2. A quick rounding of the LP (:mod:`._quick`, a fraction of a second) gives a first
-   schedule, so there is always one, however short the time limit.
+   schedule, so there is always one, however short the time limit (when it breaks a
+   hard rule, HiGHS on the whole model within ``FALLBACK_NODES`` nodes gives it).
 3. Unless that is already within ``mip_gap`` of the bound, a fix-and-optimise search over
    time windows (:mod:`._search`) improves it. Its limits are counts (windows, passes,
    branch-and-bound nodes) and HiGHS runs on one thread, so it returns the same schedule
@@ -160,13 +161,13 @@ def improve(
         deadline=deadline,
         progress=progress,
     )
+    timed_out = best.timed_out or searched.timed_out
     if searched.objective >= best.objective - _EPS:
-        return dataclasses.replace(best, timed_out=searched.timed_out)
-    method = f"LP + rounding + window search ({searched.windows} windows)"
+        return dataclasses.replace(best, timed_out=timed_out)
     return dataclasses.replace(
         best,
         values=searched.values,
         objective=searched.objective,
-        method=method,
-        timed_out=searched.timed_out,
+        method=f"{best.method} + window search ({searched.windows} windows)",
+        timed_out=timed_out,
     )
