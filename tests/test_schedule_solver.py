@@ -24,7 +24,7 @@ def half_hour_week(days: int, scale: float) -> pd.DataFrame:
 
 def test_the_same_covering_solve_beside_a_cpu_hog_writes_the_same_shifts():
     config = make_config(interval=30, every=30, lengths="[480]")
-    requirements = half_hour_week(days=2, scale=2.0)
+    requirements = half_hour_week(days=1, scale=3.0)
     quiet = build_schedule(requirements, config)
     assert "window search" in quiet.method, "the search must run for this test to mean much"
     hog = subprocess.Popen([sys.executable, "-c", HOG])
