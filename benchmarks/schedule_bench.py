@@ -1,22 +1,36 @@
 """Benchmarks for the covering solver (run by hand, not in tests).
 
-    python benchmarks/schedule_bench.py week        # the realistic week, staffplan vs plain HiGHS
-    python benchmarks/schedule_bench.py big         # the 1,900-agent week (peak 1,200)
-    python benchmarks/schedule_bench.py queues30    # 30 queues, each covered by its own shifts
-    python benchmarks/schedule_bench.py sdp         # TU Wien SDP DataSet1 RandomExample1..20
+    python benchmarks/schedule_bench.py                  # every case below
+    python benchmarks/schedule_bench.py sample week      # some of them
+    python benchmarks/schedule_bench.py q30@15 --against previous,highs
 
-The realistic week: 7 × 96 quarter-hours, a two-humped daily curve from 5 to 120 required
-agents, one template starting every 15 minutes around the clock (overnight shifts) with
-8 h and 10 h on-site lengths, a 30-minute unpaid lunch and two paid 15-minute breaks in
-windows, cyclic week. Its LP bound is 7,351.75 paid hours. ``week`` also runs HiGHS's MILP
-alone on the same model (``--highs-seconds``, default 60) for comparison.
-Times are wall-clock seconds on whatever else the machine is doing: say so when quoting.
+Cases: ``sample`` (the bundled demo's week: ``staffplan plan``'s requirements, two queues,
+30-minute intervals), ``week`` (the realistic week: 7 × 96 quarter-hours, a two-humped
+daily curve from 5 to 120 agents, one template starting every 15 minutes around the
+clock with 8 h and 10 h lengths, a 30-minute unpaid lunch and two paid 15-minute breaks,
+cyclic), ``qN@M`` (N queues of random two-humped curves, peaks 15-150, at M-minute
+intervals, N in 1/5/15/30, M in 15/30), ``big`` (one queue, peak 1,200) and ``sdp`` (TU
+Wien SDP DataSet1 RandomExample1..20: exact cover, see sdp_instances.py).
+
+Each case prints, per solver, the objective (cost units: paid hours × rate + penalties),
+its gap to the best known solution and to the best proven bound
+(``schedule_best_known.json``, each with where it came from), CPU seconds
+(``time.process_time``, which the other jobs on a shared machine distort far less than
+wall time) and wall seconds. Solvers: ``staffplan`` (this checkout), ``previous`` (the
+solver of git revision ``--previous-rev``, run from ``git archive`` in a subprocess) and
+``highs`` (HiGHS's MILP alone on the same model for ``--highs-seconds``).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+import math
+import os
+import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -25,15 +39,20 @@ import numpy as np
 import pandas as pd
 import scipy.optimize as so
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# run_previous sets SCHEDULE_BENCH_CODE to the folder of the previous revision's code
+sys.path.insert(0, os.environ.get("SCHEDULE_BENCH_CODE", str(Path(__file__).parents[1])))
 
 from benchmarks.sdp_instances import as_inputs, read_instance
 from staffplan.config import Config, QueueConfig
 from staffplan.config.shifts import BreakConfig, LunchConfig, ShiftsConfig, ShiftTemplate
 from staffplan.schedule._candidates import build_candidates, build_grid
 from staffplan.schedule._model import build_model
-from staffplan.schedule.cover import Schedule, build_schedule
+from staffplan.schedule.cover import build_schedule
 
+REPO = Path(__file__).resolve().parents[1]
+CODE = "SCHEDULE_BENCH_CODE"
+BEST = Path(__file__).with_name("schedule_best_known.json")
+PREVIOUS_REV = "561f1f7"  # main before issue 14: LP + rounding + restricted root-only MILP
 SDP = Path("/work/shared/data/scheduling/shift_design_dbai/DataSet1")
 MONDAY = "2026-03-02"
 TEMPLATE = ShiftTemplate(
@@ -66,82 +85,32 @@ def daily_curve(
     return np.round(low + (peak - low) * hump)
 
 
-def week_inputs(curves: dict[str, np.ndarray]) -> tuple[pd.DataFrame, Config]:
-    """Requirements (one week per queue, UTC) and a config with the benchmark template."""
-    times = pd.date_range(MONDAY, periods=7 * 96, freq="15min", tz="UTC")
-    frames = [
-        pd.DataFrame({"queue": name, "interval_start": times, "agents": np.tile(day, 7)})
-        for name, day in curves.items()
-    ]
+def week_inputs(
+    curves: dict[str, np.ndarray], interval_min: int = 15
+) -> tuple[pd.DataFrame, Config]:
+    """Requirements (one week per queue, UTC) and a config with the benchmark template;
+    at 30 minutes an interval needs the larger of its two quarter-hours."""
+    per_day = 24 * 60 // interval_min
+    times = pd.date_range(MONDAY, periods=7 * per_day, freq=f"{interval_min}min", tz="UTC")
+    frames = []
+    for name, day in curves.items():
+        need = day.reshape(per_day, -1).max(axis=1)
+        frames.append(
+            pd.DataFrame({"queue": name, "interval_start": times, "agents": np.tile(need, 7)})
+        )
+    template = TEMPLATE if interval_min == 15 else dataclasses.replace(TEMPLATE, start_every_min=30)
     config = Config(
         queues=tuple(QueueConfig(name=name, aht_s=300.0) for name in curves),
         timezone="UTC",
-        interval_min=15,
-        shifts=ShiftsConfig(templates=(TEMPLATE,), cyclic_week=True),
+        interval_min=interval_min,
+        shifts=ShiftsConfig(templates=(template,), cyclic_week=True),
     )
     return pd.concat(frames, ignore_index=True), config
 
 
-def report(label: str, schedule: Schedule, seconds: float) -> None:
-    short = int((schedule.coverage["gap"] > 0).sum())
-    print(
-        f"{label}: {seconds:.1f} s, paid {schedule.paid_hours:,.2f} h, LP bound "
-        f"{schedule.lp_bound:,.2f}, gap {schedule.gap:.2%}, uncovered intervals {short}, "
-        f"shifts {len(schedule.shifts)}, timed out {schedule.timed_out}, {schedule.method}",
-        flush=True,
-    )
-
-
-def run(label: str, requirements: pd.DataFrame, config: Config, limit: float) -> Schedule:
-    started = time.perf_counter()
-    schedule = build_schedule(requirements, config, time_limit_s=limit)
-    report(label, schedule, time.perf_counter() - started)
-    return schedule
-
-
-def plain_highs(requirements: pd.DataFrame, config: Config, seconds: float, bound: float) -> None:
-    """HiGHS's MILP on the whole model (same variables and rows), no LP-guided restriction."""
-    assert config.shifts is not None
-    grid = build_grid(requirements["interval_start"], config.zone, 15, config.shifts.cyclic_week)
-    cands = build_candidates(grid, config.shifts)
-    model = build_model(cands, grid, [requirements["agents"].to_numpy(float)], config.shifts)
-    started = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = so.milp(
-            model.c,
-            integrality=model.integer.astype(np.uint8),
-            bounds=so.Bounds(model.lb, model.ub),
-            constraints=so.LinearConstraint(model.A, model.row_lb, model.row_ub),
-            options={"time_limit": seconds, "mip_rel_gap": 0.005},
-        )
-    elapsed = time.perf_counter() - started
-    if result.x is None:
-        print(f"plain HiGHS MILP: no schedule after {elapsed:.1f} s ({result.message})")
-        return
-    values = model.settle(result.x)
-    short = int((model.coverage(values, 0) < model.required[0] - 1e-9).sum())
-    print(
-        f"plain HiGHS MILP, {seconds:g} s limit: {elapsed:.1f} s, objective {result.fun:,.2f}, "
-        f"{(result.fun - bound) / bound:.2%} above the LP bound, uncovered intervals {short}"
-    )
-
-
-def bench_week(limit: float, highs_seconds: float) -> None:
-    requirements, config = week_inputs({"chat": daily_curve(5, 120)})
-    schedule = run("realistic week (peak 120)", requirements, config, limit)
-    if highs_seconds > 0:
-        plain_highs(requirements, config, highs_seconds, schedule.lp_bound)
-
-
-def bench_big(limit: float) -> None:
-    requirements, config = week_inputs({"chat": daily_curve(50, 1200)})
-    schedule = run("1,900-agent week (peak 1,200)", requirements, config, limit)
-    per_agent = 5 * 8  # shifts a week × paid hours, roughly
-    print(f"  about {schedule.paid_hours / per_agent:,.0f} full-time agents")
-
-
-def bench_queues(limit: float) -> None:
+def queue_curves(count: int) -> dict[str, np.ndarray]:
+    """``count`` queues of two-humped days, peaks 15-150 (the same for every count: the
+    first queues of the 30)."""
     rng = np.random.default_rng(30)
     curves = {}
     for i in range(30):
@@ -154,56 +123,243 @@ def bench_queues(limit: float) -> None:
             widths=(rng.uniform(1.2, 2.2), rng.uniform(1.3, 2.4)),
             second=rng.uniform(0.6, 1.0),
         )
-    requirements, config = week_inputs(curves)
-    print(
-        f"  30 queues, peaks {min(c.max() for c in curves.values()):g}-"
-        f"{max(c.max() for c in curves.values()):g}, "
-        f"{requirements['agents'].sum() / 4:,.0f} required agent-hours"
+    return dict(list(curves.items())[:count])
+
+
+def sample_inputs() -> tuple[pd.DataFrame, Config]:
+    """The demo's week as ``staffplan plan`` schedules it (forecast → staff)."""
+    import staffplan.jobs.plan as planning
+    from staffplan import api
+
+    captured: dict[str, object] = {}
+
+    class Captured(Exception):
+        pass
+
+    def capture(requirements: pd.DataFrame, config: Config, **_: object) -> None:
+        captured.update(requirements=requirements, config=config)
+        raise Captured
+
+    real = planning.build_schedule
+    planning.build_schedule = capture
+    try:
+        api.plan(REPO / "configs" / "example.yaml")
+    except Captured:
+        pass
+    finally:
+        planning.build_schedule = real
+    return captured["requirements"], captured["config"]  # type: ignore[return-value]
+
+
+def case_inputs(case: str) -> tuple[pd.DataFrame, Config]:
+    """The requirements and config of a covering case (see module doc)."""
+    if case == "sample":
+        return sample_inputs()
+    if case == "week":
+        return week_inputs({"chat": daily_curve(5, 120)})
+    if case == "big":
+        return week_inputs({"chat": daily_curve(50, 1200)})
+    count, interval = case[1:].split("@")
+    return week_inputs(queue_curves(int(count)), int(interval))
+
+
+@dataclasses.dataclass
+class Run:
+    """One solver on one case: objective, bounds (NaN when unknown), times, stop."""
+
+    solver: str
+    objective: float
+    lp_bound: float
+    proven_bound: float
+    cpu_s: float
+    wall_s: float
+    timed_out: bool
+    uncovered_intervals: int
+
+
+def run_staffplan(requirements: pd.DataFrame, config: Config, limit: float) -> Run:
+    cpu, wall = time.process_time(), time.perf_counter()
+    schedule = build_schedule(requirements, config, time_limit_s=limit)
+    return Run(
+        "staffplan",
+        schedule.objective,
+        schedule.lp_bound,
+        getattr(schedule, "proven_bound", math.nan),
+        time.process_time() - cpu,
+        time.perf_counter() - wall,
+        schedule.timed_out,
+        int((schedule.coverage["gap"] > 1e-9).sum()),
     )
-    schedule = run("30-queue week", requirements, config, limit)
-    by_queue = schedule.shifts.groupby("queue")["cost"].sum()
-    print(
-        f"  queues: {len(by_queue)}, paid hours per queue {by_queue.min():,.1f} to "
-        f"{by_queue.max():,.1f}"
+
+
+def run_previous(case: str, revision: str, limit: float) -> Run:
+    """This benchmark's ``--worker`` mode on the solver of git ``revision``."""
+    with tempfile.TemporaryDirectory() as folder:
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", revision, "staffplan", "benchmarks"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+        env = {**os.environ, "PYTHONPATH": folder, CODE: folder}
+        out = subprocess.run(
+            [sys.executable, str(Path(__file__)), case, "--worker", "--time-limit", str(limit)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    fields = json.loads(out.strip().splitlines()[-1])
+    return Run(**{**fields, "solver": f"previous ({revision})"})
+
+
+def run_highs(requirements: pd.DataFrame, config: Config, seconds: float) -> Run:
+    """HiGHS's MILP alone on the whole model (every queue one block, same rows)."""
+    assert config.shifts is not None
+    shifts = config.shifts
+    grid = build_grid(
+        requirements["interval_start"], config.zone, config.interval_min, shifts.cyclic_week
     )
+    cands = build_candidates(grid, shifts)
+    cpu, wall = time.process_time(), time.perf_counter()
+    objective, bound, short, timed_out = 0.0, 0.0, 0, False
+    for _, rows in requirements.groupby("queue", sort=False):
+        need = np.zeros(grid.size)
+        need[grid.starts.get_indexer(rows["interval_start"])] = rows["agents"].to_numpy(float)
+        model = build_model(cands, grid, [need], shifts)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = so.milp(
+                model.c,
+                integrality=model.integer.astype(np.uint8),
+                bounds=so.Bounds(model.lb, model.ub),
+                constraints=so.LinearConstraint(model.A, model.row_lb, model.row_ub),
+                options={"time_limit": seconds, "mip_rel_gap": 0.0},
+            )
+        timed_out |= result.status == 1
+        if result.x is None:
+            return Run(
+                "HiGHS alone",
+                math.inf,
+                math.nan,
+                math.nan,
+                time.process_time() - cpu,
+                time.perf_counter() - wall,
+                True,
+                -1,
+            )
+        values = model.settle(result.x)
+        objective += float(model.c @ values)
+        bound += float(getattr(result, "mip_dual_bound", math.nan))
+        short += int((model.coverage(values, 0) < need - 1e-9).sum())
+    return Run(
+        f"HiGHS alone ({seconds:g} s per queue)",
+        objective,
+        math.nan,
+        bound,
+        time.process_time() - cpu,
+        time.perf_counter() - wall,
+        timed_out,
+        short,
+    )
+
+
+def best_known() -> dict[str, dict[str, object]]:
+    return json.loads(BEST.read_text()) if BEST.exists() else {}
+
+
+def report(case: str, run: Run) -> None:
+    best = best_known().get(case, {})
+    known = float(best.get("best_known", math.nan))
+    bound = float(best.get("best_bound", math.nan))
+    above_known = (run.objective - known) / known
+    above_bound = (run.objective - bound) / bound
+    stop = "TIMED OUT" if run.timed_out else "stopped on its limits"
+    print(
+        f"  {run.solver:34s} objective {run.objective:12,.2f}  vs best known "
+        f"{above_known:+7.2%}  vs best bound {above_bound:+7.2%}  proven bound "
+        f"{run.proven_bound:12,.2f}  CPU {run.cpu_s:6.1f} s  wall {run.wall_s:6.1f} s  "
+        f"{stop}  short intervals {run.uncovered_intervals}",
+        flush=True,
+    )
+    if run.objective < known - 1e-6:
+        print(f"  ^ better than the best known {known:,.2f} ({best.get('found_by')})")
+    if run.proven_bound > bound + 1e-6:
+        print(f"  ^ a better bound than the best known {bound:,.2f} ({best.get('bound_by')})")
+
+
+def bench_case(case: str, args: argparse.Namespace) -> None:
+    requirements, config = case_inputs(case)
+    peaks = requirements.groupby("queue")["agents"].max()
+    print(
+        f"{case}: {peaks.size} queue(s), {config.interval_min}-min intervals, peaks "
+        f"{peaks.min():g}-{peaks.max():g}, {len(requirements)} rows",
+        flush=True,
+    )
+    report(case, run_staffplan(requirements, config, args.time_limit))
+    against = [a for a in args.against.split(",") if a]
+    if "previous" in against:
+        report(case, run_previous(case, args.previous_rev, args.previous_limit))
+    if "highs" in against and args.highs_seconds > 0:
+        report(case, run_highs(requirements, config, args.highs_seconds))
 
 
 def bench_sdp(limit: float) -> None:
-    exact = 0
-    total = 0.0
+    exact, cpu_total, wall_total = 0, 0.0, 0.0
     for n in range(1, 21):
         instance = read_instance(SDP / f"RandomExample{n}.txt")
         requirements, config = as_inputs(instance)
-        started = time.perf_counter()
+        cpu, wall = time.process_time(), time.perf_counter()
         schedule = build_schedule(requirements, config, time_limit_s=limit)
-        seconds = time.perf_counter() - started
-        total += seconds
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        cpu_total, wall_total = cpu_total + cpu, wall_total + wall
         deviation = float(np.abs(schedule.coverage["scheduled"] - instance.required).sum())
         exact += deviation == 0
         print(
             f"  {instance.name:16s} {instance.interval_min:2d} min, {len(schedule.shifts):3d} "
-            f"shifts, deviation {deviation:g} agent-slots, {seconds:.2f} s"
+            f"shifts, deviation {deviation:g} agent-slots, CPU {cpu:.2f} s, wall {wall:.2f} s"
         )
-    print(f"SDP DataSet1 1-20: {exact}/20 covered exactly, {total:.1f} s in all")
+    print(
+        f"SDP DataSet1 1-20: {exact}/20 covered exactly, CPU {cpu_total:.1f} s, "
+        f"wall {wall_total:.1f} s"
+    )
+
+
+CASES = [
+    "sample",
+    "week",
+    "q1@15",
+    "q5@15",
+    "q15@15",
+    "q30@15",
+    "q1@30",
+    "q5@30",
+    "q15@30",
+    "q30@30",
+    "sdp",
+]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cases", nargs="*", default=["week", "big", "queues30", "sdp"])
-    parser.add_argument("--time-limit", type=float, default=30.0, help="staffplan seconds")
-    parser.add_argument("--highs-seconds", type=float, default=60.0)
+    parser.add_argument("cases", nargs="*", default=CASES)
+    parser.add_argument("--time-limit", type=float, default=300.0, help="safety net, seconds")
+    parser.add_argument("--against", default="previous,highs", help="previous, highs or both")
+    parser.add_argument("--previous-rev", default=PREVIOUS_REV)
+    parser.add_argument("--previous-limit", type=float, default=30.0, help="its time limit, s")
+    parser.add_argument("--highs-seconds", type=float, default=20.0, help="per queue")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:  # run_previous: this checkout's staffplan is the previous revision
+        requirements, config = case_inputs(args.cases[0])
+        run = run_staffplan(requirements, config, args.time_limit)
+        print(json.dumps({k: v for k, v in dataclasses.asdict(run).items() if k != "solver"}))
+        return
     for case in args.cases:
-        if case == "week":
-            bench_week(args.time_limit, args.highs_seconds)
-        elif case == "big":
-            bench_big(args.time_limit)
-        elif case == "queues30":
-            bench_queues(args.time_limit)
-        elif case == "sdp":
+        if case == "sdp":
             bench_sdp(args.time_limit)
         else:
-            parser.error(f"unknown case {case!r}")
+            bench_case(case, args)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ address of a Dask scheduler (see :mod:`staffplan.engine`). The results are the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -214,16 +215,23 @@ def schedule(
     allow_moves: bool = False,
     engine: str | None = None,
     scheduler: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Schedule:
     """Cost-minimal shifts with breaks covering the ``agents`` column of ``requirements``
     (``allow_moves`` belongs to :func:`replan` and is refused here, naming it); each
-    queue, or the pool, is one task on ``engine`` (see :func:`open_workers`)."""
+    queue, or the pool, is one task on ``engine`` (see :func:`open_workers`);
+    ``progress(line)`` hears the incumbent and its gap as the solver improves it."""
     cfg = _config(config)
     if not isinstance(requirements, pd.DataFrame):
         requirements = read_requirements(requirements, cfg.zone, cfg.interval_min)
     with open_workers(engine, scheduler) as workers:
         return build_schedule(
-            requirements, cfg, time_limit_s=time_limit_s, allow_moves=allow_moves, workers=workers
+            requirements,
+            cfg,
+            time_limit_s=time_limit_s,
+            allow_moves=allow_moves,
+            workers=workers,
+            progress=progress,
         )
 
 

@@ -86,6 +86,14 @@ class PublishedShortError(StaffplanError):
     exit_code = 7
 
 
+class SolverClockError(StaffplanError):
+    """The output was published, but the shift solver stopped at its wall-clock safety
+    net (exit code 8): a re-run, with more time or on a less busy machine, may publish
+    another schedule."""
+
+    exit_code = 8
+
+
 class FileSystemError(StaffplanError):
     """The machine refused a file operation: disk full, permission denied, read-only file
     system or an I/O error (exit code 5). Not a mistake in the inputs, and not a bug."""

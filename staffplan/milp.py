@@ -9,7 +9,10 @@ with :func:`solve_milp`. Costs are in the caller's units; times in seconds.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+import os
+import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -78,6 +81,22 @@ def run_highs(
 
 
 T = TypeVar("T")
+_NO_LIMIT = 2**31 - 1  # HiGHS's "no node limit"
+# One thread and a fixed seed: HiGHS then does the same work on every run.
+_DETERMINISTIC: dict[str, bool | int | str] = {
+    "output_flag": False,
+    "threads": 1,
+    "random_seed": 0,
+    # Window models are small and start from a feasible schedule: HiGHS's symmetry
+    # detection, restarts and start heuristics cost more than they find there
+    # (benchmarks/schedule_bench.py: same schedules at half the time).
+    "mip_pool_soft_limit": 100,
+    "mip_detect_symmetry": False,
+    "mip_allow_restart": False,
+    "mip_heuristic_run_feasibility_jump": False,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+}
 
 
 def _interruptible(solve: Callable[[], T]) -> T:
@@ -176,3 +195,104 @@ def solve_milp(columns: Columns, rows: Rows, *, mip_gap: float, time_limit_s: fl
     if result.x is None:
         raise RuntimeError(f"MILP failed: {result.message}")
     return Solution(result.x, timed_out=result.status == 1)
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """One solve of :func:`solve_from`: ``x`` (None when HiGHS found no solution),
+    its ``objective``, HiGHS's proven ``dual_bound`` on this model, ``nodes`` searched,
+    and ``stop``: ``"optimal"`` (within the gap), ``"budget"`` (the node budget, the same
+    on every run), ``"clock"`` (the wall-clock safety net: a re-run may differ) or
+    ``"infeasible"``."""
+
+    x: np.ndarray | None
+    objective: float
+    dual_bound: float
+    nodes: int
+    stop: str
+
+
+@functools.cache
+def _highspy() -> Any:
+    """highspy, imported on first use (only the search needs it), its first ``Highs()``
+    made with stdout pointed at the null device: HiGHS prints its banner there once per
+    process, before any option can silence it, and stdout may be a command's CSV."""
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return highspy
+
+
+def solve_from(
+    cost: np.ndarray,
+    start: np.ndarray | None,
+    *,
+    integrality: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    matrix: sparse.sparray | sparse.spmatrix,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    node_limit: int,
+    mip_gap: float = 0.0,
+    time_limit_s: float = math.inf,
+    bound_only: bool = False,
+) -> Outcome:
+    """Minimise ``cost @ x`` as :func:`run_highs` does, starting HiGHS from the feasible
+    solution ``start`` (so it never returns anything worse) and stopping after
+    ``node_limit`` branch-and-bound nodes, within ``mip_gap`` or at ``time_limit_s``.
+    ``bound_only`` runs no primal heuristics: for the proven ``dual_bound`` alone.
+
+    This one uses highspy, not scipy: scipy's ``milp`` cannot take a starting solution.
+    HiGHS runs on one thread with a fixed seed, so the same call does the same work and
+    gives the same answer on a fast or a loaded machine; only ``time_limit_s`` (a safety
+    net) depends on the clock.
+    """
+    highspy = _highspy()
+    highs = highspy.Highs()
+    for name, value in _DETERMINISTIC.items():
+        highs.setOptionValue(name, value)
+    highs.setOptionValue("mip_rel_gap", mip_gap)
+    highs.setOptionValue("mip_max_nodes", int(node_limit))
+    highs.setOptionValue("time_limit", float(time_limit_s))
+    if bound_only:
+        highs.setOptionValue("mip_heuristic_effort", 0.0)
+        highs.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
+    csc = sparse.csc_matrix(matrix)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = int(cost.size), int(csc.shape[0])
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
+    lp.row_lower_, lp.row_upper_ = row_lower, row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = csc.indptr
+    lp.a_matrix_.index_ = csc.indices
+    lp.a_matrix_.value_ = csc.data
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
+        for flag in np.asarray(integrality, dtype=bool)
+    ]
+    highs.passModel(lp)
+    if start is not None:
+        columns = np.arange(cost.size, dtype=np.int32)
+        highs.setSolution(columns.size, columns, np.asarray(start, dtype=float))
+    _interruptible(highs.run)
+    status = highs.getModelStatus()
+    info = highs.getInfo()
+    found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    stop = {
+        highspy.HighsModelStatus.kOptimal: "optimal",
+        highspy.HighsModelStatus.kTimeLimit: "clock",
+        highspy.HighsModelStatus.kInfeasible: "infeasible",
+    }.get(status, "budget")
+    x = np.asarray(highs.getSolution().col_value) if found and stop != "infeasible" else None
+    objective = float(info.objective_function_value) if x is not None else math.inf
+    return Outcome(x, objective, float(info.mip_dual_bound), int(info.mip_node_count), stop)

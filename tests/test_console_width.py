@@ -83,7 +83,7 @@ def test_command_table_fits_80_columns_without_cutting(screen, name):
 
 
 def test_schedule_summary_fits_80_columns(screen, tmp_path: Path):
-    args = ("schedule", "--requirements", "plan/requirements.csv", "--time-limit", "5")
+    args = ("schedule", "--requirements", "plan/requirements.csv", "--time-limit", "300")
     text, tables = screen(*args, "--output", str(tmp_path / "schedule"))
     assert_whole(text, tables)
 

@@ -61,7 +61,7 @@ def test_plan_runs_in_the_folder_init_wrote(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.delenv(ENVIRONMENT_VARIABLE, raising=False)
     monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(app, ["init"]).exit_code == 0
-    result = CliRunner().invoke(app, ["plan", "--horizon-days", "1", "--time-limit", "10"])
+    result = CliRunner().invoke(app, ["plan", "--horizon-days", "1", "--time-limit", "300"])
     assert result.exit_code == 0, result.output
     assert "(./staffplan.yaml)" in result.stderr
     assert (tmp_path / "plan" / "report.html").is_file()

@@ -54,7 +54,8 @@ def test_the_wheel_runs_the_demo_plan_and_init_from_an_empty_folder(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "STAFFPLAN_CONFIG")}
-    plan = [str(env_dir / "bin" / "staffplan"), "plan", "--horizon-days", "1", "--time-limit", "20"]
+    staffplan = str(env_dir / "bin" / "staffplan")
+    plan = [staffplan, "plan", "--horizon-days", "1", "--time-limit", "300"]
     run = subprocess.run(plan, cwd=empty, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "(the bundled demo)" in run.stderr

@@ -63,3 +63,16 @@ def test_plan_prints_each_stage_time_and_nothing_when_quiet(replay_plan, tmp_pat
     assert re.search(LINE.format("write"), shown.stderr)
     quiet = CliRunner().invoke(app, ["plan", "--config", config, "--quiet"])
     assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_the_solver_detail_shows_on_the_live_line_only_on_a_terminal(terminal):
+    console = Console(file=io.StringIO(), force_terminal=terminal, width=100)
+    with stage_clock("plan", False, console) as stage:
+        stage("schedule")
+        stage.detail("incumbent 2,829.30, gap 1.70%")
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", console.file.getvalue())
+    assert ("incumbent 2,829.30, gap 1.70%" in plain) is terminal
+    lines = [line for line in re.split("[\r\n]", plain) if line.startswith("staffplan")]
+    finished = [line for line in lines if re.fullmatch(LINE.format("schedule"), line)]
+    assert len(finished) == 1, lines  # cron's one line per stage, without the detail

@@ -430,7 +430,7 @@ def test_random_kills_of_plan_and_roster_leave_the_next_run_a_tidy_complete_outp
 ):
     rng = random.Random(17)
     checkout = make_checkout("killed_runs")
-    plan = ["plan", "--horizon-days", "1", "--time-limit", "5", "--quiet", "--output", "plan"]
+    plan = ["plan", "--horizon-days", "1", "--time-limit", "300", "--quiet", "--output", "plan"]
     problems = _kill_runs(plan, checkout, checkout / "plan", rng, PLAN_KILLS)
     _assert_tidy_complete_run(plan, checkout, checkout / "plan")
     roster = [str(a) for a in roster_args(roster_inputs, tmp_path / "rosters")]

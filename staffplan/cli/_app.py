@@ -4,7 +4,8 @@ A :class:`StaffplanError` becomes one plain line on stderr (a library parameter 
 its flag) and its exit code (2 bad input, 3 no feasible plan, 4 output locked by another
 run, 5 the file system refused: disk full, permission denied, read-only, I/O error; an
 :class:`OSError` of those kinds from anywhere is treated the same; 6 the history is
-staler than the config allows; 7 published, but short of the configured cover); Ctrl-C stops with
+staler than the config allows; 7 published, but short of the configured cover; 8 published,
+but the shift solver stopped at its wall-clock safety net); Ctrl-C stops with
 exit 130; any other exception is an internal error: exit 1, "please report", the
 traceback in a log file.
 """

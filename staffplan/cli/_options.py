@@ -46,7 +46,10 @@ SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: same seed,
 ReplicationsOption = Annotated[int, typer.Option(help="Simulated runs of the schedule.")]
 TimeLimitOption = Annotated[
     float | None,
-    typer.Option("--time-limit", help="Shift-solver seconds (default: shifts.time_limit_s)."),
+    typer.Option(
+        "--time-limit",
+        help="Shift-solver safety net in seconds (default: shifts.time_limit_s); hit: exit 8.",
+    ),
 ]
 VolatilityOption = Annotated[
     str | None,

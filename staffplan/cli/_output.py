@@ -151,14 +151,25 @@ def progress_bar(name: str, quiet: bool) -> Iterator[Callable[[int, int], None]]
             bar.stop()
 
 
+class StageClock:
+    """``stage(name)``, called as each stage begins; ``stage.detail(text)`` adds the
+    running stage's news (the solver's incumbent and gap) to the live line."""
+
+    def __init__(self, begin: Callable[[str], None], detail: Callable[[str], None]) -> None:
+        self._begin = begin
+        self.detail = detail
+
+    def __call__(self, name: str) -> None:
+        self._begin(name)
+
+
 @contextlib.contextmanager
-def stage_clock(
-    command: str, quiet: bool, console: Console | None = None
-) -> Iterator[Callable[[str], None]]:
+def stage_clock(command: str, quiet: bool, console: Console | None = None) -> Iterator[StageClock]:
     """``stage(name)``, called as each stage begins, prints a line per finished stage with
     its time on stderr (``staffplan plan: forecast 0.4 s``, one line a cron mail can
-    read) and, on a terminal, a live line with the running stage's elapsed seconds (the
-    solver's wait); nothing when ``quiet``."""
+    read) and, on a terminal, a live line with the running stage's elapsed seconds and
+    what ``stage.detail(text)`` last said (the solver's incumbent and gap; never on a
+    pipe or in a log); nothing when ``quiet``."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -167,6 +178,7 @@ def stage_clock(
         SpinnerColumn(),
         TextColumn(f"staffplan {command}: {{task.description}}"),
         TimeElapsedColumn(),
+        TextColumn("{task.fields[detail]}"),
         console=console,
         transient=True,
         disable=quiet or not console.is_terminal,
@@ -179,12 +191,15 @@ def stage_clock(
             line = f"staffplan {command}: {name} {time.monotonic() - began:.1f} s"
             live.console.print(line, markup=False, highlight=False)
 
-    def stage(name: str) -> None:
+    def begin(name: str) -> None:
         finish()
         running.append((name, time.monotonic()))
-        live.reset(task, description=name, visible=True)
+        live.reset(task, description=name, visible=True, detail="")
 
-    task = live.add_task("", total=None, visible=False)
+    def detail(text: str) -> None:
+        live.update(task, detail=text)
+
+    task = live.add_task("", total=None, visible=False, detail="")
     with live:
-        yield stage
+        yield StageClock(begin, detail)
         finish()  # not after a failure: its error is the last line

@@ -171,6 +171,7 @@ def schedule(
     """
     from staffplan import api
     from staffplan.jobs.publish import check_output_folder, check_wait_lock, config_inputs
+    from staffplan.jobs.shortfall import check_solver_clock
     from staffplan.replan import replan_files
     from staffplan.schedule import coverage_png, schedule_files
 
@@ -192,6 +193,7 @@ def schedule(
             cfg,
             time_limit_s=time_limit,
             allow_moves=allow_moves,
+            progress=stage.detail,
             **engine_keywords(engine, scheduler),
         )
     files: dict[str, str | bytes] = {**schedule_files(result)}
@@ -199,14 +201,10 @@ def schedule(
     if inside:
         files[plot.name] = coverage_png(result.coverage)
     publish_folder(ctx, output, files, inputs, wait_lock, solver=result.solver_record())
-    if result.timed_out:
-        warn(
-            f"note: the shift solver stopped at its time limit, {result.gap:.2%} above the LP "
-            "bound; a re-run may differ: give it more with --time-limit"
-        )
     write_png(None if inside else plot, lambda: coverage_png(result.coverage))
     if not quiet:
         render(result.summary(), fmt, None, title=f"Schedule written to {output}")
+    check_solver_clock(result.timed_out, output)
 
 
 @command
@@ -246,7 +244,7 @@ def roster(
       --output rosters/
     """
     from staffplan.jobs.roster import roster_job
-    from staffplan.jobs.shortfall import check_uncovered
+    from staffplan.jobs.shortfall import check_solver_clock, check_uncovered
 
     cfg = use_config(config, quiet)
     today = dt.datetime.now(cfg.zone).date()
@@ -265,6 +263,7 @@ def roster(
     elif not quiet:
         render(result.figures(), fmt, None)
     check_uncovered(cfg, float(result.figures()["uncovered_agent_hours"]), result.folder)
+    check_solver_clock(result.schedule.timed_out, result.folder)
 
 
 @command
@@ -300,7 +299,7 @@ def plan(
     from staffplan import console
     from staffplan.forecast import parse_scenario
     from staffplan.jobs import plan as planning
-    from staffplan.jobs.shortfall import check_uncovered
+    from staffplan.jobs.shortfall import check_solver_clock, check_uncovered
 
     cfg = use_config(config, quiet)
     with stage_clock("plan", quiet) as stage:
@@ -315,6 +314,7 @@ def plan(
             simulate_replications=replications if simulate else None,
             seed=seed,
             stage=stage,
+            solver_progress=stage.detail,
             warn=warn,
             wait_lock=wait_lock,
             **engine_keywords(engine, scheduler),
@@ -323,6 +323,7 @@ def plan(
         console.print_table(planning.plan_headlines(result), title=f"Plan written to {output}/")
         console.print_table(planning.daily_summary(result), title="Per day")
     check_uncovered(cfg, result.schedule.uncovered_agent_hours, output)
+    check_solver_clock(result.schedule.timed_out, output)
 
 
 @command

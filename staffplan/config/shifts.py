@@ -219,8 +219,9 @@ class ShiftsConfig:
     counts). ``max_headcount`` caps the team: at most that many shifts start per day, and
     per week at most ``rules.days_per_week`` shifts and ``rules.max_hours_per_week`` paid
     hours per head. ``shared_queues: true`` is one pool of every queue (``pools:``).
-    The solver stops within ``mip_gap`` of its bound or
-    after ``time_limit_s`` seconds. A published plan or roster leaving more than
+    The solver stops within ``mip_gap`` of its bound or on its counted limits (the same
+    schedule on any machine); ``time_limit_s`` seconds is a safety net (hitting it is
+    reported, and a published plan exits 8). A published plan or roster leaving more than
     ``max_uncovered_agent_hours`` agent-hours uncovered exits 7 after publishing (None:
     never), so a monitor sees a short week.
     """
@@ -233,7 +234,7 @@ class ShiftsConfig:
     max_headcount: int | None = positive(None, unit="agents")
     shared_queues: bool = False
     mip_gap: float = share(0.005)
-    time_limit_s: float = positive(30.0, unit="s")
+    time_limit_s: float = positive(300.0, unit="s")
     max_uncovered_agent_hours: float | None = non_negative(None, unit="agent-hours")
     rules: RulesConfig = RulesConfig()
 

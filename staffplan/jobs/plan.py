@@ -89,6 +89,7 @@ def run_plan(
     stage: Stage = lambda name: None,
     workers: Workers = IN_PROCESS,
     calendar: pd.DataFrame | None = None,
+    solver_progress: Callable[[str], None] | None = None,
 ) -> PlanResult:
     """Run the pipeline for ``horizon_days`` from ``start`` (default: :func:`default_start`).
 
@@ -99,7 +100,8 @@ def run_plan(
     against the schedule's coverage) when ``simulate_replications`` is a number of runs
     (checked before any work, as is ``time_limit_s``). The forecast applies the known
     events of ``calendar`` (see :mod:`staffplan.tables.calendar`). ``stage(name)`` is
-    called as each stage begins (the CLI shows progress with it). The forecast, the
+    called as each stage begins (the CLI shows progress with it), ``solver_progress(line)``
+    as the shift solver improves its schedule (incumbent and gap). The forecast, the
     schedule and the simulation split their work into tasks on ``workers``
     (:mod:`staffplan.engine`); the plan does not depend on where they ran.
     """
@@ -132,7 +134,13 @@ def run_plan(
     stage("staff")
     requirements = as_written(size_requirements(demand, config))
     stage("schedule")
-    schedule = build_schedule(requirements, config, time_limit_s=time_limit_s, workers=workers)
+    schedule = build_schedule(
+        requirements,
+        config,
+        time_limit_s=time_limit_s,
+        workers=workers,
+        progress=solver_progress,
+    )
     simulation = None
     if simulate_replications is not None:
         stage("simulate")
@@ -207,11 +215,12 @@ def plan_headlines(result: PlanResult) -> dict[str, str]:
         "Projected service level": f"{weighted_sl:.1%}",
         "Scheduled paid hours": f"{result.schedule.paid_hours:,.1f}",
         "Gap to LP bound": f"{result.schedule.gap:.2%}",
+        "Gap to proven bound": f"{result.schedule.proven_gap:.2%}",
         "Uncovered agent-hours": f"{summary['uncovered_agent_hours']:,.1f}",
         "Shift solver": (
-            "hit its time limit: raise --time-limit"  # a re-run may differ
+            "hit its time limit (safety net): raise --time-limit"  # a re-run may differ
             if result.schedule.timed_out
-            else "done before its time limit"
+            else "stopped on its counted limits"
         ),
     }
     if result.deflection is not None:
@@ -306,6 +315,7 @@ def plan_job(
     simulate_replications: int | None = None,
     seed: int = 7,
     stage: Stage = lambda name: None,
+    solver_progress: Callable[[str], None] | None = None,
     warn: Warn = print,
     wait_lock: float = 0.0,
     engine: str | None = None,
@@ -314,7 +324,8 @@ def plan_job(
     """``staffplan plan``: read the config's history and market, run :func:`run_plan` and
     publish ``output`` (locked for the whole run, waiting up to ``wait_lock`` seconds for
     another run; ``arguments`` go in its manifest). ``engine`` and ``scheduler`` choose
-    where the stages' tasks run (see :func:`staffplan.engine.open_workers`).
+    where the stages' tasks run (see :func:`staffplan.engine.open_workers`);
+    ``stage`` and ``solver_progress`` are :func:`run_plan`'s.
 
     Cheap checks (the start date, the output folder) run before the slow work; the
     forecast's warnings (a history long before the horizon) go to ``warn``.
@@ -341,6 +352,7 @@ def plan_job(
             stage=stage,
             workers=workers,
             calendar=calendar,
+            solver_progress=solver_progress,
         )
         for warning in result.forecast_run.warnings:
             warn(warning)

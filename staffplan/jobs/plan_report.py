@@ -39,6 +39,7 @@ from staffplan.jobs.report import (
     table_html,
 )
 from staffplan.jobs.report_classes import class_service_tables
+from staffplan.jobs.report_surplus import surplus_tables
 from staffplan.peaks import effect_sentences, run_peak_tables
 from staffplan.peaks import heatmap_figure as history_heatmap_figure
 from staffplan.schedule.plot import MAX_PANELS, coverage_figure
@@ -404,6 +405,13 @@ def backlog(plan: PlanReport) -> Section | None:
     return Section("Backlog: contacts waiting and answered in time", body)
 
 
+def over_coverage(plan: PlanReport) -> Section:
+    """The over-coverage the integer schedule had to accept, per queue and day, and why."""
+    zone = str(plan.result.forecast["interval_start"].dt.tz)
+    ((title, table),) = surplus_tables(plan.result.schedule, zone).items()
+    return Section("Over-coverage and why", note_html(title) + table_html(table))
+
+
 def priority_classes(plan: PlanReport) -> Section | None:
     """Each priority class's projected service level, ASA and abandonment over the
     horizon, and the method that computed them."""
@@ -459,6 +467,7 @@ PLAN_SECTIONS: list[Callable[[PlanReport], Section | None]] = [
     team_size,
     over_and_under,
     solver,
+    over_coverage,
     priority_classes,
     backlog,
     simulation,

@@ -53,6 +53,15 @@ class Candidates:
     group and pause; every shift of the group takes exactly one slot of each pause).
     ``pause_cover[t][k]`` lists ``(interval after the slot start, share of the interval)``
     that pause ``k`` of template ``t`` takes off the phones.
+
+    A break shorter than an interval whose length divides it (a 15-minute break in a
+    30-minute interval) is staggered inside its interval: ``slot_spread`` is how many
+    back-to-back start times in the interval keep it inside its window, and each such
+    break counts as ``1 / slot_spread`` of an agent. With whole-agent requirements that
+    is exact at the breaks' own resolution: ``n`` breaks spread round-robin over ``q``
+    start times leave at most ``ceil(n / q)`` agents off at any minute, which the whole
+    agents the model keeps spare already cover. Any other part-interval piece of a
+    break counts as a whole agent (it cannot be spread).
     """
 
     template: np.ndarray
@@ -65,6 +74,7 @@ class Candidates:
     slot_pause: np.ndarray
     slot_offset: np.ndarray
     slot_link: np.ndarray
+    slot_spread: np.ndarray
     group_template: np.ndarray
     group_start: np.ndarray
     pause_cover: tuple[tuple[tuple[tuple[int, float], ...], ...], ...]
@@ -186,8 +196,8 @@ def _offsets(minutes: int, window: tuple[int, ...], interval_min: int) -> np.nda
 
 def _break_slots(
     shifts: ShiftsConfig, interval_min: int, g_template: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    groups, pauses, offsets = [], [], []
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    groups, pauses, offsets, spreads = [], [], [], []
     for i, template in enumerate(shifts.templates):
         members = np.flatnonzero(g_template == i)
         for k, (_, minutes, window) in enumerate(template.pauses()):
@@ -195,28 +205,50 @@ def _break_slots(
             groups.append(np.repeat(members, slot.size))
             pauses.append(np.full(members.size * slot.size, k))
             offsets.append(np.tile(slot, members.size))
+            spread = _spread(slot, minutes, window[1], interval_min)
+            spreads.append(np.tile(spread, members.size))
     if not groups:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty, empty
+        return empty, empty, empty, empty, empty
     group = np.concatenate(groups).astype(np.int64)
     pause = np.concatenate(pauses).astype(np.int64)
     offset = np.concatenate(offsets).astype(np.int64)
+    spread = np.concatenate(spreads).astype(np.int64)
     order = np.lexsort((offset, pause, group))
-    group, pause, offset = group[order], pause[order], offset[order]
+    group, pause, offset, spread = group[order], pause[order], offset[order], spread[order]
     max_pauses = max(len(t.pauses()) for t in shifts.templates)
     link_key = group * max_pauses + pause
     _, link = np.unique(link_key, return_inverse=True)
-    return group, pause, offset, link.astype(np.int64)
+    return group, pause, offset, link.astype(np.int64), spread
+
+
+def staggers(minutes: int, interval_min: int) -> int:
+    """Back-to-back start times a break of ``minutes`` has inside one interval (1 when it
+    is not shorter than the interval or does not divide it)."""
+    if minutes >= interval_min or interval_min % minutes:
+        return 1
+    return interval_min // minutes
+
+
+def _spread(slot: np.ndarray, minutes: int, latest_end: int, interval_min: int) -> np.ndarray:
+    """Per slot (intervals after the shift start): the stagger positions that end by the
+    window's ``latest_end`` (minutes after the start), at least 1."""
+    most = staggers(minutes, interval_min)
+    room = (latest_end - slot * interval_min) // minutes
+    return np.clip(room, 1, most)
 
 
 def _pause_cover(
     template: ShiftTemplate, interval_min: int
 ) -> tuple[tuple[tuple[int, float], ...], ...]:
+    """Per pause: (interval after the slot start, share of an agent when the break can
+    use every stagger position); the tail of a break longer than an interval counts
+    whole. The model takes ``max(share, 1 / slot_spread)`` (see :class:`Candidates`)."""
     covers = []
     for _, minutes, _ in template.pauses():
         whole, rest = divmod(minutes, interval_min)
         cover = [(r, 1.0) for r in range(whole)]
         if rest:
-            cover.append((whole, rest / interval_min))
+            cover.append((whole, 1.0 if whole else rest / interval_min))
         covers.append(tuple(cover))
     return tuple(covers)

@@ -109,7 +109,9 @@ def _add_shifts(
     while (short := np.maximum(-spare, 0.0)).sum() > 1e-6:
         gain = present.T @ short
         fits = np.all(cap_use <= cap_room[:, None] + 1e-6, axis=0)
-        worth = fits & (gain > 1e-6) & (penalty * gain >= cands.cost - 1e-6)
+        worth = fits & (gain > 1e-6)
+        if soft:  # under hard understaffing every shortfall must go, whatever it costs
+            worth &= penalty * gain >= cands.cost - 1e-6
         if not worth.any():
             return
         j = int(np.argmax(np.where(worth, gain / cands.cost, -np.inf)))

@@ -2,7 +2,9 @@
 
 Shifts of one start group share their break windows, so the group's break counts can be
 handed out to its shifts in any order; they go in start-group order, earliest slot to the
-first shift. ``breaks`` are planning-zone clock times ``HH:MM-HH:MM`` joined by ``;`` (read
+first shift. Short breaks that share an interval are staggered inside it (two 15-minute
+breaks in a 30-minute slot: one at its start, one 15 minutes later), as the covering
+model counted them. ``breaks`` are planning-zone clock times ``HH:MM-HH:MM`` joined by ``;`` (read
 each as the first such clock time at or after the shift start). In the repeated hour of a
 DST fall-back a clock time names two instants, so ``break_offsets_min`` gives the same
 breaks unambiguously as elapsed minutes after the shift start (``90-105;240-270``).
@@ -83,8 +85,10 @@ def _break_texts(
         rows_slot.append(taken)
     shift_of = np.concatenate(rows_shift)
     slot_of = np.concatenate(rows_slot)
-    after_min = cands.slot_offset[slot_of] * grid.interval_min
     minutes = pause_min[cands.template[column[shift_of]], cands.slot_pause[slot_of]]
+    interval = cands.start[column[shift_of]] + cands.slot_offset[slot_of]
+    position = _stagger(interval, minutes, cands.slot_spread[slot_of])
+    after_min = cands.slot_offset[slot_of] * grid.interval_min + position * minutes
     begins = grid.starts[cands.start[column[shift_of]]] + pd.to_timedelta(after_min, unit="min")
     ends = begins + pd.to_timedelta(minutes, unit="min")
     spans = pd.DataFrame(
@@ -102,6 +106,20 @@ def _break_texts(
     clocks[holders] = grouped["clock"].agg(";".join).to_numpy()
     offsets[holders] = grouped["offset"].agg(";".join).to_numpy()
     return clocks, offsets
+
+
+def _stagger(interval: np.ndarray, minutes: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """Per break: its stagger position inside its interval (0 = the interval's start; a
+    position is ``minutes`` long). Breaks of one length in one interval go, those with
+    the fewest positions first, each to the least-busy position it may take (the
+    earliest on a tie), so no moment has more of them off than the model counted."""
+    position = np.zeros(interval.size, dtype=np.int64)
+    load: dict[tuple[int, int], np.ndarray] = {}
+    for i in np.lexsort((np.arange(interval.size), spread, minutes, interval)):
+        busy = load.setdefault((int(interval[i]), int(minutes[i])), np.zeros(spread.max(), int))
+        position[i] = int(np.argmin(busy[: spread[i]]))
+        busy[position[i]] += 1
+    return position
 
 
 def _pause_minutes(templates: tuple[ShiftTemplate, ...]) -> np.ndarray:

@@ -1,42 +1,47 @@
-"""Solve the covering model: LP bound first, then a fast near-optimal integer schedule.
+"""Solve the covering model: LP bound first, then a near-optimal integer schedule.
 
 1. The LP relaxation gives the bound every schedule is measured against.
 2. A quick rounding of the LP (:mod:`._quick`, a fraction of a second) gives a first
-   schedule, so there is always one, however short the time limit.
-3. Unless that is already within ``mip_gap`` of the bound, a restricted MILP keeps what
-   the LP decided firmly: each shift the LP uses at least ``floor(x)`` times stays, any
-   length of a start group the LP uses may be added, start groups the LP does not use
-   are left out. HiGHS solves it in its root node only: its root heuristics find the
-   good schedules, while branching on these models is slow and would only end at the
-   time limit. A root-only search does the same work on every run, so it returns the
-   same schedule on every run unless the time limit cuts it short (``timed_out``).
+   schedule, so there is always one, however short the time limit (when it breaks a
+   hard rule, HiGHS on the whole model within ``FALLBACK_NODES`` nodes gives it).
+3. Unless that is already within ``mip_gap`` of the bound, a fix-and-optimise search over
+   time windows (:mod:`._search`) improves it. Its limits are counts (windows, passes,
+   branch-and-bound nodes) and HiGHS runs on one thread, so it returns the same schedule
+   on every run, however busy the machine; the time limit is only a safety net
+   (``timed_out`` says it was hit, then a re-run may differ).
 
-The better of the two schedules is kept. The LP is not cut short by the time limit (it
-takes well under a second for a week of quarter-hours and every answer depends on it).
+The LP is not cut short by the time limit (it takes well under a second for a week of
+quarter-hours and every answer depends on it).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import time
 
 import numpy as np
 import scipy.optimize as so
 
-from staffplan.milp import run_highs
+from staffplan.milp import run_highs, solve_from
 from staffplan.schedule._candidates import Candidates
 from staffplan.schedule._model import CoverModel
 from staffplan.schedule._quick import quick_schedule
+from staffplan.schedule._search import Progress, fix_and_optimise
 
 _EPS = 1e-6
-ROOT_ONLY = 1  # HiGHS finds its schedules in the root; nodes are slow and cut by time
+PROVE_UP_TO_PEAK = 20  # agents: models up to this peak get a root-node bound
+FALLBACK_NODES = 1000  # nodes of the whole-model MILP when rounding finds nothing
 
 
 @dataclasses.dataclass(frozen=True)
 class Solved:
     """An integer solution ``values`` of a :class:`CoverModel` with its LP bound.
 
-    ``gap`` is ``(objective - lp_bound) / lp_bound``; ``timed_out`` says the time limit
-    cut a stage short (the schedule is valid but may differ between runs).
+    ``gap`` is ``(objective - lp_bound) / lp_bound``; ``proven_bound`` is the best lower
+    bound proven (at least ``lp_bound``); ``timed_out`` says the time limit cut a stage
+    short (the schedule is valid but may differ between runs); ``lp_values`` is the LP
+    relaxation's solution (fractional agents: what the shift shapes alone force).
     """
 
     values: np.ndarray
@@ -44,6 +49,8 @@ class Solved:
     lp_bound: float
     method: str
     timed_out: bool
+    proven_bound: float
+    lp_values: np.ndarray
 
     @property
     def gap(self) -> float:
@@ -55,7 +62,39 @@ class Solved:
 
 def solve_lp(model: CoverModel) -> so.OptimizeResult:
     """The LP relaxation (HiGHS); ``status`` 2 means infeasible."""
-    return _highs(model, np.zeros(model.c.size), model.lb, model.ub, mip_gap=0.0)
+    return run_highs(
+        model.c,
+        integrality=np.zeros(model.c.size),
+        lower=model.lb,
+        upper=model.ub,
+        matrix=model.A,
+        row_lower=model.row_lb,
+        row_upper=model.row_ub,
+        mip_gap=0.0,
+    )
+
+
+def full_milp(model: CoverModel, lp: so.OptimizeResult, deadline: float) -> Solved | None:
+    """HiGHS on the whole model within ``FALLBACK_NODES`` nodes: the first schedule when
+    the quick rounding finds none that keeps the hard rules (None if HiGHS finds none)."""
+    result = run_highs(
+        model.c,
+        integrality=model.integer.astype(np.uint8),
+        lower=model.lb,
+        upper=model.ub,
+        matrix=model.A,
+        row_lower=model.row_lb,
+        row_upper=model.row_ub,
+        mip_gap=0.0,
+        node_limit=FALLBACK_NODES,
+        time_limit_s=max(deadline - time.monotonic(), 0.01),
+    )
+    if result.x is None:
+        return None
+    values = model.settle(result.x)
+    timed_out = "time limit" in str(result.message).lower()
+    objective, bound = float(model.c @ values), float(lp.fun)
+    return Solved(values, objective, bound, "LP + HiGHS", timed_out, bound, lp.x)
 
 
 def quick_solution(model: CoverModel, cands: Candidates, lp: so.OptimizeResult) -> Solved | None:
@@ -63,7 +102,33 @@ def quick_solution(model: CoverModel, cands: Candidates, lp: so.OptimizeResult) 
     values = quick_schedule(model, cands, lp.x)
     if values is None:
         return None
-    return Solved(values, float(model.c @ values), float(lp.fun), "LP + rounding", False)
+    objective, bound = float(model.c @ values), float(lp.fun)
+    return Solved(values, objective, bound, "LP + rounding", False, bound, lp.x)
+
+
+def prove_bound(model: CoverModel, best: Solved, deadline: float) -> Solved:
+    """``best`` with HiGHS's root-node bound (LP plus cuts, no heuristics) as its
+    ``proven_bound`` when the model is small (peak ≤ ``PROVE_UP_TO_PEAK`` agents): there
+    the LP bound is weak and the cuts close much of the gap, cheaply. Larger models keep
+    the LP bound, which is tight enough there and whose root would cost seconds."""
+    if max(float(need.max(initial=0.0)) for need in model.required) > PROVE_UP_TO_PEAK:
+        return best
+    outcome = solve_from(
+        model.c,
+        None,
+        integrality=model.integer,
+        lower=model.lb,
+        upper=model.ub,
+        matrix=model.A,
+        row_lower=model.row_lb,
+        row_upper=model.row_ub,
+        node_limit=1,
+        time_limit_s=max(deadline - time.monotonic(), 0.01),
+        bound_only=True,
+    )
+    bound = min(max(best.lp_bound, outcome.dual_bound), best.objective)
+    timed_out = best.timed_out or outcome.stop == "clock"
+    return dataclasses.replace(best, proven_bound=bound, timed_out=timed_out)
 
 
 def improve(
@@ -72,69 +137,37 @@ def improve(
     lp: so.OptimizeResult,
     best: Solved | None,
     *,
-    time_limit_s: float,
     mip_gap: float,
+    cyclic: bool,
+    interval_min: int,
+    deadline: float = math.inf,
+    progress: Progress | None = None,
 ) -> Solved | None:
-    """``best`` replaced by the restricted MILP's schedule (step 3) if that is better."""
-    if best is not None and best.gap <= mip_gap:
-        return best
-    result = _restricted(model, cands, lp.x, time_limit_s, mip_gap)
-    timed_out = result.status == 1
-    if result.x is not None:
-        values = model.settle(result.x)
-        objective = float(model.c @ values)
-        if best is None or objective < best.objective - _EPS:
-            method = "LP + restricted MILP"
-            return Solved(values, objective, float(lp.fun), method, timed_out)
+    """``best`` improved by the window search (step 3) unless it is within ``mip_gap``
+    already; ``deadline`` is the safety net's ``time.monotonic()``."""
     if best is None:
-        return None
-    return dataclasses.replace(best, timed_out=best.timed_out or timed_out)
-
-
-def _restricted(
-    model: CoverModel, cands: Candidates, lp_x: np.ndarray, time_limit_s: float, mip_gap: float
-) -> so.OptimizeResult:
-    """HiGHS, root node only, on the start groups the LP uses, keeping its floors."""
-    lb, ub = model.lb.copy(), model.ub.copy()
-    for layout in model.blocks:
-        x = lp_x[layout.x]
-        used = np.zeros(cands.group_start.size, dtype=bool)
-        used[cands.group[x > _EPS]] = True
-        lb[layout.x] = np.floor(x + _EPS)
-        ub[layout.x] = np.where(used[cands.group], np.inf, 0.0)
-        ub[layout.b] = np.where(used[cands.slot_group], np.inf, 0.0)
-    integer = model.integer.astype(np.uint8)
-    return _highs(
+        best = full_milp(model, lp, deadline)
+    if best is None or best.gap <= mip_gap:
+        return best
+    best = prove_bound(model, best, deadline)
+    searched = fix_and_optimise(
         model,
-        integer,
-        lb,
-        ub,
+        cands,
+        best.values,
+        best.proven_bound,
         mip_gap=mip_gap,
-        time_limit_s=max(time_limit_s, 0.01),
-        node_limit=ROOT_ONLY,
+        cyclic=cyclic,
+        interval_min=interval_min,
+        deadline=deadline,
+        progress=progress,
     )
-
-
-def _highs(
-    model: CoverModel,
-    integrality: np.ndarray,
-    lb: np.ndarray,
-    ub: np.ndarray,
-    *,
-    mip_gap: float,
-    time_limit_s: float | None = None,
-    node_limit: int | None = None,
-) -> so.OptimizeResult:
-    """The covering model with these bounds and integrality, solved by HiGHS."""
-    return run_highs(
-        model.c,
-        integrality=integrality,
-        lower=lb,
-        upper=ub,
-        matrix=model.A,
-        row_lower=model.row_lb,
-        row_upper=model.row_ub,
-        mip_gap=mip_gap,
-        time_limit_s=time_limit_s,
-        node_limit=node_limit,
+    timed_out = best.timed_out or searched.timed_out
+    if searched.objective >= best.objective - _EPS:
+        return dataclasses.replace(best, timed_out=timed_out)
+    return dataclasses.replace(
+        best,
+        values=searched.values,
+        objective=searched.objective,
+        method=f"{best.method} + window search ({searched.windows} windows)",
+        timed_out=timed_out,
     )

@@ -4,10 +4,10 @@
 interval_start, agents``) and the config's ``shifts:`` section and returns the shifts
 and coverage tables with the LP bound and the gap to it. Each queue is covered by its
 own shifts, the queues of a pool (``pools:``) by one block covering their summed
-``agents``, its coverage rows labelled with the joined queue names. Queues are
-separate models unless ``max_headcount`` couples them into one. Every model first gets
-its LP bound and a quick rounding; the time limit then goes to the models furthest from
-their bound.
+``agents``, its coverage rows labelled with the joined queue names. Queues are separate
+models unless ``max_headcount`` couples them into one (queues that share no agents solve
+independently, on ``workers`` when given). Every model gets its LP bound, a quick
+rounding and a window search that stops on counts, not on the clock.
 
 Costs are in paid hours × ``cost_per_hour``; the objective adds
 ``understaffing_penalty`` per uncovered agent-interval and ``overstaffing_penalty`` per
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,26 +31,33 @@ from staffplan.engine import IN_PROCESS, Workers
 from staffplan.errors import InfeasiblePlanError, InputError, StaffplanError
 from staffplan.milp import check_time_limit
 from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
+from staffplan.schedule._floor import on_floor
 from staffplan.schedule._model import CoverModel, build_model
+from staffplan.schedule._search import Progress
 from staffplan.schedule._shift_table import shift_table
 from staffplan.schedule._solve import Solved, improve, quick_solution, solve_lp
 from staffplan.schedule.coverage import coverage_table
+from staffplan.schedule.surplus import surplus_causes, surplus_hours
 
 if TYPE_CHECKING:
     from staffplan.config import Config
 
-MIN_SHARE_S = 10.0  # seconds: the least time worth giving one model's restricted MILP
+SolverProgress = Callable[[str], None]  # one line: the incumbent and its gap
 
 
 @dataclasses.dataclass(frozen=True)
 class Schedule:
     """A covering schedule and how good it is.
 
-    ``lp_bound`` and ``objective`` are in cost units (paid hours × ``cost_per_hour`` plus
-    penalties); ``gap`` = (objective − lp_bound) / lp_bound. ``uncovered_agent_hours`` sums
-    the coverage gaps. ``timed_out`` says the time limit cut the search short (then a
-    rerun may return a different schedule). ``service_level_note`` says why
-    ``coverage.service_level`` is empty, or is blank.
+    ``lp_bound``, ``proven_bound`` and ``objective`` are in cost units (paid hours ×
+    ``cost_per_hour`` plus penalties); ``gap`` = (objective − lp_bound) / lp_bound.
+    ``proven_bound`` is the best lower bound proven (the LP's, or on small queues, where
+    the LP is weak, HiGHS's root bound with cuts); no schedule can cost less.
+    ``uncovered_agent_hours`` sums the coverage gaps. ``timed_out`` says the wall-clock
+    safety net cut the search short (then a rerun may return a different schedule).
+    ``service_level_note`` says why ``coverage.service_level`` is empty, or is blank.
+    ``surplus_causes`` splits the over-coverage the integer schedule accepted by cause
+    (:func:`staffplan.schedule.surplus.surplus_causes`).
     """
 
     shifts: pd.DataFrame
@@ -61,21 +69,38 @@ class Schedule:
     method: str
     timed_out: bool
     service_level_note: str
+    proven_bound: float
+    surplus_causes: pd.DataFrame
 
     @property
     def gap(self) -> float:
         """Relative gap of ``objective`` above ``lp_bound`` (0 when the bound is 0)."""
-        if self.lp_bound <= 0:
-            return 0.0 if self.objective <= 0 else float("inf")
-        return max(self.objective - self.lp_bound, 0.0) / self.lp_bound
+        return _relative(self.objective, self.lp_bound)
+
+    @property
+    def proven_gap(self) -> float:
+        """Relative gap of ``objective`` above ``proven_bound``: at most this much could
+        any schedule save."""
+        return _relative(self.objective, self.proven_bound)
+
+    @property
+    def stopped_on(self) -> str:
+        """How the search ended, in words: on its own counted limits (the same on any
+        machine) or on the wall-clock safety net."""
+        if self.timed_out:
+            return "wall-clock safety net (time limit): a re-run may differ"
+        return "its counted limits (the same schedule on any machine)"
 
     def solver_record(self) -> dict[str, float | str | bool]:
-        """How the solve ended, for manifests: ``stopped_at_time_limit`` (a re-run with
-        more time, or on a less busy machine, may find another schedule), the gap to the
-        LP bound and the method."""
+        """How the solve ended, for manifests: ``stopped_at_time_limit`` (the wall-clock
+        safety net: a re-run with more time, or on a less busy machine, may find another
+        schedule), in words (``stopped_on``), the gaps to the LP and proven bounds and the
+        method."""
         return {
             "stopped_at_time_limit": self.timed_out,
+            "stopped_on": self.stopped_on,
             "gap_to_lp_bound": round(self.gap, 6),
+            "gap_to_proven_bound": round(self.proven_gap, 6),
             "method": self.method,
         }
 
@@ -88,13 +113,23 @@ class Schedule:
             "shift_cost": round(float(self.shifts["cost"].sum()), 4),
             "penalty_cost": round(self.objective - float(self.shifts["cost"].sum()), 4),
             "lp_bound": round(self.lp_bound, 4),
+            "proven_bound": round(self.proven_bound, 4),
             "gap_to_lp_bound": round(self.gap, 6),
+            "gap_to_proven_bound": round(self.proven_gap, 6),
             "uncovered_agent_hours": round(self.uncovered_agent_hours, 4),
+            **surplus_hours(self.surplus_causes, self.coverage),
             "intervals_with_gaps": int((self.coverage["gap"] > 1e-9).sum()),
             "method": self.method,
             "timed_out": self.timed_out,
+            "stopped_on": self.stopped_on,
             "service_level_note": self.service_level_note,
         }
+
+
+def _relative(objective: float, bound: float) -> float:
+    if bound <= 0:
+        return 0.0 if objective <= 0 else float("inf")
+    return max(objective - bound, 0.0) / bound
 
 
 def build_schedule(
@@ -105,6 +140,7 @@ def build_schedule(
     mip_gap: float | None = None,
     allow_moves: bool = False,
     workers: Workers = IN_PROCESS,
+    progress: SolverProgress | None = None,
 ) -> Schedule:
     """Shifts covering ``requirements.agents`` per queue and interval (see module doc).
 
@@ -116,10 +152,11 @@ def build_schedule(
     re-planning a published schedule (:func:`staffplan.replan.replan_surge`): a schedule
     built from scratch has no shifts to move, so it is an :class:`InputError`, not ignored.
 
-    Here the models share the time limit in sequence. On other ``workers`` each model
-    (a queue, or the pool) is one task with its own solver and its share of the limit
-    as if the workers' slots ran side by side (the whole limit when there are as many
-    slots as models). A solve that stops on its gap gives the same schedule either way.
+    The search stops on counts (see :mod:`._search`), so the schedule does not depend
+    on how fast the machine is; ``time_limit_s`` is a safety net (here for all models in
+    sequence, on other ``workers`` for each model, a queue or the pool, as one task), and
+    ``timed_out`` says it was hit. ``progress(line)`` hears the incumbent and its gap as
+    the search improves it (in this process only).
     """
     if allow_moves:
         raise InputError(
@@ -144,18 +181,17 @@ def build_schedule(
     )
     models = [build_model(cands, grid, [required[i] for i in g], shifts) for g in groups]
     labelled = [[labels[i] for i in g] for g in groups]
+    left_s = budget - (time.monotonic() - started)
+    tasks = list(zip(models, labelled, strict=True))
     if workers is IN_PROCESS:
-        firsts = [
-            _first(model, cands, grid, shifts, names)
-            for model, names in zip(models, labelled, strict=True)
+        deadline = time.monotonic() + left_s
+        results = [
+            _cover(cands, grid, shifts, deadline, gap, task, _told(progress, n, len(tasks)))
+            for n, task in enumerate(tasks)
         ]
-        left_s = budget - (time.monotonic() - started)
-        results = _improve_all(models, firsts, cands, left_s, gap)
     else:
-        left_s = budget - (time.monotonic() - started)
-        share_s = max(min(left_s, left_s * workers.slots / len(models)), min(left_s, MIN_SHARE_S))
-        tasks = list(zip(models, labelled, strict=True))
-        results = workers.map(cover_block, tasks, common=(cands, grid, shifts, share_s, gap))
+        # Each task gets the whole limit: it is a safety net, not a share of the work.
+        results = workers.map(cover_block, tasks, common=(cands, grid, shifts, left_s, gap))
     solved = _found(results, left_s)
     return _assemble(solved, models, groups, labels, requirements, cands, grid, config)
 
@@ -168,11 +204,47 @@ def cover_block(
     mip_gap: float,
     task: tuple[CoverModel, list[str]],
 ) -> Solved | None:
-    """One task: the LP bound, quick schedule and restricted MILP of one model (a queue,
-    or queues solved together) within ``time_limit_s`` seconds."""
+    """One task: the LP bound, quick schedule and window search of one model (a queue,
+    or queues solved together), with ``time_limit_s`` seconds as its safety net."""
+    deadline = time.monotonic() + time_limit_s
+    return _cover(cands, grid, shifts, deadline, mip_gap, task, None)
+
+
+def _cover(
+    cands: Candidates,
+    grid: Grid,
+    shifts: ShiftsConfig,
+    deadline: float,
+    mip_gap: float,
+    task: tuple[CoverModel, list[str]],
+    progress: Progress | None,
+) -> Solved | None:
     model, labels = task
     lp, first = _first(model, cands, grid, shifts, labels)
-    return improve(model, cands, lp, first, time_limit_s=time_limit_s, mip_gap=mip_gap)
+    return improve(
+        model,
+        cands,
+        lp,
+        first,
+        mip_gap=mip_gap,
+        cyclic=grid.cyclic,
+        interval_min=grid.interval_min,
+        deadline=deadline,
+        progress=progress,
+    )
+
+
+def _told(progress: SolverProgress | None, n: int, total: int) -> Progress | None:
+    """The search's ``(incumbent, bound)`` reports as a line for ``progress``."""
+    if progress is None:
+        return None
+    where = f"model {n + 1}/{total}, " if total > 1 else ""
+
+    def report(incumbent: float, bound: float) -> None:
+        gap = (incumbent - bound) / bound if bound > 0 else 0.0
+        progress(f"{where}incumbent {incumbent:,.2f}, gap {gap:.2%}")
+
+    return report
 
 
 def _check_columns(requirements: pd.DataFrame) -> None:
@@ -233,31 +305,6 @@ def _first(
     return lp, quick_solution(model, cands, lp)
 
 
-def _improve_all(
-    models: list[CoverModel],
-    firsts: list[tuple[so.OptimizeResult, Solved | None]],
-    cands: Candidates,
-    budget_s: float,
-    mip_gap: float,
-) -> list[Solved | None]:
-    """Spend the time left on the models furthest from their bound first: an equal share
-    each of what remains, but at least ``MIN_SHARE_S`` (a restricted MILP cut shorter
-    rarely returns anything), so with little time only the worst models are improved."""
-    started = time.monotonic()
-    results = [first for _, first in firsts]
-    order = sorted(range(len(models)), key=lambda i: -_distance(results[i], firsts[i][0]))
-    for position, i in enumerate(order):
-        left = budget_s - (time.monotonic() - started)
-        share = max(left / (len(order) - position), min(left, MIN_SHARE_S))
-        first = results[i]
-        if share <= 0 and first is not None and first.gap > mip_gap:
-            results[i] = dataclasses.replace(first, timed_out=True)  # no time left to improve
-            continue
-        lp = firsts[i][0]
-        results[i] = improve(models[i], cands, lp, first, time_limit_s=share, mip_gap=mip_gap)
-    return results
-
-
 def _found(results: list[Solved | None], budget_s: float) -> list[Solved]:
     if any(result is None for result in results):
         raise StaffplanError(
@@ -266,10 +313,6 @@ def _found(results: list[Solved | None], budget_s: float) -> list[Solved]:
             "shifts.understaffing: soft"
         )
     return [result for result in results if result is not None]
-
-
-def _distance(result: Solved | None, lp: so.OptimizeResult) -> float:
-    return np.inf if result is None else result.objective - float(lp.fun)
 
 
 def _raise_short(
@@ -308,23 +351,28 @@ def _assemble(
     grid: Grid,
     config: Config,
 ) -> Schedule:
-    shift_parts, scheduled = [], {}
+    shift_parts, scheduled, lp_surplus = [], {}, {}
     for solved, model, members in zip(results, models, groups, strict=True):
         for position, i in enumerate(members):
             layout = model.blocks[position]
+            lp_cover = model.coverage(solved.lp_values, position)
+            lp_surplus[labels[i]] = np.maximum(lp_cover - model.required[position], 0.0)
             shift_parts.append(
                 shift_table(
                     solved.values[layout.x], solved.values[layout.b], cands, grid, config, labels[i]
                 )
             )
-            scheduled[labels[i]] = model.coverage(solved.values, position)
     required = {
         labels[i]: m.required[p]
         for m, g in zip(models, groups, strict=True)
         for p, i in enumerate(g)
     }
-    coverage, note = coverage_table(labels, required, scheduled, grid, requirements, config)
     shifts = pd.concat(shift_parts, ignore_index=True)
+    lowest = {}
+    for label in labels:  # the shifts as written, at the breaks' resolution
+        scheduled[label], lowest[label] = on_floor(shifts[shifts["queue"] == label], grid)
+    coverage, note = coverage_table(labels, required, scheduled, grid, requirements, config, lowest)
+    causes = surplus_causes(coverage, lp_surplus)
     shifts = shifts.sort_values(["start", "queue", "template", "end"], kind="stable").reset_index(
         drop=True
     )
@@ -340,4 +388,6 @@ def _assemble(
         method="; ".join(dict.fromkeys(r.method for r in results)),
         timed_out=any(r.timed_out for r in results),
         service_level_note=note,
+        proven_bound=sum(r.proven_bound for r in results),
+        surplus_causes=causes,
     )

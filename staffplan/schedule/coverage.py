@@ -3,7 +3,8 @@
 Columns ``queue, interval_start, required, scheduled, gap, surplus, service_level``:
 ``scheduled`` counts agents on the phones (present, not on a break; a break that takes
 part of an interval counts as that share of an agent), ``gap`` the uncovered agents
-(``max(required − scheduled, 0)``) and ``surplus`` the spare ones.
+(``max(required − scheduled, 0)``, or, for a schedule, the worst shortfall at any moment
+of the interval at the breaks' resolution) and ``surplus`` the spare ones.
 
 ``service_level`` is projected (:func:`projected_service_level`) from the
 whole agents scheduled (fractions from part-interval breaks rounded down) and the
@@ -51,12 +52,18 @@ def coverage_table(
     grid: Grid,
     requirements: pd.DataFrame,
     config: Config,
+    lowest: dict[str, np.ndarray] | None = None,
 ) -> tuple[pd.DataFrame, str]:
-    """The coverage table for each block label, and a note on ``service_level`` (or "")."""
+    """The coverage table for each block label, and a note on ``service_level`` (or "").
+
+    ``lowest`` (per label: the fewest agents on the floor at any moment of each interval,
+    at the breaks' resolution) makes ``gap`` the worst shortfall within the interval, so
+    a quarter-hour short inside a half-hour interval is reported, not averaged away."""
     parts = []
     for label in labels:
         on_phones = np.round(scheduled[label], 9) + 0.0
         need = required[label]
+        floor = on_phones if lowest is None else np.minimum(lowest[label], on_phones)
         parts.append(
             pd.DataFrame(
                 {
@@ -64,7 +71,7 @@ def coverage_table(
                     "interval_start": grid.starts,
                     "required": need,
                     "scheduled": on_phones,
-                    "gap": np.maximum(need - on_phones, 0.0),
+                    "gap": np.maximum(need - floor, 0.0),
                     "surplus": np.maximum(on_phones - need, 0.0),
                 }
             )

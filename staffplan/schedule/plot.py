@@ -1,4 +1,5 @@
-"""A chart of required vs scheduled agents per interval, with the gaps shaded red.
+"""A chart of required vs scheduled agents per interval, with the gaps shaded red and the
+surplus the integer schedule accepted shaded grey (its causes: :mod:`.surplus`).
 
 One panel per queue, up to ``MAX_PANELS``; with more queues one panel shows the totals.
 """
@@ -60,6 +61,17 @@ def _draw(ax: Axes, label: str, frame: pd.DataFrame) -> None:
         color="tab:red",
         alpha=0.5,
         label="gap",
+        interpolate=False,
+    )
+    ax.fill_between(
+        times,
+        required,
+        scheduled,
+        where=scheduled > required + 1e-9,
+        step="post",
+        color="tab:gray",
+        alpha=0.35,
+        label="surplus (shift shapes, whole agents)",
         interpolate=False,
     )
     missing = float(np.maximum(required - scheduled, 0).sum())

@@ -81,7 +81,16 @@ COVERAGE = Table(
             "Agents on the phones: present and not on a break (a break taking part of the "
             "interval counts as that share of an agent).",
         ),
-        Column("gap", "number", False, "agents", "Agents missing: `max(required − scheduled, 0)`."),
+        Column(
+            "gap",
+            "number",
+            False,
+            "agents",
+            "Agents missing at the worst moment of the interval, counted at the breaks' own "
+            "resolution (a 15-minute break in a 30-minute interval leaves a quarter-hour "
+            "short): `max(required − fewest on the floor, 0)`; at least "
+            "`max(required − scheduled, 0)`.",
+        ),
         Column(
             "surplus", "number", False, "agents", "Spare agents: `max(scheduled − required, 0)`."
         ),

@@ -1,0 +1,67 @@
+"""The covering search: the same schedule on a busy machine, breaks that leave the floor
+covered at their own resolution, and bounds that bracket the objective."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+from test_schedule_cover import make_config, recompute_coverage, two_humps, written_shifts
+
+from staffplan.schedule.cover import build_schedule
+from staffplan.tables import to_csv_text
+
+HOG = "while True: pass"  # a busy loop: the other jobs on a loaded machine
+
+
+def half_hour_week(days: int, scale: float) -> pd.DataFrame:
+    """Two humps on a 30-minute grid (whole agents), ``days`` days from a Monday."""
+    quarter = two_humps("2026-03-02", "Europe/Berlin", days=days, scale=scale)
+    return quarter[quarter["interval_start"].dt.minute % 30 == 0].reset_index(drop=True)
+
+
+def test_the_same_covering_solve_beside_a_cpu_hog_writes_the_same_shifts():
+    config = make_config(interval=30, every=30, lengths="[480]")
+    requirements = half_hour_week(days=1, scale=3.0)
+    quiet = build_schedule(requirements, config)
+    assert "window search" in quiet.method, "the search must run for this test to mean much"
+    hog = subprocess.Popen([sys.executable, "-c", HOG])
+    try:
+        busy = build_schedule(requirements, config)
+    finally:
+        hog.kill()
+        hog.wait()
+    assert not quiet.timed_out and not busy.timed_out
+    assert to_csv_text(busy.shifts).encode() == to_csv_text(quiet.shifts).encode()
+
+
+def test_recount_from_shifts_csv_at_break_resolution_finds_no_unreported_shortfall():
+    """Many 15-minute breaks share 30-minute intervals; counted minute by minute from the
+    written shifts, no moment has fewer agents than required beyond the reported gap."""
+    for mode in ("hard", "soft"):
+        config = make_config(interval=30, every=30, lengths="[480]", mode=mode)
+        requirements = half_hour_week(days=2, scale=3.0)
+        schedule = build_schedule(requirements, config)
+        shifts = written_shifts(schedule)
+        coverage = schedule.coverage
+        lowest = recompute_coverage(shifts, coverage["interval_start"], 30, False, fewest=True)
+        unreported = coverage["required"] - lowest - coverage["gap"]
+        assert unreported.max() <= 1e-9, coverage[unreported > 1e-9]
+        if mode == "hard":
+            assert (lowest >= coverage["required"]).all() and coverage["gap"].max() == 0
+        clocks = shifts["breaks"].str.split(";").explode()
+        quarter = clocks[clocks.str.len() == 11]  # HH:MM-HH:MM
+        starts = quarter.str[3:5].astype(int)
+        assert (starts % 30 == 15).any(), "simultaneous short breaks are staggered"
+
+
+def test_the_proven_bound_lies_between_the_lp_bound_and_the_objective():
+    config = make_config(interval=30, every=30, lengths="[480]")
+    schedule = build_schedule(half_hour_week(days=1, scale=1.0), config)
+    assert schedule.lp_bound - 1e-6 <= schedule.proven_bound <= schedule.objective + 1e-6
+    summary = schedule.summary()
+    assert summary["gap_to_proven_bound"] <= summary["gap_to_lp_bound"]
+    assert summary["stopped_on"].startswith("its counted limits")
+    assert np.isfinite(summary["proven_bound"])
