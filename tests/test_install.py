@@ -49,11 +49,12 @@ def test_the_wheel_runs_the_demo_plan_and_init_from_an_empty_folder(tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, system_site_packages=True, with_pip=True)  # dependencies: this env's
     python = env_dir / "bin" / "python"
+    # no PYTHONPATH: a checkout on it would look installed, and pip would skip the wheel
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "STAFFPLAN_CONFIG")}
     install = [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)]
-    subprocess.run(install, check=True, capture_output=True)
+    subprocess.run(install, check=True, capture_output=True, env=env)
     empty = tmp_path / "empty"
     empty.mkdir()
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "STAFFPLAN_CONFIG")}
     staffplan = str(env_dir / "bin" / "staffplan")
     plan = [staffplan, "plan", "--horizon-days", "1", "--time-limit", "300"]
     run = subprocess.run(plan, cwd=empty, env=env, capture_output=True, text=True)
