@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import zoneinfo
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from staffplan.config.surge import SurgeTier
 from staffplan.errors import ConfigError, InputError
 from staffplan.forecast.market_shift import prices_known_by, published_scenario
 from staffplan.forecast.reforecast import reforecast
+from staffplan.jobs import reforecast as jobs_reforecast
 from staffplan.jobs.reforecast import run_reforecast
 from staffplan.replan.tiers import select_tier
 from staffplan.tables import read_demand, to_csv_text
@@ -312,3 +314,60 @@ def test_no_actual_at_or_after_as_of_moves_the_re_forecast(calm, slot, before, a
     pd.testing.assert_frame_equal(alone, with_later)
     past = (calm["interval_start"] < as_of).to_numpy()
     pd.testing.assert_frame_equal(alone[past], calm[past])  # the past stays as published
+
+
+EMAIL_CLOSES = "2020-03-13T22:00"  # email_en opens 08:00-22:00 on weekdays (the example)
+
+
+def test_a_tier_opening_backlog_hours_staffs_them_and_one_without_does_not(config, storm_files):
+    """The storm day is a Friday: from 22:00 email_en is closed, unless the tier opens it."""
+    opening = SurgeTier("amber", ("overtime", "open_backlog_hours"), actual_over_forecast=1.2)
+    closed_only = SurgeTier("amber", ("overtime",), actual_over_forecast=1.2)
+    closes = pd.Timestamp(EMAIL_CLOSES, tz=ZONE)
+    runs, night = [], []
+    for tier in (opening, opening, closed_only):
+        result = api.reforecast(
+            dataclasses.replace(config, surge_plans=(tier,)),
+            forecast=storm_files / "forecast.csv",
+            actuals=storm_files / "actuals.csv",
+            as_of=STORM_AS_OF,
+            market=storm_files / "prices.csv",
+            baseline=storm_files / "shifts.csv",
+        )
+        runs.append(result)
+        req = result.requirements
+        email = req[(req["queue"] == "email_en") & (req["interval_start"] >= closes)]
+        changes = result.replan.changes
+        late = changes[(changes["queue"] == "email_en") & (pd.to_datetime(changes["end"]) > closes)]
+        night.append((email["agents"].sum(), len(late)))
+    assert night[0][0] > 0 and night[0][1] > 0, night  # required and staffed after 22:00
+    assert night[2] == (0, 0), night  # closed: nothing required, nothing placed
+    opened = runs[0].opened
+    assert opened == {"email_en": [[closes.isoformat(), "2020-03-14T00:00:00+08:00"]]}
+    assert runs[2].opened == {}
+    files = [jobs_reforecast.reforecast_files(r) for r in runs]
+    assert files[0] == files[1]  # byte-identical on a re-run
+    summary = json.loads(files[0]["summary.json"])
+    assert summary["backlog_hours_opened"] == opened
+    assert summary["measures_allowed"] == ["overtime", "open_backlog_hours"]
+    assert "open_backlog_hours" in summary["measures_used"]
+    assert json.loads(files[2]["summary.json"])["backlog_hours_opened"] == {}
+
+
+def test_opened_hours_allow_extra_shifts_there_even_when_the_tier_does_not(config, storm_files):
+    """A tier opening backlog hours without extra_shifts may still add extra shifts of the
+    opened queue that cover some of its newly opened hours, and no other extra shift."""
+    tier = SurgeTier("amber", ("open_backlog_hours",), actual_over_forecast=1.2)
+    result = api.reforecast(
+        dataclasses.replace(config, surge_plans=(tier,)),
+        forecast=storm_files / "forecast.csv",
+        actuals=storm_files / "actuals.csv",
+        as_of=STORM_AS_OF,
+        market=storm_files / "prices.csv",
+        baseline=storm_files / "shifts.csv",
+    )
+    changes = result.replan.changes
+    assert len(changes) > 0
+    assert set(changes["kind"]) == {"extra_shift"} and set(changes["queue"]) == {"email_en"}
+    assert (pd.to_datetime(changes["end"]) > pd.Timestamp(EMAIL_CLOSES, tz=ZONE)).all()
+    assert jobs_reforecast.measures_used(result) == ["open_backlog_hours"]

@@ -7,7 +7,11 @@ the re-forecast's ``--as-of`` time: the market (realised ``daily_vol``, or an ab
 queue). The most severe tier that fires is used, so a market shock over the red line
 selects red before contacts rise. A tier names the measures the re-plan may use:
 ``overtime``, ``extra_shifts``, ``on_call`` and ``moves`` (published shifts not yet
-started move earlier or later), each as ``team.surge`` prices and limits it.
+started move earlier or later), each as ``team.surge`` prices and limits it, and
+``open_backlog_hours``: backlog queues are sized around the clock for the rest of today,
+so their closed hours (an evening, a weekend night) work the backlog down, covered by
+whatever else the tier allows and, even without ``extra_shifts``, by extra shifts of
+those queues that cover some of the newly opened hours.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Literal
 from staffplan.config.fields import Invalid, positive
 from staffplan.config.names import check_name
 
-SurgeMeasure = Literal["overtime", "extra_shifts", "on_call", "moves"]
+SurgeMeasure = Literal["overtime", "extra_shifts", "on_call", "moves", "open_backlog_hours"]
 TRIGGERS = ("actual_over_forecast", "daily_vol", "price_move")
 
 

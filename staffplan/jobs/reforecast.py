@@ -11,10 +11,12 @@ changes to make now for the rest of today.
    far (:mod:`staffplan.replan.tiers`);
 3. with a ``baseline`` (the published shifts or roster), the rest of today is sized
    (deflection first when configured) and re-planned with only the changes the tier
-   allows, none starting before ``as_of`` (a shift moves only if it has not started).
+   allows, none starting before ``as_of`` (a shift moves only if it has not started);
+   a tier with ``open_backlog_hours`` sizes the backlog queues around the clock and lets
+   the re-plan staff their closed hours (:mod:`staffplan.replan.opening`).
 
-Without ``surge_plans:`` every change ``team.surge`` offers may be used; with tiers and
-none fired, nothing changes.
+Without ``surge_plans:`` every change ``team.surge`` offers may be used, in the backlog
+queues' opening hours only; with tiers and none fired, nothing changes.
 """
 
 from __future__ import annotations
@@ -36,13 +38,23 @@ from staffplan.forecast.model import StaffplanForecaster
 from staffplan.forecast.reforecast import reforecast
 from staffplan.forecast.run import build_model
 from staffplan.replan import replan_files, replan_surge
+from staffplan.replan.opening import open_backlog_hours
 from staffplan.replan.result import Replan
-from staffplan.replan.tiers import TierChoice, market_signals, select_tier
+from staffplan.replan.tiers import (
+    MEASURE_KINDS,
+    OPEN_BACKLOG_HOURS,
+    TierChoice,
+    market_signals,
+    select_tier,
+)
 from staffplan.staffing import size_requirements
 from staffplan.tables import as_written, to_csv_text, to_json_text
 from staffplan.tables.actuals import check_actuals
 from staffplan.tables.calendar import load_calendar
 
+# What a re-plan may use without surge_plans: (every team.surge change but moves, in
+# opening hours).
+_WITHOUT_TIERS = ("overtime", "extra_shifts", "on_call")
 UPDATE_COLUMNS = ["queue", "week_factor", "week_weight", "day_factor", "day_weight", "today_ratio"]
 
 
@@ -57,6 +69,9 @@ class ReforecastResult:
     tier: TierChoice
     requirements: pd.DataFrame | None = None
     replan: Replan | None = None
+    measures: tuple[str, ...] = ()  # the surge measures the re-plan could use
+    # backlog queue → the [start, end) hours the tier opened (ISO timestamps)
+    opened: dict[str, list[list[str]]] = dataclasses.field(default_factory=dict)
 
 
 def run_reforecast(
@@ -143,19 +158,47 @@ def _replanned(
     demand = result.forecast[(times >= result.as_of) & (times < end)].reset_index(drop=True)
     if config.deflection is not None:
         demand = as_written(project_deflection(demand, config).intervals)
-    requirements = as_written(size_requirements(demand, config))
+    opened = open_backlog_hours(config, demand) if tier.opens_backlog_hours else None
+    sizing = config if opened is None else opened.config
+    requirements = as_written(size_requirements(demand, sizing))
     kinds = None if not config.surge_plans else tier.kinds
     moves = kinds is not None and "move" in kinds
     plan = replan_surge(
-        baseline, requirements, config, allow_moves=moves, kinds=kinds, not_before=result.as_of
+        baseline,
+        requirements,
+        sizing,
+        allow_moves=moves,
+        kinds=kinds,
+        not_before=result.as_of,
+        opened=None if opened is None else opened.starts,
     )
-    return dataclasses.replace(result, requirements=requirements, replan=plan)
+    spans = {} if opened is None else opened.spans(config.interval_min)
+    measures = tier.measures if config.surge_plans else _WITHOUT_TIERS
+    return dataclasses.replace(
+        result, requirements=requirements, replan=plan, measures=measures, opened=spans
+    )
+
+
+def measures_used(result: ReforecastResult) -> list[str]:
+    """The surge measures the re-plan's changes used, in the order of
+    :data:`MEASURE_KINDS` (``open_backlog_hours`` when it opened any hours; an extra
+    shift counts as ``extra_shifts`` only when the tier allows those)."""
+    if result.replan is None:
+        return []
+    made = set(result.replan.changes["kind"])
+    return [
+        measure
+        for measure, kinds in MEASURE_KINDS.items()
+        if measure in result.measures
+        and ((made & set(kinds)) or (measure == OPEN_BACKLOG_HOURS and result.opened))
+    ]
 
 
 def reforecast_files(result: ReforecastResult) -> dict[str, str]:
     """File name → text of a re-plan folder: ``reforecast.csv``, ``requirements.csv`` (the
     rest of today), the re-plan's ``changes.csv``, ``shifts.csv``, ``coverage.csv`` and
-    ``summary.json`` with the surge tier, why it fired and what moved each queue."""
+    ``summary.json`` with the surge tier, why it fired, the measures it allows and those
+    used, the backlog hours it opened and what moved each queue."""
     if result.replan is None or result.requirements is None:
         raise ValueError("reforecast_files needs a re-plan: run_reforecast with a baseline")
     files = replan_files(result.replan)
@@ -164,6 +207,9 @@ def reforecast_files(result: ReforecastResult) -> dict[str, str]:
         "surge_tier": result.tier.name,
         "why": result.tier.describe(),
         "signals": result.tier.signals,
+        "measures_allowed": list(result.measures),
+        "measures_used": measures_used(result),
+        "backlog_hours_opened": result.opened,
         **result.replan.summary,
         "queues": result.updates.to_dict(orient="records"),
     }

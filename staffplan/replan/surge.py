@@ -16,12 +16,13 @@ with the re-plan minus this change (before).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import pandas as pd
 
 from staffplan.config import Config
+from staffplan.config.names import POOLED_SEPARATOR
 from staffplan.config.team import SurgeConfig
 from staffplan.errors import InputError
 from staffplan.replan._model import ReplanModel
@@ -38,6 +39,7 @@ def replan_surge(
     allow_moves: bool = False,
     kinds: Collection[str] | None = None,
     not_before: pd.Timestamp | None = None,
+    opened: Mapping[str, pd.DatetimeIndex] | None = None,
 ) -> Replan:
     """Cover ``requirements`` (``queue, interval_start, agents`` and, for service levels,
     ``offered`` or ``volume`` and optionally ``aht_s``) on top of ``baseline`` (a shifts
@@ -48,7 +50,10 @@ def replan_surge(
     ``kinds`` limits the changes to those option kinds (``overtime_before``,
     ``overtime_after``, ``extra_shift``, ``on_call``, ``move``; a surge tier's measures)
     and ``not_before`` to changes starting then or later (a re-plan made now; a shift
-    that started before it does not move).
+    that started before it does not move). ``opened``: backlog queue → the interval
+    starts a surge tier opened out of hours (:mod:`staffplan.replan.opening`); an extra
+    shift of a block serving such a queue that covers one of them is allowed even when
+    ``kinds`` leaves extra shifts out.
     """
     config.require("shifts")
     if requirements.empty:
@@ -60,13 +65,26 @@ def replan_surge(
     present = _presence(base, pools)
     gap = {p: np.maximum(pools.required[p] - present[p], 0.0) for p in present}
     candidates = candidate_options(base, pools, gap, config, team, surge, allow_moves)
-    candidates = [o for o in candidates if kinds is None or o.kind in kinds]
+    candidates = [
+        o for o in candidates if kinds is None or o.kind in kinds or _opens(o, opened or {})
+    ]
     if not_before is not None:
         candidates = [o for o in candidates if _starts_after(o, base, not_before)]
     options, adds = useful_options(candidates, base, pools, gap)
     model = ReplanModel(options, adds, base, pools, present, config, team)
     counts = model.solve()
     return replan_result(base, options, adds, counts, pools, present, requirements, config, team)
+
+
+def _opens(option: Option, opened: Mapping[str, pd.DatetimeIndex]) -> bool:
+    """Whether ``option`` is an extra shift covering some hours ``opened`` for its block."""
+    if option.kind != "extra_shift":
+        return False
+    return any(
+        ((starts >= option.start) & (starts < option.end)).any()
+        for queue, starts in opened.items()
+        if queue in option.pool.split(POOLED_SEPARATOR)
+    )
 
 
 def _starts_after(option: Option, base: pd.DataFrame, when: pd.Timestamp) -> bool:

@@ -17,7 +17,9 @@ MEASURE_KINDS = {
     "extra_shifts": ("extra_shift",),
     "on_call": ("on_call",),
     "moves": ("move",),
+    "open_backlog_hours": (),  # sizing, not an option kind: see staffplan.replan.opening
 }
+OPEN_BACKLOG_HOURS = "open_backlog_hours"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,6 +30,12 @@ class TierChoice:
     reasons: tuple[str, ...]
     signals: dict[str, float]
     kinds: tuple[str, ...]  # re-plan option kinds allowed
+    measures: tuple[str, ...] = ()  # the tier's ``uses``
+
+    @property
+    def opens_backlog_hours(self) -> bool:
+        """Whether the tier lets backlog queues work their closed hours."""
+        return OPEN_BACKLOG_HOURS in self.measures
 
     def describe(self) -> str:
         """One line for the screen and the summary."""
@@ -57,7 +65,7 @@ def select_tier(tiers: tuple[SurgeTier, ...], signals: dict[str, float]) -> Tier
         reasons = tier.fired_by(signals)
         if reasons:
             kinds = tuple(k for m in tier.uses for k in MEASURE_KINDS[m])
-            return TierChoice(tier.name, tuple(reasons), signals, kinds)
+            return TierChoice(tier.name, tuple(reasons), signals, kinds, tier.uses)
     return TierChoice("", (), signals, ())
 
 
