@@ -5,7 +5,9 @@ the clock (its ``open_hours`` dropped), so the fluid model works the backlog dow
 evening or at the weekend too, and the intervals that were closed become hours the
 re-plan may staff: with the tier's other measures and, even when ``extra_shifts`` is not
 among them, with extra shifts of those queues that cover some of the newly opened hours
-(opening hours nobody could staff would open nothing).
+(opening hours nobody could staff would open nothing). A queue whose target counts
+``business_hours`` counts the opened hours too while the tier fires (the stricter
+reading: its clock runs wherever agents may now answer).
 """
 
 from __future__ import annotations
