@@ -23,6 +23,7 @@ from staffplan.forecast.market_shift import prices_known_by, published_scenario
 from staffplan.forecast.reforecast import reforecast
 from staffplan.jobs import reforecast as jobs_reforecast
 from staffplan.jobs.reforecast import run_reforecast
+from staffplan.replan.opening import open_backlog_hours
 from staffplan.replan.tiers import select_tier
 from staffplan.tables import read_demand, to_csv_text
 from staffplan.tables.actuals import check_actuals
@@ -371,3 +372,22 @@ def test_opened_hours_allow_extra_shifts_there_even_when_the_tier_does_not(confi
     assert set(changes["kind"]) == {"extra_shift"} and set(changes["queue"]) == {"email_en"}
     assert (pd.to_datetime(changes["end"]) > pd.Timestamp(EMAIL_CLOSES, tz=ZONE)).all()
     assert jobs_reforecast.measures_used(result) == ["open_backlog_hours"]
+
+
+def test_opened_hours_are_each_backlog_queues_closed_runs_of_the_demand(config):
+    """A Saturday from 06:00: email_en (weekends 09:00-18:00) opens 06:00-09:00 and
+    18:00-24:00; live queues are left alone and the sizing config opens around the clock."""
+    times = pd.date_range("2020-03-14T06:00", "2020-03-14T23:30", freq="30min", tz=ZONE)
+    demand = pd.DataFrame(
+        [(q, t) for q in ("chat_en", "email_en") for t in times],
+        columns=["queue", "interval_start"],
+    )
+    opened = open_backlog_hours(config, demand)
+    assert opened.spans(30) == {
+        "email_en": [
+            ["2020-03-14T06:00:00+08:00", "2020-03-14T09:00:00+08:00"],
+            ["2020-03-14T18:00:00+08:00", "2020-03-15T00:00:00+08:00"],
+        ]
+    }
+    assert opened.config.queue("email_en").open_hours is None
+    assert opened.config.queue("chat_en") == config.queue("chat_en")
