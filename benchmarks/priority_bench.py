@@ -12,10 +12,10 @@ Usage::
    peer measured in the same run, the same queues without classes (plain Erlang).
 2. A week of one pool of two queues (300 s, 80 % in 20 s), fully and partly
    cross-trained: the partly trained one is sized by the simulation search.
-3. On the example (``configs/example.yaml``, its demo forecast week): the agent-hours of
-   ``phone_zh`` with its security class sized as separate queues vs shared with
-   priority; and a pool of ``phone_zh`` with a second phone queue (the demo's phone_zh
-   forecast at 60 % volume, its own agents) against the two sized apart.
+3. On the example (``configs/example.yaml``, its demo forecast week, no deflection): the
+   agent-hours of ``phone_zh`` with its security class sized as separate queues vs
+   shared with priority; and the demo's pool ``tier1`` (``phone_zh`` and ``phone_en``,
+   fully cross-trained) against the two queues sized apart.
 """
 
 from __future__ import annotations
@@ -110,14 +110,10 @@ def example() -> None:
     history = load_history(config)
     start = default_start(history)
     run = run_forecast(history, start, 7, market=load_market(config), settings=config.forecast)
-    forecast = run.forecast[run.forecast["queue"] == "phone_zh"][
-        ["queue", "interval_start", "volume"]
-    ]
-    zh = config.queue("phone_zh")
-    en = dataclasses.replace(zh, name="phone_en", classes=())
-    demand = pd.concat(
-        [forecast, forecast.assign(queue="phone_en", volume=forecast["volume"] * 0.6)]
-    )
+    phones = ["phone_zh", "phone_en"]
+    demand = run.forecast[run.forecast["queue"].isin(phones)][["queue", "interval_start", "volume"]]
+    zh_volume = demand[demand["queue"] == "phone_zh"]
+    zh, en = config.queue("phone_zh"), config.queue("phone_en")
     security = dataclasses.replace(
         zh, name="zh_security", classes=(), aht_s=450.0, target=Target(0.9, 10.0)
     )
@@ -125,32 +121,28 @@ def example() -> None:
     apart = dataclasses.replace(config, queues=(security, general, en), pools=())
     split = pd.concat(
         [
-            forecast.assign(queue="zh_security", volume=forecast["volume"] * 0.1),
-            forecast.assign(queue="zh_general", volume=forecast["volume"] * 0.9),
+            zh_volume.assign(queue="zh_security", volume=zh_volume["volume"] * 0.1),
+            zh_volume.assign(queue="zh_general", volume=zh_volume["volume"] * 0.9),
             demand[demand["queue"] == "phone_en"],
         ]
     )
     separate = size_requirements(split, apart)
     shared = size_requirements(demand, dataclasses.replace(config, queues=(zh, en), pools=()))
-    pooled = size_requirements(
-        demand,
-        dataclasses.replace(
-            config, queues=(zh, en), pools=(PoolConfig("tier1", ("phone_zh", "phone_en")),)
-        ),
-    )
+    pooled = size_requirements(demand, dataclasses.replace(config, queues=(zh, en)))
     sep_zh = agent_hours(separate, ["zh_security", "zh_general"])
     pri_zh = agent_hours(shared, ["phone_zh"])
     print(
         f"phone_zh week: classes as separate queues {sep_zh:,.0f} agent-hours, shared with "
         f"priority {pri_zh:,.0f} ({sep_zh - pri_zh:,.0f} saved, {1 - pri_zh / sep_zh:.1%})"
     )
-    apart_h = agent_hours(shared, ["phone_zh", "phone_en"])
-    pool_h = agent_hours(pooled, ["phone_zh", "phone_en"])
+    apart_h = agent_hours(shared, phones)
+    pool_h = agent_hours(pooled, phones)
     every = sep_zh + agent_hours(separate, ["phone_en"])
     print(
-        f"phone_zh + phone_en: apart {apart_h:,.0f} agent-hours, pooled {pool_h:,.0f} "
-        f"({apart_h - pool_h:,.0f} saved, {1 - pool_h / apart_h:.1%}); "
-        f"classes and queues all separate {every:,.0f}"
+        f"phone_zh + phone_en: apart {apart_h:,.0f} agent-hours, pooled as "
+        f"{config.pools[0].name} {pool_h:,.0f} ({apart_h - pool_h:,.0f} saved, "
+        f"{1 - pool_h / apart_h:.1%}); classes and queues all separate {every:,.0f} "
+        f"({every - pool_h:,.0f} saved by pool + priority, {1 - pool_h / every:.1%})"
     )
 
 

@@ -1,4 +1,4 @@
-"""Regenerate the bundled sample: two synthetic support queues driven by real BTC volatility.
+"""Regenerate the bundled sample: synthetic support queues driven by real BTC volatility.
 
 Usage (from the repository root)::
 
@@ -11,10 +11,11 @@ days before the history to its end). Same input and seed → byte-identical file
 
 The volumes are synthetic (see :mod:`staffplan.forecast.synthetic`): the queues and
 their true parameters are ``SAMPLE_QUEUES`` there (chat_en: 2,400 contacts a day,
-beta = 0.35; phone_zh: 900 a day, beta = 0.25) and ``SAMPLE_BACKLOG_QUEUES`` (email_en:
-600 a day, beta = 0.15; drawn after the others, so their volumes do not depend on it;
-beta is the log change in volume per
-standard deviation of log 24-hour realised volatility), with day busyness log-sd 0.08,
+beta = 0.35; phone_zh: 900 a day, beta = 0.25), ``SAMPLE_BACKLOG_QUEUES`` (email_en:
+600 a day, beta = 0.15) and ``SAMPLE_POOL_QUEUES`` (phone_en: 450 a day, beta = 0.25),
+each tuple drawn after the ones before it, so their volumes do not depend on it (beta
+is the log change in volume per standard deviation of log 24-hour realised
+volatility), with day busyness log-sd 0.08,
 negative-binomial size 40 and 0.5 % growth a week. Seed 7.
 """
 
@@ -26,7 +27,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from staffplan.forecast.synthetic import SAMPLE_BACKLOG_QUEUES, SAMPLE_QUEUES, simulate_history
+from staffplan.forecast.synthetic import (
+    SAMPLE_BACKLOG_QUEUES,
+    SAMPLE_POOL_QUEUES,
+    SAMPLE_QUEUES,
+    simulate_history,
+)
 from staffplan.tables import atomic_write_text, read_market, to_csv_text
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -43,7 +49,7 @@ def main(btc_path: str) -> None:
     end = START + pd.DateOffset(weeks=WEEKS)
     prices = read_market(btc_path)
     prices = prices[(prices["timestamp"] >= START - WARM_UP) & (prices["timestamp"] < end)]
-    queues = SAMPLE_QUEUES + SAMPLE_BACKLOG_QUEUES
+    queues = SAMPLE_QUEUES + SAMPLE_BACKLOG_QUEUES + SAMPLE_POOL_QUEUES
     history = simulate_history(queues, prices, START, WEEKS, INTERVAL_MIN, seed=SEED)
     atomic_write_text(folder / "history.csv", to_csv_text(history))
     columns = ["timestamp", "high", "low", "close"]

@@ -143,12 +143,19 @@ def _reason_mix(
     column = f"offered_{stream.name}"
     if stream.name is None or column not in rows.columns:
         return
-    given = rows[column].to_numpy(float)[mine]
+    given = _class_numbers(rows[column], mine)
     known = ~np.isnan(given)
     volume[at[known]] = given[known]
-    handle = rows[f"aht_s_{stream.name}"].to_numpy(float)[mine]
+    handle = _class_numbers(rows[f"aht_s_{stream.name}"], mine)
     timed = known & ~np.isnan(handle)
     aht[at[timed]] = handle[timed]
+
+
+def _class_numbers(column: pd.Series, mine: np.ndarray) -> np.ndarray:
+    """A per-class column on the rows ``mine`` as floats, an empty cell as NaN: read back
+    from a CSV, a pool's rows of a queue without that class leave it empty (text)."""
+    cells = pd.Series(column.to_numpy()[mine])
+    return pd.to_numeric(cells.mask(cells.astype(str) == "")).to_numpy(float)
 
 
 def _size_block(

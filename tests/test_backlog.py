@@ -149,7 +149,7 @@ def test_the_default_plan_shows_the_email_and_tier2_queues(shared_plan, plan_fol
     config = parse_config((plan_folder.parent / "configs" / "example.yaml").read_text())
     requirements = read_requirements(plan_folder / "requirements.csv", config.zone, 30)
     assert {"email_en", "specialists"} <= set(requirements["queue"])
-    live = requirements["queue"].isin(["chat_en", "phone_zh"])
+    live = requirements["queue"].isin(["chat_en", "phone_zh", "phone_en"])
     assert requirements.loc[live, "backlog_end"].isna().all()
     assert requirements.loc[~live, "backlog_end"].notna().all()
     email = requirements[requirements["queue"] == "email_en"]

@@ -21,7 +21,7 @@ from staffplan.forecast import (
     observed,
     parse_scenario,
 )
-from staffplan.forecast.synthetic import SAMPLE_QUEUES, simulate_history
+from staffplan.forecast.synthetic import SAMPLE_POOL_QUEUES, SAMPLE_QUEUES, simulate_history
 from staffplan.tables import read_market
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
@@ -154,7 +154,7 @@ def test_the_sample_history_carries_a_volatility_effect_of_the_documented_size()
     from staffplan.tables import read_history
 
     table = read_history(SAMPLE / "history.csv", ZONE, 30)
-    assert sorted(table["queue"].unique()) == ["chat_en", "email_en", "phone_zh"]
+    assert sorted(table["queue"].unique()) == ["chat_en", "email_en", "phone_en", "phone_zh"]
     assert table["interval_start"].min() == START
     assert table["interval_start"].max().day_name() == "Sunday"
     effects = (
@@ -163,7 +163,7 @@ def test_the_sample_history_carries_a_volatility_effect_of_the_documented_size()
         .effects()
         .set_index(["queue", "driver"])
     )
-    for spec in SAMPLE_QUEUES:
+    for spec in SAMPLE_QUEUES + SAMPLE_POOL_QUEUES:
         assert effects.loc[(spec.name, "log_daily_vol"), "estimate"] == pytest.approx(
             spec.beta, rel=0.15
         )

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from staffplan.cli import app
 from staffplan.errors import InputError
 from staffplan.forecast import run_forecast
-from staffplan.forecast.synthetic import SAMPLE_QUEUES
+from staffplan.forecast.synthetic import SAMPLE_POOL_QUEUES, SAMPLE_QUEUES
 from staffplan.peaks import effect_sentences, peak_tables, run_peak_tables
 from staffplan.tables import read_history, read_market
 from staffplan.tables.schema import check
@@ -36,7 +36,7 @@ def tables(sample):
 def test_the_march_2020_storm_tops_the_surge_days_with_its_volatility(tables):
     surge = tables.surge_days
     queues = surge["queue"].nunique()
-    assert queues == 3 and list(surge.groupby("queue").size()) == [5] * queues
+    assert queues == 4 and list(surge.groupby("queue").size()) == [5] * queues
     top = surge[surge["rank"] == 1]
     assert list(top["date"]) == ["2020-03-13"] * queues, top
     # the live queues surge hardest; email (a backlog queue) is less market-driven
@@ -50,7 +50,7 @@ def test_the_march_2020_storm_tops_the_surge_days_with_its_volatility(tables):
 
 def test_the_volatility_effect_comes_with_its_uncertainty_and_finds_the_true_beta(tables):
     effect = tables.volatility_effect.set_index(["queue", "driver"])
-    truth = {q.name: q.beta for q in SAMPLE_QUEUES}
+    truth = {q.name: q.beta for q in SAMPLE_QUEUES + SAMPLE_POOL_QUEUES}
     for queue, beta in truth.items():
         row = effect.loc[(queue, "daily_vol")]
         assert row["std_error"] > 0 and row["clear"]
@@ -124,5 +124,5 @@ def test_the_plan_report_tables_reuse_the_forecast_model(sample):
     surge = tables.surge_days
     assert (surge.loc[surge["rank"] == 1, "date"] == "2020-03-13").all()
     effect = effect_sentences(tables.volatility_effect)
-    assert all("per doubling of 24 h volatility" in line for line in effect) and len(effect) == 3
+    assert all("per doubling of 24 h volatility" in line for line in effect) and len(effect) == 4
     assert not math.isnan(surge["daily_vol"].iloc[0])

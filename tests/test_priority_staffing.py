@@ -16,6 +16,7 @@ from staffplan.deflection import apply_deflection
 from staffplan.erlang import required_agents
 from staffplan.schedule import build_schedule
 from staffplan.staffing import size_requirements
+from staffplan.tables import read_requirements, to_csv_text
 
 START = pd.Timestamp("2026-01-05 09:00", tz="UTC")
 WALLET = """
@@ -177,3 +178,34 @@ def test_staff_sizes_a_plain_forecast_of_a_queue_with_classes(tmp_path: Path):
     assert written["service_level_security"] >= 0.9
     assert written["service_level_general"] >= 0.8
     assert written["method"] == "approx_mean_aht"
+
+
+POOLED_MAPPED = (
+    WALLET
+    + """  - {name: app_phone, aht_s: 300, target: {service_level: 0.8, answer_within_s: 60}}
+pools:
+  - {name: tier1, queues: [wallet_phone, app_phone]}
+"""
+    + MAPPED[len(WALLET) :]
+    + """shifts:
+  templates:
+    - {name: day, start_window: ["00:00", "23:00"], start_every_min: 60, lengths_min: [480]}
+"""
+)
+
+
+def test_a_pool_scheduled_from_a_requirements_csv_reads_the_other_queues_blank_class_cells(
+    tmp_path: Path,
+):
+    config = parse_config(POOLED_MAPPED)
+    demand = apply_deflection(forecast({"wallet_phone": 200.0, "app_phone": 100.0}), config)
+    requirements = size_requirements(demand, config)
+    path = tmp_path / "requirements.csv"
+    path.write_text(to_csv_text(requirements), encoding="utf-8")
+    read_back = read_requirements(path, config.zone, config.interval_min)
+    assert (read_back.loc[read_back["queue"] == "app_phone", "offered_security"] == "").all()
+    in_memory, from_csv = (build_schedule(r, config) for r in (requirements, read_back))
+    pd.testing.assert_frame_equal(from_csv.coverage, in_memory.coverage, check_dtype=False)
+    sized = from_csv.coverage[from_csv.coverage["interval_start"] == START]
+    columns = ["service_level_wallet_phone", "service_level_app_phone", "service_level_security"]
+    assert sized[columns].notna().all().all()

@@ -126,3 +126,19 @@ SAMPLE_BACKLOG_QUEUES = (
         beta=0.15,
     ),
 )
+
+# A second phone queue for the bundled sample (the desk's English phone line, pooled
+# with phone_zh in configs/example.yaml): smaller, a European-evening peak, as sensitive
+# to the market as phone_zh. Kept apart from the tuples above, whose volumes it leaves
+# untouched: make_sample.py draws it last.
+SAMPLE_POOL_QUEUES = (
+    QueueSpec(
+        name="phone_en",
+        daily_volume=450.0,
+        weekday_factor=(1.12, 1.04, 1.0, 1.0, 1.0, 0.92, 0.92),
+        peak_hours=(11.0, 16.5, 21.5),
+        peak_widths_h=(1.5, 2.0, 2.0),
+        night_floor=0.06,
+        beta=0.25,
+    ),
+)

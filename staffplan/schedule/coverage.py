@@ -79,7 +79,9 @@ def coverage_table(
     table = pd.concat(parts, ignore_index=True)
     service_level, note = _service_level(table, requirements, config)
     table["service_level"] = service_level
-    return with_block_coverage(table[COVERAGE_COLUMNS], requirements, config), note
+    table = with_block_coverage(table[COVERAGE_COLUMNS], requirements, config)
+    # a pool's rows have no requirements row of their label; the block projection fills them
+    return table, note if table["service_level"].isna().any() else ""
 
 
 def _service_level(
