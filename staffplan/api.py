@@ -129,31 +129,19 @@ def forecast(
     calendar = load_calendar(cfg)  # before the history: a cheap mistake fails fast
     folder = None if isinstance(history, pd.DataFrame) else _folder(cfg, history)
     with open_workers(engine, scheduler) as workers:
+        options = {
+            "market": _market(cfg, market),
+            "settings": cfg.forecast or ForecastConfig(),
+            "scenario": _scenario(volatility_scenario),
+            "calendar": calendar,
+            "workers": workers,
+            "progress": progress,
+        }
         if folder is not None:  # each part read by the task that fits its queues
             path, queues = folder
-            return forecast_history_parts(
-                path,
-                HistoryReader(cfg.zone, cfg.interval_min, fill_gaps, queues),
-                start,
-                horizon_days,
-                market=_market(cfg, market),
-                settings=cfg.forecast or ForecastConfig(),
-                scenario=_scenario(volatility_scenario),
-                calendar=calendar,
-                workers=workers,
-                progress=progress,
-            )
-        return run_forecast(
-            _history(cfg, history, fill_gaps),
-            start,
-            horizon_days,
-            market=_market(cfg, market),
-            settings=cfg.forecast or ForecastConfig(),
-            scenario=_scenario(volatility_scenario),
-            calendar=calendar,
-            workers=workers,
-            progress=progress,
-        )
+            reader = HistoryReader(cfg.zone, cfg.interval_min, fill_gaps, queues)
+            return forecast_history_parts(path, reader, start, horizon_days, **options)
+        return run_forecast(_history(cfg, history, fill_gaps), start, horizon_days, **options)
 
 
 def backtest(

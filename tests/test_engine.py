@@ -177,7 +177,7 @@ def test_a_history_folder_is_read_by_the_workers_with_the_same_results(
         progress=lambda done, total: seen.append((done, total)),
     )
     assert to_csv_text(there.forecast) == here
-    assert seen[-1] == (6, 6), seen  # three parts, each read twice: spans, then the fit
+    assert seen[-1] == (8, 8), seen  # four parts, each read twice: spans, then the fit
     assert [done for done, _ in seen] == sorted(done for done, _ in seen), seen
     options = {"origins": 2, "train_weeks": 8}
     scores = staffplan.backtest(
@@ -233,7 +233,7 @@ def test_the_progress_bar_counts_tasks_done_of_the_total(config, monkeypatch):
     )
     assert result.exit_code == 0, result.stderr
     drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)  # without colours
-    assert "3/3 tasks" in drawn, drawn  # one per queue with a history
+    assert "4/4 tasks" in drawn, drawn  # one per queue with a history
 
 
 def test_a_simulation_is_the_same_split_by_queue_or_by_batch(

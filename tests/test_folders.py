@@ -51,10 +51,16 @@ def test_a_folders_parts_are_its_files_or_its_queue_folders(folders):
     assert [p.name for p in table_parts(folders["csv"], "history")] == [
         "chat_en.csv",
         "email_en.csv",
+        "phone_en.csv",
         "phone_zh.csv",
     ]
     parts = table_parts(folders["parquet"], "history")
-    assert [p.name for p in parts] == ["queue=chat_en", "queue=email_en", "queue=phone_zh"]
+    assert [p.name for p in parts] == [
+        "queue=chat_en",
+        "queue=email_en",
+        "queue=phone_en",
+        "queue=phone_zh",
+    ]
     assert table_parts(HISTORY, "history") == [HISTORY]
 
 
