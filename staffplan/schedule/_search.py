@@ -45,12 +45,11 @@ Progress = Callable[[float, float], None]  # (incumbent, bound) after each impro
 
 @dataclasses.dataclass(frozen=True)
 class Searched:
-    """The search's best ``values`` and ``objective``, the ``windows`` solved and whether
-    the time limit cut it short (``timed_out``)."""
+    """The search's best ``values`` and ``objective``, and whether the time limit cut it
+    short (``timed_out``)."""
 
     values: np.ndarray
     objective: float
-    windows: int
     timed_out: bool
 
 
@@ -74,20 +73,18 @@ def fix_and_optimise(
     size = model.shift_coverage.shape[0]
     reach = int(cands.length.max())
     objective = float(model.c @ values)
-    windows = 0
     for hours in WINDOW_HOURS:
         width = max(1, hours * 60 // interval_min)
         for _ in range(MAX_PASSES):
             improved = False
             for first in _worst_first(model, values, width, reach, cyclic):
                 if _close_enough(objective, bound, mip_gap):
-                    return Searched(values, objective, windows, False)
+                    return Searched(values, objective, False)
                 left_s = deadline - time.monotonic()
                 if left_s <= 0:
-                    return Searched(values, objective, windows, True)
+                    return Searched(values, objective, True)
                 free = _inside(starts, first, width, size, cyclic)
                 outcome, columns = _solve_window(model, csc, values, free, left_s)
-                windows += 1
                 change = outcome.objective - float(model.c[columns] @ values[columns])
                 if outcome.x is not None and change < -_EPS:
                     trial = values.copy()
@@ -98,10 +95,10 @@ def fix_and_optimise(
                     if progress is not None:
                         progress(objective, bound)
                 if outcome.stop == "clock":
-                    return Searched(values, objective, windows, True)
+                    return Searched(values, objective, True)
             if not improved:
                 break
-    return Searched(values, objective, windows, False)
+    return Searched(values, objective, False)
 
 
 def _solve_window(

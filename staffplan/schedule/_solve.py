@@ -168,6 +168,6 @@ def improve(
         best,
         values=searched.values,
         objective=searched.objective,
-        method=f"{best.method} + window search ({searched.windows} windows)",
+        method=f"{best.method} + window search",
         timed_out=timed_out,
     )
