@@ -24,7 +24,7 @@ from staffplan.charts import (
     hour_by_weekday,
     value_range,
 )
-from staffplan.config import Config
+from staffplan.config import Config, QueueConfig
 from staffplan.forecast.plot import forecast_figure
 from staffplan.forecast.volatility import SCENARIO_QUANTILES
 from staffplan.jobs.backlog_report import backlog_section
@@ -79,6 +79,16 @@ def plan_report(plan: PlanReport) -> str:
     )
 
 
+def _target_text(queue: QueueConfig) -> str:
+    """``80% within 20 s`` (live) or ``90% within 24 h`` (backlog, business hours said)."""
+    target = queue.target
+    if not queue.backlog:
+        return f"{target.service_level:.0%} within {target.answer_within_s:g} s"
+    hours = target.answer_within_s / 3600.0
+    clock = " of opening hours" if target.business_hours else ""
+    return f"{target.service_level:.0%} within {hours:g} h{clock}"
+
+
 def utc_offset(moment: pd.Timestamp) -> str:
     """``moment``'s offset from UTC as ``UTC+08:00``."""
     offset = f"{moment:%z}"
@@ -114,10 +124,7 @@ def assumptions(plan: PlanReport) -> Section:
         {
             "queue": [q.name for q in config.queues],
             "channel": [q.channel for q in config.queues],
-            "target": [
-                f"{q.target.service_level:.0%} within {q.target.answer_within_s:g} s"
-                for q in config.queues
-            ],
+            "target": [_target_text(q) for q in config.queues],
             "aht_s": [q.aht_s for q in config.queues],
             "concurrency": [q.concurrency for q in config.queues],
             "patience_s": [q.patience_s for q in config.queues],

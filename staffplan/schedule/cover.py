@@ -273,6 +273,9 @@ def _blocks(
     return block_needs(requirements, index, grid.size, blocks)
 
 
+NEED_DECIMALS = 3  # agents: a block's summed need is kept to a thousandth of an agent
+
+
 def block_needs(
     requirements: pd.DataFrame,
     index: np.ndarray,
@@ -290,7 +293,9 @@ def block_needs(
         for label, share in blocks.get(queue, [(queue, 1.0)]):
             need = needs.setdefault(label, np.zeros(size))
             np.add.at(need, index[rows], agents[rows] * share)
-    return list(needs), list(needs.values())
+    # a pool's queues carry fractional shares of its whole agents, read back at the
+    # tables' 6 significant digits: their sum is whole up to that rounding, not above it
+    return list(needs), [np.round(need, NEED_DECIMALS) for need in needs.values()]
 
 
 def _first(
