@@ -51,11 +51,7 @@ def simulated_levels(
     """Per row and stream: (service level, ASA of answered contacts in s, abandon rate)
     with ``combo_agents`` (rows, combinations) agents on each skill combination."""
     rows, streams = system.volume.shape
-    sl, asa, abandon = (
-        np.ones((rows, streams)),
-        np.zeros((rows, streams)),
-        np.zeros((rows, streams)),
-    )
+    sl, asa, abandon = _nobody_waits(rows, streams)
     for r in range(rows):
         draws = _contacts(system, r, seed_key)
         if draws is None:
@@ -81,11 +77,7 @@ def required_agents(
     (``slots`` contacts at once per agent: that many servers with its skills)."""
     rows, streams = system.volume.shape
     agents = np.zeros(rows)
-    sl, asa, abandon = (
-        np.ones((rows, streams)),
-        np.zeros((rows, streams)),
-        np.zeros((rows, streams)),
-    )
+    sl, asa, abandon = _nobody_waits(rows, streams)
     for r in range(rows):
         draws = _contacts(system, r, seed_key)
         if draws is None:
@@ -153,3 +145,9 @@ def _measure(system, row, draws, combo_agents, combo_skills, stream_queue):
         served = answered[mine]
         asa[j] = wait[mine][served].mean() if served.any() else np.inf
     return sl, asa, abandon
+
+
+def _nobody_waits(rows: int, streams: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(service level 1, ASA 0 s, abandon rate 0) per row and stream: rows without
+    contacts keep these."""
+    return np.ones((rows, streams)), np.zeros((rows, streams)), np.zeros((rows, streams))
