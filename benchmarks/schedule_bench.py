@@ -4,8 +4,11 @@
     python benchmarks/schedule_bench.py sample week      # some of them
     python benchmarks/schedule_bench.py q30@15 --against previous,highs
 
-Cases: ``sample`` (the bundled demo's week: ``staffplan plan``'s requirements, two queues,
-30-minute intervals), ``week`` (the realistic week: 7 × 96 quarter-hours, a two-humped
+Cases: ``sample`` (the issue's sample week: the two-queue demo's requirements as
+``staffplan plan`` sized them before issue 14, pinned in
+``data/sample_week_requirements.csv``, covered with today's demo shifts at 30-minute
+intervals), ``demo`` (today's bundled demo as ``staffplan plan`` schedules it: five
+queues, one pool), ``week`` (the realistic week: 7 × 96 quarter-hours, a two-humped
 daily curve from 5 to 120 agents, one template starting every 15 minutes around the
 clock with 8 h and 10 h lengths, a 30-minute unpaid lunch and two paid 15-minute breaks,
 cyclic), ``qN@M`` (N queues of random two-humped curves, peaks 15-150, at M-minute
@@ -52,6 +55,7 @@ from staffplan.schedule.cover import build_schedule
 REPO = Path(__file__).resolve().parents[1]
 CODE = "SCHEDULE_BENCH_CODE"
 BEST = Path(__file__).with_name("schedule_best_known.json")
+SAMPLE_WEEK = Path(__file__).with_name("data") / "sample_week_requirements.csv"
 PREVIOUS_REV = "561f1f7"  # main before issue 14: LP + rounding + restricted root-only MILP
 SDP = Path("/work/shared/data/scheduling/shift_design_dbai/DataSet1")
 MONDAY = "2026-03-02"
@@ -127,7 +131,24 @@ def queue_curves(count: int) -> dict[str, np.ndarray]:
 
 
 def sample_inputs() -> tuple[pd.DataFrame, Config]:
-    """The demo's week as ``staffplan plan`` schedules it (forecast → staff)."""
+    """The issue's sample week: the pinned requirements of the two-queue demo (chat_en,
+    phone_zh; captured at revision 561f1f7) with the bundled demo's shifts and zone."""
+    from staffplan.config import load_config
+
+    demo = load_config(REPO / "configs" / "example.yaml")
+    requirements = pd.read_csv(SAMPLE_WEEK)
+    requirements["interval_start"] = pd.to_datetime(
+        requirements["interval_start"], format="ISO8601"
+    ).dt.tz_convert(demo.zone)
+    queues = tuple(QueueConfig(name=str(name), aht_s=300.0) for name in requirements.queue.unique())
+    config = Config(
+        queues=queues, timezone=demo.timezone, interval_min=demo.interval_min, shifts=demo.shifts
+    )
+    return requirements, config
+
+
+def demo_inputs() -> tuple[pd.DataFrame, Config]:
+    """Today's demo week as ``staffplan plan`` schedules it (forecast → staff)."""
     import staffplan.jobs.plan as planning
     from staffplan import api
 
@@ -155,6 +176,8 @@ def case_inputs(case: str) -> tuple[pd.DataFrame, Config]:
     """The requirements and config of a covering case (see module doc)."""
     if case == "sample":
         return sample_inputs()
+    if case == "demo":
+        return demo_inputs()
     if case == "week":
         return week_inputs({"chat": daily_curve(5, 120)})
     if case == "big":
@@ -327,6 +350,7 @@ def bench_sdp(limit: float) -> None:
 
 CASES = [
     "sample",
+    "demo",
     "week",
     "q1@15",
     "q5@15",

@@ -23,6 +23,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import threading
 import uuid
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -76,6 +77,69 @@ class Workers:
 
 
 IN_PROCESS = Workers()  # stateless: the default of every stage
+
+
+class _Threads(Workers):
+    """Tasks on ``slots`` threads of this process, for tasks that spend their time in C
+    code that releases the interpreter lock (HiGHS): nothing to start or pickle.
+
+    Results come back in task order. When tasks fail, the first failed task's error is
+    raised (every task before it has run; tasks after it that had not started are
+    skipped), so the error does not depend on which thread was faster. The threads are
+    daemons: Ctrl-C stops the waiting main thread at once.
+    """
+
+    def __init__(self, slots: int) -> None:
+        self._slots = slots
+
+    @property
+    def slots(self) -> int:
+        return self._slots
+
+    def _run(self, function: Callable, tasks: list, common: tuple, finished: Finished) -> list:
+        results: list[Any] = [None] * len(tasks)
+        failed: dict[int, BaseException] = {}
+        lock = threading.Lock()
+        order = iter(range(len(tasks)))
+        done = 0
+
+        def work() -> None:
+            nonlocal done
+            while True:
+                with lock:
+                    i = next(order, None)
+                    if i is None or (failed and i > min(failed)):
+                        return
+                try:
+                    result = function(*common, tasks[i])
+                except BaseException as exc:  # raised in the caller's thread below
+                    with lock:
+                        failed[i] = exc
+                    continue
+                with lock:
+                    results[i] = result
+                    done += 1
+                    finished(done)
+
+        threads = [
+            threading.Thread(target=work, name=f"staffplan-task-{n}", daemon=True)
+            for n in range(min(self._slots, len(tasks)))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failed:
+            raise failed[min(failed)]
+        return results
+
+
+def in_threads(slots: int | None = None) -> Workers:
+    """Workers running tasks side by side on ``slots`` threads of this process (default:
+    every CPU this process may use; one slot: :data:`IN_PROCESS`). For tasks whose time
+    is spent in C code that releases the interpreter lock, such as HiGHS solves."""
+    slots = usable_cpus() if slots is None else slots
+    return IN_PROCESS if slots <= 1 else _Threads(slots)
 
 
 @contextlib.contextmanager

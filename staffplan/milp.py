@@ -249,7 +249,8 @@ def solve_from(
     """Minimise ``cost @ x`` as :func:`run_highs` does, starting HiGHS from the feasible
     solution ``start`` (so it never returns anything worse) and stopping after
     ``node_limit`` branch-and-bound nodes, within ``mip_gap`` or at ``time_limit_s``.
-    ``bound_only`` runs no primal heuristics: for the proven ``dual_bound`` alone.
+    ``bound_only`` runs no presolve and no primal heuristics: for the proven ``dual_bound``
+    alone.
 
     This one uses highspy, not scipy: scipy's ``milp`` cannot take a starting solution.
     HiGHS runs on one thread with a fixed seed, so the same call does the same work and
@@ -264,6 +265,9 @@ def solve_from(
     highs.setOptionValue("mip_max_nodes", int(node_limit))
     highs.setOptionValue("time_limit", float(time_limit_s))
     if bound_only:
+        # No presolve either: on the covering models the root's cuts then prove about
+        # the same bound (within 0.1 %) in a third less time (benchmarks/schedule_bench.py).
+        highs.setOptionValue("presolve", "off")
         highs.setOptionValue("mip_heuristic_effort", 0.0)
         highs.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
     csc = sparse.csc_matrix(matrix)

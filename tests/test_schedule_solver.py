@@ -65,3 +65,24 @@ def test_the_proven_bound_lies_between_the_lp_bound_and_the_objective():
     assert summary["gap_to_proven_bound"] <= summary["gap_to_lp_bound"]
     assert summary["stopped_on"].startswith("its counted limits")
     assert np.isfinite(summary["proven_bound"])
+
+
+def test_queues_solved_side_by_side_write_what_one_at_a_time_writes(monkeypatch):
+    """Queues share no agents: on threads (one per model) or one after the other, the
+    same shifts and coverage, byte for byte."""
+    cover = sys.modules["staffplan.schedule.cover"]
+    config = make_config(interval=30, every=30, lengths="[480]")
+    parts = [
+        half_hour_week(days=1, scale=scale).assign(queue=name)
+        for name, scale in (("chat", 3.0), ("email", 1.0), ("phone", 2.0))
+    ]
+    requirements = pd.concat(parts, ignore_index=True)
+    monkeypatch.setattr(cover, "usable_cpus", lambda: 3)
+    side_by_side = build_schedule(requirements, config)
+    monkeypatch.setattr(cover, "usable_cpus", lambda: 1)
+    in_turn = build_schedule(requirements, config)
+    assert "window search" in side_by_side.method
+    assert set(side_by_side.shifts["queue"]) == {"chat", "email", "phone"}
+    for table in ("shifts", "coverage"):
+        assert to_csv_text(getattr(side_by_side, table)) == to_csv_text(getattr(in_turn, table))
+    assert side_by_side.objective == in_turn.objective

@@ -35,7 +35,7 @@ from staffplan.milp import Outcome, solve_from
 from staffplan.schedule._candidates import Candidates
 from staffplan.schedule._model import CoverModel
 
-WINDOW_HOURS = (6, 12)  # hours of shift starts freed at once, narrow to wide
+WINDOW_HOURS = (6, 10)  # hours of shift starts freed at once, narrow to wide
 NODE_BUDGET = 10  # branch-and-bound nodes per window: a count, the same on every run
 MAX_PASSES = 1  # passes over the windows of one size (each must improve to go on)
 _EPS = 1e-6

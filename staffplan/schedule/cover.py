@@ -27,7 +27,7 @@ import scipy.optimize as so
 
 from staffplan.config.pools import block_shares
 from staffplan.config.shifts import ShiftsConfig
-from staffplan.engine import IN_PROCESS, Workers
+from staffplan.engine import IN_PROCESS, Workers, in_threads, usable_cpus
 from staffplan.errors import InfeasiblePlanError, InputError, StaffplanError
 from staffplan.milp import check_time_limit
 from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from staffplan.config import Config
 
 SolverProgress = Callable[[str], None]  # one line: the incumbent and its gap
+# one model to cover: the model, its block labels, who hears its progress (None: nobody)
+CoverTask = tuple[CoverModel, list[str], Progress | None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,11 +154,13 @@ def build_schedule(
     re-planning a published schedule (:func:`staffplan.replan.replan_surge`): a schedule
     built from scratch has no shifts to move, so it is an :class:`InputError`, not ignored.
 
-    The search stops on counts (see :mod:`._search`), so the schedule does not depend
-    on how fast the machine is; ``time_limit_s`` is a safety net (here for all models in
-    sequence, on other ``workers`` for each model, a queue or the pool, as one task), and
-    ``timed_out`` says it was hit. ``progress(line)`` hears the incumbent and its gap as
-    the search improves it (in this process only).
+    Models that share no agents (queues, pools) are solved side by side: by default on
+    threads of this process, one per usable CPU, else on ``workers``. The search stops on
+    counts (see :mod:`._search`), so the schedule does not depend on how fast or busy the
+    machine is, nor on how many models ran at once; ``time_limit_s`` is a safety net (in
+    this process for all models together, on other ``workers`` for each model as one
+    task), and ``timed_out`` says it was hit. ``progress(line)`` hears the incumbent and
+    its gap as the search improves it (in this process only).
     """
     if allow_moves:
         raise InputError(
@@ -182,15 +186,18 @@ def build_schedule(
     models = [build_model(cands, grid, [required[i] for i in g], shifts) for g in groups]
     labelled = [[labels[i] for i in g] for g in groups]
     left_s = budget - (time.monotonic() - started)
-    tasks = list(zip(models, labelled, strict=True))
     if workers is IN_PROCESS:
+        # Models share no agents: side by side on this machine's cores (HiGHS releases
+        # the interpreter lock), each the same schedule as when solved alone.
         deadline = time.monotonic() + left_s
-        results = [
-            _cover(cands, grid, shifts, deadline, gap, task, _told(progress, n, len(tasks)))
-            for n, task in enumerate(tasks)
-        ]
+        told = [_told(progress, n, len(models)) for n in range(len(models))]
+        tasks = list(zip(models, labelled, told, strict=True))
+        results = in_threads(min(usable_cpus(), len(tasks))).map(
+            _cover, tasks, common=(cands, grid, shifts, deadline, gap)
+        )
     else:
         # Each task gets the whole limit: it is a safety net, not a share of the work.
+        tasks = [(model, names, None) for model, names in zip(models, labelled, strict=True)]
         results = workers.map(cover_block, tasks, common=(cands, grid, shifts, left_s, gap))
     solved = _found(results, left_s)
     return _assemble(solved, models, groups, labels, requirements, cands, grid, config)
@@ -202,12 +209,12 @@ def cover_block(
     shifts: ShiftsConfig,
     time_limit_s: float,
     mip_gap: float,
-    task: tuple[CoverModel, list[str]],
+    task: CoverTask,
 ) -> Solved | None:
     """One task: the LP bound, quick schedule and window search of one model (a queue,
     or queues solved together), with ``time_limit_s`` seconds as its safety net."""
     deadline = time.monotonic() + time_limit_s
-    return _cover(cands, grid, shifts, deadline, mip_gap, task, None)
+    return _cover(cands, grid, shifts, deadline, mip_gap, task)
 
 
 def _cover(
@@ -216,10 +223,9 @@ def _cover(
     shifts: ShiftsConfig,
     deadline: float,
     mip_gap: float,
-    task: tuple[CoverModel, list[str]],
-    progress: Progress | None,
+    task: CoverTask,
 ) -> Solved | None:
-    model, labels = task
+    model, labels, progress = task
     lp, first = _first(model, cands, grid, shifts, labels)
     return improve(
         model,
