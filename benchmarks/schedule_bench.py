@@ -132,18 +132,20 @@ def queue_curves(count: int) -> dict[str, np.ndarray]:
 
 def sample_inputs() -> tuple[pd.DataFrame, Config]:
     """The issue's sample week: the pinned requirements of the two-queue demo (chat_en,
-    phone_zh; captured at revision 561f1f7) with the bundled demo's shifts and zone."""
-    from staffplan.config import load_config
+    phone_zh; captured at revision 561f1f7) with the bundled demo's zone, interval and
+    shifts (only those sections are read, so the previous solver's code reads them too)."""
+    import yaml
 
-    demo = load_config(REPO / "configs" / "example.yaml")
+    from staffplan.config import parse_config
+
+    demo = yaml.safe_load((REPO / "configs" / "example.yaml").read_text())
     requirements = pd.read_csv(SAMPLE_WEEK)
+    queues = [{"name": str(name), "aht_s": 300} for name in requirements.queue.unique()]
+    sections = {key: demo[key] for key in ("timezone", "interval_min", "shifts")}
+    config = parse_config(yaml.safe_dump({**sections, "queues": queues}))
     requirements["interval_start"] = pd.to_datetime(
         requirements["interval_start"], format="ISO8601"
-    ).dt.tz_convert(demo.zone)
-    queues = tuple(QueueConfig(name=str(name), aht_s=300.0) for name in requirements.queue.unique())
-    config = Config(
-        queues=queues, timezone=demo.timezone, interval_min=demo.interval_min, shifts=demo.shifts
-    )
+    ).dt.tz_convert(config.timezone)
     return requirements, config
 
 

@@ -13,6 +13,10 @@ tasks ran, so every engine writes the same bytes.
   or without one a ``LocalCluster`` of ``jobs`` processes on this machine, closed
   afterwards. Each task is one Dask task, retried if it fails (Dask reruns the tasks of
   a lost worker elsewhere); the ``common`` values go to every worker once.
+
+Within one process, :func:`in_threads` runs tasks side by side on threads: for tasks that
+spend their time in C code that releases the interpreter lock (the covering solver's
+HiGHS models), with nothing to start or pickle.
 """
 
 from __future__ import annotations
