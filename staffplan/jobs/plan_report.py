@@ -17,16 +17,11 @@ import numpy as np
 import pandas as pd
 
 from staffplan.backlog.plot import backlog_figure
-from staffplan.charts import (
-    figure_svg,
-    grouped_bars_figure,
-    heatmap_figure,
-    hour_by_weekday,
-    value_range,
-)
+from staffplan.charts import figure_svg, grouped_bars_figure, hour_by_weekday, value_range
 from staffplan.config import Config, QueueConfig
 from staffplan.forecast.plot import forecast_figure
 from staffplan.forecast.volatility import SCENARIO_QUANTILES
+from staffplan.heat_map import heatmap_svg
 from staffplan.jobs.backlog_report import backlog_section
 from staffplan.jobs.plan import FTE_DAY_HOURS, PlanResult, daily_summary, plan_headlines
 from staffplan.jobs.report import (
@@ -173,13 +168,14 @@ def peaks(plan: PlanReport) -> Section:
     forecast = plan.result.forecast
     panels = _per_queue(forecast, "volume", within_hour="sum")
     heat = [  # each queue on its own scale: queues differ in size
-        heatmap_figure(
+        heatmap_svg(
             table,
             title=queue,
             value_label="contacts per hour (forecast)",
+            id_prefix=f"peaks{i}",
             cell_text=lambda v: f"{v:,.0f}",
         )
-        for queue, table in panels.items()
+        for i, (queue, table) in enumerate(panels.items())
     ]
     busiest = []
     for queue, table in panels.items():
@@ -194,7 +190,7 @@ def peaks(plan: PlanReport) -> Section:
         + "<ul>"
         + "".join(f"<li>{html.escape(line)}</li>" for line in busiest)
         + "</ul>"
-        + _heat_maps(heat, "peaks", "Heat map of forecast contacts per hour")
+        + _heat_maps(heat, "Heat map of forecast contacts per hour")
         + "<h3>Forecast with its 80 % and 95 % intervals</h3>"
         + figure_html(
             figure_svg(forecast_figure(plan.result.forecast_run), id_prefix="forecast"),
@@ -321,15 +317,16 @@ def over_and_under(plan: PlanReport) -> Section:
     panels = _per_queue(coverage, "balance", within_hour="mean")
     limits = value_range(panels.values())  # one scale: agents compare across queues
     heat = [
-        heatmap_figure(
+        heatmap_svg(
             table,
             title=queue,
             value_label="scheduled − required agents",
+            id_prefix=f"balance{i}",
             diverging=True,
             limits=limits,
             cell_text=lambda v: f"{v:+.1f}" if abs(v) >= 0.05 else "0",
         )
-        for queue, table in panels.items()
+        for i, (queue, table) in enumerate(panels.items())
     ]
     hours = result.interval_min / 60
     day = coverage["interval_start"].dt.strftime("%Y-%m-%d")
@@ -359,7 +356,7 @@ def over_and_under(plan: PlanReport) -> Section:
             "Scheduled minus required agents on the phones, mean per interval of each clock "
             "hour: red is short, blue is over."
         )
-        + _heat_maps(heat, "balance", "Heat map of staffing balance")
+        + _heat_maps(heat, "Heat map of staffing balance")
         + "<h3>Per day and queue</h3>"
         + table_html(per_day)
         + "<h3>Per interval</h3>"
@@ -483,11 +480,8 @@ PLAN_SECTIONS: list[Callable[[PlanReport], Section | None]] = [
 ]
 
 
-def _heat_maps(figures: list[Figure], id_prefix: str, description: str) -> str:
-    return panels_html(
-        figure_html(figure_svg(figure, id_prefix=f"{id_prefix}{i}"), description)
-        for i, figure in enumerate(figures)
-    )
+def _heat_maps(svgs: list[str], description: str) -> str:
+    return panels_html(figure_html(svg, description) for svg in svgs)
 
 
 def _per_queue(frame: pd.DataFrame, column: str, *, within_hour: str) -> dict[str, pd.DataFrame]:
