@@ -75,6 +75,34 @@ def figure_svg(figure: Figure, *, id_prefix: str) -> str:
     return SVG_ID.sub(lambda m: f"{m[1]}{id_prefix}-", text)
 
 
+def set_margins(
+    figure: Figure,
+    *,
+    left_in: float,
+    right_in: float,
+    top_in: float,
+    bottom_in: float,
+    gap_in: float = 0.0,
+) -> None:
+    """Place ``figure``'s grid of panels (one column) by fixed margins, inches: from the
+    figure's edges and ``gap_in`` between panels (room for the next panel's title).
+
+    ``tight_layout`` and ``layout="constrained"`` find margins by measuring every label,
+    which costs more than drawing the figure (a constrained figure is laid out again at
+    each save); our labels' room is known, so the margins are fixed instead.
+    """
+    width, height = figure.get_size_inches()
+    rows = figure.axes[0].get_subplotspec().get_topmost_subplotspec().get_gridspec().nrows
+    panel_in = (height - top_in - bottom_in - gap_in * (rows - 1)) / rows
+    figure.subplots_adjust(
+        left=left_in / width,
+        right=1 - right_in / width,
+        top=1 - top_in / height,
+        bottom=bottom_in / height,
+        hspace=gap_in / panel_in,
+    )
+
+
 def hour_by_weekday(
     times: pd.Series, values: pd.Series, *, within_hour: str = "sum"
 ) -> pd.DataFrame:
@@ -116,8 +144,10 @@ def grouped_bars_figure(table: pd.DataFrame, *, ylabel: str, title: str = "") ->
 
     groups, series = len(table.index), len(table.columns)
     width = 0.8 / max(series, 1)
-    figure = Figure(figsize=(1.2 + 0.3 * groups * series, 3.0), layout="constrained")
+    figure = Figure(figsize=(1.2 + 0.3 * groups * series, 3.0))
     ax = figure.subplots()
+    top_in = 0.3 if title else 0.05
+    set_margins(figure, left_in=0.65, right_in=0.05, top_in=top_in, bottom_in=0.6)
     where = np.arange(groups)
     for i, column in enumerate(table.columns):
         offset = (i - (series - 1) / 2) * width

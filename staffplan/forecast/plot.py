@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from staffplan.charts import figure_png, literal_text
+from staffplan.charts import figure_png, literal_text, set_margins
 from staffplan.forecast.run import ForecastRun
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def forecast_figure(run: ForecastRun) -> Figure:
         f"{run.model.name} forecast from {start:%Y-%m-%d %H:%M} ({zone}), "
         f"contacts per {run.model.interval_min_}-minute interval"
     )
-    figure.tight_layout()
+    set_margins(figure, left_in=0.75, right_in=0.15, top_in=0.7, bottom_in=0.6, gap_in=0.42)
     return figure
 
 

@@ -7,7 +7,7 @@ import io as _bytes_io
 import numpy as np
 import pandas as pd
 
-from staffplan.charts import literal_text
+from staffplan.charts import literal_text, set_margins
 from staffplan.peaks.tables import WEEKDAYS
 
 
@@ -28,7 +28,7 @@ def heatmap_figure(heatmap: pd.DataFrame):
         ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
         ax.set_xlabel("local hour of day")
         figure.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
-    figure.tight_layout()
+    set_margins(figure, left_in=0.6, right_in=0.4, top_in=0.35, bottom_in=0.6, gap_in=0.8)
     return figure
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from staffplan.charts import figure_png, literal_text
+from staffplan.charts import figure_png, literal_text, set_margins
 
 MAX_PANELS = 6
 
@@ -33,7 +33,8 @@ def coverage_figure(coverage: pd.DataFrame, *, title: str = "") -> Figure:
     axes[-1, 0].set_xlabel(f"interval start ({coverage['interval_start'].dt.tz})")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
+    top_in = 0.7 if title else 0.35
+    set_margins(fig, left_in=0.65, right_in=0.15, top_in=top_in, bottom_in=0.6, gap_in=0.42)
     return fig
 
 
