@@ -22,7 +22,8 @@ import pandas as pd
 from staffplan.charts import SVG_FONTS, value_range
 
 PT_PER_IN = 72.0
-CHAR_EM = 0.62  # a label's width per character, in font sizes (DejaVu Sans digits: 0.64)
+CHAR_EM = 0.75  # a label's width per character at most, in font sizes (DejaVu Sans: 'W' 0.99,
+# 'Wed' 0.74 a character, digits 0.64)
 TICK_PT, TITLE_PT, CELL_PT, LABEL_PT = 8.0, 10.0, 6.5, 9.0  # font sizes, pt
 BASELINE_EM = 0.35  # baseline below a line's middle, in font sizes: text centred on y
 SCALE_WIDTH_PT, SCALE_STOPS, SCALE_TICKS = 11.0, 11, 8

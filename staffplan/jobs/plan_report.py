@@ -35,8 +35,7 @@ from staffplan.jobs.report import (
 )
 from staffplan.jobs.report_classes import class_service_tables
 from staffplan.jobs.report_surplus import surplus_tables
-from staffplan.peaks import effect_sentences, run_peak_tables
-from staffplan.peaks import heatmap_figure as history_heatmap_figure
+from staffplan.peaks import effect_sentences, heatmap_grids, run_peak_tables
 from staffplan.schedule.plot import MAX_PANELS, coverage_figure
 from staffplan.simulate.output import simulation_figure
 
@@ -207,11 +206,19 @@ def past_surges(plan: PlanReport) -> Section | None:
     tables = run_peak_tables(plan.result.forecast_run)
     if tables is None:
         return None
+    maps = [
+        heatmap_svg(
+            grid,
+            title=f"{queue}: mean contacts per local hour of day",
+            value_label="contacts per hour (history)",
+            id_prefix=f"history-peaks{i}",
+        )
+        for i, (queue, grid) in enumerate(heatmap_grids(tables.heatmap).items())
+    ]
     body = (
-        figure_html(
-            figure_svg(history_heatmap_figure(tables.heatmap), id_prefix="history-peaks"),
-            "Heat map of past contacts per hour by weekday",
-            wide=True,
+        "".join(
+            figure_html(svg, "Heat map of past contacts per hour by weekday", wide=True)
+            for svg in maps
         )
         + "<h3>Surge days (volume against a normal day)</h3>"
         + table_html(tables.surge_days)
