@@ -48,11 +48,32 @@ PEAK_HOURS_LISTED = 3  # busiest clock hours named per queue under the heat map
 @dataclasses.dataclass(frozen=True)
 class PlanReport:
     """What a report section reads: the plan, the config it was made with, and the shift
-    solver's time limit in seconds (the command's, else the config's)."""
+    solver's time limit in seconds (the command's, else the config's).
+
+    Its charts (:meth:`figure`) are drawn once: the plan folder's PNG and the page's SVG
+    of a chart are saved from the same figure (building one is ≈ a third of saving it).
+    """
 
     result: PlanResult
     config: Config
     time_limit_s: float
+    drawn: dict[str, Figure] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def figure(self, name: str) -> Figure:
+        """The plan's chart ``name`` (a key of :data:`PLAN_FIGURES`), built on first use."""
+        if name not in self.drawn:
+            self.drawn[name] = PLAN_FIGURES[name](self.result)
+        return self.drawn[name]
+
+
+PLAN_FIGURES: dict[str, Callable[[PlanResult], Figure]] = {
+    "forecast": lambda result: forecast_figure(result.forecast_run),
+    "coverage": lambda result: coverage_figure(result.schedule.coverage),
+    "backlog": lambda result: backlog_figure(result.requirements, backlog_section(result).queues),
+    "simulation": lambda result: simulation_figure(result.simulation),
+}
 
 
 def plan_report(plan: PlanReport) -> str:
@@ -192,7 +213,7 @@ def peaks(plan: PlanReport) -> Section:
         + _heat_maps(heat, "Heat map of forecast contacts per hour")
         + "<h3>Forecast with its 80 % and 95 % intervals</h3>"
         + figure_html(
-            figure_svg(forecast_figure(plan.result.forecast_run), id_prefix="forecast"),
+            figure_svg(plan.figure("forecast"), id_prefix="forecast"),
             "Forecast contacts per interval with prediction intervals",
             wide=True,
         )
@@ -368,7 +389,7 @@ def over_and_under(plan: PlanReport) -> Section:
         + table_html(per_day)
         + "<h3>Per interval</h3>"
         + figure_html(
-            figure_svg(coverage_figure(result.schedule.coverage), id_prefix="coverage"),
+            figure_svg(plan.figure("coverage"), id_prefix="coverage"),
             "Required and scheduled agents per interval",
             wide=True,
         )
@@ -409,7 +430,7 @@ def backlog(plan: PlanReport) -> Section | None:
     if not part.queues:
         return None
     body = figure_html(
-        figure_svg(backlog_figure(plan.result.requirements, part.queues), id_prefix="backlog"),
+        figure_svg(plan.figure("backlog"), id_prefix="backlog"),
         "Contacts waiting and agents required per backlog queue",
         wide=True,
     ) + table_html(part.daily, csv_name="backlog_daily.csv")
@@ -439,7 +460,7 @@ def simulation(plan: PlanReport) -> Section | None:
     if result is None:
         return None
     body = figure_html(
-        figure_svg(simulation_figure(result), id_prefix="simulation"),
+        figure_svg(plan.figure("simulation"), id_prefix="simulation"),
         "Simulated service level per interval",
         wide=True,
     ) + table_html(result.daily, csv_name="simulation_daily.csv")
