@@ -6,12 +6,16 @@ One panel per queue, up to ``MAX_PANELS``; with more queues one panel shows the 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from staffplan.charts import figure_png, literal_text, set_margins
+
+if TYPE_CHECKING:  # matplotlib loads when a chart is drawn, not with the solver
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 MAX_PANELS = 6
 
@@ -24,6 +28,8 @@ def coverage_png(coverage: pd.DataFrame, *, title: str = "") -> bytes:
 @literal_text
 def coverage_figure(coverage: pd.DataFrame, *, title: str = "") -> Figure:
     """Required vs scheduled agents per interval of ``coverage`` (the coverage table)."""
+    from matplotlib.figure import Figure
+
     panels = _panels(coverage)
     fig = Figure(figsize=(12, 2.6 * len(panels) + 0.8))
     axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)
