@@ -43,7 +43,7 @@ def simulation_figure(result: SimulationResult) -> Figure:
         rows = result.intervals[result.intervals["queue"] == name]
         target = result.daily.loc[result.daily["queue"] == name, "target"].iloc[0]
         _plot_queue(ax, rows, name, float(target), result.replications)
-    set_margins(figure, left_in=0.65, right_in=0.1, top_in=0.3, bottom_in=0.4, gap_in=0.7)
+    set_margins(figure, left_in=0.55, right_in=0.1, top_in=0.3, bottom_in=0.4, gap_in=0.7)
     return figure
 
 
