@@ -14,12 +14,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from html import escape
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from staffplan.charts import SVG_FONTS, value_range
+
+if TYPE_CHECKING:
+    from matplotlib.colors import Colormap
 
 PT_PER_IN = 72.0
 CHAR_EM = 0.75  # a label's width per character at most, in font sizes (DejaVu Sans: 'W' 0.99,
@@ -63,14 +66,7 @@ def heatmap_svg(
     page can set several side by side or, on a phone, one under another. A map of 7
     columns and 24 rows is 5.1 × 6.2 in.
     """
-    from matplotlib import colormaps  # its colours only: nothing is drawn by matplotlib
-
-    low, high = value_range([table]) if limits is None else limits
-    if diverging:
-        top = max(abs(low), abs(high)) or 1.0
-        cmap, low, high = colormaps["RdBu"], -top, top
-    else:
-        cmap, high = colormaps["YlOrRd"], max(high, low + 1e-9)
+    cmap, low, high = _colours(table, diverging, limits)
     values = table.to_numpy(dtype=float)
     shade = np.clip((values - low) / (high - low), 0.0, 1.0)
     rows = [str(label) for label in table.index]
@@ -80,12 +76,12 @@ def heatmap_svg(
     height = (0.9 + 0.22 * len(rows)) * PT_PER_IN
     left = 4 + LABEL_PT * 1.4 + _text_width(rows, TICK_PT) + 4
     right = 6 + SCALE_WIDTH_PT + 5 + _text_width(ticks.labels, TICK_PT) + 4 + LABEL_PT * 1.4
-    top_y = 4 + TITLE_PT * 1.4 + TICK_PT * 1.5
+    top = 4 + TITLE_PT * 1.4 + TICK_PT * 1.5
     grid = Grid(
         left,
-        top_y,
+        top,
         (width - left - right) / max(len(columns), 1),
-        (height - top_y - 4) / max(len(rows), 1),
+        (height - top - 4) / max(len(rows), 1),
     )
     grid_w, grid_h = grid.cell_w * len(columns), grid.cell_h * len(rows)
     parts = [
@@ -93,35 +89,54 @@ def heatmap_svg(
         f'viewBox="0 0 {width:.2f} {height:.2f}" version="1.1" '
         f'font-family="{escape(FONT_FAMILY)}">',
         f'<rect width="{width:.2f}" height="{height:.2f}" fill="#ffffff"/>',
-        f'<rect x="{left:.2f}" y="{top_y:.2f}" width="{grid_w:.2f}" height="{grid_h:.2f}" '
+        f'<rect x="{left:.2f}" y="{top:.2f}" width="{grid_w:.2f}" height="{grid_h:.2f}" '
         f'fill="{MISSING_FILL}"/>',
-        _text(left + grid_w / 2, 4 + TITLE_PT, title, TITLE_PT, "middle"),
-        *(
-            _text(left + (j + 0.5) * grid.cell_w, top_y - 4, name, TICK_PT, "middle")
-            for j, name in enumerate(columns)
-        ),
-        *(
-            _text(left - 4, _middle(top_y, i, grid.cell_h, TICK_PT), name, TICK_PT, "end")
-            for i, name in enumerate(rows)
-        ),
-        _text(
-            4 + LABEL_PT,
-            top_y + grid_h / 2,
-            str(table.index.name or ""),
-            LABEL_PT,
-            "middle",
-            rotation=-90,
-        ),
+        _labels(title, rows, columns, str(table.index.name or ""), grid),
         _cells(values, [_hex(rgba) for rgba in cmap(shade.ravel())], grid),
     ]
     if cell_text is not None:
         dark = np.abs(shade - 0.5) > 0.3 if diverging else shade > 0.6
         parts.append(_cell_texts(values, dark, cell_text, grid))
     scale_h = grid_h * SCALE_SHRINK
-    scale_top = top_y + (grid_h - scale_h) / 2
+    scale_top = top + (grid_h - scale_h) / 2
     parts.append(_scale(cmap, ticks, value_label, id_prefix, left + grid_w + 6, scale_top, scale_h))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _colours(
+    table: pd.DataFrame, diverging: bool, limits: tuple[float, float] | None
+) -> tuple[Colormap, float, float]:
+    """The colour map and the values at its two ends (see :func:`heatmap_svg`)."""
+    from matplotlib import colormaps  # its colours only: nothing is drawn by matplotlib
+
+    low, high = value_range([table]) if limits is None else limits
+    if diverging:
+        top = max(abs(low), abs(high)) or 1.0
+        return colormaps["RdBu"], -top, top
+    return colormaps["YlOrRd"], low, max(high, low + 1e-9)
+
+
+def _labels(title: str, rows: list[str], columns: list[str], row_axis: str, grid: Grid) -> str:
+    """The title and the column labels above the grid, the row labels and ``row_axis``
+    (what the rows are) on its left."""
+    grid_w, grid_h = grid.cell_w * len(columns), grid.cell_h * len(rows)
+    return "".join(
+        [
+            _text(grid.left + grid_w / 2, 4 + TITLE_PT, title, TITLE_PT, "middle"),
+            *(
+                _text(grid.left + (j + 0.5) * grid.cell_w, grid.top - 4, name, TICK_PT, "middle")
+                for j, name in enumerate(columns)
+            ),
+            *(
+                _text(
+                    grid.left - 4, _middle(grid.top, i, grid.cell_h, TICK_PT), name, TICK_PT, "end"
+                )
+                for i, name in enumerate(rows)
+            ),
+            _text(4 + LABEL_PT, grid.top + grid_h / 2, row_axis, LABEL_PT, "middle", rotation=-90),
+        ]
+    )
 
 
 def _cells(values: np.ndarray, fills: list[str], grid: Grid) -> str:
@@ -176,7 +191,7 @@ def _scale_ticks(low: float, high: float) -> Ticks:
 
 
 def _scale(
-    cmap, ticks: Ticks, label: str, id_prefix: str, x: float, top_y: float, height: float
+    cmap: Colormap, ticks: Ticks, label: str, id_prefix: str, x: float, top_y: float, height: float
 ) -> str:
     """The colour scale: a bar from ``ticks.low`` (bottom) to ``ticks.high`` (top) at
     (``x``, ``top_y``), its ticks labelled on the right and ``label`` beside them."""

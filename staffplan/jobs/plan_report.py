@@ -50,8 +50,9 @@ class PlanReport:
     """What a report section reads: the plan, the config it was made with, and the shift
     solver's time limit in seconds (the command's, else the config's).
 
-    Its charts (:meth:`figure`) are drawn once: the plan folder's PNG and the page's SVG
-    of a chart are saved from the same figure (building one is ≈ a third of saving it).
+    Its charts (:meth:`figure`) are built once: the plan folder's PNG and the page's SVG
+    of a chart are saved from the same figure (building one costs about a third of what
+    saving it once does).
     """
 
     result: PlanResult
