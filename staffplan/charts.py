@@ -1,4 +1,5 @@
-"""What every chart shares: text drawn exactly as written, PNG and SVG output, heat maps.
+"""What every chart shares: text drawn exactly as written, PNG and SVG output, the tables
+behind the heat maps (:mod:`staffplan.heat_map` writes those as SVG).
 
 Queue, scenario and agent names go into titles, legends and tick labels. matplotlib
 reads text between two ``$`` as mathtext (TeX-like math) and raises on what it cannot
@@ -74,6 +75,34 @@ def figure_svg(figure: Figure, *, id_prefix: str) -> str:
     return SVG_ID.sub(lambda m: f"{m[1]}{id_prefix}-", text)
 
 
+def set_margins(
+    figure: Figure,
+    *,
+    left_in: float,
+    right_in: float,
+    top_in: float,
+    bottom_in: float,
+    gap_in: float = 0.0,
+) -> None:
+    """Place ``figure``'s grid of panels (one column) by fixed margins, inches: from the
+    figure's edges and ``gap_in`` between panels (room for the next panel's title).
+
+    ``tight_layout`` and ``layout="constrained"`` find margins by measuring every label,
+    which costs more than drawing the figure (a constrained figure is laid out again at
+    each save); our labels' room is known, so the margins are fixed instead.
+    """
+    width, height = figure.get_size_inches()
+    rows = figure.axes[0].get_subplotspec().get_topmost_subplotspec().get_gridspec().nrows
+    panel_in = (height - top_in - bottom_in - gap_in * (rows - 1)) / rows
+    figure.subplots_adjust(
+        left=left_in / width,
+        right=1 - right_in / width,
+        top=1 - top_in / height,
+        bottom=bottom_in / height,
+        hspace=gap_in / panel_in,
+    )
+
+
 def hour_by_weekday(
     times: pd.Series, values: pd.Series, *, within_hour: str = "sum"
 ) -> pd.DataFrame:
@@ -100,71 +129,10 @@ def hour_by_weekday(
 
 def value_range(tables: Iterable[pd.DataFrame]) -> tuple[float, float]:
     """The lowest and highest finite value in ``tables``: one colour scale for several
-    heat maps (``heatmap_figure(..., limits=value_range(tables))``)."""
+    heat maps (``heatmap_svg(..., limits=value_range(tables))``)."""
     values = np.concatenate([t.to_numpy(dtype=float).ravel() for t in tables])
     finite = values[np.isfinite(values)]
     return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-
-
-@literal_text
-def heatmap_figure(
-    table: pd.DataFrame,
-    *,
-    title: str,
-    value_label: str,
-    diverging: bool = False,
-    limits: tuple[float, float] | None = None,
-    cell_text: Callable[[float], str] | None = None,
-) -> Figure:
-    """A heat map of ``table``: its index labels the rows (top to bottom), its columns the
-    columns, e.g. :func:`hour_by_weekday`.
-
-    ``diverging`` centres the colour scale on 0 (red below, blue above: short and over);
-    otherwise light is low and dark is high. ``limits`` (low, high) fixes the scale, so
-    several maps compare (default: this table's range). ``cell_text(value)`` writes each
-    cell's value on it; NaN cells stay blank and grey. One map per figure, so a page can
-    set several side by side or, on a phone, one under another.
-    """
-    from matplotlib.colors import Normalize
-    from matplotlib.figure import Figure
-
-    low, high = value_range([table]) if limits is None else limits
-    if diverging:
-        top = max(abs(low), abs(high)) or 1.0
-        cmap, norm = "RdBu", Normalize(-top, top)
-    else:
-        cmap, norm = "YlOrRd", Normalize(low, max(high, low + 1e-9))
-    width = 1.6 + 0.5 * max(len(table.columns), 3)
-    height = 0.9 + 0.22 * len(table.index)
-    figure = Figure(figsize=(width, height), layout="constrained")
-    ax = figure.subplots()
-    data = np.ma.masked_invalid(table.to_numpy(dtype=float))
-    mesh = ax.pcolormesh(data, cmap=cmap, norm=norm, edgecolors="white", linewidth=0.5)
-    ax.set_facecolor("0.9")
-    ax.invert_yaxis()
-    ax.set_xticks(np.arange(len(table.columns)) + 0.5, [str(c) for c in table.columns])
-    ax.set_yticks(np.arange(len(table.index)) + 0.5, [str(i) for i in table.index])
-    ax.tick_params(length=0, labelsize=8)
-    ax.xaxis.tick_top()
-    ax.set_ylabel(str(table.index.name or ""))
-    ax.set_title(title, fontsize=10)
-    for side in ax.spines.values():
-        side.set_visible(False)
-    if cell_text is not None:
-        _write_cells(ax, data, norm, cell_text)
-    figure.colorbar(mesh, ax=ax, label=value_label, shrink=0.8, pad=0.02)
-    return figure
-
-
-def _write_cells(ax, data: np.ma.MaskedArray, norm, cell_text: Callable[[float], str]) -> None:
-    """Each finite cell's text, white on the darkest colours."""
-    for (row, column), value in np.ndenumerate(data.filled(np.nan)):
-        if np.isfinite(value):
-            shade = float(norm(value))
-            dark = abs(shade - 0.5) > 0.3 if norm.vmin < 0 else shade > 0.6
-            # inside the axes: the layout need not measure it (the slow part of a map)
-            ax.text(column + 0.5, row + 0.5, cell_text(value), ha="center", va="center",
-                    fontsize=6.5, color="white" if dark else "black", in_layout=False)  # fmt: skip
 
 
 @literal_text
@@ -176,8 +144,10 @@ def grouped_bars_figure(table: pd.DataFrame, *, ylabel: str, title: str = "") ->
 
     groups, series = len(table.index), len(table.columns)
     width = 0.8 / max(series, 1)
-    figure = Figure(figsize=(1.2 + 0.3 * groups * series, 3.0), layout="constrained")
+    figure = Figure(figsize=(1.2 + 0.3 * groups * series, 3.0))
     ax = figure.subplots()
+    top_in = 0.3 if title else 0.05
+    set_margins(figure, left_in=0.65, right_in=0.05, top_in=top_in, bottom_in=0.6)
     where = np.arange(groups)
     for i, column in enumerate(table.columns):
         offset = (i - (series - 1) / 2) * width

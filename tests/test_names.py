@@ -28,7 +28,6 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from staffplan import tables
-from staffplan.charts import figure_svg, heatmap_figure
 from staffplan.config import parse_config
 from staffplan.config.names import (
     FILE_STEM_MAX_BYTES,
@@ -42,6 +41,7 @@ from staffplan.errors import ConfigError
 from staffplan.finance.excel import workbook_bytes
 from staffplan.forecast.plot import forecast_png
 from staffplan.forecast.run import ForecastRun
+from staffplan.heat_map import heatmap_svg
 from staffplan.jobs.report import Section, render_report, table_html
 from staffplan.roster.ics import agent_calendar, calendar_file_name
 from staffplan.schedule.plot import coverage_png
@@ -358,8 +358,7 @@ def check_chart(name: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # glyphs the font lacks are drawn as boxes
         assert coverage_png(coverage, title=name).startswith(PNG)
-        heat = heatmap_figure(pd.DataFrame({name: [1.0]}), title=name, value_label=name)
-        svg = figure_svg(heat, id_prefix="name")
+        svg = heatmap_svg(pd.DataFrame({name: [1.0]}), title=name, value_label=name, id_prefix="n")
     # the report inlines the SVG: it must be well-formed XML holding the name as text
     texts = "".join(ElementTree.fromstring(svg).itertext())
     assert texts.count(name) >= 2, texts

@@ -5,24 +5,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
 import pytest
 from report_parsing import ReportParser
 
-from staffplan.charts import (
-    figure_svg,
-    grouped_bars_figure,
-    heatmap_figure,
-    hour_by_weekday,
-    value_range,
-)
+from staffplan.charts import figure_svg, grouped_bars_figure, hour_by_weekday, value_range
+from staffplan.heat_map import heatmap_svg
 from staffplan.jobs import plan_report
 from staffplan.jobs.plan_report import PLAN_SECTIONS, PlanReport, volatility_text
 from staffplan.jobs.report import Section, figure_html, render_report, table_html
 
 ZONE = "Asia/Shanghai"
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def parsed(page: str) -> ReportParser:
@@ -44,10 +41,10 @@ def test_report_escapes_text_and_has_a_mobile_viewport():
 
 
 def test_report_loads_nothing_from_outside_the_page():
-    svg = figure_svg(
-        heatmap_figure(pd.DataFrame({"Mon": [1.0]}), title="t", value_label="v"), id_prefix="a"
-    )
-    page = render_report("Plan", "", {}, [Section("Chart", figure_html(svg, "a chart"))])
+    heat = heatmap_svg(pd.DataFrame({"Mon": [1.0]}), title="t", value_label="v", id_prefix="a")
+    bars = figure_svg(grouped_bars_figure(pd.DataFrame({"n": [1.0]}), ylabel="n"), id_prefix="b")
+    charts = [Section("Chart", figure_html(heat, "a map") + figure_html(bars, "bars"))]
+    page = render_report("Plan", "", {}, charts)
     assert not re.search(r"""(src|href)\s*=\s*['"]?(https?:)?//""", page)
     assert "<link" not in page and "<script" not in page and "@import" not in page
 
@@ -96,15 +93,33 @@ def test_heat_maps_on_one_page_share_no_svg_id():
     tables = [pd.DataFrame({"Mon": [1.0, -2.0]}), pd.DataFrame({"Mon": [0.5, 3.0]})]
     assert value_range(tables) == (-2.0, 3.0)
     svgs = [
-        figure_svg(
-            heatmap_figure(t, title=f"q{i}", value_label="v", diverging=True, limits=(-2, 3)),
+        heatmap_svg(
+            t,
+            title=f"q{i}",
+            value_label="v",
             id_prefix=f"balance{i}",
+            diverging=True,
+            limits=(-2, 3),
         )
         for i, t in enumerate(tables)
     ]
     ids = [re.findall(r'\bid="([^"]+)"', svg) for svg in svgs]
     assert ids[0] and not set(ids[0]) & set(ids[1])
     assert all(svg.startswith("<svg") for svg in svgs)
+
+
+def test_heat_map_writes_every_cell_value_and_leaves_missing_cells_blank():
+    table = pd.DataFrame({"Mon": [1.0, np.nan], "Tue": [120.0, 3.0]}, index=pd.Index([9, 10]))
+    svg = heatmap_svg(table, title="chat", value_label="contacts", id_prefix="peaks0",
+                      cell_text=lambda v: f"{v:,.0f} c")  # fmt: skip
+    root = ElementTree.fromstring(svg)  # well-formed: the page inlines it
+    texts = {t.text: t.get("fill") for t in root.iter(f"{SVG}text")}
+    assert {"chat", "contacts", "Mon", "Tue", "9", "10"} <= set(texts)
+    values = {text: fill for text, fill in texts.items() if text.endswith(" c")}
+    assert values == {"1 c": None, "120 c": "#ffffff", "3 c": None}  # white on the darkest
+    fills = [r.get("fill") for r in root.iter(f"{SVG}rect")]
+    assert fills.count("#800026") == 1 and fills.count("#ffffcc") == 1  # top, bottom of scale
+    assert len(fills) == 3 + 3  # page, grey ground (the NaN cell), scale; three cells
 
 
 def test_grouped_bars_write_every_value_and_name():

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from staffplan.charts import figure_png, literal_text
+from staffplan.charts import figure_png, literal_text, set_margins
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -43,5 +43,5 @@ def backlog_figure(requirements: pd.DataFrame, queues: list[str]) -> Figure:
         agents.set_ylabel("agents (shaded)")
     axes[0].legend(loc="upper right", fontsize=8)
     axes[-1].set_xlabel(f"interval start ({requirements['interval_start'].dt.tz})")
-    fig.tight_layout()
+    set_margins(fig, left_in=0.75, right_in=0.65, top_in=0.35, bottom_in=0.6, gap_in=0.42)
     return fig

@@ -6,18 +6,19 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from staffplan.charts import figure_png, literal_text
+from staffplan.charts import figure_png, literal_text, set_margins
 from staffplan.forecast.run import ForecastRun
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 TAIL_DAYS = 14
+FORECAST_PNG_DPI = 110  # dots per inch of forecast.png
 
 
 def forecast_png(run: ForecastRun) -> bytes:
     """PNG bytes of :func:`forecast_figure`."""
-    return figure_png(forecast_figure(run), dpi=110)
+    return figure_png(forecast_figure(run), dpi=FORECAST_PNG_DPI)
 
 
 @literal_text
@@ -38,6 +39,8 @@ def forecast_figure(run: ForecastRun) -> Figure:
     tail = history[history["interval_start"] >= start - pd.Timedelta(days=TAIL_DAYS)]
     for ax, queue in zip(axes, queues, strict=False):
         _queue_panel(ax, tail[tail["queue"] == queue], forecast[forecast["queue"] == queue], queue)
+    # every queue panel draws the same five things: one legend, on the top panel, says which
+    axes[0].legend(loc="upper left", fontsize="small", ncol=5)
     if not run.driver.empty:
         _driver_panel(
             axes[-1], run.driver[run.driver["interval_start"] >= tail["interval_start"].min()]
@@ -50,7 +53,7 @@ def forecast_figure(run: ForecastRun) -> Figure:
         f"{run.model.name} forecast from {start:%Y-%m-%d %H:%M} ({zone}), "
         f"contacts per {run.model.interval_min_}-minute interval"
     )
-    figure.tight_layout()
+    set_margins(figure, left_in=0.75, right_in=0.15, top_in=0.7, bottom_in=0.6, gap_in=0.42)
     return figure
 
 
@@ -95,7 +98,6 @@ def _queue_panel(ax, history: pd.DataFrame, forecast: pd.DataFrame, queue: str) 
     ax.set_title(f"queue {queue}", loc="left")
     ax.set_ylabel("contacts")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize="small", ncol=5)
 
 
 def _driver_panel(ax, driver: pd.DataFrame) -> None:

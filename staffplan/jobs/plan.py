@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from staffplan.backlog.plot import backlog_png
+from staffplan.charts import figure_png
 from staffplan.deflection import DeflectionResult, project_deflection
 from staffplan.engine import IN_PROCESS, Workers, open_workers
 from staffplan.forecast import ForecastRun, run_forecast
-from staffplan.forecast.plot import forecast_png
+from staffplan.forecast.plot import FORECAST_PNG_DPI
 from staffplan.forecast.run import history_span
 from staffplan.jobs.backlog_report import backlog_section
 from staffplan.jobs.publish import (
@@ -33,8 +33,7 @@ from staffplan.jobs.publish import (
 )
 from staffplan.milp import check_time_limit
 from staffplan.schedule import Schedule, build_schedule
-from staffplan.schedule.plot import coverage_png
-from staffplan.simulate import SimulationResult, plot_simulation, simulate_schedule
+from staffplan.simulate import SimulationResult, simulate_schedule
 from staffplan.simulate.run import check_replications
 from staffplan.staffing import size_requirements
 from staffplan.tables import as_written, to_csv_text
@@ -285,21 +284,22 @@ def plan_files(
     if result.simulation is not None:
         tables["simulation.csv"] = result.simulation.intervals
         tables["simulation_daily.csv"] = result.simulation.daily
+    limit = config.require("shifts").time_limit_s if time_limit_s is None else time_limit_s
+    report = PlanReport(result, config, limit)  # its charts are these PNGs, drawn once
     images = {
-        "forecast.png": forecast_png(result.forecast_run),
-        "coverage.png": coverage_png(result.schedule.coverage),
+        "forecast.png": figure_png(report.figure("forecast"), dpi=FORECAST_PNG_DPI),
+        "coverage.png": figure_png(report.figure("coverage")),
     }
     if result.simulation is not None:
-        images["simulation.png"] = plot_simulation(result.simulation)
-    limit = config.require("shifts").time_limit_s if time_limit_s is None else time_limit_s
+        images["simulation.png"] = figure_png(report.figure("simulation"))
     backlog = backlog_section(result)
     if backlog.queues:
         tables["backlog_daily.csv"] = backlog.daily
-        images["backlog.png"] = backlog_png(result.requirements, backlog.queues)
+        images["backlog.png"] = figure_png(report.figure("backlog"))
     return {
         **{name: to_csv_text(table) for name, table in tables.items()},
         **images,
-        "report.html": plan_report(PlanReport(result, config, limit)),
+        "report.html": plan_report(report),
     }
 
 

@@ -17,16 +17,11 @@ import numpy as np
 import pandas as pd
 
 from staffplan.backlog.plot import backlog_figure
-from staffplan.charts import (
-    figure_svg,
-    grouped_bars_figure,
-    heatmap_figure,
-    hour_by_weekday,
-    value_range,
-)
+from staffplan.charts import figure_svg, grouped_bars_figure, hour_by_weekday, value_range
 from staffplan.config import Config, QueueConfig
 from staffplan.forecast.plot import forecast_figure
 from staffplan.forecast.volatility import SCENARIO_QUANTILES
+from staffplan.heat_map import heatmap_svg
 from staffplan.jobs.backlog_report import backlog_section
 from staffplan.jobs.plan import FTE_DAY_HOURS, PlanResult, daily_summary, plan_headlines
 from staffplan.jobs.report import (
@@ -40,8 +35,7 @@ from staffplan.jobs.report import (
 )
 from staffplan.jobs.report_classes import class_service_tables
 from staffplan.jobs.report_surplus import surplus_tables
-from staffplan.peaks import effect_sentences, run_peak_tables
-from staffplan.peaks import heatmap_figure as history_heatmap_figure
+from staffplan.peaks import effect_sentences, heatmap_grids, run_peak_tables
 from staffplan.schedule.plot import MAX_PANELS, coverage_figure
 from staffplan.simulate.output import simulation_figure
 
@@ -54,11 +48,33 @@ PEAK_HOURS_LISTED = 3  # busiest clock hours named per queue under the heat map
 @dataclasses.dataclass(frozen=True)
 class PlanReport:
     """What a report section reads: the plan, the config it was made with, and the shift
-    solver's time limit in seconds (the command's, else the config's)."""
+    solver's time limit in seconds (the command's, else the config's).
+
+    Its charts (:meth:`figure`) are built once: the plan folder's PNG and the page's SVG
+    of a chart are saved from the same figure (building one costs about a third of what
+    saving it once does).
+    """
 
     result: PlanResult
     config: Config
     time_limit_s: float
+    drawn: dict[str, Figure] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def figure(self, name: str) -> Figure:
+        """The plan's chart ``name`` (a key of :data:`PLAN_FIGURES`), built on first use."""
+        if name not in self.drawn:
+            self.drawn[name] = PLAN_FIGURES[name](self.result)
+        return self.drawn[name]
+
+
+PLAN_FIGURES: dict[str, Callable[[PlanResult], Figure]] = {
+    "forecast": lambda result: forecast_figure(result.forecast_run),
+    "coverage": lambda result: coverage_figure(result.schedule.coverage),
+    "backlog": lambda result: backlog_figure(result.requirements, backlog_section(result).queues),
+    "simulation": lambda result: simulation_figure(result.simulation),
+}
 
 
 def plan_report(plan: PlanReport) -> str:
@@ -173,13 +189,14 @@ def peaks(plan: PlanReport) -> Section:
     forecast = plan.result.forecast
     panels = _per_queue(forecast, "volume", within_hour="sum")
     heat = [  # each queue on its own scale: queues differ in size
-        heatmap_figure(
+        heatmap_svg(
             table,
             title=queue,
             value_label="contacts per hour (forecast)",
+            id_prefix=f"peaks{i}",
             cell_text=lambda v: f"{v:,.0f}",
         )
-        for queue, table in panels.items()
+        for i, (queue, table) in enumerate(panels.items())
     ]
     busiest = []
     for queue, table in panels.items():
@@ -194,10 +211,10 @@ def peaks(plan: PlanReport) -> Section:
         + "<ul>"
         + "".join(f"<li>{html.escape(line)}</li>" for line in busiest)
         + "</ul>"
-        + _heat_maps(heat, "peaks", "Heat map of forecast contacts per hour")
+        + _heat_maps(heat, "Heat map of forecast contacts per hour")
         + "<h3>Forecast with its 80 % and 95 % intervals</h3>"
         + figure_html(
-            figure_svg(forecast_figure(plan.result.forecast_run), id_prefix="forecast"),
+            figure_svg(plan.figure("forecast"), id_prefix="forecast"),
             "Forecast contacts per interval with prediction intervals",
             wide=True,
         )
@@ -211,11 +228,19 @@ def past_surges(plan: PlanReport) -> Section | None:
     tables = run_peak_tables(plan.result.forecast_run)
     if tables is None:
         return None
+    maps = [
+        heatmap_svg(
+            grid,
+            title=f"{queue}: mean contacts per local hour of day",
+            value_label="contacts per hour (history)",
+            id_prefix=f"history-peaks{i}",
+        )
+        for i, (queue, grid) in enumerate(heatmap_grids(tables.heatmap).items())
+    ]
     body = (
-        figure_html(
-            figure_svg(history_heatmap_figure(tables.heatmap), id_prefix="history-peaks"),
-            "Heat map of past contacts per hour by weekday",
-            wide=True,
+        "".join(
+            figure_html(svg, "Heat map of past contacts per hour by weekday", wide=True)
+            for svg in maps
         )
         + "<h3>Surge days (volume against a normal day)</h3>"
         + table_html(tables.surge_days)
@@ -321,15 +346,16 @@ def over_and_under(plan: PlanReport) -> Section:
     panels = _per_queue(coverage, "balance", within_hour="mean")
     limits = value_range(panels.values())  # one scale: agents compare across queues
     heat = [
-        heatmap_figure(
+        heatmap_svg(
             table,
             title=queue,
             value_label="scheduled − required agents",
+            id_prefix=f"balance{i}",
             diverging=True,
             limits=limits,
             cell_text=lambda v: f"{v:+.1f}" if abs(v) >= 0.05 else "0",
         )
-        for queue, table in panels.items()
+        for i, (queue, table) in enumerate(panels.items())
     ]
     hours = result.interval_min / 60
     day = coverage["interval_start"].dt.strftime("%Y-%m-%d")
@@ -359,12 +385,12 @@ def over_and_under(plan: PlanReport) -> Section:
             "Scheduled minus required agents on the phones, mean per interval of each clock "
             "hour: red is short, blue is over."
         )
-        + _heat_maps(heat, "balance", "Heat map of staffing balance")
+        + _heat_maps(heat, "Heat map of staffing balance")
         + "<h3>Per day and queue</h3>"
         + table_html(per_day)
         + "<h3>Per interval</h3>"
         + figure_html(
-            figure_svg(coverage_figure(result.schedule.coverage), id_prefix="coverage"),
+            figure_svg(plan.figure("coverage"), id_prefix="coverage"),
             "Required and scheduled agents per interval",
             wide=True,
         )
@@ -405,7 +431,7 @@ def backlog(plan: PlanReport) -> Section | None:
     if not part.queues:
         return None
     body = figure_html(
-        figure_svg(backlog_figure(plan.result.requirements, part.queues), id_prefix="backlog"),
+        figure_svg(plan.figure("backlog"), id_prefix="backlog"),
         "Contacts waiting and agents required per backlog queue",
         wide=True,
     ) + table_html(part.daily, csv_name="backlog_daily.csv")
@@ -435,7 +461,7 @@ def simulation(plan: PlanReport) -> Section | None:
     if result is None:
         return None
     body = figure_html(
-        figure_svg(simulation_figure(result), id_prefix="simulation"),
+        figure_svg(plan.figure("simulation"), id_prefix="simulation"),
         "Simulated service level per interval",
         wide=True,
     ) + table_html(result.daily, csv_name="simulation_daily.csv")
@@ -483,11 +509,8 @@ PLAN_SECTIONS: list[Callable[[PlanReport], Section | None]] = [
 ]
 
 
-def _heat_maps(figures: list[Figure], id_prefix: str, description: str) -> str:
-    return panels_html(
-        figure_html(figure_svg(figure, id_prefix=f"{id_prefix}{i}"), description)
-        for i, figure in enumerate(figures)
-    )
+def _heat_maps(svgs: list[str], description: str) -> str:
+    return panels_html(figure_html(svg, description) for svg in svgs)
 
 
 def _per_queue(frame: pd.DataFrame, column: str, *, within_hour: str) -> dict[str, pd.DataFrame]:

@@ -6,12 +6,16 @@ One panel per queue, up to ``MAX_PANELS``; with more queues one panel shows the 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
-from staffplan.charts import figure_png, literal_text
+from staffplan.charts import figure_png, literal_text, set_margins
+
+if TYPE_CHECKING:  # matplotlib loads when a chart is drawn, not with the solver
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 MAX_PANELS = 6
 
@@ -24,6 +28,8 @@ def coverage_png(coverage: pd.DataFrame, *, title: str = "") -> bytes:
 @literal_text
 def coverage_figure(coverage: pd.DataFrame, *, title: str = "") -> Figure:
     """Required vs scheduled agents per interval of ``coverage`` (the coverage table)."""
+    from matplotlib.figure import Figure
+
     panels = _panels(coverage)
     fig = Figure(figsize=(12, 2.6 * len(panels) + 0.8))
     axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)
@@ -33,7 +39,8 @@ def coverage_figure(coverage: pd.DataFrame, *, title: str = "") -> Figure:
     axes[-1, 0].set_xlabel(f"interval start ({coverage['interval_start'].dt.tz})")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
+    top_in = 0.7 if title else 0.35
+    set_margins(fig, left_in=0.65, right_in=0.15, top_in=top_in, bottom_in=0.6, gap_in=0.42)
     return fig
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan import tables
-from staffplan.charts import figure_png, literal_text
+from staffplan.charts import figure_png, literal_text, set_margins
 from staffplan.simulate.run import SimulationResult
 
 if TYPE_CHECKING:
@@ -38,11 +38,12 @@ def simulation_figure(result: SimulationResult) -> Figure:
     from matplotlib.figure import Figure
 
     names = list(dict.fromkeys(result.intervals["queue"]))
-    figure = Figure(figsize=(12, 3.2 * len(names)), dpi=100, layout="constrained")
+    figure = Figure(figsize=(12, 3.2 * len(names)), dpi=100)
     for ax, name in zip(figure.subplots(len(names), 1, squeeze=False)[:, 0], names, strict=True):
         rows = result.intervals[result.intervals["queue"] == name]
         target = result.daily.loc[result.daily["queue"] == name, "target"].iloc[0]
         _plot_queue(ax, rows, name, float(target), result.replications)
+    set_margins(figure, left_in=0.55, right_in=0.1, top_in=0.3, bottom_in=0.4, gap_in=0.7)
     return figure
 
 

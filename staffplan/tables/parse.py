@@ -354,6 +354,11 @@ def check_series_order(
 
 
 def iso_times(times: pd.Series) -> pd.Series:
-    """Timestamps as ISO 8601 text with offset, e.g. ``2026-12-07T09:30:00+08:00``."""
-    text = times.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
-    return text.str.slice(0, -2) + ":" + text.str.slice(-2)
+    """Timestamps as ISO 8601 text with offset, e.g. ``2026-12-07T09:30:00+08:00``;
+    NaT stays missing (NaN)."""
+    # A table repeats each interval once per queue: format each distinct time once.
+    codes, distinct = pd.factorize(times)
+    text = distinct.strftime("%Y-%m-%dT%H:%M:%S%z")
+    text = text.str.slice(0, -2) + ":" + text.str.slice(-2)
+    taken = text.take(codes, allow_fill=True, fill_value=np.nan)  # code -1: NaT
+    return pd.Series(taken, index=times.index, name=times.name)
