@@ -13,7 +13,8 @@ STAGES = {
     "simulate", "finance", "engine_inputs", "milp", "backlog", "escalation", "peaks",
     "priority_staffing", "block_projection", "skill_pools",
 }  # fmt: skip
-BASE = {"errors", "console", "charts", "heat_map", "engine", "__init__"}  # leaf helpers anyone may use
+# leaf helpers anyone may use
+BASE = {"errors", "console", "charts", "heat_map", "engine", "__init__"}
 ALLOWED = {  # room -> the rooms it may import (besides itself and BASE)
     "config": set(),
     "tables": {"config"},

@@ -192,9 +192,13 @@ def build_schedule(
         deadline = time.monotonic() + left_s
         told = [_told(progress, n, len(models)) for n in range(len(models))]
         tasks = list(zip(models, labelled, told, strict=True))
-        results = in_threads(min(usable_cpus(), len(tasks))).map(
-            _cover, tasks, common=(cands, grid, shifts, deadline, gap)
+        # the largest first (most agent-intervals), so no thread is left with a big one
+        # at the end; the results go back in model order
+        order = sorted(range(len(tasks)), key=lambda n: -sum(map(np.sum, models[n].required)))
+        solved_in_order = in_threads(min(usable_cpus(), len(tasks))).map(
+            _cover, [tasks[n] for n in order], common=(cands, grid, shifts, deadline, gap)
         )
+        results = [solved_in_order[order.index(n)] for n in range(len(tasks))]
     else:
         # Each task gets the whole limit: it is a safety net, not a share of the work.
         tasks = [(model, names, None) for model, names in zip(models, labelled, strict=True)]
