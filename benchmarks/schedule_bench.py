@@ -239,7 +239,12 @@ def run_previous(case: str, revision: str, limit: float) -> Run:
 
 
 def run_highs(requirements: pd.DataFrame, config: Config, seconds: float) -> Run:
-    """HiGHS's MILP alone on the whole model (every queue one block, same rows)."""
+    """HiGHS's MILP alone on the whole model of each block (a queue, or a pool's queues
+    together, as ``build_schedule`` covers them), for ``seconds`` each."""
+    # here, not at the top: the previous revision's code (--worker) has no pools
+    from staffplan.config.pools import block_shares
+    from staffplan.schedule.cover import block_needs
+
     assert config.shifts is not None
     shifts = config.shifts
     grid = build_grid(
@@ -248,9 +253,8 @@ def run_highs(requirements: pd.DataFrame, config: Config, seconds: float) -> Run
     cands = build_candidates(grid, shifts)
     cpu, wall = time.process_time(), time.perf_counter()
     objective, bound, short, timed_out = 0.0, 0.0, 0, False
-    for _, rows in requirements.groupby("queue", sort=False):
-        need = np.zeros(grid.size)
-        need[grid.starts.get_indexer(rows["interval_start"])] = rows["agents"].to_numpy(float)
+    index = grid.starts.get_indexer(requirements["interval_start"])
+    for need in block_needs(requirements, index, grid.size, block_shares(config))[1]:
         model = build_model(cands, grid, [need], shifts)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pytest
 from test_schedule_cover import make_config, recompute_coverage, two_humps, written_shifts
 
 from staffplan.schedule.cover import build_schedule
@@ -86,3 +87,21 @@ def test_queues_solved_side_by_side_write_what_one_at_a_time_writes(monkeypatch)
     for table in ("shifts", "coverage"):
         assert to_csv_text(getattr(side_by_side, table)) == to_csv_text(getattr(in_turn, table))
     assert side_by_side.objective == in_turn.objective
+
+
+def test_uncovered_agent_hours_are_the_minute_by_minute_shortfall_of_the_written_shifts():
+    """A quarter-hour short inside a half-hour interval counts a quarter-hour, not the
+    whole interval its ``gap`` (the worst moment) stands for."""
+    config = make_config(interval=30, every=30, lengths="[480]", cap=6)
+    requirements = half_hour_week(days=1, scale=2.0)
+    schedule = build_schedule(requirements, config)
+    shifts = written_shifts(schedule)
+    times = schedule.coverage["interval_start"]
+    minutes = pd.Series(pd.date_range(times.iloc[0], periods=len(times) * 30, freq="1min"))
+    by_minute = recompute_coverage(shifts, minutes, 1, False)
+    need = np.repeat(schedule.coverage["required"].to_numpy(), 30)
+    short_hours = float(np.maximum(need - by_minute, 0.0).sum()) / 60
+    assert schedule.uncovered_agent_hours > 0, "the cap must leave gaps for this test"
+    assert schedule.uncovered_agent_hours == pytest.approx(short_hours)
+    # some break leaves a quarter-hour short: counted as such, not as its whole interval
+    assert schedule.uncovered_agent_hours < schedule.coverage["gap"].sum() / 2

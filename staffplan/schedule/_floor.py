@@ -16,10 +16,10 @@ import pandas as pd
 from staffplan.schedule._candidates import Grid
 
 
-def on_floor(shifts: pd.DataFrame, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
+def on_floor(shifts: pd.DataFrame, grid: Grid) -> np.ndarray:
     """Agents of ``shifts`` (one queue's rows of the shifts table) on the floor (present
-    and not on a break) per grid interval: on average over it, and the fewest at any
-    moment of it."""
+    and not on a break): one row per grid interval, one column per equal step of it at the
+    breaks' resolution (one column when no break splits an interval)."""
     spans = [_spans(text) for text in shifts["break_offsets_min"].fillna("")]
     step = math.gcd(grid.interval_min, *(m for span in spans for pair in span for m in pair))
     per = grid.interval_min // step
@@ -31,8 +31,7 @@ def on_floor(shifts: pd.DataFrame, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
         _add(change, begin, begin + steps_on, 1.0, grid.cyclic)
         for low, high in span:
             _add(change, begin + low // step, begin + high // step, -1.0, grid.cyclic)
-    by_step = np.cumsum(change[:steps]).reshape(grid.size, per)
-    return by_step.mean(axis=1), by_step.min(axis=1)
+    return np.cumsum(change[:steps]).reshape(grid.size, per)
 
 
 def _spans(text: str) -> list[tuple[int, int]]:

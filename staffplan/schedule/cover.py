@@ -55,7 +55,9 @@ class Schedule:
     ``cost_per_hour`` plus penalties); ``gap`` = (objective − lp_bound) / lp_bound.
     ``proven_bound`` is the best lower bound proven (the LP's, or on small queues, where
     the LP is weak, HiGHS's root bound with cuts); no schedule can cost less.
-    ``uncovered_agent_hours`` sums the coverage gaps. ``timed_out`` says the wall-clock
+    ``uncovered_agent_hours`` counts the agents short over time at the breaks' resolution
+    (a quarter-hour one agent short is 0.25, though ``coverage.gap`` of its half-hour
+    interval, the worst moment, is 1). ``timed_out`` says the wall-clock
     safety net cut the search short (then a rerun may return a different schedule).
     ``service_level_note`` says why ``coverage.service_level`` is empty, or is blank.
     ``surplus_causes`` splits the over-coverage the integer schedule accepted by cause
@@ -383,9 +385,11 @@ def _assemble(
         for p, i in enumerate(g)
     }
     shifts = pd.concat(shift_parts, ignore_index=True)
-    lowest = {}
-    for label in labels:  # the shifts as written, at the breaks' resolution
-        scheduled[label], lowest[label] = on_floor(shifts[shifts["queue"] == label], grid)
+    lowest, short = {}, 0.0  # short: agent-intervals uncovered, at the breaks' resolution
+    for label in labels:  # the shifts as written
+        floor = on_floor(shifts[shifts["queue"] == label], grid)
+        scheduled[label], lowest[label] = floor.mean(axis=1), floor.min(axis=1)
+        short += float(np.maximum(required[label][:, None] - floor, 0.0).mean(axis=1).sum())
     coverage, note = coverage_table(labels, required, scheduled, grid, requirements, config, lowest)
     causes = surplus_causes(coverage, lp_surplus)
     shifts = shifts.sort_values(["start", "queue", "template", "end"], kind="stable").reset_index(
@@ -399,7 +403,7 @@ def _assemble(
         lp_bound=sum(r.lp_bound for r in results),
         objective=sum(r.objective for r in results),
         paid_hours=float(shifts["paid_hours"].sum()),
-        uncovered_agent_hours=float(coverage["gap"].sum()) * grid.interval_min / 60,
+        uncovered_agent_hours=short * grid.interval_min / 60,
         method="; ".join(dict.fromkeys(r.method for r in results)),
         timed_out=any(r.timed_out for r in results),
         service_level_note=note,
