@@ -132,10 +132,21 @@ class _Threads(Workers):
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
+            join(thread)
         if failed:
             raise failed[min(failed)]
         return results
+
+
+JOIN_POLL_S = 0.1  # seconds between the waiting thread's looks at pending signals
+
+
+def join(thread: threading.Thread) -> None:
+    """Wait for ``thread`` to finish, waking every ``JOIN_POLL_S`` seconds: a Ctrl-C the
+    kernel happened to deliver to another thread (one in C code, such as HiGHS) is then
+    still raised here within that time, instead of after the thread finishes."""
+    while thread.is_alive():
+        thread.join(JOIN_POLL_S)
 
 
 def in_threads(slots: int | None = None) -> Workers:

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import numpy as np
 from scipy import optimize, sparse
 
+from staffplan.engine import join
 from staffplan.errors import InputError
 
 
@@ -104,8 +105,10 @@ def _interruptible(solve: Callable[[], T]) -> T:
 
     HiGHS keeps the thread that calls it until it finishes (up to its time limit), and
     Python handles Ctrl-C only in the main thread, between its own steps; HiGHS releases
-    the interpreter lock, so the main thread can wait instead and take the signal. After
-    Ctrl-C the solve runs on in the background until the process exits.
+    the interpreter lock, so the main thread can wait instead and take the signal (it
+    wakes every :data:`staffplan.engine.JOIN_POLL_S` seconds, so a Ctrl-C the kernel gave
+    to HiGHS's thread is raised too). After Ctrl-C the solve runs on in the background
+    until the process exits.
     """
     outcome: list[tuple[bool, Any]] = []
 
@@ -117,7 +120,7 @@ def _interruptible(solve: Callable[[], T]) -> T:
 
     worker = threading.Thread(target=work, name="highs", daemon=True)
     worker.start()
-    worker.join()
+    join(worker)
     solved, value = outcome[0]
     if not solved:
         raise value

@@ -573,6 +573,35 @@ def test_ctrl_c_stops_a_long_solve_at_once():
     assert "KeyboardInterrupt" in solver.stderr.read()
 
 
+# the kernel may hand a Ctrl-C to any thread: here, on purpose, to the one inside HiGHS
+TO_THE_SOLVER_THREAD = (
+    """
+import signal, threading, time
+
+def interrupt_the_solver():
+    while not any(t.name == "highs" for t in threading.enumerate()):
+        time.sleep(0.01)
+    time.sleep(1.0)  # inside the solve
+    solver = next(t for t in threading.enumerate() if t.name == "highs")
+    signal.pthread_kill(solver.ident, signal.SIGINT)
+
+threading.Thread(target=interrupt_the_solver, daemon=True).start()
+"""
+    + HARD_SOLVE
+)
+
+
+def test_ctrl_c_delivered_to_the_solver_thread_still_stops_at_once():
+    solver = python(TO_THE_SOLVER_THREAD)
+    assert solver.stdout.readline() == "solving\n", solver.communicate()
+    try:
+        solver.wait(timeout=15)  # a generous cap, far below the time limit (120 s)
+    except subprocess.TimeoutExpired:
+        solver.kill()
+        pytest.fail("the solve went on after a Ctrl-C taken by the solver's thread")
+    assert "KeyboardInterrupt" in solver.stderr.read()
+
+
 def test_ctrl_c_says_the_previous_output_is_intact(previous_plan, tmp_path, monkeypatch):
     before = tree(tmp_path / "plan")
 
