@@ -77,13 +77,15 @@ def subprocess_env() -> dict[str, str]:
 
 def python(code: str, *args: object) -> subprocess.Popen:
     """``python -c code args`` with this checkout's staffplan; stdout and stderr are
-    text pipes."""
+    text pipes. Ctrl-C reaches it as in a terminal, even when these tests run under
+    ``nohup ... &`` (whose children inherit SIGINT ignored)."""
     return subprocess.Popen(
         [sys.executable, "-c", code, *map(str, args)],
         env=subprocess_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

@@ -130,8 +130,19 @@ def _shift_event(
 
 def ics_text(text: str) -> icalendar.vText:
     """``text`` as an RFC 5545 TEXT value: every line break (CR, LF, CRLF, U+2028, ...)
-    one ``\\n`` escape, other control characters dropped; icalendar escapes the rest."""
-    return icalendar.vText(NOT_IN_TEXT.sub("", LINE_BREAKS.sub("\n", text)))
+    one ``\\n`` escape, other control characters dropped, backslash, ``;`` and ``,``
+    escaped (:class:`_Text`)."""
+    return _Text(NOT_IN_TEXT.sub("", LINE_BREAKS.sub("\n", text)))
+
+
+class _Text(icalendar.vText):
+    """A TEXT value escaped by RFC 5545 alone. icalendar's own escaping first reads a
+    literal backslash-N in the text as a line break, so an agent named ``a\\Nb`` would
+    get a calendar named over two lines."""
+
+    def to_ical(self) -> bytes:
+        escaped = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return escaped.replace("\n", "\\n").encode(self.encoding)
 
 
 def _description(row: Any) -> str:
