@@ -16,9 +16,11 @@ measured against that, not against the (large) value of the covered shifts.
 Solving (:func:`solve_fixing`): many agents are alike, so the full MIP spends most of its
 time finding its first good roster. The LP relaxation is solved first; the binaries it
 sets to 1 are fixed, and the LP solved again, for :data:`FIX_ROUNDS` rounds; the MIP of
-what is left is then solved. Its roster is kept when it is within ``team.mip_gap`` of the
-first LP's bound, which bounds the full model too; otherwise the full MIP is solved. Every
-step stops on deterministic criteria, so the roster does not depend on machine load.
+what is left is then solved, the most fixed first. Its roster is kept when it is within
+``team.mip_gap`` of the first LP's bound, which bounds the full model too; otherwise the
+MIP with one round's fixings fewer is tried (fixing too much can cut the good rosters
+off), and the full MIP only when none is close enough. Every step stops on deterministic
+criteria, so the roster does not depend on machine load.
 """
 
 from __future__ import annotations
@@ -140,6 +142,7 @@ def solve_fixing(columns: Columns, rows: Rows, *, mip_gap: float, time_limit_s: 
     integer = np.array(columns.integer, dtype=bool)
     lower = np.array(columns.lower)
     bound = None
+    fixings = []  # the lower bounds after each round, fewest fixed first
     for _ in range(FIX_ROUNDS):
         lp = solve_milp(
             dataclasses.replace(relaxed, lower=list(lower)),
@@ -151,20 +154,21 @@ def solve_fixing(columns: Columns, rows: Rows, *, mip_gap: float, time_limit_s: 
         ones = integer & (lp.values >= ONE) & (lower < 1.0)
         if lp.timed_out or not ones.any():
             break
+        lower = lower.copy()
         lower[ones] = 1.0
-    if bound is None or not (lower > np.array(columns.lower)).any():
-        return solve_milp(columns, rows, mip_gap=mip_gap, time_limit_s=time_limit_s)
-    try:
-        fixed = solve_milp(
-            dataclasses.replace(columns, lower=list(lower)),
-            rows,
-            mip_gap=mip_gap,
-            time_limit_s=time_limit_s,
-        )
-    except RuntimeError:  # the LP's ones always leave a feasible MIP; rounding aside
-        fixed = None
-    if fixed is not None and float(cost @ fixed.values) - bound <= mip_gap * abs(bound):
-        return fixed
+        fixings.append(lower)
+    for fixed_lower in reversed(fixings):  # the most fixed (quickest) first
+        try:
+            fixed = solve_milp(
+                dataclasses.replace(columns, lower=list(fixed_lower)),
+                rows,
+                mip_gap=mip_gap,
+                time_limit_s=time_limit_s,
+            )
+        except RuntimeError:  # the LP's ones always leave a feasible MIP; rounding aside
+            continue
+        if bound is not None and float(cost @ fixed.values) - bound <= mip_gap * abs(bound):
+            return fixed
     return solve_milp(columns, rows, mip_gap=mip_gap, time_limit_s=time_limit_s)
 
 
