@@ -68,6 +68,21 @@ def test_the_proven_bound_lies_between_the_lp_bound_and_the_objective():
     assert np.isfinite(summary["proven_bound"])
 
 
+def test_the_root_bound_is_proven_on_small_models_only(monkeypatch):
+    """A small queue in a small model gets HiGHS's root bound (above the LP's here); the
+    same queue in a model over the column cap keeps the LP bound (the root would cost
+    seconds for a hair of bound)."""
+    solve = sys.modules["staffplan.schedule._solve"]
+    config = make_config(interval=30, every=30, lengths="[480]")
+    requirements = half_hour_week(days=1, scale=1.0)
+    proven = build_schedule(requirements, config)
+    assert proven.proven_bound > proven.lp_bound + 1.0
+    monkeypatch.setattr(solve, "PROVE_UP_TO_COLUMNS", 10)
+    capped = build_schedule(requirements, config)
+    assert capped.proven_bound == capped.lp_bound == proven.lp_bound
+    assert to_csv_text(capped.shifts) == to_csv_text(proven.shifts)
+
+
 def test_queues_solved_side_by_side_write_what_one_at_a_time_writes(monkeypatch):
     """Queues share no agents: on threads (one per model) or one after the other, the
     same shifts and coverage, byte for byte."""

@@ -5,18 +5,18 @@ quarter-hours), but the same model with every shift fixed except those starting 
 a window of a few hours is small and solves in a few hundredths of a second. So:
 
 1. the incumbent is the quick rounding of the LP (:mod:`._quick`);
-2. windows of ``WINDOW_HOURS[0]`` hours, half a window apart, are visited worst first
-   (most surplus agent-intervals under the incumbent, where shifts are misplaced); in
-   each, the shifts and breaks of start groups starting inside it are freed, every
-   other count is fixed at the incumbent's, and HiGHS solves the rest from the
-   incumbent (a warm start, so it never returns anything worse) within ``NODE_BUDGET``
-   branch-and-bound nodes;
-3. then the next, wider window size (up to ``MAX_PASSES`` passes per size while they
-   improve); the search ends after the widest, or as soon as the incumbent is within
-   ``mip_gap`` of the bound.
+2. windows of the first ``WINDOW_PASSES`` size (hours), half a window apart, are
+   visited worst first (most surplus agent-intervals under the incumbent, where shifts
+   are misplaced); in each, the shifts and breaks of start groups starting inside it
+   are freed, every other count is fixed at the incumbent's, and HiGHS solves the rest
+   from the incumbent (a warm start, so it never returns anything worse) within
+   ``NODE_BUDGET`` branch-and-bound nodes;
+3. then one pass of the next, wider size, over the worst share of its windows; the
+   search ends after the widest, or as soon as the incumbent is within ``mip_gap`` of
+   the bound.
 
-Every limit is a count (windows, passes, nodes), HiGHS runs on one thread with a fixed
-seed, and windows are ordered by the incumbent alone, so the same inputs give the same
+Every limit is a count (windows, nodes), HiGHS runs on one thread with a fixed seed,
+and windows are ordered by the incumbent alone, so the same inputs give the same
 schedule on a fast or a loaded machine. The time limit is only a safety net: when it
 cuts the search short, ``timed_out`` says so (then a re-run may differ).
 """
@@ -35,9 +35,10 @@ from staffplan.milp import Outcome, solve_from
 from staffplan.schedule._candidates import Candidates
 from staffplan.schedule._model import CoverModel
 
-WINDOW_HOURS = (6, 10)  # hours of shift starts freed at once, narrow to wide
+# Per pass, narrow to wide: hours of shift starts freed at once, and the share of that
+# size's windows visited (worst first; the wide pass's last windows rarely improve).
+WINDOW_PASSES = ((6, 1.0), (10, 0.75))
 NODE_BUDGET = 10  # branch-and-bound nodes per window: a count, the same on every run
-MAX_PASSES = 1  # passes over the windows of one size (each must improve to go on)
 _EPS = 1e-6
 
 Progress = Callable[[float, float], None]  # (incumbent, bound) after each improvement
@@ -73,31 +74,27 @@ def fix_and_optimise(
     size = model.shift_coverage.shape[0]
     reach = int(cands.length.max())
     objective = float(model.c @ values)
-    for hours in WINDOW_HOURS:
+    for hours, share in WINDOW_PASSES:
         width = max(1, hours * 60 // interval_min)
-        for _ in range(MAX_PASSES):
-            improved = False
-            for first in _worst_first(model, values, width, reach, cyclic):
-                if _close_enough(objective, bound, mip_gap):
-                    return Searched(values, objective, False)
-                left_s = deadline - time.monotonic()
-                if left_s <= 0:
-                    return Searched(values, objective, True)
-                free = _inside(starts, first, width, size, cyclic)
-                outcome, columns = _solve_window(model, csc, values, free, left_s)
-                change = outcome.objective - float(model.c[columns] @ values[columns])
-                if outcome.x is not None and change < -_EPS:
-                    trial = values.copy()
-                    trial[columns] = outcome.x
-                    values = model.settle(trial)
-                    objective = float(model.c @ values)
-                    improved = True
-                    if progress is not None:
-                        progress(objective, bound)
-                if outcome.stop == "clock":
-                    return Searched(values, objective, True)
-            if not improved:
-                break
+        order = _worst_first(model, values, width, reach, cyclic)
+        for first in order[: math.ceil(share * len(order))]:
+            if _close_enough(objective, bound, mip_gap):
+                return Searched(values, objective, False)
+            left_s = deadline - time.monotonic()
+            if left_s <= 0:
+                return Searched(values, objective, True)
+            free = _inside(starts, first, width, size, cyclic)
+            outcome, columns = _solve_window(model, csc, values, free, left_s)
+            change = outcome.objective - float(model.c[columns] @ values[columns])
+            if outcome.x is not None and change < -_EPS:
+                trial = values.copy()
+                trial[columns] = outcome.x
+                values = model.settle(trial)
+                objective = float(model.c @ values)
+                if progress is not None:
+                    progress(objective, bound)
+            if outcome.stop == "clock":
+                return Searched(values, objective, True)
     return Searched(values, objective, False)
 
 
