@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from test_schedule_cover import make_config, recompute_coverage, two_humps, written_shifts
 
+from staffplan.roster.need import coverage_of, requirement_pools
 from staffplan.schedule.cover import build_schedule
 from staffplan.tables import to_csv_text
 
@@ -120,3 +121,31 @@ def test_uncovered_agent_hours_are_the_minute_by_minute_shortfall_of_the_written
     assert schedule.uncovered_agent_hours == pytest.approx(short_hours)
     # some break leaves a quarter-hour short: counted as such, not as its whole interval
     assert schedule.uncovered_agent_hours < schedule.coverage["gap"].sum() / 2
+
+
+def test_a_roster_staffing_every_shift_reports_the_schedules_coverage_and_shortfall():
+    """The roster's coverage of its staffed shifts counts at the breaks' resolution, as
+    the schedule does: with every shift staffed the two agree, gap for gap; without a
+    shift, its worked quarter-hours are missing, counted from the written breaks."""
+    config = make_config(interval=30, every=30, lengths="[480]")
+    requirements = half_hour_week(days=1, scale=3.0)
+    schedule = build_schedule(requirements, config)
+    pools = requirement_pools(requirements, config)
+    covered = coverage_of(schedule.shifts, pools, requirements, config)
+    columns = ["queue", "interval_start", "required", "scheduled", "gap", "surplus"]
+    pd.testing.assert_frame_equal(covered.table[columns], schedule.coverage[columns])
+    assert covered.uncovered_agent_hours == pytest.approx(schedule.uncovered_agent_hours)
+    with_breaks = schedule.shifts[schedule.shifts["breaks"].str.contains(":15-|:45-")]
+    assert not with_breaks.empty, "a staggered quarter-hour break must be in the test"
+    dropped = with_breaks.iloc[0]
+    fewer = coverage_of(schedule.shifts.drop(index=dropped.name), pools, requirements, config)
+    lowest = recompute_coverage(
+        written_shifts(schedule).drop(index=dropped.name),
+        schedule.coverage["interval_start"],
+        30,
+        False,
+        fewest=True,
+    )
+    expected_gap = np.maximum(schedule.coverage["required"] - lowest, 0.0)
+    np.testing.assert_allclose(fewer.table["gap"], expected_gap)
+    assert fewer.uncovered_agent_hours > schedule.uncovered_agent_hours

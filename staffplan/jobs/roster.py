@@ -54,14 +54,16 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 @dataclasses.dataclass(frozen=True)
 class RosterRun:
     """A published week: its ``label`` (``2026-W50``), ``folder``, the covering
-    ``schedule``, the ``assignment`` and the ``coverage`` of the staffed shifts."""
+    ``schedule``, the ``assignment``, the ``coverage`` of the staffed shifts and the
+    agent-hours they leave uncovered (at the breaks' resolution, as the schedule counts
+    them)."""
 
     label: str
     folder: Path
     schedule: Schedule
     assignment: Assignment
     coverage: pd.DataFrame
-    interval_min: int
+    uncovered_agent_hours: float
     history: tuple[pd.Timestamp, pd.Timestamp] | None = None  # first, last (when forecast)
     shifts_changed: int | None = None  # events changed since the last publication (None: first)
 
@@ -75,7 +77,7 @@ class RosterRun:
             "shifts_staffed": len(roster),
             "shifts_open": len(open_shifts),
             "open_paid_hours": float(open_shifts["paid_hours"].sum()),
-            "uncovered_agent_hours": float(self.coverage["gap"].sum()) * self.interval_min / 60,
+            "uncovered_agent_hours": self.uncovered_agent_hours,
             "timed_out": self.schedule.timed_out or self.assignment.timed_out,
             "shifts_changed": self.shifts_changed,
         }
@@ -283,12 +285,19 @@ def _build_roster(
         templates=config.shifts.templates,
         published=before,
     )
-    coverage, _ = coverage_of(assignment.roster, pools, requirements, config)
+    covered = coverage_of(assignment.roster, pools, requirements, config)
     label = week_label(week_start)
     folder = output_dir / label
     changed = None if before is None else changed_shifts(before, assignment.roster)
     return RosterRun(
-        label, folder, schedule, assignment, coverage, config.interval_min, span, changed
+        label,
+        folder,
+        schedule,
+        assignment,
+        covered.table,
+        covered.uncovered_agent_hours,
+        span,
+        changed,
     )
 
 

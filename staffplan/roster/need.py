@@ -2,14 +2,17 @@
 
 A shift is on the phones from its start to its end minus its breaks; per interval of the
 grid it counts the share of the interval it works (a 15-minute break in a 30-minute
-interval leaves 0.5), as in :mod:`staffplan.schedule.coverage`. Shifts serve the block
-named by their ``queue``: one queue, or a pool's label ``a+b`` (``pools:``) of the
-covering schedule.
+interval leaves 0.5), as in :mod:`staffplan.schedule.coverage`. Shortfalls are counted at
+the breaks' own resolution, as the covering schedule counts them: a quarter-hour with an
+agent too few inside a half-hour interval is a gap of one agent in that interval and
+0.25 agent-hours uncovered. Shifts serve the block named by their ``queue``: one queue,
+or a pool's label ``a+b`` (``pools:``) of the covering schedule.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pandas as pd
@@ -115,14 +118,64 @@ def shift_need_hours(shifts: pd.DataFrame, pools: Pools) -> np.ndarray:
     return need
 
 
+def floor_steps(shifts: pd.DataFrame, pools: Pools) -> dict[str, np.ndarray]:
+    """Agents of each block on the floor at the breaks' own resolution, from a shifts (or
+    roster) table: per block, one row per grid interval and one column per equal step of
+    it (the greatest common divisor, in minutes, of the interval and every shift's and
+    break's start and end counted from the grid's first instant)."""
+    grid = pools.grid
+    starts, ends = list(shifts["start"]), list(shifts["end"])
+    breaks = text_column(shifts, "breaks")
+    origin = grid.starts[0]
+    minutes = [grid.interval_min]
+    for start, end, text in zip(starts, ends, breaks, strict=True):
+        for moment in [start, end, *(t for span in break_times(start, end, text) for t in span)]:
+            minutes.append(round((moment - origin).total_seconds() / 60))
+    step = math.gcd(*minutes)
+    per = grid.interval_min // step
+    fine = dataclasses.replace(
+        grid,
+        starts=origin + pd.to_timedelta(np.arange(grid.size * per) * step, unit="min"),
+        interval_min=step,
+        day=np.repeat(grid.day, per),
+    )
+    present = presence_matrix(starts, ends, breaks, fine)
+    queues = np.array(text_column(shifts, "queue"), dtype=object)
+    return {
+        label: (present @ (queues == label).astype(float)).reshape(grid.size, per)
+        for label in pools.required
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Covered:
+    """The coverage table of some shifts, the note on its service level (or ""), and the
+    agent-hours uncovered, counted at the breaks' resolution."""
+
+    table: pd.DataFrame
+    note: str
+    uncovered_agent_hours: float
+
+
 def coverage_of(
     shifts: pd.DataFrame, pools: Pools, requirements: pd.DataFrame, config: Config
-) -> tuple[pd.DataFrame, str]:
-    """The coverage table (:mod:`staffplan.schedule.coverage`) of ``shifts`` (e.g. only the
-    shifts that have an agent), and the note on its service level."""
-    scheduled = scheduled_agents(shifts, pools)
+) -> Covered:
+    """The coverage (:mod:`staffplan.schedule.coverage`) of ``shifts`` (e.g. only the
+    shifts that have an agent): ``gap`` is the worst moment of each interval and the
+    uncovered agent-hours are counted at the breaks' resolution, as the covering
+    schedule reports them, so a roster staffing every shift reports the schedule's own."""
+    floors = floor_steps(shifts, pools)
+    scheduled = {label: floor.mean(axis=1) for label, floor in floors.items()}
+    lowest = {label: floor.min(axis=1) for label, floor in floors.items()}
     labels = list(pools.required)
-    return coverage_table(labels, pools.required, scheduled, pools.grid, requirements, config)
+    table, note = coverage_table(
+        labels, pools.required, scheduled, pools.grid, requirements, config, lowest
+    )
+    short = sum(
+        float(np.maximum(pools.required[label][:, None] - floor, 0.0).mean(axis=1).sum())
+        for label, floor in floors.items()
+    )
+    return Covered(table, note, short * pools.interval_h)
 
 
 def text_column(frame: pd.DataFrame, column: str) -> list[str]:
