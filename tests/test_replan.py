@@ -295,3 +295,21 @@ def test_allow_moves_without_a_baseline_is_an_error_naming_it(tmp_path: Path):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2 and "--allow-moves" in result.stderr, result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_coverage_and_gaps_count_a_quarter_hour_break_at_its_own_resolution():
+    """Ana's 15-minute break inside a 30-minute interval leaves one agent of two for a
+    quarter-hour: the re-plan's coverage shows the worst moment (gap 1, not 0.5) and its
+    gaps count 0.25 agent-hours, as the schedule and the roster count them."""
+    base = baseline(("Ana", "08:00", "16:00", 0), ("Bo", "08:00", "16:00", 0))
+    base.loc[0, "breaks"] = "10:15-10:30"
+    need = requirements({("08:00", "16:00"): 2})
+    result = replan_surge(
+        base,
+        need,
+        config(CONFIG, **{"extra_shift_cost_per_hour: 1.25": "extra_shift_cost_per_hour: 99"}),
+    )
+    assert result.changes.empty
+    row = result.coverage.set_index("interval_start").loc[at("10:00")]
+    assert (row["scheduled"], row["gap"]) == (1.5, 1.0)
+    assert result.summary["gap_before_h"] == result.summary["gap_after_h"] == 0.25

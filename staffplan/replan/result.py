@@ -14,8 +14,7 @@ from staffplan.config.team import TeamConfig
 from staffplan.replan._naming import name_extra_shifts
 from staffplan.replan._options import Option
 from staffplan.replan._service import ServiceLevels
-from staffplan.roster.need import Pools
-from staffplan.schedule.coverage import coverage_table
+from staffplan.roster.need import Pools, coverage_of
 
 CHANGE_COLUMNS = [
     "kind",
@@ -82,11 +81,13 @@ def replan_result(
         records.append(_change(options[i], agent, base, levels, numbers[kind], named))
     changes = pd.DataFrame(records, columns=CHANGE_COLUMNS)
     schedule = _schedule(base, [options[i] for i in taken], changes)
-    coverage, _ = coverage_table(
-        list(pools.required), pools.required, after, pools.grid, requirements, config
-    )
-    summary = _summary(pools, present, after, changes, service)
-    return Replan(changes, schedule, coverage, summary)
+    # counted at the breaks' resolution from the shifts as written, like every coverage
+    # table (the block each row serves is its pool)
+    before = coverage_of(base.assign(queue=base["pool"]), pools, requirements, config)
+    covered = coverage_of(schedule.assign(queue=schedule["pool"]), pools, requirements, config)
+    gaps_h = (before.uncovered_agent_hours, covered.uncovered_agent_hours)
+    summary = _summary(present, after, pools, changes, service, gaps_h)
+    return Replan(changes, schedule.drop(columns=["pool"]), covered.table, summary)
 
 
 def _in_pool(options: list[Option], pool: str) -> np.ndarray:
@@ -130,8 +131,9 @@ def _change(
 
 
 def _schedule(base: pd.DataFrame, taken: list[Option], changes: pd.DataFrame) -> pd.DataFrame:
-    """Baseline rows (moved ones at their new times) plus one row per added span."""
-    out = base.drop(columns=["pool"]).assign(kind="baseline")
+    """Baseline rows (moved ones at their new times) plus one row per added span, each
+    with the ``pool`` (block) it serves."""
+    out = base.assign(kind="baseline")
     added = []
     for option, change in zip(taken, changes.itertuples(index=False), strict=True):
         if option.kind == "move":
@@ -151,6 +153,7 @@ def _schedule(base: pd.DataFrame, taken: list[Option], changes: pd.DataFrame) ->
                 "paid_hours": option.hours,
                 "breaks": "",
                 "queue": option.pool,
+                "pool": option.pool,
                 "agent": change.agent,
                 "kind": option.kind,
             }
@@ -161,23 +164,19 @@ def _schedule(base: pd.DataFrame, taken: list[Option], changes: pd.DataFrame) ->
 
 
 def _summary(
-    pools: Pools,
     present: dict[str, np.ndarray],
     after: dict[str, np.ndarray],
+    pools: Pools,
     changes: pd.DataFrame,
     service: ServiceLevels,
+    gaps_h: tuple[float, float],
 ) -> dict[str, float]:
     short = {p: np.flatnonzero(pools.required[p] - present[p] > 1e-9) for p in present}
     return {
         "changes": float(len(changes)),
         "cost": float(changes["cost"].sum()),
-        "gap_before_h": _gap_hours(pools, present),
-        "gap_after_h": _gap_hours(pools, after),
+        "gap_before_h": gaps_h[0],
+        "gap_after_h": gaps_h[1],
         "service_level_before": service.level(service.levels(present), short),
         "service_level_after": service.level(service.levels(after), short),
     }
-
-
-def _gap_hours(pools: Pools, scheduled: dict[str, np.ndarray]) -> float:
-    gaps = [np.maximum(pools.required[p] - scheduled[p], 0.0).sum() for p in scheduled]
-    return float(np.sum(gaps)) * pools.interval_h
