@@ -12,7 +12,6 @@ or a pool's label ``a+b`` (``pools:``) of the covering schedule.
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 import pandas as pd
@@ -21,6 +20,7 @@ from scipy import sparse
 from staffplan.config import Config
 from staffplan.config.pools import block_shares
 from staffplan.schedule._candidates import Grid, build_grid
+from staffplan.schedule._floor import on_floor
 from staffplan.schedule.cover import block_needs
 from staffplan.schedule.coverage import coverage_table
 from staffplan.tables.breaks import break_times
@@ -91,15 +91,6 @@ def _worked_spans(
     return spans
 
 
-def scheduled_agents(shifts: pd.DataFrame, pools: Pools) -> dict[str, np.ndarray]:
-    """Agents on the phones per block and interval from a shifts (or roster) table."""
-    present = presence_matrix(
-        list(shifts["start"]), list(shifts["end"]), text_column(shifts, "breaks"), pools.grid
-    )
-    queues = np.array(text_column(shifts, "queue"), dtype=object)
-    return {label: present @ (queues == label).astype(float) for label in pools.required}
-
-
 def shift_need_hours(shifts: pd.DataFrame, pools: Pools) -> np.ndarray:
     """Per shift, the hours of it the requirements need: each worked interval counts by
     required / scheduled in its block (capped at 1), so a shift that only adds surplus
@@ -116,35 +107,6 @@ def shift_need_hours(shifts: pd.DataFrame, pools: Pools) -> np.ndarray:
         ratio = np.divide(required, scheduled, out=np.zeros_like(scheduled), where=scheduled > 0)
         need[members] = block.T @ np.minimum(ratio, 1.0) * pools.interval_h
     return need
-
-
-def floor_steps(shifts: pd.DataFrame, pools: Pools) -> dict[str, np.ndarray]:
-    """Agents of each block on the floor at the breaks' own resolution, from a shifts (or
-    roster) table: per block, one row per grid interval and one column per equal step of
-    it (the greatest common divisor, in minutes, of the interval and every shift's and
-    break's start and end counted from the grid's first instant)."""
-    grid = pools.grid
-    starts, ends = list(shifts["start"]), list(shifts["end"])
-    breaks = text_column(shifts, "breaks")
-    origin = grid.starts[0]
-    minutes = [grid.interval_min]
-    for start, end, text in zip(starts, ends, breaks, strict=True):
-        for moment in [start, end, *(t for span in break_times(start, end, text) for t in span)]:
-            minutes.append(round((moment - origin).total_seconds() / 60))
-    step = math.gcd(*minutes)
-    per = grid.interval_min // step
-    fine = dataclasses.replace(
-        grid,
-        starts=origin + pd.to_timedelta(np.arange(grid.size * per) * step, unit="min"),
-        interval_min=step,
-        day=np.repeat(grid.day, per),
-    )
-    present = presence_matrix(starts, ends, breaks, fine)
-    queues = np.array(text_column(shifts, "queue"), dtype=object)
-    return {
-        label: (present @ (queues == label).astype(float)).reshape(grid.size, per)
-        for label in pools.required
-    }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -164,7 +126,8 @@ def coverage_of(
     shifts that have an agent): ``gap`` is the worst moment of each interval and the
     uncovered agent-hours are counted at the breaks' resolution, as the covering
     schedule reports them, so a roster staffing every shift reports the schedule's own."""
-    floors = floor_steps(shifts, pools)
+    queues = np.array(text_column(shifts, "queue"), dtype=object)
+    floors = {label: on_floor(shifts[queues == label], pools.grid) for label in pools.required}
     scheduled = {label: floor.mean(axis=1) for label, floor in floors.items()}
     lowest = {label: floor.min(axis=1) for label, floor in floors.items()}
     labels = list(pools.required)

@@ -1,9 +1,10 @@
-"""Agents on the floor at the breaks' own resolution, recounted from the shifts table.
+"""Agents on the floor at the breaks' own resolution, recounted from a table of shifts.
 
 The covering model works in intervals, but a 15-minute break in a 30-minute interval
 takes its agent off for one quarter-hour only, and which one matters: coverage is
 checked at the finest step the shifts and their breaks use (the greatest common divisor
-of ``interval_min`` and every break's start and end, in minutes after the shift start).
+of ``interval_min`` and every start, end and break edge, in minutes from the grid's first
+instant). The schedule, the roster and a surge re-plan all count their coverage here.
 """
 
 from __future__ import annotations
@@ -14,39 +15,74 @@ import numpy as np
 import pandas as pd
 
 from staffplan.schedule._candidates import Grid
+from staffplan.tables.breaks import break_times
 
 
 def on_floor(shifts: pd.DataFrame, grid: Grid) -> np.ndarray:
-    """Agents of ``shifts`` (one queue's rows of the shifts table) on the floor (present
-    and not on a break): one row per grid interval, one column per equal step of it at the
-    breaks' resolution (one column when no break splits an interval)."""
-    spans = [_spans(text) for text in shifts["break_offsets_min"].fillna("")]
-    step = math.gcd(grid.interval_min, *(m for span in spans for pair in span for m in pair))
+    """Agents of ``shifts`` (one block's rows of a shifts, roster or re-plan table:
+    ``start``, ``end`` and ``break_offsets_min`` or clock-time ``breaks``) on the floor
+    (present and not on a break): one row per grid interval, one column per equal step of
+    it at the breaks' resolution (one column when nothing splits an interval). Time
+    before the grid counts nowhere; time past its end wraps to its start on a cyclic
+    week, else counts nowhere."""
+    origin = grid.starts[0]
+    starts = _minutes(shifts["start"], origin)
+    ends = _minutes(shifts["end"], origin)
+    spans = [
+        _break_minutes(row, first, origin)
+        for row, first in zip(shifts.itertuples(index=False), starts, strict=True)
+    ]
+    edges = [m for span in spans for pair in span for m in pair]
+    step = math.gcd(grid.interval_min, *starts.tolist(), *ends.tolist(), *edges)
     per = grid.interval_min // step
-    steps = grid.size * per
-    change = np.zeros(steps + 1)
-    first = grid.starts.get_indexer(shifts["start"]) * per
-    length = ((shifts["end"] - shifts["start"]).dt.total_seconds() // 60).to_numpy() // step
-    for begin, steps_on, span in zip(first, length.astype(int), spans, strict=True):
-        _add(change, begin, begin + steps_on, 1.0, grid.cyclic)
+    change = np.zeros(grid.size * per + 1)
+    for begin, end, span in zip(starts, ends, spans, strict=True):
+        _add(change, begin // step, end // step, 1.0, grid.cyclic)
         for low, high in span:
-            _add(change, begin + low // step, begin + high // step, -1.0, grid.cyclic)
-    return np.cumsum(change[:steps]).reshape(grid.size, per)
+            _add(change, low // step, high // step, -1.0, grid.cyclic)
+    return np.cumsum(change[:-1]).reshape(grid.size, per)
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
-    """``"90-105;240-270"`` → ``[(90, 105), (240, 270)]`` (minutes after the start)."""
-    return [tuple(int(m) for m in part.split("-")) for part in text.split(";") if part]
+def _minutes(times: pd.Series, origin: pd.Timestamp) -> np.ndarray:
+    """Whole minutes from ``origin`` to each of ``times``."""
+    seconds = (pd.to_datetime(times) - origin).dt.total_seconds().to_numpy(dtype=float)
+    return np.round(seconds / 60).astype(np.int64)
+
+
+def _break_minutes(row: object, first: int, origin: pd.Timestamp) -> list[tuple[int, int]]:
+    """A row's breaks as minutes from ``origin``: from ``break_offsets_min`` (minutes after
+    the start, unambiguous on a DST day) when it has them, else from its clock ``breaks``."""
+    offsets = getattr(row, "break_offsets_min", "")
+    if isinstance(offsets, str) and offsets:
+        spans = [part.split("-") for part in offsets.split(";") if part]
+        return [(first + int(low), first + int(high)) for low, high in spans]
+    text = getattr(row, "breaks", "")
+    if not isinstance(text, str) or not text:
+        return []
+    return [
+        (_minute(begin, origin), _minute(end, origin))
+        for begin, end in break_times(row.start, row.end, text)  # type: ignore[attr-defined]
+    ]
+
+
+def _minute(moment: pd.Timestamp, origin: pd.Timestamp) -> int:
+    return round((moment - origin).total_seconds() / 60)
 
 
 def _add(change: np.ndarray, begin: int, end: int, value: float, cyclic: bool) -> None:
-    """Add ``value`` over steps ``[begin, end)``: wrapped onto the start on a cyclic
-    week, cut at the horizon's end otherwise."""
+    """Add ``value`` over steps ``[begin, end)``: wrapped onto the grid on a cyclic week,
+    cut at the grid's ends otherwise."""
     steps = change.size - 1
-    if cyclic and begin >= steps:
-        begin, end = begin - steps, end - steps
-    if end > steps and cyclic:
-        _add(change, 0, end - steps, value, cyclic)
-    begin, end = min(begin, steps), min(end, steps)
-    change[begin] += value
-    change[end] -= value
+    if cyclic:
+        shift = (begin // steps) * steps
+        begin, end = begin - shift, end - shift
+        while end > begin:
+            stop = min(end, steps)
+            change[begin] += value
+            change[stop] -= value
+            begin, end = 0, end - steps
+        return
+    begin, end = max(begin, 0), min(end, steps)
+    if end > begin:
+        change[begin] += value
+        change[end] -= value
