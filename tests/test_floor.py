@@ -69,3 +69,8 @@ def test_offsets_win_over_clock_text_and_a_cyclic_week_wraps_sunday_night():
     assert quarter[0] == 0 and quarter[1] == 1  # the break: Monday 00:00-00:15
     assert quarter[23] == 1 and quarter[24] == 0  # ends 06:00 Monday
     assert quarter[6 * 96 + 87] == 0 and quarter[2 * 96] == 0
+
+
+def test_no_shifts_leave_nobody_on_the_floor():
+    empty = pd.DataFrame({"start": pd.Series(dtype=object), "end": pd.Series(dtype=object)})
+    assert not on_floor(empty, grid()).any()

@@ -25,6 +25,8 @@ def on_floor(shifts: pd.DataFrame, grid: Grid) -> np.ndarray:
     it at the breaks' resolution (one column when nothing splits an interval). Time
     before the grid counts nowhere; time past its end wraps to its start on a cyclic
     week, else counts nowhere."""
+    if shifts.empty:
+        return np.zeros((grid.size, 1))
     origin = grid.starts[0]
     starts = _minutes(shifts["start"], origin)
     ends = _minutes(shifts["end"], origin)
