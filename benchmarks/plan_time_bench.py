@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -48,9 +49,7 @@ def run_once(folder: Path, config: Path | None, code: Path | None) -> tuple[floa
     env = dict(os.environ)
     if code is not None:
         env["PYTHONPATH"] = str(code)
-    out = folder / "out"
-    if out.exists():
-        subprocess.run(["rm", "-rf", str(out)], check=True)
+    shutil.rmtree(folder / "out", ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
@@ -74,7 +73,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         sample = export(PREVIOUS_REV, ["configs", "sample_data"], root / "sample")
-        previous = export(PREVIOUS_REV, ["staffplan"], root / "previous_code")
         demo = root / "demo"
         demo.mkdir()
         setups = {
@@ -82,6 +80,7 @@ def main() -> None:
             "demo": [("this checkout", demo, None, None)],
         }
         if "previous" in args.against:
+            previous = export(PREVIOUS_REV, ["staffplan"], root / "previous_code")
             setups["sample"].append(
                 (
                     f"previous ({PREVIOUS_REV})",

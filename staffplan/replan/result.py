@@ -14,7 +14,7 @@ from staffplan.config.team import TeamConfig
 from staffplan.replan._naming import name_extra_shifts
 from staffplan.replan._options import Option
 from staffplan.replan._service import ServiceLevels
-from staffplan.roster.need import Pools, coverage_of
+from staffplan.roster.need import Pools, block_floors, coverage_of, uncovered_agent_hours
 
 CHANGE_COLUMNS = [
     "kind",
@@ -83,9 +83,9 @@ def replan_result(
     schedule = _schedule(base, [options[i] for i in taken], changes)
     # counted at the breaks' resolution from the shifts as written, like every coverage
     # table (the block each row serves is its pool)
-    before = coverage_of(base.assign(queue=base["pool"]), pools, requirements, config)
+    before = uncovered_agent_hours(block_floors(base.assign(queue=base["pool"]), pools), pools)
     covered = coverage_of(schedule.assign(queue=schedule["pool"]), pools, requirements, config)
-    gaps_h = (before.uncovered_agent_hours, covered.uncovered_agent_hours)
+    gaps_h = (before, covered.uncovered_agent_hours)
     summary = _summary(present, after, pools, changes, service, gaps_h)
     return Replan(changes, schedule.drop(columns=["pool"]), covered.table, summary)
 

@@ -20,7 +20,7 @@ from scipy import sparse
 from staffplan.config import Config
 from staffplan.config.pools import block_shares
 from staffplan.schedule._candidates import Grid, build_grid
-from staffplan.schedule._floor import on_floor
+from staffplan.schedule._floor import on_floor, short_agent_intervals
 from staffplan.schedule.cover import block_needs
 from staffplan.schedule.coverage import coverage_table
 from staffplan.tables.breaks import break_times
@@ -109,6 +109,19 @@ def shift_need_hours(shifts: pd.DataFrame, pools: Pools) -> np.ndarray:
     return need
 
 
+def block_floors(shifts: pd.DataFrame, pools: Pools) -> dict[str, np.ndarray]:
+    """Per block: its shifts' agents on the floor at the breaks' resolution
+    (:func:`staffplan.schedule._floor.on_floor`; the block is the shift's ``queue``)."""
+    queues = np.array(text_column(shifts, "queue"), dtype=object)
+    return {label: on_floor(shifts[queues == label], pools.grid) for label in pools.required}
+
+
+def uncovered_agent_hours(floors: dict[str, np.ndarray], pools: Pools) -> float:
+    """Agent-hours short of the requirements with ``floors`` (:func:`block_floors`)."""
+    short = sum(short_agent_intervals(pools.required[label], f) for label, f in floors.items())
+    return short * pools.interval_h
+
+
 @dataclasses.dataclass(frozen=True)
 class Covered:
     """The coverage table of some shifts, the note on its service level (or ""), and the
@@ -126,19 +139,14 @@ def coverage_of(
     shifts that have an agent): ``gap`` is the worst moment of each interval and the
     uncovered agent-hours are counted at the breaks' resolution, as the covering
     schedule reports them, so a roster staffing every shift reports the schedule's own."""
-    queues = np.array(text_column(shifts, "queue"), dtype=object)
-    floors = {label: on_floor(shifts[queues == label], pools.grid) for label in pools.required}
+    floors = block_floors(shifts, pools)
     scheduled = {label: floor.mean(axis=1) for label, floor in floors.items()}
     lowest = {label: floor.min(axis=1) for label, floor in floors.items()}
     labels = list(pools.required)
     table, note = coverage_table(
         labels, pools.required, scheduled, pools.grid, requirements, config, lowest
     )
-    short = sum(
-        float(np.maximum(pools.required[label][:, None] - floor, 0.0).mean(axis=1).sum())
-        for label, floor in floors.items()
-    )
-    return Covered(table, note, short * pools.interval_h)
+    return Covered(table, note, uncovered_agent_hours(floors, pools))
 
 
 def text_column(frame: pd.DataFrame, column: str) -> list[str]:

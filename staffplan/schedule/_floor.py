@@ -45,6 +45,12 @@ def on_floor(shifts: pd.DataFrame, grid: Grid) -> np.ndarray:
     return np.cumsum(change[:-1]).reshape(grid.size, per)
 
 
+def short_agent_intervals(required: np.ndarray, floor: np.ndarray) -> float:
+    """Agent-intervals short of ``required`` (agents per grid interval) with ``floor``
+    (:func:`on_floor`), each step of an interval counting its share of it."""
+    return float(np.maximum(required[:, None] - floor, 0.0).mean(axis=1).sum())
+
+
 def _minutes(times: pd.Series, origin: pd.Timestamp) -> np.ndarray:
     """Whole minutes from ``origin`` to each of ``times``."""
     seconds = (pd.to_datetime(times) - origin).dt.total_seconds().to_numpy(dtype=float)

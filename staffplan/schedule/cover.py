@@ -31,7 +31,7 @@ from staffplan.engine import IN_PROCESS, Workers, in_threads, usable_cpus
 from staffplan.errors import InfeasiblePlanError, InputError, StaffplanError
 from staffplan.milp import check_time_limit
 from staffplan.schedule._candidates import Candidates, Grid, build_candidates, build_grid
-from staffplan.schedule._floor import on_floor
+from staffplan.schedule._floor import on_floor, short_agent_intervals
 from staffplan.schedule._model import CoverModel, build_model
 from staffplan.schedule._search import Progress
 from staffplan.schedule._shift_table import shift_table
@@ -389,7 +389,7 @@ def _assemble(
     for label in labels:  # the shifts as written
         floor = on_floor(shifts[shifts["queue"] == label], grid)
         scheduled[label], lowest[label] = floor.mean(axis=1), floor.min(axis=1)
-        short += float(np.maximum(required[label][:, None] - floor, 0.0).mean(axis=1).sum())
+        short += short_agent_intervals(required[label], floor)
     coverage, note = coverage_table(labels, required, scheduled, grid, requirements, config, lowest)
     causes = surplus_causes(coverage, lp_surplus)
     shifts = shifts.sort_values(["start", "queue", "template", "end"], kind="stable").reset_index(
