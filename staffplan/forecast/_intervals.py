@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 CALIBRATION_LEVEL = 0.80
 
@@ -62,7 +62,39 @@ def _coverage_scale(mu: np.ndarray, y: np.ndarray, a: float, k: float) -> float:
 def _cdf(y: np.ndarray, mu: np.ndarray, variance: np.ndarray) -> np.ndarray:
     variance = np.maximum(variance, mu * (1 + 1e-9))
     p = mu / variance
-    return stats.nbinom.cdf(y, mu * p / (1 - p), p)
+    return _nbinom_cdf(y, mu * p / (1 - p), p)
+
+
+def _nbinom_cdf(y: np.ndarray, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """P(Y <= y) of the negative binomial with ``n`` (real) successes of probability ``p``:
+    the regularised incomplete beta ``I_p(n, floor(y) + 1)``, 0 below zero (the same
+    function ``scipy.stats.nbinom.cdf`` evaluates; scipy.stats itself is not imported
+    because importing it costs a third of a second of every command's start)."""
+    k = np.floor(np.maximum(y, 0.0))
+    return np.where(np.asarray(y) >= 0, special.betainc(n, k + 1, p), 0.0)
+
+
+def _nbinom_ppf(probability: float, n: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """The least count ``k >= 0`` with ``P(Y <= k) >= probability`` (``0 < probability <
+    1``), found by bisection on whole counts."""
+    low = np.full(n.shape, -1.0)  # P(Y <= low) < probability always holds
+    mean = n * (1 - p) / p
+    high = np.ceil(mean + 10 * np.sqrt(mean / p) + 10)
+    while (short := _nbinom_cdf(high, n, p) < probability).any():
+        high = np.where(short, 2 * high, high)
+    while (high - low > 1).any():
+        middle = np.floor((low + high) / 2)
+        enough = _nbinom_cdf(middle, n, p) >= probability
+        high, low = np.where(enough, middle, high), np.where(enough, low, middle)
+    return high
+
+
+def _poisson_ppf(probability: float, mu: np.ndarray) -> np.ndarray:
+    """The least count ``k >= 0`` with ``P(Y <= k) >= probability`` for Poisson ``mu``
+    (the inverse in k of the incomplete gamma, rounded up, checked one below)."""
+    above = np.ceil(special.pdtrik(probability, mu))
+    below = np.maximum(above - 1, 0)
+    return np.where(special.pdtr(below, mu) >= probability, below, above)
 
 
 def quantiles(mu: np.ndarray, variance: np.ndarray, probability: float) -> np.ndarray:
@@ -71,8 +103,8 @@ def quantiles(mu: np.ndarray, variance: np.ndarray, probability: float) -> np.nd
     over = variance > mu * (1 + 1e-9)
     out = np.zeros_like(mu)
     poisson = ~over & (mu > 0)
-    out[poisson] = stats.poisson.ppf(probability, mu[poisson])
+    out[poisson] = _poisson_ppf(probability, mu[poisson])
     p = mu[over] / variance[over]
     n = mu[over] * p / (1 - p)
-    out[over] = stats.nbinom.ppf(probability, n, p)
+    out[over] = _nbinom_ppf(probability, n, p)
     return out

@@ -38,7 +38,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 # Without interval columns: Poisson counts and a level known to about ±20 % (k = 0.2²).
 DEFAULT_POISSON_FACTOR = 1.0
@@ -232,7 +232,7 @@ def _dispersion(rows: pd.DataFrame, bands: list[tuple[int, str, str]]) -> tuple[
     mu = rows["volume"].to_numpy(dtype=float)
     spans, weights = [], []
     for level, lo, hi in bands:
-        z = stats.norm.ppf(0.5 + level / 200)
+        z = special.ndtri(0.5 + level / 200)  # standard normal quantile
         width = rows[hi].to_numpy(dtype=float) - rows[lo].to_numpy(dtype=float)
         spans.append((width / (2 * z)) ** 2)
         weights.append(mu)
