@@ -1,5 +1,5 @@
 """``python -m staffplan``: the same as the ``staffplan`` command."""
 
-from staffplan.cli import app
+from staffplan.cli import main
 
-app(prog_name="staffplan")
+main()
