@@ -413,3 +413,45 @@ def test_the_stressed_case_hires_within_the_cap_without_a_lasting_surplus():
     assert plan.hires.max() <= 30 and plan.hires[:3].sum() == 0
     assert (plan.available_fte - required).max() < 1.0
     assert plan.gap_fte[-1] == 0  # caught up within the year
+
+
+SHARED = """
+timezone: Asia/Shanghai
+interval_min: 60
+queues:
+  - {name: phone_zh, channel: phone, aht_s: 300, shrinkage: 0.3, patience_s: 120,
+     target: {service_level: 0.8, answer_within_s: 20},
+     classes: [{name: security, share: 0.1, priority: 1, aht_s: 450,
+                target: {service_level: 0.9, answer_within_s: 10}},
+               {name: general, share: 0.9, priority: 2}]}
+  - {name: phone_en, channel: phone, aht_s: 300, shrinkage: 0.3,
+     target: {service_level: 0.8, answer_within_s: 20}}
+  - {name: chat_en, channel: chat, aht_s: 600, shrinkage: 0.3,
+     target: {service_level: 0.8, answer_within_s: 60},
+     classes: [{name: funds, share: 0.2, priority: 1}, {name: other, share: 0.8, priority: 2}]}
+pools:
+  - {name: tier1, queues: [phone_zh, phone_en]}
+scenarios:
+  start: 2026-02
+  horizon_months: 2
+  starting_headcount: 10
+  cases:
+    - {name: flat, cost_per_fte_month: 5000, volume_growth: 0.0, stressed_share: 0.0,
+       attrition: 0.0, hiring_lead_months: 1, ramp: [1.0]}
+"""
+
+
+def test_pools_and_priority_classes_are_sized_as_staff_sizes_them():
+    """A pool's queues share agents and a queue's classes are sized for each class's
+    target: finance's FTE is the staff stage's, not each queue sized alone."""
+    cfg = config(SHARED)
+    one = history()
+    rows = [
+        one.assign(queue=name, volume=one["volume"] * scale)
+        for name, scale in (("phone_zh", 1.0), ("phone_en", 0.5), ("chat_en", 0.7))
+    ]
+    week = representative_week(pd.concat(rows, ignore_index=True), cfg, 4)
+    months = run_scenarios(week, cfg).months
+    sized = size_requirements(week, cfg)
+    staff_fte = sized["required_fte"].sum() * 1.0 / 40.0
+    np.testing.assert_allclose(months["required_fte"], staff_fte, rtol=1e-12)

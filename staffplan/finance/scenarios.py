@@ -248,9 +248,12 @@ class _DemandCache:
     def __init__(self, profile: pd.DataFrame, config: Config, months: pd.PeriodIndex) -> None:
         self.profile = with_receiver_rows(profile, config).reset_index(drop=True)
         self.config = config
-        # backlog queues and escalation need the staff stage's sizing; without them the
-        # engine's agents alone are enough (twice as fast)
-        self.staged = any(q.backlog or q.escalation is not None for q in config.queues)
+        # backlog queues, escalation, priority classes and shared-agent pools need the
+        # staff stage's sizing; without them each queue alone on the engine is the same
+        # answer (twice as fast)
+        self.staged = bool(config.pools) or any(
+            q.backlog or q.escalation is not None or q.classes for q in config.queues
+        )
         self.months = months
         last = self.profile["interval_start"].max().tz_localize(None).to_period("M")
         self.months_since_profile = np.array([(m - last).n for m in months])
@@ -291,7 +294,9 @@ class _DemandCache:
         )
         if self.staged:
             config = scaled_escalation(self.config, case.escalation_scale)
-            netted = size_requirements(netted[list(DEMAND_COLUMNS)], config)
+            # each copy of the week (month × day type) is its own "scenario": a pool is
+            # sized on one copy's load at a time, not on every copy's at the same clock time
+            netted = size_requirements(netted[[*DEMAND_COLUMNS, "scenario"]], config)
             agents = netted["agents"].to_numpy(dtype=float)
         else:
             agents = self._agents(netted).astype(float)
@@ -330,6 +335,7 @@ class _DemandCache:
                         volume=self.profile["volume"] * scale,
                         aht_s=self.profile["aht_s"] * aht_scale,
                         as_of=as_of,
+                        scenario=f"{month} {day_type}",
                     )
                 )
         return pd.concat(frames, ignore_index=True)
