@@ -107,6 +107,19 @@ def shared_plan(make_checkout: Callable[[str], Path]) -> PlanRun:
 
 
 @pytest.fixture(scope="session")
+def short_scenarios_config(shared_plan: PlanRun) -> Path:
+    """The shared checkout's demo config with a 3-month scenario horizon (beside it, so its
+    relative paths still resolve): for tests of how ``scenarios`` prints and writes, which
+    need the demo's queues but not its 12 months (sizing them takes about 45 s)."""
+    demo = shared_plan.checkout / "configs" / "example.yaml"
+    text = demo.read_text(encoding="utf-8")
+    assert "horizon_months: 12 " in text
+    short = demo.with_name("example_3_months.yaml")
+    short.write_text(text.replace("horizon_months: 12 ", "horizon_months: 3 "), encoding="utf-8")
+    return short
+
+
+@pytest.fixture(scope="session")
 def plan_folder(shared_plan: PlanRun) -> Path:
     """The shared plan folder: read it, never write into it."""
     return shared_plan.folder

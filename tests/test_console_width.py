@@ -68,7 +68,7 @@ COMMANDS = {
     "backtest": ("backtest", "--origins", "1", "--horizon-days", "1", "--train-weeks", "4"),
     "deflection": ("deflection", "--forecast", "plan/forecast.csv"),
     "staff": ("staff", "--forecast", "plan/forecast.csv"),
-    "scenarios": ("scenarios",),
+    "scenarios": ("scenarios", "--config", "configs/example_3_months.yaml"),
     "simulate": (
         *("simulate", "--schedule", "plan/", "--forecast", "plan/requirements.csv"),
         *("--replications", "2", "--jobs", "1"),
@@ -77,7 +77,7 @@ COMMANDS = {
 
 
 @pytest.mark.parametrize("name", COMMANDS)
-def test_command_table_fits_80_columns_without_cutting(screen, name):
+def test_command_table_fits_80_columns_without_cutting(screen, name, short_scenarios_config):
     text, tables = screen(*COMMANDS[name])
     assert_whole(text, tables)
 

@@ -53,9 +53,11 @@ def test_simulate_reads_its_demand_from_stdin(run, shared_plan):
     assert piped == run(*args, "--forecast", "plan/requirements.csv").stdout
 
 
-def test_scenarios_output_dash_writes_the_months_csv(run):
-    months = csv_rows(run("scenarios", "--output", "-", "--quiet").stdout)
+def test_scenarios_output_dash_writes_the_months_csv(run, short_scenarios_config):
+    config = str(short_scenarios_config)
+    months = csv_rows(run("scenarios", "--config", config, "--output", "-", "--quiet").stdout)
     assert {"scenario", "month", "required_fte", "gap_fte"} <= set(months.columns)
+    assert months["month"].tolist() == ["2021-01", "2021-02", "2021-03"] * 3  # three cases
 
 
 def test_infinity_reads_inf_in_table_csv_and_json(run):
