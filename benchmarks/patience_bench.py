@@ -4,7 +4,7 @@
 
 :func:`staffplan.erlang.priority.stream_metrics` prices abandonment in a block of
 priority classes by an approximation (the exact formulas hold without patience); the test
-suite checks it against ciw on one case (``tests/test_priority_erlang.py``). This runs a
+suite checks it against ciw on three cases (``tests/test_priority_erlang.py``). This runs a
 grid: near the target and overloaded, short and long patience, two and three classes,
 equal and unequal handle times. Per class: the service level (answered within the target
 time, of all arrivals) and the abandonment rate, ours and ciw's (one seeded run of
@@ -32,11 +32,23 @@ CASES = [
     ("short patience", 12, [30.0, 40.0], [300.0, 300.0], [20, 60], 60.0),
     ("three classes", 20, [10.0, 60.0, 40.0], [300.0, 240.0, 360.0], [20, 60, 120], 600.0),
     ("small team, overloaded", 8, [10.0, 50.0], [240.0, 300.0], [30, 120], 90.0),
+    ("moderate, patience 300 s", 15, [15.0, 60.0], [300.0, 300.0], [20, 60], 300.0),
+    ("big pool", 62, [60.0, 240.0], [300.0, 360.0], [20, 60], 120.0),
+    ("top class two thirds", 26, [100.0, 50.0], [300.0, 300.0], [20, 60], 200.0),
+    (
+        "three classes, overloaded",
+        16,
+        [10.0, 60.0, 40.0],
+        [300.0, 240.0, 360.0],
+        [20, 60, 120],
+        300.0,
+    ),
+    ("impatient, 30 s", 10, [20.0, 20.0], [420.0, 420.0], [20, 60], 30.0),
 ]
 
 
 def main() -> None:
-    print("case | agents | Erlangs | class | SL ours / ciw | abandon ours / ciw")
+    print("case | agents | Erlangs | class | SL ours / ciw | abandon ours / ciw | ASA s")
     for label, agents, volumes, aht_s, within_s, patience_s in CASES:
         within = np.array(within_s, dtype=float)
         ours = stream_metrics(
@@ -56,7 +68,8 @@ def main() -> None:
             print(
                 f"{label} | {agents} | {erlangs:.1f} | {k} | "
                 f"{ours.service_level[0, k]:.3f} / {level:.3f} | "
-                f"{ours.abandon_rate[0, k]:.3f} / {(~answered).mean():.3f}"
+                f"{ours.abandon_rate[0, k]:.3f} / {(~answered).mean():.3f} | "
+                f"{ours.asa_s[0, k]:.1f} / {waited[answered].mean() * 60:.1f}"
             )
 
 
