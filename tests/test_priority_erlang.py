@@ -10,6 +10,8 @@ from __future__ import annotations
 import ciw
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from staffplan.erlang import required_agents, staffing_metrics
@@ -137,32 +139,58 @@ def test_security_and_general_share_40_agents_and_ciw_agrees():
         np.testing.assert_allclose(ours, simulated, atol=0.025)
 
 
+def test_patience_approximation_is_within_two_points_of_ciw():
+    within_min = np.array([10 / 60, 1.0])
+    got = stream_metrics(
+        np.array([36.0]), streams([20.0, 180.0], [420.0, 300.0], within_min * 60, 180.0)
+    )
+    runs = ciw_waits(36, [20 / 30, 180 / 30], [7.0, 5.0], 3.0, 30_000.0, seed=36)
+    for k, (_, waited, answered) in enumerate(runs):
+        simulated = (answered & (waited <= within_min[k])).mean()
+        assert abs(got.service_level[0, k] - simulated) <= 0.02, (k, simulated)
+        assert abs(got.abandon_rate[0, k] - (~answered).mean()) <= 0.02
+
+
 PATIENCE_CASES = [
-    # agents, contacts per 30 min per class (first served first), AHT s, target s,
-    # patience s, tolerance (share of arrivals) on service level and abandonment
-    pytest.param(36, [20.0, 180.0], [420.0, 300.0], [10, 60], 180.0, 0.02, id="near-target"),
-    pytest.param(8, [10.0, 50.0], [240.0, 300.0], [30, 120], 90.0, 0.03, id="small-overloaded"),
+    # agents, contacts per 30 min per class (first served first), AHT s, target s, patience s
+    pytest.param(8, [10.0, 50.0], [240.0, 300.0], [30, 120], 90.0, id="small-team-overloaded"),
     pytest.param(
-        16, [10.0, 60.0, 40.0], [300.0, 240.0, 360.0], [20, 60, 120], 300.0, 0.03,
+        16, [10.0, 60.0, 40.0], [300.0, 240.0, 360.0], [20, 60, 120], 300.0,
         id="three-classes-overloaded",
     ),
+    pytest.param(27, [150.0, 28.0], [300.0, 330.0], [20, 60], 180.0, id="top-class-heavy"),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("agents", "volumes", "aht_s", "within_s", "patience_s", "tol"), PATIENCE_CASES
-)
-def test_patience_approximation_agrees_with_ciw_for_every_class(
-    agents, volumes, aht_s, within_s, patience_s, tol
-):
-    """Every class's service level and abandonment within ``tol`` of a seeded ciw run
-    (the better classes by their own wait, the last by the pool's leftover abandonment;
-    the overloaded cases were 5.5 and 13.9 points optimistic before)."""
+@pytest.mark.parametrize(("agents", "volumes", "aht_s", "within_s", "patience_s"), PATIENCE_CASES)
+def test_each_class_abandons_as_ciw_says(agents, volumes, aht_s, within_s, patience_s):
+    """Per class within 2 points of a seeded ciw run (the split by the classes' ratio to
+    first come first served was 7.4 points low on the small team's top class)."""
     within = np.array(within_s, dtype=float)
     got = stream_metrics(np.array([float(agents)]), streams(volumes, aht_s, within, patience_s))
     rates, ahts = [v / 30 for v in volumes], [a / 60 for a in aht_s]
     runs = ciw_waits(agents, rates, ahts, patience_s / 60, 20_000.0, seed=agents)
-    for k, (_, waited, answered) in enumerate(runs):
-        simulated = (answered & (waited <= within[k] / 60)).mean()
-        assert abs(got.service_level[0, k] - simulated) <= tol, (k, simulated)
-        assert abs(got.abandon_rate[0, k] - (~answered).mean()) <= tol, k
+    for k, (_, _, answered) in enumerate(runs):
+        assert abs(got.abandon_rate[0, k] - (~answered).mean()) <= 0.02, k
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    agents=st.integers(1, 60),
+    volumes=st.lists(st.just(0.0) | st.floats(0.01, 400.0), min_size=2, max_size=4),
+    patience_s=st.floats(20.0, 2000.0),
+)
+def test_class_abandonment_adds_up_to_the_pools_erlang_a(agents, volumes, patience_s):
+    """Common handle time and patience: the queue as a whole is Erlang A whatever the
+    service order, so the classes' abandonment, weighted by volume, is Erlang A's; and a
+    class served later never abandons less."""
+    if sum(volumes) <= 0:
+        return
+    k = len(volumes)
+    got = stream_metrics(
+        np.array([float(agents)]), streams(volumes, [300.0] * k, [20.0] * k, patience_s)
+    )
+    pooled = staffing_metrics(agents, sum(volumes), 300, 30, 20, patience_s=patience_s)
+    weighted = float(np.dot(got.abandon_rate[0], volumes)) / sum(volumes)
+    assert weighted == pytest.approx(pooled.iloc[0]["abandon_rate"], abs=1e-9)
+    assert np.all(np.diff(got.abandon_rate[0][np.asarray(volumes) > 0]) >= -1e-12)
