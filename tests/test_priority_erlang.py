@@ -193,4 +193,6 @@ def test_class_abandonment_adds_up_to_the_pools_erlang_a(agents, volumes, patien
     pooled = staffing_metrics(agents, sum(volumes), 300, 30, 20, patience_s=patience_s)
     weighted = float(np.dot(got.abandon_rate[0], volumes)) / sum(volumes)
     assert weighted == pytest.approx(pooled.iloc[0]["abandon_rate"], abs=1e-9)
-    assert np.all(np.diff(got.abandon_rate[0][np.asarray(volumes) > 0]) >= -1e-12)
+    # a level's rate is a difference of totals over its own volume: with 307 contacts
+    # ahead of 0.016 that divides the totals' rounding by 2e-5 (1.6e-12 seen, at 1.0)
+    assert np.all(np.diff(got.abandon_rate[0][np.asarray(volumes) > 0]) >= -1e-9)
