@@ -196,3 +196,25 @@ def test_class_abandonment_adds_up_to_the_pools_erlang_a(agents, volumes, patien
     # a level's rate is a difference of totals over its own volume: with 307 contacts
     # ahead of 0.016 that divides the totals' rounding by 2e-5 (1.6e-12 seen, at 1.0)
     assert np.all(np.diff(got.abandon_rate[0][np.asarray(volumes) > 0]) >= -1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    volumes=st.lists(st.floats(0.5, 300.0), min_size=2, max_size=3),
+    ahts=st.lists(st.floats(60.0, 900.0), min_size=3, max_size=3),
+    within_s=st.lists(st.sampled_from([10.0, 20.0, 60.0, 180.0]), min_size=3, max_size=3),
+    goals=st.lists(st.floats(0.5, 0.95), min_size=3, max_size=3),
+    patience_s=st.sampled_from([np.inf, 60.0, 300.0]),
+)
+def test_required_servers_is_the_fewest_that_meet_every_target(
+    volumes, ahts, within_s, goals, patience_s
+):
+    """The search starts near the pooled first-come-first-served answer; wherever it
+    starts, the count it returns meets every class's target and one fewer does not."""
+    k = len(volumes)
+    system = streams(volumes, ahts[:k], within_s[:k], patience_s)
+    target = np.array([goals[:k]])
+    need = required_servers(system, target)[0]
+    assert (stream_metrics(np.array([need]), system).service_level >= target).all()
+    fewer = stream_metrics(np.array([need - 1.0]), system).service_level
+    assert need == 0 or not (fewer >= target).all()
