@@ -213,3 +213,28 @@ def test_prices_that_never_move_are_refused_naming_the_file():
 def test_a_market_file_too_short_is_named():
     with pytest.raises(InputError, match=r"btc_usd_hourly\.csv: the market file is too short"):
         market_drivers(read_market(SAMPLE / "btc_usd_hourly.csv").iloc[:10])
+
+
+def test_drivers_at_unsorted_times_are_those_of_the_sorted_times():
+    times = pd.date_range("2020-03-10", "2020-03-14", freq="30min", tz=ZONE)
+    shuffled = times[np.random.default_rng(3).permutation(len(times))]
+    expected = observed(market_drivers(prices()), times)
+    pd.testing.assert_frame_equal(
+        observed(market_drivers(prices()), shuffled), expected.loc[shuffled]
+    )
+
+
+def test_a_queue_whose_history_ends_a_day_early_is_fitted_with_the_market():
+    """Each queue is fitted on its own last weeks, so a queue (not the first) ending a
+    day early adds a day before the others' to the fit's union of times, out of order;
+    that crashed the driver lookup ("left keys must be sorted")."""
+    table = generated()
+    last = table["interval_start"].max()
+    queue = sorted(table["queue"].unique())[-1]
+    early = table[
+        (table["queue"] != queue) | (table["interval_start"] <= last - pd.Timedelta(days=1))
+    ]
+    early = early.sort_values(["queue", "interval_start"])  # as read_history returns it
+    model = StaffplanForecaster(history_weeks=12).fit(early, prices())
+    effects = model.effects()
+    assert set(effects["queue"]) == set(table["queue"]) and effects["estimate"].notna().all()

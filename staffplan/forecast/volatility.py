@@ -98,11 +98,14 @@ def _persistence(log_vol: np.ndarray, per_day: float) -> float:
 
 
 def observed(drivers: MarketDrivers, times: pd.DatetimeIndex) -> pd.DataFrame:
-    """Drivers at interval starts ``times`` (NaN where no bar closed within one bar)."""
+    """Drivers at interval starts ``times``, in their order, which need not be sorted
+    (queues whose histories end on different days); NaN where no bar closed within one
+    bar."""
     known = pd.DataFrame(
         {"known_at": drivers.known_at, "daily_vol": drivers.daily_vol, "shock": drivers.shock}
     )
-    left = pd.DataFrame({"interval_start": times.tz_convert("UTC")})
+    order = np.argsort(times.asi8, kind="stable")
+    left = pd.DataFrame({"interval_start": times.tz_convert("UTC")[order]})
     merged = pd.merge_asof(
         left,
         known,
@@ -111,7 +114,9 @@ def observed(drivers: MarketDrivers, times: pd.DatetimeIndex) -> pd.DataFrame:
         direction="backward",
         tolerance=drivers.bar,
     )
-    return _with_logs(drivers, merged["daily_vol"].to_numpy(), merged["shock"].to_numpy(), times)
+    daily_vol, shock = np.empty(len(times)), np.empty(len(times))
+    daily_vol[order], shock[order] = merged["daily_vol"], merged["shock"]
+    return _with_logs(drivers, daily_vol, shock, times)
 
 
 def _with_logs(
