@@ -190,6 +190,27 @@ def test_market_prices_that_miss_the_history_are_refused():
         StaffplanForecaster(history_weeks=4).fit(generated(weeks=5), later)
 
 
+def test_market_prices_that_cover_under_a_week_of_the_history_are_refused():
+    """Two days of drivers cannot part volatility from the week and weekday levels: the
+    fit had raised numpy's "Singular matrix" (exit 1)."""
+    table = generated(weeks=5)
+    last = table["interval_start"].max()
+    recent = prices()[prices()["timestamp"] >= last - pd.Timedelta(days=3)]
+    with pytest.raises(InputError, match="overlap only 2 days of the history"):
+        StaffplanForecaster(history_weeks=4).fit(table, recent)
+
+
+def test_a_queue_without_contacts_gets_no_volatility_effect():
+    table = generated(weeks=5).copy()
+    queue = table["queue"].iloc[0]
+    table.loc[table["queue"] == queue, "volume"] = 0
+    model = StaffplanForecaster(history_weeks=4).fit(table, prices())
+    effect = model.effects().set_index("queue").loc[queue]
+    assert (effect["estimate"] == 0).all() and np.isinf(effect["std_error"]).all()
+    forecast = model.predict("2020-02-10", 1)
+    assert (forecast.loc[forecast["queue"] == queue, "volume"] == 0).all()
+
+
 def test_a_flat_stretch_of_prices_is_data_not_a_crash():
     flat = prices().copy()
     stretch = (flat["timestamp"] >= "2020-03-01") & (flat["timestamp"] < "2020-03-04")

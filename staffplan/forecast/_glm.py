@@ -36,28 +36,41 @@ def fit_effect(
     ``y``, ``base``, ``day`` are per cell, ``x`` is (cells, p), ``day`` indexes the rows
     of ``levels`` (days, q). ``used`` is the positive-part shrinkage
     ``beta · max(0, 1 - (2/t)²)``: effects the history cannot tell from noise are
-    dropped, clear ones are kept almost whole.
+    dropped, clear ones are kept almost whole. Where it cannot tell them at all (no
+    contacts, or drivers that move with the day levels only) every driver's effect is 0
+    with an infinite standard error.
     """
     ok = (base > 0) & np.isfinite(y) & np.isfinite(x).all(axis=1)
     cells = _Cells(y[ok], np.log(base[ok]), x[ok], day[ok], len(levels))
+    if cells.y.sum() <= 0:  # no contacts: nothing for volatility to scale
+        return _no_effect(x.shape[1])
     levels = levels[:, (levels[np.unique(cells.day)] != 0).any(axis=0)]
     q = levels.shape[1]
     coef = np.zeros(q + x.shape[1])
     coef[:q] = np.linalg.lstsq(levels, cells.start_levels(), rcond=None)[0]
-    for _ in range(MAX_STEPS):
-        score, information, _ = cells.terms(levels, coef)
-        step = np.linalg.solve(information, score)
-        coef += step
-        if np.max(np.abs(step)) < 1e-8:
-            break
-    _, information, per_day = cells.terms(levels, coef)
-    bread = np.linalg.inv(information)
+    try:
+        for _ in range(MAX_STEPS):
+            score, information, _ = cells.terms(levels, coef)
+            step = np.linalg.solve(information, score)
+            coef += step
+            if np.max(np.abs(step)) < 1e-8:
+                break
+        _, information, per_day = cells.terms(levels, coef)
+        bread = np.linalg.inv(information)
+    except np.linalg.LinAlgError:
+        # the drivers do not vary apart from the day levels on the days they are known
+        return _no_effect(x.shape[1])
     covariance = bread @ (per_day.T @ per_day) @ bread
     estimate = coef[q:]
     std_error = np.sqrt(np.maximum(np.diag(covariance)[q:], 0.0))
     t = np.divide(estimate, std_error, out=np.zeros_like(estimate), where=std_error > 0)
     factor = np.maximum(0.0, 1.0 - (NOISE_T / np.maximum(np.abs(t), 1e-12)) ** 2)
     return Effect(estimate=estimate, std_error=std_error, used=estimate * factor)
+
+
+def _no_effect(drivers: int) -> Effect:
+    """The effect the history cannot tell at all: 0, with an infinite standard error."""
+    return Effect(np.zeros(drivers), np.full(drivers, np.inf), np.zeros(drivers))
 
 
 @dataclasses.dataclass(frozen=True)

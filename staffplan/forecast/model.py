@@ -26,6 +26,9 @@ from staffplan.forecast._profile import Profile, estimate_profile
 # converge slowly (about ten rounds); stop when the effect moves less than this.
 MAX_BACKFIT_ROUNDS = 30
 BACKFIT_TOLERANCE = 1e-3
+# days of the fitted history with market drivers known: fewer cannot part volatility from
+# the week and weekday levels it is fitted beside
+MIN_MARKET_DAYS = 7
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,12 +111,16 @@ class StaffplanForecaster(Forecaster):
             return
         times = pd.DatetimeIndex(history["interval_start"].drop_duplicates())
         seen = volatility.observed(self.drivers_, times)[list(volatility.FEATURES)].dropna()
-        if len(seen) < 2:
+        days = seen.index.normalize().nunique()
+        if days < MIN_MARKET_DAYS:
             known = self.drivers_.known_at
+            overlap = f"overlap only {days} days of" if days else "do not overlap"
             raise InputError(
                 f"{self.drivers_.source}: the market prices ({known[0]:%Y-%m-%d} to "
-                f"{known[-1]:%Y-%m-%d}) do not overlap the history; "
-                "pass prices covering the history period"
+                f"{known[-1]:%Y-%m-%d}) {overlap} the history ({times.min():%Y-%m-%d} to "
+                f"{times.max():%Y-%m-%d}); the volatility effect needs {MIN_MARKET_DAYS} or "
+                "more: pass prices covering the history period, or forecast without the "
+                "market (leave out --market and market.prices)"
             )
         if (seen.std().to_numpy() == 0).any():
             raise InputError(
