@@ -39,6 +39,30 @@ def test_a_horizon_more_than_the_gap_after_the_history_warns():
     assert history_gap_warning(history(), start, max_gap_days=15) is None
 
 
+def test_a_queue_whose_history_stopped_gets_its_own_warning():
+    fresh = history()
+    old = history(last="2026-03-20 23:30").assign(queue="phone")
+    start = pd.Timestamp("2026-04-04", tz="UTC")  # 12 days after chat, 14 after phone
+    warning = history_gap_warning(pd.concat([fresh, old]), start, max_gap_days=13)
+    assert warning is not None and "history of phone (2026-03-20T23:30:00+00:00)" in warning
+    assert "chat" not in warning
+    assert history_gap_warning(pd.concat([fresh, old]), start, max_gap_days=15) is None
+
+
+def test_market_prices_that_stopped_before_the_history_warn(example_config: Path, tmp_path):
+    """Prices ending three weeks before the horizon moved the demo's forecast by 16 %
+    without a word."""
+    prices = pd.read_csv(SAMPLE / "btc_usd_hourly.csv")
+    stale = tmp_path / "btc.csv"
+    prices[prices["timestamp"] < "2020-04-20"].to_csv(stale, index=False)
+    out = tmp_path / "f.csv"
+    args = ["forecast", "-c", str(example_config), "--market", str(stale), "-o", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "the market prices end 2020-04-20T00:00:00+00:00, 21 days before" in result.stderr
+    assert "export fresher prices" in result.stderr
+
+
 def test_a_history_older_than_the_age_limit_is_stale_input_exit_6():
     start = pd.Timestamp("2026-04-06", tz="UTC")
     with pytest.raises(StaleInputError) as caught:

@@ -69,8 +69,9 @@ class ForecastConfig:
     Known events (holidays, closures, launches) come from the ``calendar`` CSV and the
     inline ``calendar_days``; the forecast applies their effect on those days and the
     fit leaves them out as it does outliers.
-    A horizon starting more than ``max_history_gap_days`` days after the last history row
-    gets a warning: the history has probably stopped being exported.
+    A horizon starting more than ``max_history_gap_days`` days after the last history row,
+    or after the last row of some queue's history, or after the market prices end, gets a
+    warning: that export has probably stopped.
     """
 
     model: ModelName = "staffplan"

@@ -44,6 +44,7 @@ from staffplan.forecast.run import (
     forecast_queue,
     history_gap_warning,
     mark_peaks,
+    market_gap_warning,
     next_midnight,
     volatility_driver,
 )
@@ -95,7 +96,8 @@ def forecast_history_parts(
         start = next_midnight(bounds["interval_start"].max())
     start = parse_start(start, reader.zone, reader.interval_min)
     check_after_history(bounds, start)
-    gap = history_gap_warning(bounds, start, settings.max_history_gap_days)
+    ends = pd.DataFrame({"queue": spans.index, "interval_start": spans["last"].to_numpy()})
+    gap = history_gap_warning(ends, start, settings.max_history_gap_days)
     model = build_model(settings, calendar=calendar)
     step = pd.Timedelta(minutes=reader.interval_min)
     weeks = pd.Timedelta(weeks=model.history_weeks)
@@ -113,7 +115,8 @@ def forecast_history_parts(
     driver = volatility_driver(model, past, forecast, scenario)
     tails = pd.concat([tail for _, _, _, tail, _ in per_queue], ignore_index=True)
     unseen = unseen_warning(model.calendar_, horizon.positions.day)
-    warnings = tuple(warning for warning in (gap, unseen) if warning is not None)
+    market_gap = market_gap_warning(model, start, settings.max_history_gap_days)
+    warnings = tuple(w for w in (gap, market_gap, unseen) if w is not None)
     return ForecastRun(forecast, model, driver, tails, warnings)
 
 

@@ -110,7 +110,8 @@ def run_forecast(
     forecast = mark_peaks(forecast, settings.peak_share)
     driver = volatility_driver(model, history, forecast, scenario)
     unseen = unseen_warning(model.calendar_, horizon.positions.day)
-    warnings = tuple(warning for warning in (gap, unseen) if warning is not None)
+    market_gap = market_gap_warning(model, start, settings.max_history_gap_days)
+    warnings = tuple(w for w in (gap, market_gap, unseen) if w is not None)
     return ForecastRun(forecast, model, driver, history, warnings)
 
 
@@ -135,15 +136,47 @@ def history_gap_days(history: pd.DataFrame, start: pd.Timestamp) -> float:
 def history_gap_warning(
     history: pd.DataFrame, start: pd.Timestamp, max_gap_days: float
 ) -> str | None:
-    """A warning when ``start`` is more than ``max_gap_days`` after the history ends."""
+    """A warning when ``start`` is more than ``max_gap_days`` after the history ends, or
+    after the history of some of its queues ends (when it has a ``queue`` column)."""
     gap = history_gap_days(history, start)
+    limit = f"forecast.max_history_gap_days is {max_gap_days:g}"
+    if gap > max_gap_days:
+        last = history_span(history)[1]
+        return (
+            f"warning: the horizon starts {gap:.0f} days after the history ends "
+            f"({last.isoformat()}; {limit}): the forecast repeats that old pattern; export "
+            "a fresher history"
+        )
+    if "queue" not in history.columns:
+        return None
+    ends = history.groupby("queue", sort=True)["interval_start"].max()
+    stale = ends[(start - ends) / pd.Timedelta(days=1) > max_gap_days]
+    if stale.empty:
+        return None
+    names = ", ".join(f"{queue} ({last.isoformat()})" for queue, last in stale.items())
+    return (
+        f"warning: the history of {names} ends more than {max_gap_days:g} days before the "
+        f"horizon starts ({limit}): {'its' if len(stale) == 1 else 'their'} forecast "
+        "repeats that old pattern; export a fresher history"
+    )
+
+
+def market_gap_warning(model: Forecaster, start: pd.Timestamp, max_gap_days: float) -> str | None:
+    """A warning when the market prices the model learned from end more than
+    ``max_gap_days`` before ``start``: the volatility effect then misses the latest days
+    and the horizon's volatility starts from that old level."""
+    drivers = model.drivers_
+    if drivers is None:
+        return None
+    last = drivers.known_at[-1]
+    gap = (start - last) / pd.Timedelta(days=1)
     if gap <= max_gap_days:
         return None
-    last = history_span(history)[1]
     return (
-        f"warning: the horizon starts {gap:.0f} days after the history ends "
-        f"({last.isoformat()}; forecast.max_history_gap_days is {max_gap_days:g}): the "
-        "forecast repeats that old pattern; export a fresher history"
+        f"warning: {drivers.source}: the market prices end {last.isoformat()}, {gap:.0f} "
+        f"days before the horizon starts (forecast.max_history_gap_days is "
+        f"{max_gap_days:g}): the volatility effect misses the latest days and the "
+        "horizon starts from that old volatility; export fresher prices"
     )
 
 
@@ -205,7 +238,7 @@ def volatility_driver(
 ) -> pd.DataFrame:
     """The daily volatility driver over the ``history``'s intervals (observed) and the
     ``forecast``'s (the horizon's path); empty for a model without a market."""
-    drivers = getattr(model, "drivers_", None)
+    drivers = model.drivers_
     if drivers is None:
         return pd.DataFrame(columns=["interval_start", "daily_vol", "source"])
     past = pd.DatetimeIndex(history["interval_start"].drop_duplicates().sort_values())
