@@ -65,32 +65,44 @@ def escalation_aht_s(queue: QueueConfig, config: Config) -> float:
     return own if own is not None else config.queue(queue.escalation.to).aht_s
 
 
+def receiver_sources(present: set[str], config: Config) -> dict[str, str]:
+    """For each queue that only receives escalations (not in ``present``, the queues with
+    rows of their own): the tier-1 queue in ``present`` whose intervals it takes (the
+    first in config order)."""
+    sources: dict[str, str] = {}
+    for queue in config.queues:
+        escalation = queue.escalation
+        if escalation is None or queue.name not in present:
+            continue
+        if escalation.to not in present and escalation.to not in sources:
+            sources[escalation.to] = queue.name
+    return sources
+
+
 def with_receiver_rows(rows: pd.DataFrame, config: Config) -> pd.DataFrame:
     """``rows`` plus, for each queue that only receives escalations (no rows of its own),
     the intervals of its first tier-1 queue with no contacts of its own."""
-    present = set(rows["queue"])
-    added = []
-    for queue in config.queues:
-        escalation = queue.escalation
-        if escalation is None or escalation.to in present or queue.name not in present:
-            continue
-        template = rows[rows["queue"] == queue.name]
-        contract = set(columns("deflection"))
-        numbers = [c for c in template.columns if c not in ("interval_start", "peak")]
-        numbers = [c for c in numbers if pd.api.types.is_numeric_dtype(template[c])]
-        # the demand table's counts are 0; a tier-1 queue's own extras (its classes'
-        # offered_<class>, ...) mean nothing for tier 2 and stay empty, read or in memory
-        extras = [c for c in template.columns if c not in contract and c != "queue"]
-        extras = [c for c in extras if c in numbers or template[c].eq("").all()]
-        zeros = dict.fromkeys([c for c in numbers if c in contract], 0.0)
-        blank = template.assign(queue=escalation.to, **zeros, **dict.fromkeys(extras, np.nan))
-        if "aht_s" in blank:
-            blank["aht_s"] = np.nan
-        if "peak" in blank:
-            blank["peak"] = False
-        added.append(blank)
-        present.add(escalation.to)
+    sources = receiver_sources(set(rows["queue"]), config)
+    added = [_blank_rows(rows[rows["queue"] == s], r) for r, s in sources.items()]
     return pd.concat([rows, *added], ignore_index=True) if added else rows
+
+
+def _blank_rows(template: pd.DataFrame, receiver: str) -> pd.DataFrame:
+    """The rows of ``template`` (a tier-1 queue's) as ``receiver``'s, with no contacts."""
+    contract = set(columns("deflection"))
+    numbers = [c for c in template.columns if c not in ("interval_start", "peak")]
+    numbers = [c for c in numbers if pd.api.types.is_numeric_dtype(template[c])]
+    # the demand table's counts are 0; a tier-1 queue's own extras (its classes'
+    # offered_<class>, ...) mean nothing for tier 2 and stay empty, read or in memory
+    extras = [c for c in template.columns if c not in contract and c != "queue"]
+    extras = [c for c in extras if c in numbers or template[c].eq("").all()]
+    zeros = dict.fromkeys([c for c in numbers if c in contract], 0.0)
+    blank = template.assign(queue=receiver, **zeros, **dict.fromkeys(extras, np.nan))
+    if "aht_s" in blank:
+        blank["aht_s"] = np.nan
+    if "peak" in blank:
+        blank["peak"] = False
+    return blank
 
 
 def scaled_escalation(config: Config, scale: float) -> Config:
