@@ -28,6 +28,7 @@ import pandas as pd
 from staffplan.config import Config, load_config
 from staffplan.config.forecast import ForecastConfig
 from staffplan.deflection import DeflectionResult, project_deflection
+from staffplan.demand_checks import RowName, file_rows, forecast_row
 from staffplan.engine import Progress, open_workers
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
@@ -47,6 +48,7 @@ from staffplan.staffing import size_requirements
 from staffplan.tables import read_coverage, read_demand, read_requirements
 from staffplan.tables.actuals import parse_as_of, read_actuals
 from staffplan.tables.calendar import load_calendar
+from staffplan.tables.folders import is_folder
 from staffplan.tables.inputs import (
     history_folder,
     load_every_queue_history,
@@ -192,7 +194,18 @@ def deflect(demand: TableLike, config: ConfigLike) -> DeflectionResult:
 def size(demand: TableLike, config: ConfigLike) -> pd.DataFrame:
     """The requirements table: every queue × interval of ``demand`` sized in one pass."""
     cfg = _config(config)
-    return size_requirements(_demand(cfg, demand), cfg)
+    return size_requirements(_demand(cfg, demand), cfg, row_name=_row_name(demand))
+
+
+def _row_name(demand: TableLike) -> RowName:
+    """How a message names a row of ``demand``: in memory by position, in a file by its
+    spreadsheet row, in a folder by the folder (its parts are stacked, and the message
+    names the queue, whose rows are all in one part)."""
+    if isinstance(demand, pd.DataFrame):
+        return forecast_row
+    if is_folder(demand):
+        return lambda _: str(demand)
+    return file_rows(demand)
 
 
 def schedule(

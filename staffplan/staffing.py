@@ -14,6 +14,7 @@ import pandas as pd
 from staffplan.backlog import size_backlog
 from staffplan.config import Config, QueueConfig
 from staffplan.config.backlog import BACKLOG_CHANNELS
+from staffplan.demand_checks import RowName, check_demand, forecast_row
 from staffplan.engine_inputs import (
     metrics_arguments,
     queue_parameters,
@@ -39,7 +40,11 @@ LIVE_METRICS = ("service_level", "asa_s", "occupancy", "p_wait", "abandon_rate")
 
 
 def size_requirements(
-    forecast: pd.DataFrame, config: Config, *, escalate: bool = True
+    forecast: pd.DataFrame,
+    config: Config,
+    *,
+    escalate: bool = True,
+    row_name: RowName = forecast_row,
 ) -> pd.DataFrame:
     """The requirements table (docs/tables.md): the demand table plus the sizing columns.
 
@@ -57,10 +62,15 @@ def size_requirements(
     appear in several runs of intervals (a time that does not follow the previous row
     starts a new run); each run is sized on its own. Queues with classes and pools are
     then sized together (:mod:`staffplan.priority_staffing`).
+
+    A queue the config lacks, or a missing interval of a backlog queue, is an
+    :class:`InputError` naming the row as ``row_name`` does (a file's:
+    :func:`staffplan.demand_checks.file_rows`); see :mod:`staffplan.demand_checks`.
     """
     if forecast.empty:
         raise ConfigError("the forecast has no rows to size; check its dates and queues")
     rows = forecast.reset_index(drop=True)
+    check_demand(rows, _runs(rows), config, row_name, escalate=escalate)
     if escalate:
         rows = with_receiver_rows(rows, config)
     params = queue_parameters(rows["queue"], config)

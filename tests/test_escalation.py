@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from staffplan.config import parse_config
+from staffplan.errors import InputError
 from staffplan.escalation import escalated_contacts
 from staffplan.simulate import simulate_schedule
 from staffplan.staffing import size_requirements
@@ -164,3 +165,20 @@ def test_sizing_the_requirements_again_does_not_escalate_twice():
     first = as_written(size_requirements(as_written(chat_demand()), config))
     again = as_written(size_requirements(first, config))
     pd.testing.assert_frame_equal(again, first)
+
+
+def test_a_gap_in_tier1_is_blamed_on_tier1_not_on_its_backlog_tier2():
+    # the ticket queue has no rows of its own: it takes chat_en's intervals, so a missing
+    # chat_en row is what breaks its backlog, and the message must say so
+    demand = chat_demand().drop(index=9)
+    with pytest.raises(InputError) as caught:
+        size_requirements(demand, parse_config(config_text(0.1)))
+    message = str(caught.value)
+    assert message.startswith("forecast row 9: queue 'chat_en' has no row between"), message
+    assert "'specialists', the backlog queue it escalates to" in message, message
+
+
+def test_a_forecast_queue_missing_from_the_config_names_its_row():
+    demand = chat_demand().assign(queue=lambda d: d["queue"].where(d.index < 5, "chat_fr"))
+    with pytest.raises(InputError, match=r"^forecast row 5: queue 'chat_fr' is not in the conf"):
+        size_requirements(demand, parse_config(config_text(0.1)))

@@ -81,12 +81,20 @@ def size_backlog(rows: pd.DataFrame, queue: QueueConfig, config: Config) -> pd.D
     return _columns(plan, arrays, config.interval_min * 60.0)
 
 
-def _check_contiguous(times: pd.Series, name: str, interval_min: int) -> None:
-    """A backlog carries over from one interval to the next, so none may be missing."""
+def first_gap(times: pd.Series, interval_min: int) -> int | None:
+    """Position of the first of ``times`` (in time order) that is not one interval after
+    the time before it; None when they are contiguous."""
     steps = times.diff().iloc[1:].to_numpy()
     jumps = np.flatnonzero(steps != pd.Timedelta(minutes=interval_min))
-    if jumps.size:
-        before, after = (times.iloc[k].isoformat() for k in (jumps[0], jumps[0] + 1))
+    return int(jumps[0]) + 1 if jumps.size else None
+
+
+def _check_contiguous(times: pd.Series, name: str, interval_min: int) -> None:
+    """A backlog carries over from one interval to the next, so none may be missing
+    (:func:`staffplan.staffing.size_requirements` checks it first, naming the row)."""
+    gap = first_gap(times, interval_min)
+    if gap is not None:
+        before, after = (times.iloc[k].isoformat() for k in (gap - 1, gap))
         raise InputError(
             f"forecast: backlog queue {name!r} has no row between {before} and {after}; its "
             "backlog carries over every interval, so give each one a row (volume 0 if none)"
