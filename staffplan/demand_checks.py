@@ -89,8 +89,8 @@ def _check_run(
     else:
         why = (
             f"queue {owner!r} has no row between {before} and {after}; {queue.name!r}, "
-            f"the backlog queue it escalates to, has no rows of its own and takes {owner!r}'s "
-            "intervals"
+            "the backlog queue it escalates to, has no rows of its own and takes the "
+            f"intervals of {owner!r}"
         )
     raise InputError(
         f"{row_name(at[gap])}: {why}; a backlog carries over every interval, so give each "
