@@ -330,6 +330,37 @@ def test_short_history_and_missing_section_are_named():
         scenarios_from_history(history(), config(no_section))
 
 
+@pytest.mark.parametrize("start", ["2025-06", "2026-01"])
+def test_a_start_not_after_the_history_is_named_with_the_first_month_to_set(start):
+    # the history runs 2026-01-04 to 2026-01-31: before it, or in its last month, the
+    # horizon would plan months the history already holds
+    with pytest.raises(ConfigError) as caught:
+        scenarios_from_history(history(), config(BASE.replace("start: 2026-02", f"start: {start}")))
+    assert caught.value.message == (
+        f"c.yaml: scenarios.start: {start} is not after the history, which ends 2026-01-31; "
+        "set it to 2026-02 or later (the first month after it)"
+    )
+
+
+def test_cli_refuses_a_start_before_the_history_with_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from staffplan.cli import app
+    from staffplan.tables import to_csv_text
+
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(BASE.replace("start: 2026-02", "start: 2019-01"), encoding="utf-8")
+    source = tmp_path / "history.csv"
+    source.write_text(to_csv_text(history()), encoding="utf-8")
+    out = tmp_path / "s.csv"
+    args = ["scenarios", "--config", str(cfg), "--history", str(source), "-o", str(out)]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 2 and not out.exists()
+    assert done.output.count("\n") == 1 and "Traceback" not in done.output
+    assert f"{cfg}: scenarios.start: 2019-01 is not after the history" in done.output
+    assert "set it to 2026-02 or later" in done.output
+
+
 def test_representative_week_averages_recent_weeks_per_weekday_and_slot():
     rows = history(weeks=3)
     rows.loc[rows.index[-168:], "volume"] = 100.0  # the last week

@@ -31,7 +31,7 @@ from staffplan.deflection import apply_deflection
 from staffplan.engine import IN_PROCESS, Progress, Workers
 from staffplan.engine_inputs import queue_parameters, sizing_arguments
 from staffplan.erlang import required_agents, required_fte
-from staffplan.errors import InputError
+from staffplan.errors import ConfigError, InputError
 from staffplan.escalation import scaled_escalation, with_receiver_rows
 from staffplan.finance.headcount import HeadcountPlan, plan_headcount
 from staffplan.staffing import DEMAND_COLUMNS, size_requirements
@@ -190,6 +190,7 @@ def run_scenarios(
     ``progress(done, total)`` counts them.
     """
     settings = config.require("scenarios")
+    check_start_after_history(profile, config)
     months = pd.period_range(settings.start, periods=settings.horizon_months, freq="M")
     demand = _DemandCache(profile, config, months)
     drivers = [None, *_drivers(0.0)]  # None: the case itself; then each driver's name
@@ -207,6 +208,29 @@ def run_scenarios(
         comparison=compare(months_table),
         assumptions=_assumptions(settings),
     )
+
+
+def check_start_after_history(profile: pd.DataFrame, config: Config) -> None:
+    """:class:`ConfigError` naming ``scenarios.start`` unless that month comes after the
+    month the history ends in (the end of the typical week ``profile``).
+
+    As a forecast's start, the horizon's first month must be past the history: growth
+    compounds from the history's last month, so an earlier start would shrink the typical
+    week backwards and advise hiring for months already gone.
+    """
+    start = pd.Period(config.require("scenarios").start, freq="M")
+    last_month = _last_month(profile)
+    if start <= last_month:
+        raise ConfigError(
+            f"{config.source or 'config'}: scenarios.start: {start} is not after the "
+            f"history, which ends {profile['interval_start'].max().date()}; set it to "
+            f"{last_month + 1} or later (the first month after it)"
+        )
+
+
+def _last_month(profile: pd.DataFrame) -> pd.Period:
+    """The month of the typical week's last interval: the month the history ends in."""
+    return profile["interval_start"].max().tz_localize(None).to_period("M")
 
 
 def case_task(
@@ -255,7 +279,7 @@ class _DemandCache:
             q.backlog or q.escalation is not None or q.classes for q in config.queues
         )
         self.months = months
-        last = self.profile["interval_start"].max().tz_localize(None).to_period("M")
+        last = _last_month(self.profile)
         self.months_since_profile = np.array([(m - last).n for m in months])
         self.labels = np.repeat(np.arange(2 * len(months)), len(self.profile))
         week = queue_parameters(self.profile["queue"], config)
