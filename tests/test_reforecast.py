@@ -142,6 +142,69 @@ def test_updates_never_use_data_after_as_of(config, calm, sample):
     assert runs[0].tier == runs[1].tier
 
 
+def week_before(actuals: pd.DataFrame) -> pd.DataFrame:
+    """``actuals`` moved 7 days back: the same weekday of the week before."""
+    return actuals.assign(interval_start=actuals["interval_start"] - pd.Timedelta(days=7))
+
+
+def test_actuals_all_before_the_forecast_are_refused_naming_the_file(config, calm):
+    as_of = stamp(config, "2020-03-04T11:00")
+    first = calm["interval_start"].min()
+    last_week = week_before(actuals_like(calm, first, as_of))
+    with pytest.raises(InputError) as caught:
+        run_reforecast(config, calm, last_week, as_of, sources=("f.csv", "a.csv"))
+    message = caught.value.message
+    assert message.startswith(
+        f"a.csv: none of its {len(last_week)} row(s) is an interval of the forecast f.csv "
+        f"before --as-of: they run from {last_week['interval_start'].min().isoformat()} to "
+    )
+    assert f"the forecast's window is {first.isoformat()} to --as-of {as_of.isoformat()}" in message
+
+
+def test_actuals_partly_before_the_forecast_are_counted_in_a_warning(config, calm):
+    as_of = stamp(config, "2020-03-04T11:00")
+    first = calm["interval_start"].min()
+    seen = actuals_like(calm, first, as_of, factor=1.3)
+    old = week_before(seen)
+    mixed = run_reforecast(config, calm, pd.concat([old, seen]), as_of, sources=("f", "a.csv"))
+    alone = run_reforecast(config, calm, seen, as_of)
+    assert mixed.warnings == (
+        f"warning: a.csv: {len(old)} of {2 * len(old)} rows are not intervals of the forecast "
+        f"(it starts {first.isoformat()}): they run from {old['interval_start'].min().isoformat()} "
+        f"to {old['interval_start'].max().isoformat()}; the re-forecast ignores them",
+    )
+    assert alone.warnings == ()
+    pd.testing.assert_frame_equal(mixed.forecast, alone.forecast)
+
+
+def test_cli_refuses_last_weeks_actuals_and_warns_of_ignored_rows(config, calm, tmp_path):
+    as_of = "2020-03-04T11:00"
+    seen = actuals_like(calm, calm["interval_start"].min(), stamp(config, as_of), factor=1.3)
+    files = {
+        "f.csv": calm,
+        "old.csv": week_before(seen),
+        "mixed.csv": pd.concat([week_before(seen), seen]),
+    }
+    for name, table in files.items():
+        (tmp_path / name).write_text(to_csv_text(table), encoding="utf-8")
+    out = tmp_path / "rf.csv"
+
+    def run(actuals: str):
+        args = ["reforecast", "--config", str(EXAMPLE), "--forecast", str(tmp_path / "f.csv")]
+        args += ["--actuals", str(tmp_path / actuals), "--as-of", as_of, "-o", str(out)]
+        return CliRunner().invoke(app, args)
+
+    refused = run("old.csv")
+    assert refused.exit_code == 2 and not out.exists()
+    assert refused.stderr.startswith(f"error: {tmp_path / 'old.csv'}: none of its ")
+    assert refused.stderr.count("\n") == 1 and "Traceback" not in refused.output
+    warned = run("mixed.csv")
+    assert warned.exit_code == 0 and out.exists()
+    assert (
+        f"warning: {tmp_path / 'mixed.csv'}: {len(seen)} of {2 * len(seen)} rows" in warned.stderr
+    )
+
+
 def crash(market: pd.DataFrame, as_of: pd.Timestamp, drop: float) -> pd.DataFrame:
     """The prices known at ``as_of`` with the last six hourly closes falling by ``drop``."""
     known = prices_known_by(market, as_of).copy()

@@ -362,6 +362,8 @@ def reforecast(
     result = api.reforecast(
         cfg, forecast=forecast, actuals=actuals, as_of=as_of, market=market, baseline=baseline
     )
+    for warning in result.warnings:
+        warn(warning)
     if baseline is not None and output is not None:
         inputs = {**config_inputs(cfg), "forecast": forecast, "actuals": actuals}
         inputs = {**inputs, "baseline": baseline, "timezone": cfg.timezone}

@@ -49,7 +49,7 @@ from staffplan.replan.tiers import (
 )
 from staffplan.staffing import size_requirements
 from staffplan.tables import as_written, to_csv_text, to_json_text
-from staffplan.tables.actuals import check_actuals
+from staffplan.tables.actuals import check_actuals, ignored_actuals_warning
 from staffplan.tables.calendar import load_calendar
 
 # What a re-plan may use without surge_plans: (every team.surge change but moves, in
@@ -72,6 +72,7 @@ class ReforecastResult:
     measures: tuple[str, ...] = ()  # the surge measures the re-plan could use
     # backlog queue → the [start, end) hours the tier opened (ISO timestamps)
     opened: dict[str, list[list[str]]] = dataclasses.field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # for the user: e.g. actuals the update ignored
 
 
 def run_reforecast(
@@ -89,8 +90,10 @@ def run_reforecast(
     ``baseline``, re-plan the rest of today (see the module doc). ``market`` prices after
     ``as_of`` are ignored; ``history`` (the one the forecast was fitted on) lets the
     market move the forecast through the fitted effect. ``sources`` name the forecast
-    and actuals files in messages."""
+    and actuals files in messages; actuals that are no interval of the forecast are
+    ignored, and counted in the result's ``warnings``."""
     check_actuals(actuals, forecast, as_of, forecast_source=sources[0], actuals_source=sources[1])
+    ignored = ignored_actuals_warning(actuals, forecast, actuals_source=sources[1])
     settings = config.forecast or ForecastConfig()
     known = None if market is None else prices_known_by(market, as_of)
     multiplier = None
@@ -105,7 +108,8 @@ def run_reforecast(
     }
     tier = select_tier(config.surge_plans, signals)
     table = pd.DataFrame([dataclasses.asdict(u) for u in updates], columns=UPDATE_COLUMNS)
-    result = ReforecastResult(as_of, updated, table, tier)
+    warnings = () if ignored is None else (ignored,)
+    result = ReforecastResult(as_of, updated, table, tier, warnings=warnings)
     if baseline is None:
         return result
     return _replanned(result, config, baseline)

@@ -42,7 +42,9 @@ def check_actuals(
 ) -> None:
     """:class:`InputError` naming the file and row when ``as_of`` is outside the
     forecast, an actual is for a queue the forecast lacks, or an actual is at or after
-    ``as_of`` (an update never uses what was not yet known)."""
+    ``as_of`` (an update never uses what was not yet known); naming the file when no
+    actual is an interval of the forecast (before ``as_of``): an update from them would
+    be the forecast itself, presented as if today had been seen."""
     times = forecast["interval_start"]
     step = times.groupby(forecast["queue"]).diff().min()
     step = pd.Timedelta(minutes=30) if pd.isna(step) else step
@@ -74,3 +76,45 @@ def check_actuals(
             f"is at or after --as-of {as_of.isoformat()}; a re-forecast uses only intervals "
             "that ended by then: leave later rows out or give a later --as-of"
         )
+    inside = _in_forecast(actuals, forecast)
+    if not inside.any():
+        raise InputError(
+            f"{actuals_source}: none of its {len(actuals)} row(s) is an interval of the "
+            f"forecast {forecast_source} before --as-of: {_span(actuals)}, the forecast's "
+            f"window is {first.isoformat()} to --as-of {as_of.isoformat()}; give the actuals "
+            "of that window (today's export), a later --as-of, or the forecast of their week"
+        )
+
+
+def ignored_actuals_warning(
+    actuals: pd.DataFrame,
+    forecast: pd.DataFrame,
+    *,
+    actuals_source: str = "actuals",
+) -> str | None:
+    """A warning counting the actuals that are no interval of the forecast (e.g. days
+    before it starts): the update ignores them. None when every actual is used."""
+    outside = ~_in_forecast(actuals, forecast)
+    if not outside.any():
+        return None
+    first = forecast["interval_start"].min()
+    return (
+        f"warning: {actuals_source}: {int(outside.sum())} of {len(actuals)} rows are not "
+        f"intervals of the forecast (it starts {first.isoformat()}): "
+        f"{_span(actuals[outside])}; the re-forecast ignores them"
+    )
+
+
+def _in_forecast(actuals: pd.DataFrame, forecast: pd.DataFrame) -> np.ndarray:
+    """Per actual row: whether the forecast has a row for its queue and interval."""
+    keys = pd.MultiIndex.from_arrays([forecast["queue"].astype(str), forecast["interval_start"]])
+    rows = pd.MultiIndex.from_arrays([actuals["queue"].astype(str), actuals["interval_start"]])
+    return np.asarray(rows.isin(keys))
+
+
+def _span(actuals: pd.DataFrame) -> str:
+    """Where ``actuals`` rows lie, for a message: ``rows run from … to …``."""
+    times = actuals["interval_start"]
+    if times.empty:
+        return "it has no rows"
+    return f"they run from {times.min().isoformat()} to {times.max().isoformat()}"
