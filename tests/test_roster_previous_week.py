@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from staffplan.cli import app
 from staffplan.config import parse_config
-from staffplan.jobs.roster import run_roster
+from staffplan.jobs.roster import run_roster, unknown_agents
+from staffplan.roster.fairness import week_label
 from staffplan.roster.rules_check import violations
 from staffplan.tables import to_csv_text
 from staffplan.tables.shifts import read_roster
@@ -74,6 +75,57 @@ def test_the_folders_own_last_week_needs_no_file(tmp_path: Path, config):
     assert not any("assumed every agent was off" in n for n in notices)
 
 
+def notices_given(config, folder: Path, previous_rows: pd.DataFrame) -> tuple[Path, list[str]]:
+    """The ``--previous`` file of ``previous_rows`` written into ``folder`` and what a
+    roster of MONDAY given it says to ``warn``."""
+    previous = folder / "previous.csv"
+    previous.write_text(to_csv_text(previous_rows), encoding="utf-8")
+    notices: list[str] = []
+    table = requirements(MONDAY, peak=4)
+    run_roster(config, MONDAY, folder / "r", requirements=table, previous=previous,
+               warn=notices.append)  # fmt: skip
+    return previous, notices
+
+
+def test_a_previous_roster_without_last_week_is_named_and_everyone_assumed_off(
+    tmp_path: Path, config
+):
+    # a roster of a year before: nothing of last week in it, so the assignment assumes
+    # everyone off, and says that the file given did not tell
+    old = last_week("Ana", range(1, 7)).assign(
+        start=lambda t: t["start"] - pd.Timedelta(weeks=52),
+        end=lambda t: t["end"] - pd.Timedelta(weeks=52),
+    )
+    previous, notices = notices_given(config, tmp_path, old)
+    assert notices == [
+        f"no roster of 2026-W44 in {tmp_path / 'r'} and --previous {previous} holds no shift "
+        "of 2026-W44 (2026-10-26 to 2026-11-01): assumed every agent was off last week (give "
+        "last week's roster with --previous so rest, days in a row and days off carry over "
+        "the weekend)"
+    ]
+
+
+def test_agents_of_a_previous_roster_not_in_the_team_are_named_with_their_row(
+    tmp_path: Path, config
+):
+    rows = pd.concat(
+        [last_week("Ana", range(2)), last_week("Nobody", range(3)), last_week("Zed", [4])]
+    )
+    previous, notices = notices_given(config, tmp_path, rows)
+    assert notices == [
+        f"warning: {previous}: agent(s) not in team.agents: row 4 'Nobody', row 7 'Zed'; "
+        "their shifts count for no one (normal for an agent who left; else fix the name)"
+    ]
+
+
+def test_a_warning_names_five_unknown_agents_and_counts_the_rest(config):
+    rows = pd.DataFrame({"agent": ["Ana", *(f"Gone {i}" for i in range(7)), "Gone 0"]})
+    text = unknown_agents(rows, config.team, Path("p.csv"))
+    assert text is not None and "agent(s) not in team.agents: row 3 'Gone 0', row 4" in text
+    assert "row 7 'Gone 4', 2 more agent(s); their shifts" in text
+    assert unknown_agents(rows[:1], config.team, Path("p.csv")) is None
+
+
 def test_cli_previous_option(tmp_path: Path):
     config_path = tmp_path / "c.yaml"
     config_path.write_text(CONFIG, encoding="utf-8")
@@ -88,3 +140,12 @@ def test_cli_previous_option(tmp_path: Path):
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 0, done.output
     assert "assumed every agent was off last week" in done.stderr
+    stale = tmp_path / "stale.csv"
+    rows = pd.concat([last_week("Ana", range(3)), last_week("Nobody", [1])])
+    stale.write_text(to_csv_text(rows), encoding="utf-8")  # of the week before MONDAY
+    warned = CliRunner().invoke(app, [*args, "--previous", str(stale)])
+    assert warned.exit_code == 0, warned.output
+    assert f"warning: {stale}: agent(s) not in team.agents: row 5 'Nobody';" in warned.stderr
+    assert f"--previous {stale} holds no shift of {week_label(monday - dt.timedelta(7))}" in (
+        warned.stderr
+    )

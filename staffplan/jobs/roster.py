@@ -22,7 +22,7 @@ import pandas as pd
 
 from staffplan.config import Config
 from staffplan.config.team import TeamConfig
-from staffplan.errors import InputError, file_errors_named
+from staffplan.errors import InputError, file_errors_named, shown
 from staffplan.forecast.run import check_history_age, history_span
 from staffplan.jobs.publish import (
     Warn,
@@ -43,12 +43,14 @@ from staffplan.tables import read_requirements, to_csv_text
 from staffplan.tables.calendar import load_calendar
 from staffplan.tables.dates import check_year
 from staffplan.tables.inputs import load_history, load_market
+from staffplan.tables.parse import row_number
 from staffplan.tables.shifts import read_roster
 
 if TYPE_CHECKING:
     from staffplan.jobs.plan import PlanResult
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+NAMED = 5  # unknown agents a warning names; the rest are counted
 
 
 @dataclasses.dataclass(frozen=True)
@@ -219,7 +221,9 @@ def run_roster(
     ``requirements`` (``queue, interval_start, agents`` ...) replaces the forecast; rows
     outside the week are ignored. Needs the ``shifts:`` and ``team:`` sections. Last
     week's days worked come from ``output_dir``'s previous week, else from the roster
-    file ``previous``, else every agent is assumed off last week (and ``warn`` says so).
+    file ``previous``, else every agent is assumed off last week (and ``warn`` says so,
+    naming ``previous`` when it holds no shift of that week); ``warn`` also names the
+    rows of ``previous`` whose agent is not in the team.
     The week folder is locked for the whole run (waiting up to ``wait_lock`` seconds for
     another run) and published with a ``manifest.json`` naming the config's files,
     ``inputs`` (e.g. the requirements file) and ``arguments``.
@@ -232,14 +236,19 @@ def run_roster(
         check_output_folder(folder)
         published = published_calendars(folder)  # a broken one fails before the slow work
         before = published_roster(folder, config)
+        given = None if previous is None else read_roster(previous, config.zone)
         memory = previous_rosters(
-            Path(output_dir), week_start, max(team.fairness_weeks, 1), config.zone, previous
+            Path(output_dir), week_start, max(team.fairness_weeks, 1), config.zone, given
         )
         run = _build_roster(
             config, team, week_start, Path(output_dir), requirements, warn, before, memory
         )
-        if not last_week_known(memory):  # said once the roster stands, not before an error
-            warn(assumed_off(week_start, Path(output_dir)))
+        # said once the roster stands, not before an error
+        strangers = None if given is None else unknown_agents(given, team, previous)
+        if strangers is not None:
+            warn(strangers)
+        if not last_week_known(memory):
+            warn(assumed_off(week_start, Path(output_dir), previous))
         record = manifest(
             "roster",
             arguments or [f"--week={run.label}"],
@@ -389,13 +398,40 @@ def _manifest_roster(run: RosterRun) -> dict[str, object]:
     return {"roster": section} if section else {}
 
 
-def assumed_off(week_start: dt.date, output_dir: Path) -> str:
-    """The notice that no roster tells last week's days worked."""
-    last = week_label(week_start - dt.timedelta(days=7))
+def assumed_off(week_start: dt.date, output_dir: Path, previous: Path | None = None) -> str:
+    """The notice that no roster tells last week's days worked: neither ``output_dir``
+    nor the roster file ``previous`` (when given) has a shift of that week."""
+    monday = week_start - dt.timedelta(days=7)
+    last = week_label(monday)
+    given = (
+        "no --previous roster"
+        if previous is None
+        else f"--previous {previous} holds no shift of {last} ({monday} to "
+        f"{week_start - dt.timedelta(days=1)})"
+    )
     return (
-        f"no roster of {last} in {output_dir} and no --previous roster: assumed every agent "
-        "was off last week (give last week's roster with --previous so rest, days in a row "
-        "and days off carry over the weekend)"
+        f"no roster of {last} in {output_dir} and {given}: assumed every agent was off "
+        "last week (give last week's roster with --previous so rest, days in a row and days "
+        "off carry over the weekend)"
+    )
+
+
+def unknown_agents(roster: pd.DataFrame, team: TeamConfig, source: Path) -> str | None:
+    """A warning naming the first row of each agent of ``roster`` (read from ``source``)
+    who is not in ``team.agents`` (the first :data:`NAMED`, then a count), or None: an
+    agent who left is normal, but a misspelt name loses that agent's rest and fairness
+    memory."""
+    known = {agent.name for agent in team.agents}
+    agents = roster["agent"].reset_index(drop=True)
+    strangers = agents[~agents.isin(known)].drop_duplicates()
+    if strangers.empty:
+        return None
+    named = [f"row {row_number(i)} {shown(name)}" for i, name in strangers[:NAMED].items()]
+    if len(strangers) > NAMED:
+        named.append(f"{len(strangers) - NAMED} more agent(s)")
+    return (
+        f"warning: {source}: agent(s) not in team.agents: {', '.join(named)}; their "
+        "shifts count for no one (normal for an agent who left; else fix the name)"
     )
 
 

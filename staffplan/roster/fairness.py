@@ -40,14 +40,15 @@ def previous_rosters(
     week_start: dt.date,
     weeks: int,
     zone: zoneinfo.ZoneInfo,
-    previous: Path | None = None,
+    previous: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The rosters of the ``weeks`` weeks before ``week_start`` found under ``output_dir``.
 
     Columns ``agent, start, end, weeks_ago`` (1 = last week); weeks without a roster are
     skipped, so the first run of a new team simply has no memory. ``previous`` is a
-    roster file (``agent, start, end``) of earlier weeks kept elsewhere, e.g. the last
-    roster before staffplan: its shifts fill the weeks the folder does not have.
+    roster (``agent, start, end``, see :func:`~staffplan.tables.shifts.read_roster`) of
+    earlier weeks kept elsewhere, e.g. the last roster before staffplan: its shifts fill
+    the weeks the folder does not have.
     """
     frames = []
     found = set()
@@ -59,7 +60,7 @@ def previous_rosters(
             frames.append(frame.assign(weeks_ago=ago))
             found.add(ago)
     if previous is not None:
-        frames.append(_given_weeks(read_roster(previous, zone), week_start, weeks, found))
+        frames.append(_given_weeks(previous, week_start, weeks, found))
     if not frames:
         empty = pd.Series([], dtype=f"datetime64[ns, {zone.key}]")
         return pd.DataFrame({"agent": [], "start": empty, "end": empty, "weeks_ago": []})
