@@ -330,16 +330,24 @@ def test_short_history_and_missing_section_are_named():
         scenarios_from_history(history(), config(no_section))
 
 
-@pytest.mark.parametrize("start", ["2025-06", "2026-01"])
-def test_a_start_not_after_the_history_is_named_with_the_first_month_to_set(start):
-    # the history runs 2026-01-04 to 2026-01-31: before it, or in its last month, the
-    # horizon would plan months the history already holds
+@pytest.mark.parametrize("start", ["2025-06", "2025-12"])
+def test_a_start_before_the_history_is_named_with_the_first_month_to_set(start):
+    # the history runs 2026-01-04 to 2026-01-31: a horizon before it would plan months
+    # the history already holds, with growth compounded backwards
     with pytest.raises(ConfigError) as caught:
         scenarios_from_history(history(), config(BASE.replace("start: 2026-02", f"start: {start}")))
     assert caught.value.message == (
-        f"c.yaml: scenarios.start: {start} is not after the history, which ends 2026-01-31; "
-        "set it to 2026-02 or later (the first month after it)"
+        f"c.yaml: scenarios.start: {start} is before the month the history ends in (it "
+        "ends 2026-01-31); set it to 2026-01 or later"
     )
+
+
+def test_a_start_in_the_month_the_history_ends_in_is_planned():
+    """A history exported mid-month: finance plans from the current month."""
+    result = scenarios_from_history(
+        history(), config(BASE.replace("start: 2026-02", "start: 2026-01"))
+    )
+    assert str(result.months["month"].iloc[0]) == "2026-01"
 
 
 def test_cli_refuses_a_start_before_the_history_with_exit_2(tmp_path):
@@ -357,8 +365,8 @@ def test_cli_refuses_a_start_before_the_history_with_exit_2(tmp_path):
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 2 and not out.exists()
     assert done.output.count("\n") == 1 and "Traceback" not in done.output
-    assert f"{cfg}: scenarios.start: 2019-01 is not after the history" in done.output
-    assert "set it to 2026-02 or later" in done.output
+    assert f"{cfg}: scenarios.start: 2019-01 is before the month the history" in done.output
+    assert "set it to 2026-01 or later" in done.output
 
 
 def test_representative_week_averages_recent_weeks_per_weekday_and_slot():

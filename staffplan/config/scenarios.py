@@ -78,7 +78,7 @@ class Case:
 class ScenariosConfig:
     """The horizon and the named cases compared over it.
 
-    ``start`` is the first month (``YYYY-MM``), after the month the history ends in
+    ``start`` is the first month (``YYYY-MM``), not before the month the history ends in
     (checked against the history by the run); ``starting_headcount`` the FTE on payroll
     then (fully productive). Demand comes from a representative week: the mean of the last
     ``profile_weeks`` weeks of history per queue and interval. On a stressed-volatility day

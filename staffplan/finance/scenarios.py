@@ -211,20 +211,20 @@ def run_scenarios(
 
 
 def check_start_after_history(profile: pd.DataFrame, config: Config) -> None:
-    """:class:`ConfigError` naming ``scenarios.start`` unless that month comes after the
+    """:class:`ConfigError` naming ``scenarios.start`` when that month comes before the
     month the history ends in (the end of the typical week ``profile``).
 
-    As a forecast's start, the horizon's first month must be past the history: growth
-    compounds from the history's last month, so an earlier start would shrink the typical
-    week backwards and advise hiring for months already gone.
+    Growth compounds from the history's last month, so an earlier start would shrink the
+    typical week backwards and advise hiring for months already gone. The history's own
+    last month is allowed: a history exported mid-month plans from the current month.
     """
     start = pd.Period(config.require("scenarios").start, freq="M")
     last_month = _last_month(profile)
-    if start <= last_month:
+    if start < last_month:
         raise ConfigError(
-            f"{config.source or 'config'}: scenarios.start: {start} is not after the "
-            f"history, which ends {profile['interval_start'].max().date()}; set it to "
-            f"{last_month + 1} or later (the first month after it)"
+            f"{config.source or 'config'}: scenarios.start: {start} is before the month "
+            f"the history ends in (it ends {profile['interval_start'].max().date()}); set it "
+            f"to {last_month} or later"
         )
 
 
