@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from staffplan import __version__
 from staffplan.config import Config
 from staffplan.errors import InputError, StaffplanError, file_errors_named
-from staffplan.tables import atomic_folder, check_folder_target, recover_folder
+from staffplan.tables import atomic_files, atomic_folder, check_folder_target, recover_folder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,8 +50,11 @@ def publish(
     warn: Warn = print,
     locked: bool = False,
     wait_lock: float = 0.0,
+    beside: Mapping[Path, bytes] | None = None,
 ) -> list[str]:
-    """Write ``files`` and ``manifest.json`` as the folder ``output``, all or nothing.
+    """Write ``files`` and ``manifest.json`` as the folder ``output``, and the files
+    ``beside`` it (a chart elsewhere: path -> bytes), all or nothing: none is replaced
+    unless every one is ready.
 
     Takes ``<output>.lock`` for the write (waiting up to ``wait_lock`` seconds for
     another run), unless ``locked``: the caller holds it already (a job that locks its
@@ -60,7 +63,7 @@ def publish(
     lock = contextlib.nullcontext() if locked else output_lock(output, warn, wait_lock)
     with lock:
         check_output_folder(output)
-        with atomic_folder(output) as staging:
+        with atomic_files(beside or {}), atomic_folder(output) as staging:
             for name, data in {**files, "manifest.json": manifest_text}.items():
                 if isinstance(data, bytes):
                     (staging / name).write_bytes(data)

@@ -131,9 +131,22 @@ def atomic_write_text(path: str | Path, text: str) -> None:
 
 
 def atomic_write_files(files: Mapping[str | Path, bytes]) -> None:
-    """Write several files as :func:`atomic_write_bytes` does, as one output: every file
-    is written and synced to its temp file before the first is renamed into place, so a
-    full disk or a refused target leaves all of them as they were."""
+    """Write several files as :func:`atomic_write_bytes` does, as one output (see
+    :func:`atomic_files`)."""
+    with atomic_files(files):
+        pass
+
+
+@contextlib.contextmanager
+def atomic_files(files: Mapping[str | Path, bytes]) -> Iterator[None]:
+    """Write several files as one output when the block ends without an error.
+
+    Before the block runs, every file is written and synced to a temp file beside its
+    target (checked as :func:`atomic_write_bytes` does); after it, all are renamed into
+    place. A full disk, a refused target or an error in the block leaves every file as it
+    was. ``with atomic_files(charts), atomic_folder(folder)`` publishes a folder and the
+    files beside it together: nothing is replaced unless all of them are ready.
+    """
     files = {Path(path): data for path, data in files.items()}
     for path in files:
         _check_writable(path.parent, path)
@@ -142,6 +155,7 @@ def atomic_write_files(files: Mapping[str | Path, bytes]) -> None:
         for path, data in files.items():
             with file_errors_named(path):
                 staged[path] = _staged_copy(path, data)
+        yield
         for path, temp in list(staged.items()):
             with file_errors_named(path):
                 os.replace(temp, path)
@@ -153,6 +167,16 @@ def atomic_write_files(files: Mapping[str | Path, bytes]) -> None:
         for temp in staged.values():
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
+
+
+def check_file_target(path: str | Path, option: str = "output") -> None:
+    """Check that a file output can be written at ``path`` (run before slow work): it is
+    missing or a regular file (not a folder, device, pipe, socket or symbolic link) and
+    its folder exists and is writable. Messages name the option ``--<option>``."""
+    path = Path(path)
+    with file_errors_named(path):
+        _file_mode(path, option)
+    _check_writable(path.parent, path, option)
 
 
 def _staged_copy(path: Path, data: bytes) -> str:
@@ -171,23 +195,24 @@ def _staged_copy(path: Path, data: bytes) -> str:
     return temp
 
 
-def _file_mode(path: Path) -> int:
+def _file_mode(path: Path, option: str = "output") -> int:
     """The permission bits the new ``path`` gets: those of the regular file it replaces,
     or ``0666`` less the umask; :class:`InputError` if ``path`` is not a regular file."""
     try:
         info = os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a missing folder is checked apart
         return 0o666 & ~_umask()
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{path}: {_not_a('regular file', path, info.st_mode)}")
+        raise InputError(f"{path}: {_not_a('regular file', path, info.st_mode, option)}")
     return stat.S_IMODE(info.st_mode)
 
 
-def _not_a(wanted: str, path: Path, mode: int) -> str:
-    """Why ``path`` (of ``mode``) is not the ``wanted`` output and what to do."""
+def _not_a(wanted: str, path: Path, mode: int, option: str = "output") -> str:
+    """Why ``path`` (of ``mode``) is not the ``wanted`` output of ``--<option>`` and
+    what to do."""
     if stat.S_ISLNK(mode):
         target = os.readlink(path)
-        return f"is a symbolic link to {target}, not a {wanted}: name {target} itself as --output"
+        return f"is a symbolic link to {target}, not a {wanted}: name {target} itself as --{option}"
     kinds = {
         stat.S_ISDIR: "a folder",
         stat.S_ISREG: "a file",
@@ -197,7 +222,7 @@ def _not_a(wanted: str, path: Path, mode: int) -> str:
         stat.S_ISSOCK: "a socket",
     }
     kind = next((text for test, text in kinds.items() if test(mode)), "a special file")
-    return f"is {kind}, not a {wanted}: choose another --output"
+    return f"is {kind}, not a {wanted}: choose another --{option}"
 
 
 def _umask() -> int:
@@ -218,17 +243,20 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _check_writable(folder: Path, target: Path) -> None:
+def _check_writable(folder: Path, target: Path, option: str = "output") -> None:
+    """:class:`InputError` if ``folder`` (where ``target`` goes) is missing or no folder,
+    :class:`FileSystemError` if it is not writable; the advice names ``--<option>``."""
     if not folder.is_dir():
-        problem = "is not a folder" if folder.exists() else "does not exist; create it first"
-        raise InputError(f"{target}: the folder {folder} {problem}")
+        problem = "is not a folder;" if folder.exists() else "does not exist; create it first, or"
+        raise InputError(f"{target}: the folder {folder} {problem} choose another --{option}")
     if not os.access(folder, os.W_OK | os.X_OK):
         read_only = os.statvfs(folder).f_flag & os.ST_RDONLY
         raise FileSystemError(
-            f"{target}: the folder {folder} is on a read-only file system; choose another --output"
+            f"{target}: the folder {folder} is on a read-only file system; "
+            f"choose another --{option}"
             if read_only
             else f"{target}: the folder {folder} is not writable; check who owns it, "
-            "or choose another --output"
+            f"or choose another --{option}"
         )
 
 
