@@ -24,6 +24,10 @@ import pytest
 import yaml
 from test_roster_command import CONFIG as ROSTER_CONFIG
 from test_roster_command import requirements as week_requirements
+from test_scenarios import BASE as SCENARIOS_CONFIG
+from test_scenarios import history as scenario_history
+from test_schedule_cli import write_inputs as schedule_inputs
+from test_simulate import _cli_files as simulate_inputs
 from typer.testing import CliRunner, Result
 
 from staffplan import api
@@ -327,6 +331,167 @@ def test_disk_full_while_writing_scenarios_is_exit_5_and_every_file_is_kept(
     monkeypatch.setattr("staffplan.tables.write.os.fsync", full_on_the_last_file)
     assert_one_line(run_cli(args), 5, "No space left on device")
     assert tree(tmp_path) == before, "a file of the previous output was replaced"
+
+
+# ----------------------------------------------------------------- several outputs
+
+# Ways an output path cannot be written: kind -> exit code and the problem named
+UNWRITABLE = {
+    "symbolic link": (2, "is a symbolic link to"),
+    "under a file": (2, "is not a folder"),
+    "not writable": (5, "is not writable"),
+}
+
+
+def unwritable(kind: str, folder: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A path for the file ``name`` in ``folder`` that cannot be written, as ``kind``
+    says: a symbolic link to a file, a file in a "folder" that is a file, or one in a
+    folder the user may not write in (faked: root writes anywhere)."""
+    if kind == "symbolic link":
+        (folder / f"real_{name}").write_bytes(b"the link's target\n")
+        (folder / name).symlink_to(folder / f"real_{name}")
+        return folder / name
+    blocker = folder / kind.replace(" ", "_")
+    if kind == "under a file":
+        blocker.write_bytes(b"")
+        return blocker / name
+    blocker.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda path, mode: Path(path) != blocker and real_access(path, mode)
+    )
+    return blocker / name
+
+
+def disk_full_writing(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up as staffplan writes the file ``name`` outside a folder output."""
+    real_staged_copy = write._staged_copy
+
+    def staged_copy(path: Path, data: bytes) -> str:
+        if path.name == name:
+            raise disk_full()
+        return real_staged_copy(path, data)
+
+    monkeypatch.setattr(write, "_staged_copy", staged_copy)
+
+
+@pytest.mark.parametrize("kind", UNWRITABLE)
+@pytest.mark.parametrize("previous", [b"previous table\n", None])
+def test_forecast_with_an_unwritable_plot_keeps_its_table_and_names_plot(
+    example_config, tmp_path, monkeypatch, kind, previous
+):
+    output = tmp_path / "forecast.csv"
+    if previous is not None:
+        output.write_bytes(previous)
+    plot = unwritable(kind, tmp_path, "forecast.png", monkeypatch)
+    args = ["forecast", "--config", example_config, "--horizon-days", 1]
+    result = run_cli([*args, "--output", output, "--plot", plot])
+    code, problem = UNWRITABLE[kind]
+    assert_one_line(result, code, f"{plot}: ", problem, "--plot")
+    assert "--output" not in result.stderr
+    assert (output.read_bytes() if output.exists() else None) == previous
+
+
+@pytest.mark.parametrize("kind", UNWRITABLE)
+def test_forecast_with_an_unwritable_table_keeps_its_chart(
+    example_config, tmp_path, monkeypatch, kind
+):
+    plot = tmp_path / "forecast.png"
+    plot.write_bytes(b"previous chart")
+    output = unwritable(kind, tmp_path, "forecast.csv", monkeypatch)
+    args = ["forecast", "--config", example_config, "--horizon-days", 1]
+    result = run_cli([*args, "--output", output, "--plot", plot])
+    code, problem = UNWRITABLE[kind]
+    assert_one_line(result, code, f"{output}: ", problem, "--output")
+    assert plot.read_bytes() == b"previous chart"
+
+
+def test_forecast_disk_full_on_the_table_keeps_its_chart(example_config, tmp_path, monkeypatch):
+    output, plot = tmp_path / "forecast.csv", tmp_path / "forecast.png"
+    plot.write_bytes(b"previous chart")
+    disk_full_writing(output.name, monkeypatch)
+    args = ["forecast", "--config", example_config, "--horizon-days", 1]
+    result = run_cli([*args, "--output", output, "--plot", plot])
+    assert_one_line(result, 5, f"{output}: No space left on device")
+    assert plot.read_bytes() == b"previous chart" and not output.exists()
+    assert side_folders(tmp_path) == []
+
+
+@pytest.fixture
+def previous_simulation(tmp_path) -> tuple[list[object], Path]:
+    """A small ``simulate`` command line and the folder ``sim`` it wrote, with one file
+    edited since (so a rewrite shows even where it would write the same bytes)."""
+    args = [*simulate_inputs(tmp_path), "--output", tmp_path / "sim", "--quiet"]
+    assert run_cli(args).exit_code == 0
+    (tmp_path / "sim" / "simulation.csv").write_bytes(b"edited by hand\n")
+    return args, tmp_path / "sim"
+
+
+@pytest.mark.parametrize("kind", UNWRITABLE)
+def test_simulate_with_an_unwritable_plot_keeps_its_folder_and_names_plot(
+    previous_simulation, tmp_path, monkeypatch, kind
+):
+    args, folder = previous_simulation
+    before = tree(folder)
+    plot = unwritable(kind, tmp_path, "simulation.png", monkeypatch)
+    code, problem = UNWRITABLE[kind]
+    assert_one_line(run_cli([*args, "--plot", plot]), code, f"{plot}: ", problem, "--plot")
+    assert tree(folder) == before and side_folders(tmp_path) == []
+
+
+def test_simulate_disk_full_on_the_chart_keeps_its_folder(
+    previous_simulation, tmp_path, monkeypatch
+):
+    args, folder = previous_simulation
+    before = tree(folder)
+    disk_full_writing("simulation.png", monkeypatch)
+    result = run_cli([*args, "--plot", tmp_path / "simulation.png"])
+    assert_one_line(result, 5, "simulation.png: No space left on device")
+    assert tree(folder) == before and not (tmp_path / "simulation.png").exists()
+    assert side_folders(tmp_path) == []
+
+
+def test_simulate_plot_inside_its_output_folder_goes_in_with_it(tmp_path):
+    folder = tmp_path / "sim"
+    args = [*simulate_inputs(tmp_path), "--output", folder, "--plot", folder / "chart.png"]
+    assert run_cli([*args, "--quiet"]).exit_code == 0
+    assert (folder / "chart.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("kind", UNWRITABLE)
+def test_schedule_with_an_unwritable_plot_writes_no_folder(tmp_path, monkeypatch, kind):
+    config, requirements = schedule_inputs(tmp_path)
+    plot = unwritable(kind, tmp_path, "coverage.png", monkeypatch)
+    args = ["schedule", "--requirements", requirements, "--config", config]
+    result = run_cli([*args, "--output", tmp_path / "new", "--plot", plot])
+    code, problem = UNWRITABLE[kind]
+    assert_one_line(result, code, f"{plot}: ", problem, "--plot")
+    assert not (tmp_path / "new").exists() and side_folders(tmp_path) == []
+
+
+@pytest.mark.parametrize("kind", UNWRITABLE)
+def test_scenarios_check_every_output_before_any_work(example_config, tmp_path, monkeypatch, kind):
+    monkeypatch.setattr(api, "scenarios", fail(OSError("the work ran")))
+    plot = unwritable(kind, tmp_path, "scenarios.png", monkeypatch)
+    args = ["scenarios", "--config", example_config, "--output", tmp_path / "sc.csv"]
+    code, problem = UNWRITABLE[kind]
+    assert_one_line(run_cli([*args, "--plot", plot]), code, f"{plot}: ", problem, "--plot")
+    assert not (tmp_path / "sc.csv").exists() and not (tmp_path / "sc_sensitivity.csv").exists()
+
+
+def test_scenarios_disk_full_on_the_chart_keeps_both_tables(tmp_path, monkeypatch):
+    config, history = tmp_path / "c.yaml", tmp_path / "history.csv"
+    config.write_text(SCENARIOS_CONFIG, encoding="utf-8")
+    history.write_text(to_csv_text(scenario_history()), encoding="utf-8")
+    tables = [tmp_path / "sc.csv", tmp_path / "sc_sensitivity.csv"]
+    for table in tables:
+        table.write_bytes(b"previous table\n")
+    disk_full_writing("sc.png", monkeypatch)
+    args = ["scenarios", "--config", config, "--history", history, "--output", tables[0]]
+    result = run_cli([*args, "--plot", tmp_path / "sc.png", "--quiet"])
+    assert_one_line(result, 5, "sc.png: No space left on device")
+    assert [table.read_bytes() for table in tables] == [b"previous table\n"] * 2
+    assert not (tmp_path / "sc.png").exists() and side_folders(tmp_path) == []
 
 
 # ----------------------------------------------------------------- killed folder swaps

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     pass
 
 from staffplan.cli._options import STDOUT, OutputOption, PlotOption
+from staffplan.cli._output import in_folder
 
 app = typer.Typer(
     name="staffplan",
@@ -65,8 +66,9 @@ def command(fn: F) -> F:
     @functools.wraps(fn)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            for name, suffixes in files.items():
-                check_file_output(kwargs.get(name), name, fn.__name__, suffixes)
+            folder = kwargs.get("output")  # a --plot in it is checked with it
+            for name, suffixes in files.items():  # every output, before any work
+                check_file_output(kwargs.get(name), name, fn.__name__, suffixes, folder)
             return fn(*args, **kwargs)
         except StaffplanError as exc:
             _fail(exc)
@@ -89,10 +91,16 @@ def command(fn: F) -> F:
 
 
 def check_file_output(
-    path: Path | None, option: str, command: str, suffixes: tuple[str, ...]
+    path: Path | None,
+    option: str,
+    command: str,
+    suffixes: tuple[str, ...],
+    folder: Path | None = None,
 ) -> None:
     """A single-file output (``--output``, ``--plot``) must name a file with one of the
-    ``suffixes`` the ``command`` writes (or ``-``, stdout, for ``--output``), not a folder."""
+    ``suffixes`` the ``command`` writes (or ``-``, stdout, for ``--output``), not a folder,
+    and one that can be written there (:func:`staffplan.tables.check_file_target`), unless
+    it goes in the output ``folder``, checked with that folder."""
     if path is None or (path == STDOUT and option == "output"):
         return
     if path.is_dir():
@@ -108,6 +116,10 @@ def check_file_output(
             f"give a {' or '.join(suffixes)} file{stdout}",
             parameter=option,
         )
+    if not in_folder(path, folder):
+        from staffplan.tables import check_file_target
+
+        check_file_target(path, option)
 
 
 def _fail(exc: StaffplanError) -> NoReturn:

@@ -1,12 +1,15 @@
 """What commands share after the work: rendering a table, writing charts and output
-folders, the config of the run, progress on stderr."""
+folders, the config of the run, progress on stderr.
+
+A command's outputs (a table or folder and a chart) are written together: none is
+replaced unless all are ready (:func:`staffplan.tables.atomic_files`)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,18 +31,22 @@ def render(
     *,
     title: str = "",
     quiet: bool = False,
+    charts: Mapping[Path, bytes] | None = None,
 ) -> None:
     """Show or write ``result``: to ``output`` (format from its suffix), to stdout as CSV
-    (JSON with ``--format json``) when ``output`` is ``-``, or to the screen."""
+    (JSON with ``--format json``) when ``output`` is ``-``, or to the screen; the
+    ``charts`` (see :func:`chart_file`) are written with it, all or nothing."""
     from staffplan import console, tables
 
     if output == STDOUT:
         fmt = OutputFormat.json if fmt is OutputFormat.json else OutputFormat.csv
         output = None
-    if output is not None:
+    if output is None:
+        tables.atomic_write_files(charts or {})
+    else:
         json = output.suffix.lower() == ".json"
         text = tables.to_json_text(result) if json else _csv_text(result)
-        tables.atomic_write_text(output, text)
+        tables.atomic_write_files({output: text.encode("utf-8"), **(charts or {})})
         if not quiet:
             rows = "result" if isinstance(result, dict) else f"{len(result)} rows"
             typer.echo(f"wrote {rows} to {output}", err=True)
@@ -61,12 +68,14 @@ def _csv_text(result: pd.DataFrame | dict[str, Any]) -> str:
     return tables.to_csv_text(frame)
 
 
-def write_png(path: Path | None, png: Callable[[], bytes]) -> None:
-    """Write the chart ``png()`` to ``path`` (atomically) when a path was given."""
-    if path is not None:
-        from staffplan.tables import atomic_write_bytes
+def chart_file(path: Path | None, png: Callable[[], bytes]) -> dict[Path, bytes]:
+    """The chart ``png()`` to write at ``path`` (``--plot``), or none when no path was given."""
+    return {} if path is None else {path: png()}
 
-        atomic_write_bytes(path, png())
+
+def in_folder(path: Path, folder: Path | None) -> bool:
+    """Whether the file ``path`` goes straight into the output ``folder``."""
+    return folder is not None and path.parent.resolve() == folder.resolve()
 
 
 def publish_folder(
@@ -76,16 +85,22 @@ def publish_folder(
     inputs: dict[str, Any],
     wait_lock: float,
     solver: dict[str, Any] | None = None,
+    charts: Mapping[Path, bytes] | None = None,
 ) -> None:
     """Publish a multi-file output with a manifest of this command line, ``inputs``
     (roles → files, plus ``timezone``) and how the ``solver`` stopped (when one ran),
-    waiting up to ``wait_lock`` s for its lock."""
+    waiting up to ``wait_lock`` s for its lock. The ``charts`` (see :func:`chart_file`)
+    go in with it: into the folder when they name a file in it, else beside it."""
     from staffplan.jobs.publish import manifest, publish
 
+    charts = charts or {}
+    inside = {path.name: png for path, png in charts.items() if in_folder(path, output)}
+    beside = {path: png for path, png in charts.items() if not in_folder(path, output)}
     files_in = {role: path for role, path in inputs.items() if role != "timezone"}
     name = ctx.command.name or "staffplan"
     record = manifest(name, arguments(ctx), files_in, inputs["timezone"], solver=solver)
-    publish(output, files, manifest_text=record, warn=warn, wait_lock=wait_lock)
+    files = {**files, **inside}
+    publish(output, files, manifest_text=record, warn=warn, wait_lock=wait_lock, beside=beside)
 
 
 def arguments(ctx: typer.Context) -> list[str]:

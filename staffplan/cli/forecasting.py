@@ -31,13 +31,13 @@ from staffplan.cli._options import (
     WaitLockOption,
 )
 from staffplan.cli._output import (
+    chart_file,
     engine_keywords,
     progress_bar,
     publish_folder,
     render,
     use_config,
     warn,
-    write_png,
 )
 
 
@@ -128,8 +128,8 @@ def forecast(
         )
     for warning in run.warnings:
         warn(warning)
-    write_png(plot, lambda: forecast_png(run))
-    render(run.forecast, fmt, output, title="Forecast", quiet=quiet)
+    charts = chart_file(plot, lambda: forecast_png(run))
+    render(run.forecast, fmt, output, title="Forecast", quiet=quiet, charts=charts)
 
 
 @command
@@ -262,17 +262,14 @@ def scenarios(
         check_output,
         json_text,
         presentable,
-        scenario_chart,
         write_scenarios,
     )
     from staffplan.finance.scenarios import SCENARIO_COLUMNS
 
     if output == STDOUT:
         output, fmt = None, fmt if fmt is OutputFormat.json else OutputFormat.csv
-    if output is not None:  # before any work
+    if output is not None:  # before any work (--plot: checked by @command)
         check_output(output)
-    if plot is not None:
-        check_output(plot, (".png",))
     with progress_bar("scenarios", quiet) as update:
         result = api.scenarios(
             use_config(config, quiet),
@@ -280,10 +277,7 @@ def scenarios(
             progress=update,
             **engine_keywords(engine, scheduler),
         )
-    written = write_scenarios(result, output) if output is not None else []
-    if plot is not None:
-        write_png(plot, lambda: scenario_chart(result))
-        written.append(plot)
+    written = write_scenarios(result, output, chart=plot)
     if output is None and fmt is OutputFormat.json:  # every table, as --output x.json
         typer.echo(json_text(result), nl=False)
     elif output is None:

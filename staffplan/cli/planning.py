@@ -31,6 +31,7 @@ from staffplan.cli._options import (
 )
 from staffplan.cli._output import (
     arguments,
+    chart_file,
     engine_keywords,
     progress_bar,
     publish_folder,
@@ -38,7 +39,6 @@ from staffplan.cli._output import (
     stage_clock,
     use_config,
     warn,
-    write_png,
 )
 
 
@@ -92,6 +92,7 @@ def simulate(
     from staffplan.jobs.publish import check_output_folder, check_wait_lock, config_inputs
     from staffplan.simulate import plot_simulation, simulation_files
     from staffplan.simulate.summary import DAILY_SCREEN_COLUMNS
+    from staffplan.tables import atomic_write_files
 
     if output is not None:  # before any work
         check_output_folder(output)
@@ -109,11 +110,13 @@ def simulate(
             progress=update,
             **engine_keywords(engine, scheduler),
         )
+    charts = chart_file(plot, lambda: plot_simulation(result))
     if output is not None:
         inputs = {**config_inputs(cfg), "forecast": forecast, "schedule": schedule}
         inputs = {**inputs, "timezone": cfg.timezone}
-        publish_folder(ctx, output, simulation_files(result), inputs, wait_lock)
-    write_png(plot, lambda: plot_simulation(result))
+        publish_folder(ctx, output, simulation_files(result), inputs, wait_lock, charts=charts)
+    else:
+        atomic_write_files(charts)
     if output is None or not quiet:
         daily = result.daily[DAILY_SCREEN_COLUMNS] if fmt is OutputFormat.table else result.daily
         render(daily, fmt, None, title=f"Simulated days ({replications} runs)")
@@ -196,12 +199,9 @@ def schedule(
             progress=stage.detail,
             **engine_keywords(engine, scheduler),
         )
-    files: dict[str, str | bytes] = {**schedule_files(result)}
-    inside = plot is not None and plot.resolve().parent == output.resolve()
-    if inside:
-        files[plot.name] = coverage_png(result.coverage)
-    publish_folder(ctx, output, files, inputs, wait_lock, solver=result.solver_record())
-    write_png(None if inside else plot, lambda: coverage_png(result.coverage))
+    charts = chart_file(plot, lambda: coverage_png(result.coverage))
+    files, solver = schedule_files(result), result.solver_record()
+    publish_folder(ctx, output, files, inputs, wait_lock, solver=solver, charts=charts)
     if not quiet:
         render(result.summary(), fmt, None, title=f"Schedule written to {output}")
     check_solver_clock(result.timed_out, output)

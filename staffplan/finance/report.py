@@ -218,37 +218,56 @@ def json_text(result: ScenarioResult) -> str:
     )
 
 
-def check_output(path: Path, allowed: tuple[str, ...] = SUFFIXES) -> None:
-    """Fail early, before any work, if ``path`` is a folder or its suffix is not one of
-    ``allowed``."""
+def check_output(path: Path) -> None:
+    """Fail early, before any work, if ``path`` is a folder, its suffix is not one of
+    :data:`SUFFIXES`, or a file it writes cannot be written (see
+    :func:`staffplan.tables.check_file_target`)."""
     if path.is_dir():
         raise InputError(
-            f"{path}: is a folder; give a file in it, e.g. {path / 'scenarios'}{allowed[0]}"
+            f"{path}: is a folder; give a file in it, e.g. {path / 'scenarios'}{SUFFIXES[0]}"
         )
-    if path.suffix.lower() not in allowed:
+    if path.suffix.lower() not in SUFFIXES:
         raise InputError(
             f"{path}: cannot tell the format from the suffix {path.suffix or '(none)'}; "
-            f"use one of {', '.join(allowed)}"
+            f"use one of {', '.join(SUFFIXES)}"
         )
+    for target in output_paths(path):
+        tables.check_file_target(target)
 
 
-def write_scenarios(result: ScenarioResult, path: Path) -> list[Path]:
-    """Write ``result`` in the format of ``path``'s suffix; return the files written.
+def output_paths(path: Path) -> list[Path]:
+    """The files an output named ``path`` writes: ``path``, and beside a ``.csv`` its
+    ``<name>_sensitivity.csv``."""
+    if path.suffix.lower() != ".csv":
+        return [path]
+    return [path, path.with_name(path.stem + SENSITIVITY_SUFFIX + path.suffix)]
 
-    ``.csv`` writes the monthly table and, beside it, ``<name>_sensitivity.csv``.
-    """
+
+def scenario_files(result: ScenarioResult, path: Path) -> dict[Path, bytes]:
+    """The files that write ``result`` in the format of ``path``'s suffix (see
+    :func:`output_paths`), path -> bytes."""
     check_output(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        tables.atomic_write_bytes(path, scenario_workbook(result))
-        return [path]
+        return {path: scenario_workbook(result)}
     if suffix == ".json":
-        tables.atomic_write_text(path, json_text(result))
-        return [path]
-    sensitivity = path.with_name(path.stem + SENSITIVITY_SUFFIX + path.suffix)  # .csv
-    texts = {path: csv_text(result.months), sensitivity: csv_text(result.sensitivity)}
-    tables.atomic_write_files({name: text.encode("utf-8") for name, text in texts.items()})
-    return [path, sensitivity]
+        return {path: json_text(result).encode("utf-8")}
+    tables_text = [csv_text(result.months), csv_text(result.sensitivity)]
+    names = output_paths(path)
+    return {name: text.encode("utf-8") for name, text in zip(names, tables_text, strict=True)}
+
+
+def write_scenarios(
+    result: ScenarioResult, path: Path | None, chart: Path | None = None
+) -> list[Path]:
+    """Write ``result`` in the format of ``path``'s suffix (see :func:`output_paths`;
+    None: no table) and its :func:`scenario_chart` to the PNG ``chart``, all files at
+    once: none is replaced unless every one is ready. Returns the files written."""
+    files = scenario_files(result, path) if path is not None else {}
+    if chart is not None:
+        files[chart] = scenario_chart(result)
+    tables.atomic_write_files(files)
+    return list(files)
 
 
 @literal_text
