@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "staffplan"
 STAGES = {
     "forecast", "erlang", "staffing", "deflection", "schedule", "roster", "replan",
     "simulate", "finance", "engine_inputs", "milp", "backlog", "escalation", "peaks",
-    "priority_staffing", "block_projection", "skill_pools",
+    "priority_staffing", "block_projection", "skill_pools", "demand_checks",
 }  # fmt: skip
 # leaf helpers anyone may use
 BASE = {"errors", "console", "charts", "heat_map", "engine", "__init__"}
