@@ -28,7 +28,7 @@ import pandas as pd
 from staffplan.config import Config, load_config
 from staffplan.config.forecast import ForecastConfig
 from staffplan.deflection import DeflectionResult, project_deflection
-from staffplan.demand_checks import RowName, file_rows, forecast_row
+from staffplan.demand_checks import RowName, check_queues, file_rows, forecast_row
 from staffplan.engine import Progress, open_workers
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
@@ -100,10 +100,16 @@ def _scenario(value: str | float | None) -> str | float | None:
     return parse_scenario(value) if isinstance(value, str) else value
 
 
-def _demand(config: Config, demand: TableLike) -> pd.DataFrame:
-    if isinstance(demand, pd.DataFrame):
-        return demand
-    return read_demand(demand, config.zone, config.interval_min)
+def _demand(config: Config, demand: TableLike, scenario: str | None = None) -> pd.DataFrame:
+    """``demand`` read (its ``scenario`` columns for a file), every queue in ``config``:
+    an unknown one is named by its row of the file."""
+    rows = (
+        demand
+        if isinstance(demand, pd.DataFrame)
+        else read_demand(demand, config.zone, config.interval_min, scenario=scenario)
+    )
+    check_queues(rows["queue"], config, _row_name(demand))
+    return rows
 
 
 def forecast(
@@ -314,8 +320,7 @@ def simulate(
     Batches of a queue's replications are tasks on ``engine`` (see :func:`open_workers`;
     ``jobs`` > 1 alone means that many processes); the result does not depend on it."""
     cfg = _config(config)
-    if not isinstance(demand, pd.DataFrame):
-        demand = read_demand(demand, cfg.zone, cfg.interval_min, scenario=scenario)
+    demand = _demand(cfg, demand, scenario)
     if not isinstance(coverage, pd.DataFrame):
         coverage = read_coverage(coverage, cfg.zone, cfg.interval_min)
     with open_workers(engine, scheduler, jobs=jobs) as workers:

@@ -41,7 +41,7 @@ def check_demand(
     lacks, or after a missing interval of a backlog queue (with ``escalate``, also of a
     tier-1 queue whose intervals a backlog queue takes). ``runs``: per row, the number of
     its queue's run of intervals, each sized on its own."""
-    _check_queues(rows["queue"], config, row_name)
+    check_queues(rows["queue"], config, row_name)
     present = set(rows["queue"])
     sources = receiver_sources(present, config) if escalate else {}
     positions = rows.groupby("queue", sort=False).indices
@@ -54,7 +54,9 @@ def check_demand(
             _check_run(rows["interval_start"], at[runs[at] == run], queue, owner, config, row_name)
 
 
-def _check_queues(queues: pd.Series, config: Config, row_name: RowName) -> None:
+def check_queues(queues: pd.Series, config: Config, row_name: RowName) -> None:
+    """An :class:`InputError` naming the first row (``row_name``) of ``queues`` whose
+    queue the config lacks."""
     known = [q.name for q in config.queues]
     unknown = np.flatnonzero(~queues.isin(known).to_numpy())
     if unknown.size == 0:
