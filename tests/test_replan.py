@@ -277,6 +277,10 @@ def test_cli_schedule_with_a_baseline_writes_only_the_changes(tmp_path: Path):
     assert result.stdout.startswith(",".join(CHANGE_COLUMNS))
     broken = CliRunner().invoke(app, [*args[:-4], "--baseline", str(tmp_path / "none.csv")])
     assert broken.exit_code == 2 and "none.csv: baseline shifts file not found" in broken.stderr
+    # --plot draws the re-plan's coverage (it had been silently ignored with --baseline)
+    charted = CliRunner().invoke(app, [*args, "--plot", str(tmp_path / "surge.png")])
+    assert charted.exit_code == 0, charted.output
+    assert (tmp_path / "surge.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_allow_moves_without_a_baseline_is_an_error_naming_it(tmp_path: Path):

@@ -185,7 +185,8 @@ def schedule(
     if baseline is not None:
         plan = api.replan(baseline, requirements, cfg, allow_moves=allow_moves)
         inputs = {**inputs, "baseline": baseline}
-        publish_folder(ctx, output, replan_files(plan), inputs, wait_lock)
+        charts = chart_file(plot, lambda: coverage_png(plan.coverage))
+        publish_folder(ctx, output, replan_files(plan), inputs, wait_lock, charts=charts)
         if not quiet:
             render(plan.changes, fmt, None, title=f"Changes written to {output}")
         return
