@@ -224,3 +224,19 @@ def test_require_names_the_file_the_missing_section_and_what_to_add(section, hin
 def test_require_returns_a_present_section():
     config = parse_config(MINIMAL + SECTIONS)
     assert config.require("shifts") is config.shifts
+
+
+def test_the_demo_config_survives_pickle_for_the_processes_engine(example_config):
+    """The processes engine sends the config to its workers by pickle; its mappings are
+    read-only views, which pickle had refused ('cannot pickle mappingproxy': exit 1)."""
+    import pickle
+    import types
+
+    from staffplan.config import load_config
+
+    config = load_config(example_config)
+    hours = config.queue("email_en").open_hours  # per weekday: a mapping
+    assert isinstance(hours, types.MappingProxyType)
+    back = pickle.loads(pickle.dumps(config))
+    assert back == config
+    assert isinstance(back.queue("email_en").open_hours, types.MappingProxyType)

@@ -135,6 +135,10 @@ def test_schedule_stopping_on_its_gap_and_its_simulation_are_byte_identical(
     local, dask = on_both(cluster, tmp_path / "simulate", *simulate, *options)
     assert {"simulation.csv", "daily.csv", "manifest.json"} <= set(files(local / "out"))
     assert files(dask / "out") == files(local / "out")
+    # this machine's processes get the config by pickle (its mappings too: exit 1 before)
+    processes = tmp_path / "simulate" / "processes"
+    run(*simulate, *(str(o).replace("{out}", str(processes)) for o in options), "--jobs", 2)
+    assert files(processes) == files(local / "out")
 
 
 def test_scenarios_and_their_sensitivities_are_byte_identical(cluster, config, tmp_path):

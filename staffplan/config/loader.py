@@ -12,6 +12,7 @@ limits, duplicate keys refused); echoed values are cut short.
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import dataclasses
 import datetime as dt
 import math
@@ -124,6 +125,22 @@ def _check_range(field: dataclasses.Field, value: Any, path: str, ctx: _Context)
         raise ctx.error(path, f"must be at most {high:g}{unit}, got {value:g}")
 
 
+def read_only(mapping: dict) -> types.MappingProxyType:
+    """A read-only view of ``mapping``: how the config holds its mappings."""
+    return types.MappingProxyType(mapping)
+
+
+def _pickled_proxy(proxy: types.MappingProxyType) -> tuple[Any, tuple[dict]]:
+    """How a read-only mapping of the config is pickled: by :func:`read_only` of a copy
+    (pickle finds no ``mappingproxy`` to call in ``builtins``)."""
+    return read_only, (dict(proxy),)
+
+
+# Mappings in the config are read-only views, which pickle cannot take by itself; the
+# processes engine sends the config to its workers by pickle (dask's cloudpickle can).
+copyreg.pickle(types.MappingProxyType, _pickled_proxy)
+
+
 def _convert(hint: Any, value: Any, path: str, ctx: _Context) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
@@ -145,7 +162,7 @@ def _convert(hint: Any, value: Any, path: str, ctx: _Context) -> Any:
         if not isinstance(value, dict):
             raise ctx.error(path, f"expected a mapping, got {_describe(value)}")
         key_type, item = args
-        return types.MappingProxyType(
+        return read_only(
             {
                 _convert(key_type, k, path, ctx): _convert(item, v, _join(path, str(k)), ctx)
                 for k, v in value.items()
