@@ -18,13 +18,15 @@ from scipy import sparse
 from staffplan.config import Config
 from staffplan.config.team import AgentConfig, SurgeConfig, TeamConfig
 from staffplan.roster.need import Pools, presence_matrix
-from staffplan.tables.breaks import break_times
+from staffplan.tables.breaks import clock_text, row_breaks
 
 
 @dataclasses.dataclass(frozen=True)
 class Option:
     """One possible change. ``push_end_min``/``pull_start_min``: how much later the base
-    shift then ends / earlier it starts (for the rest rule); ``base`` is its baseline row."""
+    shift then ends / earlier it starts (for the rest rule); ``base`` is its baseline row.
+    ``breaks`` are clock text, ``break_offsets`` the same breaks as minutes after the
+    start (``break_offsets_min``, what counts on a DST day)."""
 
     kind: str
     pool: str
@@ -34,6 +36,7 @@ class Option:
     base: int = -1
     agent: str = ""
     breaks: str = ""
+    break_offsets: str = ""
     push_end_min: float = 0.0
     pull_start_min: float = 0.0
 
@@ -161,6 +164,7 @@ def _moves(base: pd.DataFrame, config: Config, surge: SurgeConfig) -> list[Optio
                     base=i,
                     agent=row.agent,
                     breaks=_moved_breaks(row, delta),
+                    break_offsets=row.break_offsets_min,
                     push_end_min=max(minutes, 0),
                     pull_start_min=max(-minutes, 0),
                 )
@@ -169,8 +173,8 @@ def _moves(base: pd.DataFrame, config: Config, surge: SurgeConfig) -> list[Optio
 
 
 def _moved_breaks(row: object, delta: pd.Timedelta) -> str:
-    spans = break_times(row.start, row.end, row.breaks)
-    return ";".join(f"{a + delta:%H:%M}-{b + delta:%H:%M}" for a, b in spans)
+    """The clock text of ``row``'s breaks when the shift moves by ``delta`` (elapsed)."""
+    return clock_text([(a + delta, b + delta) for a, b in row_breaks(row)])
 
 
 def useful_options(
@@ -196,7 +200,15 @@ def useful_options(
 
 def _as_option(base: pd.DataFrame, i: int) -> Option:
     row = base.iloc[i]
-    return Option("base", row["pool"], row["start"], row["end"], 0.0, breaks=row["breaks"])
+    return Option(
+        "base",
+        row["pool"],
+        row["start"],
+        row["end"],
+        0.0,
+        breaks=row["breaks"],
+        break_offsets=row["break_offsets_min"],
+    )
 
 
 def _span_presence(options: list[Option], pools: Pools) -> sparse.csc_array:
@@ -205,5 +217,6 @@ def _span_presence(options: list[Option], pools: Pools) -> sparse.csc_array:
         [o.end for o in options],
         [o.breaks for o in options],
         pools.grid,
+        [o.break_offsets for o in options],
     )
     return sparse.csc_array(matrix)

@@ -137,10 +137,11 @@ def _schedule(base: pd.DataFrame, taken: list[Option], changes: pd.DataFrame) ->
     added = []
     for option, change in zip(taken, changes.itertuples(index=False), strict=True):
         if option.kind == "move":
-            out.loc[option.base, ["start", "end", "breaks", "kind"]] = [
+            out.loc[option.base, ["start", "end", "breaks", "break_offsets_min", "kind"]] = [
                 option.start,
                 option.end,
                 option.breaks,
+                option.break_offsets,
                 "move",
             ]
             continue
@@ -152,6 +153,7 @@ def _schedule(base: pd.DataFrame, taken: list[Option], changes: pd.DataFrame) ->
                 "end": option.end,
                 "paid_hours": option.hours,
                 "breaks": "",
+                "break_offsets_min": "",
                 "queue": option.pool,
                 "pool": option.pool,
                 "agent": change.agent,

@@ -29,6 +29,7 @@ from staffplan.replan._model import ReplanModel
 from staffplan.replan._options import Option, candidate_options, useful_options
 from staffplan.replan.result import Replan, replan_result
 from staffplan.roster.need import Pools, presence_matrix, requirement_pools, text_column
+from staffplan.tables.breaks import break_offsets
 
 
 def replan_surge(
@@ -95,11 +96,13 @@ def _starts_after(option: Option, base: pd.DataFrame, when: pd.Timestamp) -> boo
 
 
 def _prepared(baseline: pd.DataFrame, pools: Pools) -> pd.DataFrame:
-    """The baseline with text columns filled and ``pool``: the block each shift serves
-    (its ``queue``; a blank queue serves the only block there is)."""
+    """The baseline with text columns filled, ``break_offsets_min`` for every row (its own,
+    else from its clock ``breaks``) and ``pool``: the block each shift serves (its
+    ``queue``; a blank queue serves the only block there is)."""
     base = baseline.reset_index(drop=True).copy()
     for column in ("agent", "queue", "breaks", "template"):
         base[column] = text_column(base, column)
+    base["break_offsets_min"] = break_offsets(base)
     labels = list(pools.required)
     base["pool"] = base["queue"].where(base["queue"] != "", labels[0] if len(labels) == 1 else "")
     unknown = sorted(set(base["pool"]) - set(labels))
@@ -114,7 +117,11 @@ def _prepared(baseline: pd.DataFrame, pools: Pools) -> pd.DataFrame:
 
 def _presence(base: pd.DataFrame, pools: Pools) -> dict[str, np.ndarray]:
     matrix = presence_matrix(
-        list(base["start"]), list(base["end"]), list(base["breaks"]), pools.grid
+        list(base["start"]),
+        list(base["end"]),
+        list(base["breaks"]),
+        pools.grid,
+        list(base["break_offsets_min"]),
     )
     return {
         label: matrix @ (base["pool"] == label).to_numpy(dtype=float) for label in pools.required

@@ -28,6 +28,7 @@ from staffplan.roster.assign_model import (
 from staffplan.roster.fairness import recent_load, unsocial
 from staffplan.roster.need import text_column
 from staffplan.roster.rules_check import violations
+from staffplan.tables.breaks import break_offsets
 
 ROSTER_COLUMNS = [
     "agent",
@@ -39,6 +40,7 @@ ROSTER_COLUMNS = [
     "shift_id",
     "paid_hours",
     "template",
+    "break_offsets_min",
 ]
 
 
@@ -46,9 +48,10 @@ ROSTER_COLUMNS = [
 class Assignment:
     """The roster of a week.
 
-    ``roster``: ``agent, day, start, end, breaks, queue, shift_id, paid_hours, template``,
-    one row per worked shift, by start then agent. ``open_shifts``: the input rows nobody
-    could take (too few agents, skills or rules). ``agents``: per rostered agent
+    ``roster``: ``agent, day, start, end, breaks, queue, shift_id, paid_hours, template,
+    break_offsets_min`` (the breaks as minutes after the start), one row per worked shift,
+    by start then agent. ``open_shifts``: the input rows nobody could take (too few
+    agents, skills or rules). ``agents``: per rostered agent
     ``agent, shifts, paid_hours, contracted_hours, weekend_shifts, late_shifts,
     recent_load`` (the weighted weekend/late shifts of past weeks). ``timed_out``: the
     solver hit ``team.time_limit_s`` (the roster is valid, a re-run may differ).
@@ -74,8 +77,8 @@ def assign_agents(
     """Assign the rostered agents of ``team`` to ``shifts`` for the week from ``week_start``.
 
     ``shifts`` is the shifts table (``shift_id, start, end, paid_hours, breaks`` and
-    optionally ``queue, template``), every shift starting in the week. ``need_hours`` is
-    how many hours of each shift are needed (default its paid hours; see
+    optionally ``break_offsets_min, queue, template``), every shift starting in the week.
+    ``need_hours`` is how many hours of each shift are needed (default its paid hours; see
     :func:`~staffplan.roster.need.shift_need_hours`). ``history`` are earlier rosters
     with ``agent, start, end, weeks_ago`` (see
     :func:`~staffplan.roster.fairness.previous_rosters`). ``published`` is the roster
@@ -245,6 +248,7 @@ def _roster(shifts: pd.DataFrame, pairs: list[tuple[str, int]]) -> pd.DataFrame:
             "shift_id": chosen["shift_id"].to_numpy(),
             "paid_hours": chosen["paid_hours"].to_numpy(dtype=float),
             "template": text_column(chosen, "template"),
+            "break_offsets_min": break_offsets(chosen),
         }
     )
     return roster.sort_values(["start", "agent"], kind="stable").reset_index(drop=True)[

@@ -29,7 +29,7 @@ import pandas as pd
 
 from staffplan.config.names import file_stem
 from staffplan.errors import shown
-from staffplan.tables.breaks import break_times
+from staffplan.tables.breaks import row_breaks
 
 PRODID = "-//staffplan//roster//EN"
 # RFC 5545 TEXT: no CONTROL characters but HTAB; line breaks are written as an escaped \n.
@@ -146,7 +146,7 @@ class _Text(icalendar.vText):
 
 
 def _description(row: Any) -> str:
-    spans = break_times(row.start, row.end, getattr(row, "breaks", ""))
+    spans = row_breaks(row)
     lines = ["Breaks: " + (", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in spans) or "none")]
     template = str(getattr(row, "template", "") or "")
     details = [f"template {template}"] if template else []

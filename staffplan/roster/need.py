@@ -23,7 +23,7 @@ from staffplan.schedule._candidates import Grid, build_grid
 from staffplan.schedule._floor import on_floor, short_agent_intervals
 from staffplan.schedule.cover import block_needs
 from staffplan.schedule.coverage import coverage_table
-from staffplan.tables.breaks import break_times
+from staffplan.tables.breaks import break_offsets, shift_breaks
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,15 +57,22 @@ def requirement_pools(requirements: pd.DataFrame, config: Config) -> Pools:
 
 
 def presence_matrix(
-    starts: list[pd.Timestamp], ends: list[pd.Timestamp], breaks: list[str], grid: Grid
+    starts: list[pd.Timestamp],
+    ends: list[pd.Timestamp],
+    breaks: list[str],
+    grid: Grid,
+    offsets: list[str] | None = None,
 ) -> sparse.csr_array:
-    """Grid intervals × shifts: the share of each interval each shift works. In a cyclic
-    week, time past the last interval wraps to the first."""
+    """Grid intervals × shifts: the share of each interval each shift works. Breaks are
+    read from ``offsets`` (``break_offsets_min`` text) where a shift has them, else from
+    its clock ``breaks``. In a cyclic week, time past the last interval wraps to the
+    first."""
+    offsets = [""] * len(starts) if offsets is None else offsets
     step_ns = grid.interval_min * 60 * 10**9
     origin = grid.starts[0].value
     rows, cols, vals = [], [], []
-    for j, (start, end, text) in enumerate(zip(starts, ends, breaks, strict=True)):
-        for begin, finish in _worked_spans(start, end, text):
+    for j, (start, end, text, after) in enumerate(zip(starts, ends, breaks, offsets, strict=True)):
+        for begin, finish in _worked_spans(start, end, text, after):
             a, b = (begin.value - origin) / step_ns, (finish.value - origin) / step_ns
             for t in range(int(np.floor(a)), int(np.ceil(b))):
                 share = min(b, t + 1) - max(a, t)
@@ -79,10 +86,10 @@ def presence_matrix(
 
 
 def _worked_spans(
-    start: pd.Timestamp, end: pd.Timestamp, breaks: str
+    start: pd.Timestamp, end: pd.Timestamp, breaks: str, offsets: str
 ) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     spans, cursor = [], start
-    for begin, finish in sorted(break_times(start, end, breaks)):
+    for begin, finish in sorted(shift_breaks(start, end, breaks, offsets)):
         if begin > cursor:
             spans.append((cursor, begin))
         cursor = max(cursor, finish)
@@ -96,7 +103,11 @@ def shift_need_hours(shifts: pd.DataFrame, pools: Pools) -> np.ndarray:
     required / scheduled in its block (capped at 1), so a shift that only adds surplus
     agents is worth little and one in a short-staffed stretch its full time."""
     present = presence_matrix(
-        list(shifts["start"]), list(shifts["end"]), text_column(shifts, "breaks"), pools.grid
+        list(shifts["start"]),
+        list(shifts["end"]),
+        text_column(shifts, "breaks"),
+        pools.grid,
+        break_offsets(shifts),
     )
     queues = np.array(text_column(shifts, "queue"), dtype=object)
     need = np.zeros(len(shifts))

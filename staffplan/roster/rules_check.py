@@ -15,7 +15,7 @@ import pandas as pd
 
 from staffplan.config.shifts import RulesConfig, ShiftTemplate
 from staffplan.config.team import AgentConfig, TeamConfig
-from staffplan.tables.breaks import break_times
+from staffplan.tables.breaks import row_breaks
 
 _EPS_H = 1e-6
 
@@ -31,10 +31,12 @@ def violations(
 ) -> list[str]:
     """Every way ``roster`` breaks ``rules`` (the ``shifts.rules`` section) or ``team``.
 
-    ``roster`` has ``agent, start, end`` (tz-aware) and optionally ``breaks, queue,
-    paid_hours, template``. ``week_start`` is the Monday of the week (default: the Monday
-    of the earliest shift); ``previous`` is last week's roster (same columns), so rest and
-    consecutive-day limits hold across the weekend. ``templates`` (with ``name``,
+    ``roster`` has ``agent, start, end`` (tz-aware) and optionally ``breaks,
+    break_offsets_min, queue, paid_hours, template`` (breaks are read from
+    ``break_offsets_min`` when a row has them: unambiguous on a DST fall-back day).
+    ``week_start`` is the Monday of the week (default: the Monday of the earliest shift);
+    ``previous`` is last week's roster (same columns), so rest and consecutive-day limits
+    hold across the weekend. ``templates`` (with ``name``,
     ``breaks``, ``lunch``) are checked against each shift's break times. An empty list
     means the roster is valid. Messages name the agent and the shift.
     """
@@ -166,7 +168,7 @@ def _check_breaks(name: str, rows: pd.DataFrame, templates: dict[str, ShiftTempl
     problems = []
     for row in rows.itertuples(index=False):
         try:
-            spans = break_times(row.start, row.end, row.breaks)
+            spans = row_breaks(row)
         except ValueError as exc:
             problems.append(f"{name}: shift {row.start.isoformat()}: {exc}")
             continue

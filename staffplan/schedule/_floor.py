@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan.schedule._candidates import Grid
-from staffplan.tables.breaks import break_times
+from staffplan.tables.breaks import offset_minutes, row_breaks
 
 
 def on_floor(shifts: pd.DataFrame, grid: Grid) -> np.ndarray:
@@ -60,17 +60,10 @@ def _minutes(times: pd.Series, origin: pd.Timestamp) -> np.ndarray:
 def _break_minutes(row: object, first: int, origin: pd.Timestamp) -> list[tuple[int, int]]:
     """A row's breaks as minutes from ``origin``: from ``break_offsets_min`` (minutes after
     the start, unambiguous on a DST day) when it has them, else from its clock ``breaks``."""
-    offsets = getattr(row, "break_offsets_min", "")
-    if isinstance(offsets, str) and offsets:
-        spans = [part.split("-") for part in offsets.split(";") if part]
-        return [(first + int(low), first + int(high)) for low, high in spans]
-    text = getattr(row, "breaks", "")
-    if not isinstance(text, str) or not text:
-        return []
-    return [
-        (_minute(begin, origin), _minute(end, origin))
-        for begin, end in break_times(row.start, row.end, text)  # type: ignore[attr-defined]
-    ]
+    offsets = offset_minutes(getattr(row, "break_offsets_min", ""))
+    if offsets:
+        return [(first + low, first + high) for low, high in offsets]
+    return [(_minute(begin, origin), _minute(end, origin)) for begin, end in row_breaks(row)]
 
 
 def _minute(moment: pd.Timestamp, origin: pd.Timestamp) -> int:

@@ -37,7 +37,8 @@ SHIFTS = Table(
             False,
             "",
             "Breaks as planning-zone clock times `HH:MM-HH:MM;…`, each the first such time "
-            "after the start.",
+            "after the start (in the repeated hour of a DST fall-back `break_offsets_min` "
+            "decides).",
             blank=True,
         ),
         Column(
@@ -232,6 +233,7 @@ ROSTER = Table(
         SHIFTS.column("shift_id", required=False),
         SHIFTS.column("paid_hours"),
         SHIFTS.column("template", blank=True),
+        SHIFTS.column("break_offsets_min"),
     ),
     key=("shift_id",),
 )

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan.errors import InputError
-from staffplan.tables.breaks import break_times
+from staffplan.tables.breaks import break_times, offset_minutes
 from staffplan.tables.parse import parse_numbers, parse_times, read_csv, row_number
 
 
@@ -31,7 +31,8 @@ def read_roster(path: str | Path, zone: zoneinfo.ZoneInfo) -> pd.DataFrame:
 
 def read_baseline(path: str | Path, zone: zoneinfo.ZoneInfo) -> pd.DataFrame:
     """A published shifts or roster CSV (``shift_id, start, end`` and optionally
-    ``paid_hours, breaks, queue, template, agent``), checked row by row."""
+    ``paid_hours, breaks, break_offsets_min, queue, template, agent``), checked row by
+    row. Readers take the breaks from ``break_offsets_min`` where a row has them."""
     frame = read_csv(path, required=("shift_id", "start", "end"), kind="baseline shifts")
     out = frame.copy()
     out["start"] = parse_times(frame, "start", path, zone)
@@ -45,8 +46,19 @@ def read_baseline(path: str | Path, zone: zoneinfo.ZoneInfo) -> pd.DataFrame:
     else:
         out["paid_hours"] = elapsed.to_numpy()
     for i, row in enumerate(out.itertuples(index=False)):
-        try:
-            break_times(row.start, row.end, getattr(row, "breaks", ""))
-        except ValueError as exc:
-            raise InputError(f"{path}: row {row_number(i)}, column 'breaks': {exc}") from None
+        _check_breaks(row, path, i)
     return out
+
+
+def _check_breaks(row: object, path: str | Path, i: int) -> None:
+    """Raise InputError when row ``i``'s ``breaks`` or ``break_offsets_min`` don't parse."""
+    try:
+        break_times(row.start, row.end, getattr(row, "breaks", ""))  # type: ignore[attr-defined]
+    except ValueError as exc:
+        raise InputError(f"{path}: row {row_number(i)}, column 'breaks': {exc}") from None
+    try:
+        offset_minutes(getattr(row, "break_offsets_min", ""))
+    except ValueError as exc:
+        raise InputError(
+            f"{path}: row {row_number(i)}, column 'break_offsets_min': {exc}"
+        ) from None
