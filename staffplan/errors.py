@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import numbers
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -70,6 +71,33 @@ def shown(value: object, limit: int = 60) -> str:
         return text
     size = len(value) if isinstance(value, str) else len(text)
     return f"{text[: limit - 1]}… ({size:,} characters)"
+
+
+def whole_number(value: object, parameter: str, unit: str, example: int) -> int:
+    """``value`` as an int, or an :class:`InputError` naming ``parameter``: a library
+    caller may pass text or a fraction where the CLI's option parser only lets an int
+    through (``unit``, e.g. ``days`` or "" for none, and ``example``: what the message
+    asks for). Its range is the caller's check."""
+    whole = isinstance(value, numbers.Integral) or (
+        isinstance(value, numbers.Real) and float(value).is_integer()
+    )
+    if isinstance(value, bool) or not whole:
+        of = f" of {unit}" if unit else ""
+        raise InputError(
+            f"{shown(value)} is not a whole number{of}; give e.g. {example}", parameter=parameter
+        )
+    return int(value)
+
+
+def real_number(value: object, parameter: str, unit: str, example: float) -> float:
+    """``value`` as a float, or an :class:`InputError` naming ``parameter`` when it is
+    not a number (text, None, a bool); its range is the caller's check."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(
+            f"{shown(value)} is not a number of {unit}; give e.g. {example:g}",
+            parameter=parameter,
+        )
+    return float(value)
 
 
 class StaleInputError(StaffplanError):

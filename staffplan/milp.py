@@ -22,14 +22,16 @@ import numpy as np
 from scipy import optimize, sparse
 
 from staffplan.engine import join
-from staffplan.errors import InputError
+from staffplan.errors import InputError, real_number
 
 
 def check_time_limit(time_limit_s: float | None) -> None:
     """A time limit given by the user (None: the config's) must be a finite number of
     seconds, 0 or more (0: no search beyond the first rounded solution); the error names
     ``--time-limit``."""
-    if time_limit_s is not None and not 0 <= time_limit_s < math.inf:
+    if time_limit_s is None:
+        return
+    if not 0 <= real_number(time_limit_s, "time_limit", "seconds", 60) < math.inf:
         raise InputError(
             f"{time_limit_s:g} is not a solver time limit; give the seconds as a number "
             "of 0 or more, e.g. 60",

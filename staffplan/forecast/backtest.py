@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from staffplan.engine import IN_PROCESS, Progress, Workers
-from staffplan.errors import InputError
+from staffplan.errors import InputError, whole_number
 from staffplan.forecast._base import Forecaster, Horizon, queue_parts
 from staffplan.tables.dates import check_horizon_days
 
@@ -140,7 +140,7 @@ def check_windows(origins: int, horizon_days: int, train_weeks: int) -> None:
         ("origins", origins, "origin"),
         ("train_weeks", train_weeks, "week"),
     ):
-        if value < 1:
+        if whole_number(value, parameter, f"{unit}s", 4) < 1:
             raise InputError(f"{value} is out of range; use at least 1 {unit}", parameter=parameter)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from staffplan.config.simulation import SimulationConfig
 from staffplan.engine import IN_PROCESS, Progress, Workers
-from staffplan.errors import InputError
+from staffplan.errors import InputError, whole_number
 from staffplan.simulate.blocks import block_labels, simulate_blocks
 from staffplan.simulate.inputs import queue_parts, unscheduled_queues
 from staffplan.simulate.summary import DAILY_COLUMNS, INTERVAL_COLUMNS
@@ -102,7 +102,7 @@ def simulate_schedule(
 
 def check_replications(replications: int) -> None:
     """Simulated runs must number 1 to :data:`MAX_REPLICATIONS` (``--replications``)."""
-    if not 1 <= replications <= MAX_REPLICATIONS:
+    if not 1 <= whole_number(replications, "replications", "runs", 200) <= MAX_REPLICATIONS:
         raise InputError(
             f"must be between 1 and {MAX_REPLICATIONS:,}, got {replications}",
             parameter="replications",
@@ -113,7 +113,7 @@ def _check_options(
     forecast: pd.DataFrame, coverage: pd.DataFrame, replications: int, seed: int
 ) -> None:
     check_replications(replications)
-    if seed < 0:
+    if whole_number(seed, "seed", "", 7) < 0:
         raise InputError(f"must be 0 or more, got {seed}", parameter="seed")
     _check_tables(forecast, coverage)
 

@@ -7,7 +7,7 @@ from datetime import tzinfo
 
 import pandas as pd
 
-from staffplan.errors import InputError
+from staffplan.errors import InputError, whole_number
 
 # Plans start in these years: the horizon (at most MAX_HORIZON_DAYS) then ends well
 # before 2262-04-11, the last instant a pandas timestamp holds.
@@ -27,6 +27,7 @@ def check_year(year: int, shown: str, parameter: str) -> None:
 
 def check_horizon_days(horizon_days: int) -> None:
     """``horizon_days`` must be a whole number of days from 1 to :data:`MAX_HORIZON_DAYS`."""
+    horizon_days = whole_number(horizon_days, "horizon_days", "days", 7)
     if not 1 <= horizon_days <= MAX_HORIZON_DAYS:
         raise InputError(
             f"{horizon_days} is out of range; plan from 1 to {MAX_HORIZON_DAYS:,} days (10 years)",
