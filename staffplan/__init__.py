@@ -2,7 +2,8 @@
 
 The Python API (see :mod:`staffplan.api`): ``load_config``, ``forecast``, ``backtest``,
 ``deflect``, ``size``, ``schedule``, ``replan``, ``simulate``, ``scenarios``, ``plan``,
-``reforecast``.
+``reforecast``; a mistake in their arguments raises a ``StaffplanError`` (``InputError``
+for a table or parameter, ``ConfigError`` for the config), importable from here too.
 They load on first use, so ``import staffplan`` (and ``staffplan --version``) stays quick.
 """
 
@@ -14,6 +15,8 @@ import types
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from staffplan.errors import ConfigError, InputError, StaffplanError
+
 try:
     __version__ = version("staffplan")
 except PackageNotFoundError:  # running from a source tree that was never installed
@@ -21,7 +24,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 API = ("load_config", "forecast", "backtest", "deflect", "size", "schedule", "replan")
 API += ("simulate", "scenarios", "plan", "reforecast")
-__all__ = ["__version__", *API]
+__all__ = ["__version__", *API, "StaffplanError", "InputError", "ConfigError"]
 
 
 class _Package(types.ModuleType):

@@ -30,6 +30,7 @@ from staffplan.config.forecast import ForecastConfig
 from staffplan.deflection import DeflectionResult, project_deflection
 from staffplan.demand_checks import RowName, check_queues, file_rows, forecast_row
 from staffplan.engine import Progress, open_workers
+from staffplan.errors import InputError
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
 from staffplan.forecast import ForecastRun, parse_scenario, run_backtest, run_forecast
 from staffplan.forecast.parts import (
@@ -55,6 +56,7 @@ from staffplan.tables.inputs import (
     load_history,
     load_market,
 )
+from staffplan.tables.parse import InMemory
 from staffplan.tables.shifts import read_baseline
 
 ConfigLike = Config | str | Path
@@ -77,23 +79,46 @@ __all__ = [
 
 
 def _config(config: ConfigLike) -> Config:
-    return config if isinstance(config, Config) else load_config(config)
+    """``config`` loaded; anything but a :class:`Config` or a path is an
+    :class:`InputError` saying what it must be (a swapped argument, say)."""
+    if isinstance(config, Config):
+        return config
+    if isinstance(config, str | Path):
+        return load_config(config)
+    raise InputError(
+        f"must be a Config (staffplan.load_config) or the path of a YAML config, not "
+        f"{_kind(config)}",
+        parameter="config",
+    )
+
+
+def _source(argument: str, table: TableLike | None) -> str | Path | None:
+    """``table`` as the readers take it: a path (or None) as given, a DataFrame as an
+    :class:`InMemory` table named ``argument``, so both pass the same checks (the
+    columns and every cell, named by row); anything else is an :class:`InputError`."""
+    if isinstance(table, pd.DataFrame):
+        return InMemory(argument, table)
+    if table is None or isinstance(table, str | Path):
+        return table
+    raise InputError(
+        f"must be a DataFrame or the path of a CSV file, not {_kind(table)}", parameter=argument
+    )
+
+
+def _kind(value: object) -> str:
+    """What ``value`` is, for a message: ``None`` or its type's name (``a list``)."""
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiouAEIOU' else 'a'} {name}"
 
 
 def _history(config: Config, history: TableLike | None, fill_gaps: str | None) -> pd.DataFrame:
-    if isinstance(history, pd.DataFrame):
-        return history
-    return load_history(config, None if history is None else Path(history), fill_gaps)
-
-
-def _folder(config: Config, history: str | Path | None) -> tuple[Path, frozenset | None] | None:
-    return history_folder(config, None if history is None else Path(history))
+    return load_history(config, _source("history", history), fill_gaps)
 
 
 def _market(config: Config, market: TableLike | None) -> pd.DataFrame | None:
-    if isinstance(market, pd.DataFrame):
-        return market
-    return load_market(config, None if market is None else Path(market))
+    return load_market(config, _source("market", market))
 
 
 def _scenario(value: str | float | None) -> str | float | None:
@@ -103,11 +128,8 @@ def _scenario(value: str | float | None) -> str | float | None:
 def _demand(config: Config, demand: TableLike, scenario: str | None = None) -> pd.DataFrame:
     """``demand`` read (its ``scenario`` columns for a file), every queue in ``config``:
     an unknown one is named by its row of the file."""
-    rows = (
-        demand
-        if isinstance(demand, pd.DataFrame)
-        else read_demand(demand, config.zone, config.interval_min, scenario=scenario)
-    )
+    source = _source("demand", demand)
+    rows = read_demand(source, config.zone, config.interval_min, scenario=scenario)
     check_queues(rows["queue"], config, _row_name(demand))
     return rows
 
@@ -135,7 +157,7 @@ def forecast(
     by those tasks (:mod:`staffplan.forecast.parts`)."""
     cfg = _config(config)
     calendar = load_calendar(cfg)  # before the history: a cheap mistake fails fast
-    folder = None if isinstance(history, pd.DataFrame) else _folder(cfg, history)
+    folder = history_folder(cfg, _source("history", history))
     with open_workers(engine, scheduler) as workers:
         options = {
             "market": _market(cfg, market),
@@ -172,7 +194,7 @@ def backtest(
     with every origin is one task that reads it (:mod:`staffplan.forecast.parts`)."""
     cfg = _config(config)
     calendar = load_calendar(cfg)
-    folder = None if isinstance(history, pd.DataFrame) else _folder(cfg, history)
+    folder = history_folder(cfg, _source("history", history))
     with open_workers(engine, scheduler) as workers:
         options = {
             "origins": origins,
@@ -229,8 +251,9 @@ def schedule(
     queue, or the pool, is one task on ``engine`` (see :func:`open_workers`);
     ``progress(line)`` hears the incumbent and its gap as the solver improves it."""
     cfg = _config(config)
-    if not isinstance(requirements, pd.DataFrame):
-        requirements = read_requirements(requirements, cfg.zone, cfg.interval_min)
+    requirements = read_requirements(
+        _source("requirements", requirements), cfg.zone, cfg.interval_min
+    )
     with open_workers(engine, scheduler) as workers:
         return build_schedule(
             requirements,
@@ -252,10 +275,10 @@ def replan(
     """The cheapest changes (overtime, extra shifts, on-call) to a published schedule
     ``baseline`` that cover new ``requirements`` (a surge)."""
     cfg = _config(config)
-    if not isinstance(baseline, pd.DataFrame):
-        baseline = read_baseline(baseline, cfg.zone)
-    if not isinstance(requirements, pd.DataFrame):
-        requirements = read_requirements(requirements, cfg.zone, cfg.interval_min)
+    baseline = read_baseline(_source("baseline", baseline), cfg.zone)
+    requirements = read_requirements(
+        _source("requirements", requirements), cfg.zone, cfg.interval_min
+    )
     return replan_surge(baseline, requirements, cfg, allow_moves=allow_moves)
 
 
@@ -276,15 +299,12 @@ def reforecast(
     in the config, a market move since the forecast's origin enters through the fitted
     volatility effect."""
     cfg = _config(config)
-    sources = (
-        "forecast" if isinstance(forecast, pd.DataFrame) else str(forecast),
-        "actuals" if isinstance(actuals, pd.DataFrame) else str(actuals),
-    )
-    if not isinstance(forecast, pd.DataFrame):
-        forecast = read_demand(forecast, cfg.zone, cfg.interval_min)
-    if not isinstance(actuals, pd.DataFrame):
-        actuals = read_actuals(actuals, cfg.zone, cfg.interval_min)
-    if baseline is not None and not isinstance(baseline, pd.DataFrame):
+    forecast, actuals = _source("forecast", forecast), _source("actuals", actuals)
+    sources = (str(forecast), str(actuals))
+    forecast = read_demand(forecast, cfg.zone, cfg.interval_min)
+    actuals = read_actuals(actuals, cfg.zone, cfg.interval_min)
+    baseline = _source("baseline", baseline)
+    if baseline is not None:
         baseline = read_baseline(baseline, cfg.zone)
     prices = _market(cfg, market)
     history = None
@@ -321,8 +341,7 @@ def simulate(
     ``jobs`` > 1 alone means that many processes); the result does not depend on it."""
     cfg = _config(config)
     demand = _demand(cfg, demand, scenario)
-    if not isinstance(coverage, pd.DataFrame):
-        coverage = read_coverage(coverage, cfg.zone, cfg.interval_min)
+    coverage = read_coverage(_source("coverage", coverage), cfg.zone, cfg.interval_min)
     with open_workers(engine, scheduler, jobs=jobs) as workers:
         return simulate_schedule(
             demand,
@@ -347,8 +366,7 @@ def scenarios(
     from the typical week of ``history`` (default: the queues' history files); each case
     and case × sensitivity driver is one task on ``engine`` (see :func:`open_workers`)."""
     cfg = _config(config)
-    if not isinstance(history, pd.DataFrame):
-        history = load_every_queue_history(cfg, None if history is None else Path(history))
+    history = load_every_queue_history(cfg, _source("history", history))
     with open_workers(engine, scheduler) as workers:
         return scenarios_from_history(history, cfg, workers=workers, progress=progress)
 

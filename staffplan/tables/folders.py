@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from staffplan.errors import InputError, shown
-from staffplan.tables.parse import _check_columns, read_csv
+from staffplan.tables.parse import InMemory, _check_columns, read_csv
 
 CSV_SUFFIXES = (".csv",)
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -50,10 +50,11 @@ def read_cells(
 ) -> pd.DataFrame:
     """One part's rows, checked to have the ``required`` columns: a CSV's text cells
     (:func:`~staffplan.tables.parse.read_csv`; ``text``: its content, already read), or a
-    Parquet file's or ``queue=NAME`` folder's typed columns."""
-    path = Path(path)
-    if not is_parquet(path):
+    Parquet file's or ``queue=NAME`` folder's typed columns, or an
+    :class:`~staffplan.tables.parse.InMemory` table's."""
+    if isinstance(path, InMemory) or not is_parquet(Path(path)):
         return read_csv(path, required=required, kind=kind, text=text)
+    path = Path(path)
     frame = _read_parquet(path, kind)
     _check_columns(frame, path, required, kind)
     if frame.empty:
@@ -70,7 +71,9 @@ def parquet_columns(path: Path, kind: str) -> list[str]:
 
 
 def is_folder(path: str | Path) -> bool:
-    """A folder of parts (not one ``queue=NAME`` part)."""
+    """A folder of parts (not one ``queue=NAME`` part); never an in-memory table."""
+    if isinstance(path, InMemory):
+        return False
     return Path(path).is_dir() and _partition_value(Path(path)) is None
 
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def load_history(
-    config: Config, path: Path | None = None, fill_gaps: str | None = None
+    config: Config, path: str | Path | None = None, fill_gaps: str | None = None
 ) -> pd.DataFrame:
     """History counts from ``path`` or, without it, from each queue's ``history`` file.
 
@@ -42,27 +42,27 @@ def load_history(
 
 
 def history_folder(
-    config: Config, path: Path | None = None
+    config: Config, path: str | Path | None = None
 ) -> tuple[Path, frozenset[str] | None] | None:
     """The history folder whose parts the workers read (:mod:`staffplan.tables.folders`)
     and the queues to keep from it (None: all): ``path`` if it is a folder; without
     ``path``, the folder every queue's ``history`` names. None when the history is read
     in this process (a file, or several)."""
     if path is not None:
-        return (path, None) if is_folder(path) else None
+        return (Path(path), None) if is_folder(path) else None
     named = {queue.history for queue in config.queues}
     if len(named) != 1 or None in named or not is_folder(next(iter(named))):
         return None
     return next(iter(named)), frozenset(queue.name for queue in config.queues)
 
 
-def load_market(config: Config, path: Path | None = None) -> pd.DataFrame | None:
+def load_market(config: Config, path: str | Path | None = None) -> pd.DataFrame | None:
     """Market prices from ``path``, else ``market.prices`` in the config, else ``None``."""
     path = path or config.market.prices
     return None if path is None else read_market(path)
 
 
-def load_every_queue_history(config: Config, path: Path | None = None) -> pd.DataFrame:
+def load_every_queue_history(config: Config, path: str | Path | None = None) -> pd.DataFrame:
     """:func:`load_history` of every configured queue (finance sizes them all): only
     their rows, and an :class:`InputError` naming the queues a file has no rows for."""
     table = load_history(config, path)

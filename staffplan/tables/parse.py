@@ -22,6 +22,20 @@ from staffplan.errors import InputError, shown
 MAX_COUNT = 10_000_000  # contacts per interval; more is a unit or export mistake
 
 
+class InMemory(str):
+    """A table given to the Python API as a DataFrame instead of a file: every reader
+    takes it where it takes a path and checks its cells as it checks a file's (typed
+    columns like a Parquet file's, text like a CSV's). Messages name it by the argument
+    (``requirements``) and its rows by position, 0-based as ``frame.iloc`` counts them."""
+
+    frame: pd.DataFrame
+
+    def __new__(cls, argument: str, frame: pd.DataFrame) -> InMemory:
+        table = super().__new__(cls, argument)
+        table.frame = frame.reset_index(drop=True)
+        return table
+
+
 def read_csv(
     path: str | Path, *, required: Sequence[str], kind: str, text: str | None = None
 ) -> pd.DataFrame:
@@ -30,8 +44,11 @@ def read_csv(
     ``kind`` names the table in messages ("history", "forecast", ...). Extra columns are
     kept. Cells are left as text; use :func:`parse_numbers` and :func:`parse_times`.
     ``text`` is the file's content when the caller has read it already (standard input
-    can be read only once); ``path`` then only names it in messages.
+    can be read only once); ``path`` then only names it in messages. An
+    :class:`InMemory` ``path`` is its frame, checked the same way.
     """
+    if isinstance(path, InMemory):
+        return _in_memory(path, required, kind)
     path = Path(path)
     if text is None:
         text = read_text(path, kind)
@@ -50,6 +67,14 @@ def read_csv(
     if frame.empty:
         raise InputError(f"{path}: the {kind} file has a header but no data rows")
     return frame
+
+
+def _in_memory(table: InMemory, required: Sequence[str], kind: str) -> pd.DataFrame:
+    """The frame of ``table``, checked to have the ``required`` columns and a row."""
+    _check_columns(table.frame, table, required, kind)
+    if table.frame.empty:
+        raise InputError(f"{table}: the {kind} table has no rows")
+    return table.frame
 
 
 _EXPORT = "re-export the {kind} file as UTF-8 CSV (in Excel: 'CSV UTF-8')"
@@ -128,9 +153,10 @@ def _check_columns(
         if (hint := difflib.get_close_matches(column, present, n=1, cutoff=0.6))
     ]
     names = ", ".join(repr(c) for c in missing)
+    noun = "table" if isinstance(path, InMemory) else "file"
     raise InputError(
-        f"{path}: the {kind} file has no column{'s' if len(missing) > 1 else ''} {names}"
-        f"{''.join(hints)} (needed: {', '.join(required)}; present: {listed(present)})"
+        f"{path}: the {kind} {noun} has no column{'s' if len(missing) > 1 else ''} {names}"
+        f"{''.join(hints)} (needed: {', '.join(required)}; present: {listed(present) or 'none'})"
     )
 
 
@@ -141,9 +167,10 @@ def listed(names: Sequence[str], most: int = 12) -> str:
     return ", ".join(cut) + more
 
 
-def row_number(position: int) -> int:
-    """The spreadsheet row of data row ``position`` (0-based; the header is row 1)."""
-    return int(position) + 2
+def row_number(position: int, source: object = None) -> int:
+    """The spreadsheet row of data row ``position`` (0-based; the header is row 1); the
+    position itself for an :class:`InMemory` ``source``."""
+    return int(position) + (0 if isinstance(source, InMemory) else 2)
 
 
 def parse_numbers(
@@ -189,7 +216,7 @@ def parse_numbers(
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise InputError(
-                f"{path}: row {row_number(i)}, column {column!r}: "
+                f"{path}: row {row_number(i, path)}, column {column!r}: "
                 f"{shown(str(cells.iloc[i]))} {problem}"
             )
     return values
@@ -222,13 +249,13 @@ def parse_times(
     blank = cells == ""
     if blank.any():
         i = int(np.flatnonzero(blank.to_numpy())[0])
-        raise InputError(f"{path}: row {row_number(i)}, column {column!r}: blank timestamp")
+        raise InputError(f"{path}: row {row_number(i, path)}, column {column!r}: blank timestamp")
     has_offset = cells.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True)
     if has_offset.any() and not has_offset.all():
         i = int(np.flatnonzero((has_offset != has_offset.iloc[0]).to_numpy())[0])
         _parse_strings(cells.iloc[: i + 1], column, path, utc=True)  # text, not a mix?
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} mixes "
+            f"{path}: row {row_number(i, path)}, column {column!r}: {shown(cells.iloc[i])} mixes "
             "timestamps with and without a UTC offset; export all rows the same way"
         )
     parsed = _parse_strings(cells, column, path, utc=bool(has_offset.iloc[0]))
@@ -244,7 +271,7 @@ def _zoned_times(
     blank = times.isna().to_numpy()
     if blank.any():
         i = int(np.flatnonzero(blank)[0])
-        raise InputError(f"{path}: row {row_number(i)}, column {column!r}: blank timestamp")
+        raise InputError(f"{path}: row {row_number(i, path)}, column {column!r}: blank timestamp")
     return times.dt.tz_convert(zone)
 
 
@@ -254,8 +281,8 @@ def _parse_strings(cells: pd.Series, column: str, path: str | Path, utc: bool) -
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} is not a "
-            "timestamp; use ISO 8601 like 2026-12-07 09:30 or 2026-12-07T09:30:00+08:00"
+            f"{path}: row {row_number(i, path)}, column {column!r}: {shown(cells.iloc[i])} is "
+            "not a timestamp; use ISO 8601 like 2026-12-07 09:30 or 2026-12-07T09:30:00+08:00"
         )
     return parsed
 
@@ -273,9 +300,10 @@ def _check_offsets(
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: offset of {shown(cells.iloc[i])} "
-            f"differs from row 2's and from the planning zone {zone.key}; mixed UTC offsets "
-            "usually mean files from different systems were joined: export in one zone"
+            f"{path}: row {row_number(i, path)}, column {column!r}: offset of "
+            f"{shown(cells.iloc[i])} differs from row {row_number(0, path)}'s and from the "
+            f"planning zone {zone.key}; mixed UTC offsets usually mean files from different "
+            "systems were joined: export in one zone"
         )
 
 
@@ -292,9 +320,9 @@ def _localize(
     if gap.any():
         i = int(np.flatnonzero(gap)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} does not "
-            f"exist in {zone.key} (clocks spring forward over it); fix the export or add UTC "
-            "offsets"
+            f"{path}: row {row_number(i, path)}, column {column!r}: {shown(cells.iloc[i])} "
+            f"does not exist in {zone.key} (clocks spring forward over it); fix the export or "
+            "add UTC offsets"
         )
     parts = [naive] if group is None else [s for _, s in naive.groupby(group, sort=False)]
     try:
@@ -303,9 +331,9 @@ def _localize(
         twice = naive.dt.tz_localize(zone, ambiguous="NaT").isna().to_numpy()
         i = int(np.flatnonzero(twice)[0]) if twice.any() else 0
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} happens twice "
-            f"in {zone.key} (clocks go back) and the file's order does not say which; "
-            "add UTC offsets to the timestamps"
+            f"{path}: row {row_number(i, path)}, column {column!r}: {shown(cells.iloc[i])} "
+            f"happens twice in {zone.key} (clocks go back) and the file's order does not say "
+            "which; add UTC offsets to the timestamps"
         ) from None
     return pd.concat(localized).reindex(naive.index)
 
@@ -319,7 +347,7 @@ def check_aligned(
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {times.iloc[i].isoformat()} is "
+            f"{path}: row {row_number(i, path)}, column {column!r}: {times.iloc[i].isoformat()} is "
             f"not the start of a {interval_min}-minute interval; set interval_min in the "
             "config to match the data, or re-aggregate it"
         )
@@ -336,16 +364,16 @@ def check_series_order(
             j = int(np.flatnonzero(dup)[0])
             first = int(np.flatnonzero((values == values.iloc[j]).to_numpy())[0])
             raise InputError(
-                f"{path}: row {row_number(group.index[j])}: {key} {shown(name)} has "
+                f"{path}: row {row_number(group.index[j], path)}: {key} {shown(name)} has "
                 f"{values.iloc[j].isoformat()} again (first at row "
-                f"{row_number(group.index[first])}); remove the duplicate"
+                f"{row_number(group.index[first], path)}); remove the duplicate"
             )
         back = (values.diff() <= pd.Timedelta(0)).to_numpy()
         if back.any():
             j = int(np.flatnonzero(back)[0])
             raise InputError(
-                f"{path}: row {row_number(group.index[j])}: {key} {shown(name)} goes back in time "
-                f"({values.iloc[j].isoformat()} after {values.iloc[j - 1].isoformat()}); "
+                f"{path}: row {row_number(group.index[j], path)}: {key} {shown(name)} goes back "
+                f"in time ({values.iloc[j].isoformat()} after {values.iloc[j - 1].isoformat()}); "
                 "sort the file by time"
             )
 

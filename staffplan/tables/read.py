@@ -17,8 +17,10 @@ import pandas as pd
 
 from staffplan.errors import InputError, shown
 from staffplan.tables._demand import REQUIREMENTS
+from staffplan.tables._types import blank_cells
 from staffplan.tables.folders import is_folder, is_parquet, parquet_columns, read_cells, read_parts
 from staffplan.tables.parse import (
+    InMemory,
     check_aligned,
     check_series_order,
     listed,
@@ -58,7 +60,7 @@ def read_counts(
     empty = (queue == "").to_numpy()
     if empty.any():
         i = int(np.flatnonzero(empty)[0])
-        raise InputError(f"{path}: row {row_number(i)}, column 'queue': blank queue name")
+        raise InputError(f"{path}: row {row_number(i, path)}, column 'queue': blank queue name")
     series = "queue"
     if keep_text and "scenario" in frame.columns:  # user-made alternatives, one series each
         series = "_series"
@@ -104,8 +106,8 @@ def check_gaps(
             j = int(np.flatnonzero(jumps)[0])
             missing = int((times.iloc[j] - times.iloc[j - 1]) / step) - 1
             raise InputError(
-                f"{path}: row {row_number(group.index[j])}: queue {shown(name)} has no rows for "
-                f"{missing} interval(s) between {times.iloc[j - 1].isoformat()} and "
+                f"{path}: row {row_number(group.index[j], path)}: queue {shown(name)} has no "
+                f"rows for {missing} interval(s) between {times.iloc[j - 1].isoformat()} and "
                 f"{times.iloc[j].isoformat()}; add them, or pass --fill-gaps zero if those "
                 "intervals really had no contacts"
             )
@@ -152,8 +154,10 @@ def read_history(
             "history",
             lambda part: read_history(part, zone, interval_min, fill_gaps=fill_gaps),
         )
-    text = None  # a Parquet part's columns are typed: no text to read
-    if is_parquet(Path(path)):
+    text = None  # a Parquet part's or a DataFrame's columns are typed: no text to read
+    if isinstance(path, InMemory):
+        header = [str(column) for column in path.frame.columns]
+    elif is_parquet(Path(path)):
         header = parquet_columns(Path(path), "history")
     else:  # read once: standard input (``-``) can be read only once
         text = read_text(path, "history")
@@ -191,7 +195,7 @@ def read_events(
     queue = frame["queue"].astype(str).str.strip()
     if (queue == "").any():
         i = int(np.flatnonzero((queue == "").to_numpy())[0])
-        raise InputError(f"{path}: row {row_number(i)}, column 'queue': blank queue name")
+        raise InputError(f"{path}: row {row_number(i, path)}, column 'queue': blank queue name")
     frame = frame.assign(queue=queue)
     created = parse_times(frame, "created_at", path, zone, group="queue")
     minutes = created.dt.hour * 60 + created.dt.minute
@@ -241,7 +245,9 @@ def read_market(path: str | Path) -> pd.DataFrame:
         bad = (out["low"] > out["high"]).to_numpy()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise InputError(f"{path}: row {row_number(i)}: low is above high; check the columns")
+            raise InputError(
+                f"{path}: row {row_number(i, path)}: low is above high; check the columns"
+            )
     _check_market_steps(out["timestamp"], path)
     out.attrs["source"] = str(path)  # named in the forecast's messages about the prices
     return out
@@ -263,7 +269,7 @@ def _check_market_steps(times: pd.Series, path: str | Path) -> None:
     if uneven.any():
         i = int(np.flatnonzero(uneven)[0]) + 1
         raise InputError(
-            f"{path}: row {row_number(i)}: {times.iloc[i].isoformat()} is off the "
+            f"{path}: row {row_number(i, path)}: {times.iloc[i].isoformat()} is off the "
             f"{'hourly' if bar == MARKET_STEPS[0] else 'daily'} grid of the other rows; "
             "export one bar per row"
         )
@@ -337,8 +343,9 @@ def read_demand(
 
 
 def _numbers_or_blank(table: pd.DataFrame, column: str, path: str | Path) -> np.ndarray:
-    """Column ``column`` as float64 (>= 0), an empty cell as NaN; errors name the row."""
-    blank = (table[column] == "").to_numpy()
+    """Column ``column`` as float64 (>= 0), an empty cell (text, or a typed column's
+    null) as NaN; errors name the row."""
+    blank = blank_cells(table[column])
     values = parse_numbers(table.assign(**{column: table[column].where(~blank, "0")}), column, path)
     return np.where(blank, np.nan, values)
 
@@ -369,7 +376,7 @@ def _check_band(path: str | Path, lo80: pd.Series, volume: pd.Series, hi80: pd.S
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}: the 80% interval [{lo80.iloc[i]:g}, "
+            f"{path}: row {row_number(i, path)}: the 80% interval [{lo80.iloc[i]:g}, "
             f"{hi80.iloc[i]:g}] does not contain the forecast volume {volume.iloc[i]:g}; "
             "check the lo80 and hi80 columns"
         )
@@ -382,9 +389,8 @@ def read_coverage(path: str | Path, zone: zoneinfo.ZoneInfo, interval_min: int) 
     ``scheduled`` is the agents on the queue in each interval (a fraction is an agent
     there for part of it, e.g. 0.5 for a 15-minute break in a 30-minute interval).
     """
-    path = Path(path)
-    if path.is_dir():
-        path = path / "coverage.csv"
+    if not isinstance(path, InMemory) and Path(path).is_dir():
+        path = Path(path) / "coverage.csv"
         if not path.is_file():
             raise InputError(
                 f"{path.parent}: no coverage.csv in this folder; pass the folder written by "
@@ -407,7 +413,7 @@ def _flags(cells: pd.Series, path: str | Path, column: str) -> pd.Series:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{path}: row {row_number(i)}, column {column!r}: {shown(cells.iloc[i])} is not "
+            f"{path}: row {row_number(i, path)}, column {column!r}: {shown(cells.iloc[i])} is not "
             "true or false"
         )
     return flags.astype(bool)

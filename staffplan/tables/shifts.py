@@ -40,7 +40,7 @@ def read_baseline(path: str | Path, zone: zoneinfo.ZoneInfo) -> pd.DataFrame:
     elapsed = (out["end"] - out["start"]).dt.total_seconds() / 3600
     if (elapsed <= 0).any():
         i = int(np.flatnonzero((elapsed <= 0).to_numpy())[0])
-        raise InputError(f"{path}: row {row_number(i)}: the shift ends before it starts")
+        raise InputError(f"{path}: row {row_number(i, path)}: the shift ends before it starts")
     if "paid_hours" in frame.columns:
         out["paid_hours"] = parse_numbers(frame, "paid_hours", path, maximum=24)
     else:
@@ -55,10 +55,10 @@ def _check_breaks(row: object, path: str | Path, i: int) -> None:
     try:
         break_times(row.start, row.end, getattr(row, "breaks", ""))  # type: ignore[attr-defined]
     except ValueError as exc:
-        raise InputError(f"{path}: row {row_number(i)}, column 'breaks': {exc}") from None
+        raise InputError(f"{path}: row {row_number(i, path)}, column 'breaks': {exc}") from None
     try:
         offset_minutes(getattr(row, "break_offsets_min", ""))
     except ValueError as exc:
         raise InputError(
-            f"{path}: row {row_number(i)}, column 'break_offsets_min': {exc}"
+            f"{path}: row {row_number(i, path)}, column 'break_offsets_min': {exc}"
         ) from None
