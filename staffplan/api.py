@@ -28,7 +28,7 @@ import pandas as pd
 from staffplan.config import Config, load_config
 from staffplan.config.forecast import ForecastConfig
 from staffplan.deflection import DeflectionResult, project_deflection
-from staffplan.demand_checks import RowName, check_queues, file_rows, forecast_row
+from staffplan.demand_checks import RowName, check_queues, file_rows
 from staffplan.engine import Progress, open_workers
 from staffplan.errors import InputError
 from staffplan.finance.scenarios import ScenarioResult, scenarios_from_history
@@ -226,14 +226,13 @@ def size(demand: TableLike, config: ConfigLike) -> pd.DataFrame:
 
 
 def _row_name(demand: TableLike) -> RowName:
-    """How a message names a row of ``demand``: in memory by position, in a file by its
-    spreadsheet row, in a folder by the folder (its parts are stacked, and the message
-    names the queue, whose rows are all in one part)."""
-    if isinstance(demand, pd.DataFrame):
-        return forecast_row
-    if is_folder(demand):
+    """How a message names a row of ``demand``: as the readers do (in memory as
+    ``demand`` by position, in a file by its spreadsheet row), in a folder by the folder
+    (its parts are stacked, and the message names the queue, whose rows are all in one
+    part)."""
+    if not isinstance(demand, pd.DataFrame) and is_folder(demand):
         return lambda _: str(demand)
-    return file_rows(demand)
+    return file_rows(_source("demand", demand))
 
 
 def schedule(

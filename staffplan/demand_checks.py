@@ -30,8 +30,9 @@ def forecast_row(position: int) -> str:
 
 
 def file_rows(path: object) -> RowName:
-    """The rows of the demand file ``path``, by spreadsheet row (the header is row 1)."""
-    return lambda position: f"{path}: row {row_number(position)}"
+    """The rows of the demand file ``path`` as its reader names them: by spreadsheet row
+    (the header is row 1), or by position for a table in memory."""
+    return lambda position: f"{path}: row {row_number(position, path)}"
 
 
 def check_demand(

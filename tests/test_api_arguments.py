@@ -256,3 +256,14 @@ def test_an_argument_that_is_no_table_or_config_says_what_it_must_be(case, table
 def test_the_errors_are_importable_from_the_package(name):
     assert getattr(staffplan, name) is getattr(errors, name)
     assert name in staffplan.__all__
+
+
+def test_a_queue_the_config_lacks_is_named_as_the_readers_name_its_row(forecast, config):
+    """The queue check names an in-memory row as the readers do (``demand: row N``,
+    counted from 0), not in a wording of its own."""
+    renamed = forecast.assign(queue=forecast["queue"].replace("chat_en", "chat_fr"))
+    first = int((renamed["queue"] == "chat_fr").to_numpy().argmax())
+    with pytest.raises(InputError, match=rf"^demand: row {first}: queue 'chat_fr' is not in"):
+        staffplan.size(renamed, config)
+    with pytest.raises(InputError, match=rf"^demand: row {first}: queue 'chat_fr' is not in"):
+        staffplan.deflect(renamed, config)
