@@ -190,7 +190,7 @@ def run_scenarios(
     ``progress(done, total)`` counts them.
     """
     settings = config.require("scenarios")
-    check_start_after_history(profile, config)
+    _check_start_month(profile, config)
     months = pd.period_range(settings.start, periods=settings.horizon_months, freq="M")
     demand = _DemandCache(profile, config, months)
     drivers = [None, *_drivers(0.0)]  # None: the case itself; then each driver's name
@@ -210,7 +210,7 @@ def run_scenarios(
     )
 
 
-def check_start_after_history(profile: pd.DataFrame, config: Config) -> None:
+def _check_start_month(profile: pd.DataFrame, config: Config) -> None:
     """:class:`ConfigError` naming ``scenarios.start`` when that month comes before the
     month the history ends in (the end of the typical week ``profile``).
 
